@@ -1,0 +1,14 @@
+import { NextResponse } from "next/server";
+import { withApi } from "@/lib/api/handler";
+import { getMe } from "@/lib/services/users/get-me";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withApi("me:read", async ({ actor }) => {
+  const me = await getMe(actor);
+  return NextResponse.json({
+    user: { id: me.id, email: me.email, name: me.name },
+    role: me.role,
+    organisation: me.org,
+  });
+});

@@ -1,0 +1,109 @@
+"use client";
+
+import { useActionState } from "react";
+import {
+  createEnvironmentAction,
+  createOrganisationAction,
+  createTokenAction,
+  createUserAction,
+  revokeTokenAction,
+} from "@/lib/actions/admin";
+import type { FormState } from "@/lib/actions/form-state";
+import { Field, FormMessage, SelectField, SubmitButton } from "@/components/ui/form";
+
+const initial: FormState = { ok: false };
+
+function Secret({ value, label }: { value?: string; label: string }) {
+  if (!value) return null;
+  return (
+    <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
+      <p className="font-medium">{label} (shown once):</p>
+      <code className="break-all" data-testid="secret">
+        {value}
+      </code>
+    </div>
+  );
+}
+
+export function CreateOrganisationForm() {
+  const [state, action, pending] = useActionState(createOrganisationAction, initial);
+  return (
+    <form action={action} className="grid gap-3" aria-label="Create organisation">
+      <Field label="Code" name="code" defaultValue={state.values?.code} placeholder="acme" error={state.fields?.code} hint="Lower-case, used in certificate subjects." />
+      <Field label="Legal name" name="legalName" defaultValue={state.values?.legalName} placeholder="Acme Payments AS" error={state.fields?.legalName} />
+      <Field label="Certificate-management group email" name="groupEmail" defaultValue={state.values?.groupEmail} type="email" placeholder="certs@acme.test" error={state.fields?.groupEmail} />
+      <FormMessage state={state} />
+      <SubmitButton pending={pending}>Create organisation</SubmitButton>
+    </form>
+  );
+}
+
+export function CreateUserForm({ orgCodes }: { orgCodes: string[] }) {
+  const [state, action, pending] = useActionState(createUserAction, initial);
+  return (
+    <form action={action} className="grid gap-3" aria-label="Create user">
+      <Field label="Email" name="email" defaultValue={state.values?.email} type="email" error={state.fields?.email} />
+      <Field label="Name" name="name" defaultValue={state.values?.name} error={state.fields?.name} />
+      <SelectField
+        label="Role"
+        name="role"
+        defaultValue={state.values?.role}
+        error={state.fields?.role}
+        options={["partner", "officer", "admin", "gateway"].map((r) => ({ value: r, label: r }))}
+      />
+      <SelectField
+        label="Organisation (partners only)"
+        name="orgCode"
+        defaultValue={state.values?.orgCode}
+        error={state.fields?.orgCode}
+        options={[{ value: "", label: "— none —" }, ...orgCodes.map((c) => ({ value: c, label: c }))]}
+      />
+      <Field label="Password" name="password" type="password" autoComplete="new-password" error={state.fields?.password} hint="Leave empty to generate one." />
+      <FormMessage state={state} />
+      <Secret value={state.secret} label="Password" />
+      <SubmitButton pending={pending}>Create user</SubmitButton>
+    </form>
+  );
+}
+
+export function CreateEnvironmentForm() {
+  const [state, action, pending] = useActionState(createEnvironmentAction, initial);
+  return (
+    <form action={action} className="grid gap-3" aria-label="Create environment">
+      <Field label="Code" name="code" defaultValue={state.values?.code} placeholder="PPR" error={state.fields?.code} />
+      <Field label="Display name" name="name" defaultValue={state.values?.name} placeholder="Pre-production" error={state.fields?.name} />
+      <Field label="Officer approvals required" name="approvalsRequired" type="number" defaultValue={state.values?.approvalsRequired ?? "1"} error={state.fields?.approvalsRequired} />
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="production" defaultChecked={state.values?.production === "on"} /> Production environment
+      </label>
+      <FormMessage state={state} />
+      <SubmitButton pending={pending}>Create environment</SubmitButton>
+    </form>
+  );
+}
+
+export function CreateTokenForm({ emails }: { emails: string[] }) {
+  const [state, action, pending] = useActionState(createTokenAction, initial);
+  return (
+    <form action={action} className="grid gap-3" aria-label="Create API token">
+      <SelectField label="User" name="userEmail" defaultValue={state.values?.userEmail} error={state.fields?.userEmail} options={emails.map((e) => ({ value: e, label: e }))} />
+      <Field label="Token name" name="name" defaultValue={state.values?.name} placeholder="ci-pipeline" error={state.fields?.name} />
+      <FormMessage state={state} />
+      <Secret value={state.secret} label="API token" />
+      <SubmitButton pending={pending}>Create token</SubmitButton>
+    </form>
+  );
+}
+
+export function RevokeTokenButton({ id }: { id: string }) {
+  const [state, action, pending] = useActionState(revokeTokenAction, initial);
+  return (
+    <form action={action}>
+      <input type="hidden" name="id" value={id} />
+      <button type="submit" disabled={pending} className="text-xs text-red-700 underline">
+        Revoke
+      </button>
+      {state.message && !state.ok ? <span className="ml-2 text-xs text-red-700">{state.message}</span> : null}
+    </form>
+  );
+}

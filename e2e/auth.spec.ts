@@ -1,0 +1,59 @@
+import { expect, test } from "@playwright/test";
+import { signIn, signInAs } from "./support/helpers";
+
+test("[partner] signs in and lands on the partner home with their organisation", async ({ page }) => {
+  await signInAs(page, "partner@acme.test", "/partner");
+  await expect(page.getByRole("heading", { name: "acme" })).toBeVisible();
+  await expect(page.getByText("Acme Payments AS")).toBeVisible();
+  await expect(page.getByRole("table", { name: "Environments" })).toContainText("PRD");
+  await expect(page.getByRole("table", { name: "Members" })).toContainText("partner@acme.test");
+});
+
+test("[officer] signs in and lands on the officer home", async ({ page }) => {
+  await signInAs(page, "officer1@keyport.test", "/officer");
+  await expect(page.getByRole("table", { name: "Organisations" })).toContainText("Acme Payments AS");
+  await expect(page.getByRole("table", { name: "Audit events" })).toContainText("auth.signin");
+});
+
+test("[admin] signs in, lands on the admin home and signs out", async ({ page }) => {
+  await signInAs(page, "admin@keyport.test", "/admin");
+  await expect(page.getByRole("table", { name: "Users" })).toContainText("officer2@keyport.test");
+  await page.getByRole("link", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin/);
+  await page.goto("/admin");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fadmin/);
+});
+
+test("[anyone] a wrong password gets one generic message and no session", async ({ page }) => {
+  await signIn(page, "officer2@keyport.test", "not-the-password");
+  await expect(page.getByText(/^Sign-in failed/)).toHaveText("Sign-in failed. Check your email and password, or try again later.");
+  await signIn(page, "nobody@keyport.test", "not-the-password");
+  await expect(page.getByText(/^Sign-in failed/)).toHaveText("Sign-in failed. Check your email and password, or try again later.");
+  await page.goto("/officer");
+  await expect(page).toHaveURL(/\/signin/);
+});
+
+test("[anyone] no session is sent to the sign-in page", async ({ page }) => {
+  for (const path of ["/partner", "/officer", "/admin"]) {
+    await page.goto(path);
+    await expect(page).toHaveURL(/\/signin\?callbackUrl=/);
+  }
+});
+
+test("[partner] the wrong role gets a 403 page", async ({ page }) => {
+  await signInAs(page, "partner@acme.test", "/partner");
+  for (const path of ["/admin", "/officer"]) {
+    const res = await page.goto(path);
+    expect(res?.status()).toBe(403);
+    await expect(page.getByTestId("forbidden")).toBeVisible();
+  }
+});
+
+test("[officer] the wrong role gets a 403 page", async ({ page }) => {
+  await signInAs(page, "officer1@keyport.test", "/officer");
+  for (const path of ["/admin", "/partner"]) {
+    const res = await page.goto(path);
+    expect(res?.status()).toBe(403);
+  }
+});

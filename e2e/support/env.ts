@@ -1,0 +1,18 @@
+// Values shared by the e2e web server and the specs (set in playwright.config.ts).
+export const E2E_PASSWORDS: Record<string, string> = {
+  "partner@acme.test": "partner-password-e2e",
+  "officer1@keyport.test": "officer1-password-e2e",
+  "officer2@keyport.test": "officer2-password-e2e",
+  "admin@keyport.test": "admin-password-e2e",
+};
+
+export const EMBEDDED_E2E_PORT = 54400;
+
+/** The e2e database URL: a database on TEST_DATABASE_URL's server, or the embedded one serve.ts starts. */
+export function e2eDatabaseUrl(): string {
+  const server = process.env.TEST_DATABASE_URL;
+  if (!server) return `postgres://postgres:postgres@127.0.0.1:${EMBEDDED_E2E_PORT}/postgres?sslmode=disable`;
+  const url = new URL(server);
+  url.pathname = `/${process.env.KEYPORT_E2E_DB}`;
+  return url.toString();
+}

@@ -1,0 +1,68 @@
+// The e2e web server: fresh database → migrations → demo data with known
+// passwords → the production build (`next start`). Drops the database on exit.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import pg from "pg";
+import { startEmbeddedDatabase } from "@/lib/db/embedded";
+import { applyMigrations } from "@/lib/db/migrations";
+import { disconnectDb } from "@/lib/db/client";
+import { CLI_ACTOR } from "@/lib/auth/actor";
+import { seedDemo } from "@/lib/services/demo/seed-demo";
+import { E2E_PASSWORDS, EMBEDDED_E2E_PORT, e2eDatabaseUrl } from "./env";
+
+async function main() {
+  const server = process.env.TEST_DATABASE_URL;
+  const dbName = process.env.KEYPORT_E2E_DB!;
+  let stopDb = async () => {};
+  if (server) {
+    const c = new pg.Client({ connectionString: server });
+    await c.connect();
+    await c.query(`CREATE DATABASE ${dbName}`);
+    await c.end();
+    stopDb = async () => {
+      const d = new pg.Client({ connectionString: server });
+      await d.connect();
+      await d.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await d.end();
+    };
+  } else {
+    const db = await startEmbeddedDatabase({ dataDir: "memory://", port: EMBEDDED_E2E_PORT });
+    stopDb = db.stop;
+  }
+  const url = e2eDatabaseUrl();
+  process.env.DATABASE_URL = url;
+  await applyMigrations(url);
+  await seedDemo(CLI_ACTOR, { passwords: E2E_PASSWORDS });
+  await disconnectDb();
+
+  const port = process.env.KEYPORT_E2E_PORT!;
+  const env = {
+    ...process.env,
+    DATABASE_URL: url,
+    NEXTAUTH_URL: `http://localhost:${port}`,
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "e2e-only-secret-not-for-production-0123456789",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+  const child = spawn(process.execPath, [nextBin, "start", "--port", port, "--hostname", "localhost"], { stdio: "inherit", env });
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    if (child.exitCode === null) {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    }
+    await stopDb().catch((e) => console.error("could not drop the e2e database:", e));
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+  child.on("exit", () => void stop());
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

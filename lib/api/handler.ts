@@ -1,0 +1,55 @@
+import { NextResponse } from "next/server";
+import type { Actor } from "@/lib/auth/actor";
+import { authorize } from "@/lib/auth/actor";
+import type { Permission } from "@/lib/auth/permissions";
+import { clientIpFrom } from "@/lib/auth/client-ip";
+import { authenticateToken } from "@/lib/services/tokens/authenticate-token";
+import { AppError, logUnexpected } from "@/lib/errors";
+
+type RouteContext<P> = { params: Promise<P> };
+type Handler<P> = (args: { req: Request; actor: Actor; params: P }) => Promise<Response>;
+
+export function errorResponse(e: unknown, where: string): Response {
+  if (e instanceof AppError) {
+    const body: Record<string, unknown> = { error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } };
+    if (e.extra) Object.assign(body, e.extra);
+    return NextResponse.json(body, { status: e.status });
+  }
+  const ref = logUnexpected(e, where);
+  return NextResponse.json({ error: { code: "internal", message: `Something went wrong (ref ${ref}).` } }, { status: 500 });
+}
+
+/**
+ * The one wrapper for /api/v1 route handlers: authenticate the bearer token,
+ * check the permission from the table, map every error to `{ error: { code, message } }`.
+ */
+export function withApi<P = Record<string, string>>(permission: Permission, handler: Handler<P>) {
+  return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
+    try {
+      const ip = clientIpFrom((n) => req.headers.get(n));
+      const actor = await authenticateToken(req.headers.get("authorization"), ip);
+      authorize(actor, permission);
+      return await handler({ req, actor, params: await ctx.params });
+    } catch (e) {
+      return errorResponse(e, `${req.method} ${new URL(req.url).pathname}`);
+    }
+  };
+}
+
+/** Read a JSON body: 413 above maxBytes, 400 when it is not a JSON object. */
+export async function readJson(req: Request, maxBytes = 64 * 1024): Promise<Record<string, unknown>> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new AppError("too_large", `The request body is larger than ${maxBytes} bytes.`);
+  const text = await req.text();
+  if (Buffer.byteLength(text) > maxBytes) throw new AppError("too_large", `The request body is larger than ${maxBytes} bytes.`);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The request body is not valid JSON.");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new AppError("bad_request", "The request body must be a JSON object.");
+  }
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,30 @@
+import { AppError } from "@/lib/errors";
+import { type Permission, type Role, roleHas } from "@/lib/auth/permissions";
+
+/** Who is calling a service: a signed-in user (web or API token) or the admin CLI. */
+export type Actor =
+  | {
+      type: "user";
+      userId: string;
+      email: string;
+      name: string;
+      role: Role;
+      orgId: string | null;
+      via: "web" | "api";
+      ip: string | null;
+    }
+  | { type: "system"; name: "cli"; ip: null };
+
+export const CLI_ACTOR: Actor = { type: "system", name: "cli", ip: null };
+
+/** Throws 403 unless the actor's role grants the permission. The CLI is trusted (it has the database). */
+export function authorize(actor: Actor, permission: Permission): void {
+  if (actor.type === "system") return;
+  if (!roleHas(actor.role, permission)) {
+    throw new AppError("forbidden", "You do not have permission to do that.");
+  }
+}
+
+export function actorLabel(actor: Actor): { actorId: string | null; actorEmail: string } {
+  return actor.type === "system" ? { actorId: null, actorEmail: "cli" } : { actorId: actor.userId, actorEmail: actor.email };
+}

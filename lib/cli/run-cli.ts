@@ -1,0 +1,167 @@
+// The admin CLI. It calls the same services as the web app (no second code
+// path) as the trusted "cli" actor, and is written as a function so tests can
+// drive it without a subprocess.
+import { parseArgs } from "node:util";
+import { CLI_ACTOR } from "@/lib/auth/actor";
+import { AppError } from "@/lib/errors";
+import { createEnvironment } from "@/lib/services/environments/create-environment";
+import { createOrganisation } from "@/lib/services/organisations/create-organisation";
+import { createUser } from "@/lib/services/users/create-user";
+import { setUserPassword } from "@/lib/services/users/set-password";
+import { createToken } from "@/lib/services/tokens/create-token";
+import { revokeToken } from "@/lib/services/tokens/revoke-token";
+import { seedDemo } from "@/lib/services/demo/seed-demo";
+
+export const USAGE = `Usage: npm run keyport -- <command> [options]
+
+  db migrate                                  apply pending database migrations
+  env create --code PPR --name "Pre-production" --approvals 1 [--production]
+  org create --code acme --name "Acme Payments AS" --email certs@acme.test
+  user create --email EMAIL --role partner|officer|admin|gateway [--org CODE] [--name NAME] [--password PW]
+                                              (a password is generated and printed when omitted)
+  user password --email EMAIL [--password PW] reset a password (generated when omitted)
+  token create --user EMAIL [--name NAME]     prints only the token on stdout (shown once)
+  token revoke (--id TOKEN_ID | --token TOKEN)
+  demo                                        seed the demo data (idempotent)
+
+Database: DATABASE_URL, or the embedded database under .data/ when unset.`;
+
+export type CliIo = { out: (s: string) => void; err: (s: string) => void };
+
+export class UsageError extends Error {}
+
+type OptSpec = Record<string, { type: "string" | "boolean" }>;
+
+function parse(args: string[], spec: OptSpec, required: string[]) {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args, options: spec, strict: true, allowPositionals: false }));
+  } catch (e) {
+    throw new UsageError((e as Error).message.split("\n")[0]);
+  }
+  for (const r of required) {
+    if (values[r] === undefined || values[r] === "") throw new UsageError(`Missing --${r}.`);
+  }
+  return values as Record<string, string | undefined> & Record<string, boolean | undefined>;
+}
+
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+type Command = (args: string[], io: CliIo, ctx: CliContext) => Promise<number>;
+export type CliContext = { migrate: () => Promise<string[]> };
+
+const COMMANDS: Record<string, Command> = {
+  "db migrate": async (args, io, ctx) => {
+    parse(args, {}, []);
+    const applied = await ctx.migrate();
+    io.err(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(", ")}` : "The database is up to date.");
+    return 0;
+  },
+  "env create": async (args, io) => {
+    const v = parse(args, { code: { type: "string" }, name: { type: "string" }, approvals: { type: "string" }, production: { type: "boolean" } }, ["code", "name", "approvals"]);
+    const env = await createEnvironment(CLI_ACTOR, {
+      code: str(v.code)!,
+      name: str(v.name)!,
+      approvalsRequired: str(v.approvals)!,
+      production: v.production === true,
+    });
+    io.err(`Created environment ${env.code} (${env.name}), ${env.approvalsRequired} approval(s)${env.production ? ", production" : ""}.`);
+    return 0;
+  },
+  "org create": async (args, io) => {
+    const v = parse(args, { code: { type: "string" }, name: { type: "string" }, email: { type: "string" } }, ["code", "name", "email"]);
+    const org = await createOrganisation(CLI_ACTOR, { code: str(v.code)!, legalName: str(v.name)!, groupEmail: str(v.email)! });
+    io.err(`Created organisation ${org.code} (${org.legalName}).`);
+    return 0;
+  },
+  "user create": async (args, io) => {
+    const v = parse(
+      args,
+      { email: { type: "string" }, role: { type: "string" }, org: { type: "string" }, name: { type: "string" }, password: { type: "string" } },
+      ["email", "role"],
+    );
+    const { user, generatedPassword } = await createUser(CLI_ACTOR, {
+      email: str(v.email)!,
+      role: str(v.role) as "partner",
+      orgCode: str(v.org),
+      name: str(v.name),
+      password: str(v.password),
+    });
+    io.err(`Created ${user.role} ${user.email}.`);
+    if (generatedPassword) io.out(`Password (shown once): ${generatedPassword}`);
+    return 0;
+  },
+  "user password": async (args, io) => {
+    const v = parse(args, { email: { type: "string" }, password: { type: "string" } }, ["email"]);
+    const { generatedPassword } = await setUserPassword(CLI_ACTOR, { email: str(v.email)!, password: str(v.password) });
+    io.err(`Password changed for ${str(v.email)}.`);
+    if (generatedPassword) io.out(`Password (shown once): ${generatedPassword}`);
+    return 0;
+  },
+  "token create": async (args, io) => {
+    const v = parse(args, { user: { type: "string" }, name: { type: "string" } }, ["user"]);
+    const t = await createToken(CLI_ACTOR, { userEmail: str(v.user)!, name: str(v.name) });
+    io.out(t.token);
+    io.err(`Created API token ${t.prefix}… (id ${t.id}) for ${str(v.user)}. It is shown once; store it now.`);
+    return 0;
+  },
+  "token revoke": async (args, io) => {
+    const v = parse(args, { id: { type: "string" }, token: { type: "string" } }, []);
+    if (!!v.id === !!v.token) throw new UsageError("Give exactly one of --id or --token.");
+    const r = await revokeToken(CLI_ACTOR, v.id ? { id: str(v.id)! } : { token: str(v.token)! });
+    io.err(`Revoked API token ${r.prefix}… (id ${r.id}).`);
+    return 0;
+  },
+  demo: async (args, io) => {
+    parse(args, {}, []);
+    const r = await seedDemo(CLI_ACTOR);
+    printDemo(r, io);
+    return 0;
+  },
+};
+
+export function printDemo(r: Awaited<ReturnType<typeof seedDemo>>, io: CliIo) {
+  if (r.created.length) io.err(`Demo data created: ${r.created.join(", ")}.`);
+  else io.err("Demo data already present; nothing changed.");
+  if (r.passwords.length) {
+    io.out("Demo accounts (passwords are shown once — note them now):");
+    for (const p of r.passwords) io.out(`  ${p.role.padEnd(8)} ${p.email.padEnd(24)} ${p.password}`);
+  } else {
+    io.err("Existing demo passwords are unchanged; reset one with: npm run keyport -- user password --email EMAIL");
+  }
+}
+
+/** Run one CLI invocation; returns the exit code (0 ok, 1 failure, 2 usage). */
+export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promise<number> {
+  const two = argv.slice(0, 2).join(" ");
+  const [name, rest] = COMMANDS[two] ? [two, argv.slice(2)] : [argv[0] ?? "", argv.slice(1)];
+  const command = COMMANDS[name];
+  if (!command) {
+    if (argv[0] === "help" || argv[0] === "--help" || argv[0] === "-h") {
+      io.out(USAGE);
+      return 0;
+    }
+    io.err(argv.length ? `Unknown command: ${argv.join(" ")}` : "No command given.");
+    io.err(USAGE);
+    return 2;
+  }
+  try {
+    return await command(rest, io, ctx);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`keyport ${name}: ${e.message}`);
+      io.err(USAGE);
+      return 2;
+    }
+    if (e instanceof AppError) {
+      io.err(`keyport ${name}: ${e.message}`);
+      return 1;
+    }
+    if (typeof e === "object" && e !== null && (e as { code?: string }).code === "P2021") {
+      io.err("keyport: the database has no Keyport tables yet. Run: npm run keyport -- db migrate");
+      return 1;
+    }
+    io.err(`keyport ${name}: ${(e as Error)?.message?.split("\n")[0] ?? String(e)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,51 @@
+// One error path: services throw AppError(code, userMessage); route handlers map
+// the code to an HTTP status, actions turn it into a form message.
+export type ErrorCode =
+  | "bad_request"
+  | "unauthenticated"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "too_large"
+  | "validation_failed"
+  | "rate_limited"
+  | "internal";
+
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  validation_failed: 422,
+  rate_limited: 429,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: Record<string, string>,
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+  get status(): number {
+    return STATUS_BY_CODE[this.code];
+  }
+}
+
+/** Log an unexpected error with a reference id; return the id (never the error) for the user. */
+export function logUnexpected(e: unknown, where: string): string {
+  const ref = Math.random().toString(36).slice(2, 10);
+  console.error(`[keyport] unexpected error ref=${ref} in ${where}:`, e instanceof Error ? (e.stack ?? e.message) : e);
+  return ref;
+}
+
+/** Prisma unique-constraint violation, used to turn races into 409s. */
+export function isUniqueViolation(e: unknown): boolean {
+  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+}

@@ -1,0 +1,48 @@
+import { getDb } from "@/lib/db/client";
+import { type Actor, authorize } from "@/lib/auth/actor";
+import { createEnvironment } from "@/lib/services/environments/create-environment";
+import { createOrganisation } from "@/lib/services/organisations/create-organisation";
+import { createUser } from "@/lib/services/users/create-user";
+
+export const DEMO_USERS = [
+  { email: "partner@acme.test", name: "Pat Partner", role: "partner", orgCode: "acme" },
+  { email: "officer1@keyport.test", name: "Olga Officer", role: "officer" },
+  { email: "officer2@keyport.test", name: "Otto Officer", role: "officer" },
+  { email: "admin@keyport.test", name: "Ada Admin", role: "admin" },
+] as const;
+
+export type DemoResult = {
+  created: string[];
+  passwords: { email: string; role: string; password: string }[];
+};
+
+/**
+ * Seed the demo data through the same services as the web app. Idempotent:
+ * what exists is left alone (passwords of existing users are not changed).
+ * `passwords` lets tests fix the demo passwords; otherwise they are generated.
+ */
+export async function seedDemo(actor: Actor, opts: { passwords?: Record<string, string> } = {}): Promise<DemoResult> {
+  authorize(actor, "demo:seed");
+  const db = getDb();
+  const result: DemoResult = { created: [], passwords: [] };
+  for (const env of [
+    { code: "PPR", name: "Pre-production", approvalsRequired: 1, production: false },
+    { code: "PRD", name: "Production", approvalsRequired: 2, production: true },
+  ]) {
+    if (!(await db.environment.findUnique({ where: { code: env.code } }))) {
+      await createEnvironment(actor, env);
+      result.created.push(`environment ${env.code}`);
+    }
+  }
+  if (!(await db.organisation.findUnique({ where: { code: "acme" } }))) {
+    await createOrganisation(actor, { code: "acme", legalName: "Acme Payments AS", groupEmail: "certs@acme.test" });
+    result.created.push("organisation acme");
+  }
+  for (const u of DEMO_USERS) {
+    if (await db.user.findUnique({ where: { email: u.email } })) continue;
+    const { generatedPassword } = await createUser(actor, { ...u, password: opts.passwords?.[u.email] });
+    result.created.push(`user ${u.email}`);
+    result.passwords.push({ email: u.email, role: u.role, password: generatedPassword ?? opts.passwords?.[u.email] ?? "" });
+  }
+  return result;
+}

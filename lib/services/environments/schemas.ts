@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+export const environmentCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Z][A-Z0-9]{1,9}$/, "Use 2–10 upper-case letters or digits, starting with a letter (e.g. PPR).");
+
+export const createEnvironmentSchema = z.object({
+  code: environmentCode,
+  name: z.string().trim().min(2, "Give a display name (at least 2 characters).").max(100, "At most 100 characters."),
+  approvalsRequired: z.coerce
+    .number({ message: "Give a whole number from 1 to 5." })
+    .int("Give a whole number from 1 to 5.")
+    .min(1, "At least 1 officer approval is required.")
+    .max(5, "At most 5 approvals."),
+  production: z.boolean().default(false),
+});
+export type CreateEnvironmentInput = z.input<typeof createEnvironmentSchema>;

@@ -1,0 +1,10 @@
+import { getDb } from "@/lib/db/client";
+import { type Actor, authorize } from "@/lib/auth/actor";
+
+export async function listTokens(actor: Actor) {
+  authorize(actor, "token:list");
+  return getDb().apiToken.findMany({
+    orderBy: { createdAt: "desc" },
+    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true, user: { select: { email: true } } },
+  });
+}

@@ -1,0 +1,37 @@
+// Entry point of `npm run keyport -- <command>`.
+import { ensureDatabaseUrl } from "@/lib/db/embedded";
+import { disconnectDb } from "@/lib/db/client";
+import { applyMigrations } from "@/lib/db/migrations";
+import { USAGE, runCli } from "@/lib/cli/run-cli";
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) };
+  if (argv.length === 0 || ["help", "--help", "-h"].includes(argv[0])) {
+    (argv.length ? io.out : io.err)(USAGE);
+    return argv.length ? 0 : 2;
+  }
+  let db;
+  try {
+    db = await ensureDatabaseUrl();
+  } catch (e) {
+    io.err(`keyport: ${(e as Error).message}`);
+    return 1;
+  }
+  try {
+    // The embedded database is migrated automatically; a server is migrated with `db migrate`.
+    if (db.embedded && argv.join(" ") !== "db migrate") await applyMigrations(db.url);
+    return await runCli(argv, io, { migrate: async () => (await applyMigrations(db.url)).applied });
+  } finally {
+    await disconnectDb();
+    await db.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`keyport: ${(e as Error)?.message ?? e}`);
+    process.exit(1);
+  },
+);
