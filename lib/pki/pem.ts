@@ -1,0 +1,55 @@
+// PEM (RFC 7468) encoding and decoding. Pure: runs in Node and in the browser.
+
+export type PemBlock = { label: string; der: Uint8Array };
+
+const BLOCK = /-----BEGIN ([A-Z0-9 #\-]+)-----([\s\S]*?)-----END ([A-Z0-9 #\-]+)-----/g;
+
+export function base64Encode(bytes: Uint8Array): string {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+/** Strict base64 decode; returns null when the text is not base64. */
+export function base64Decode(text: string): Uint8Array | null {
+  const clean = text.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1) return null;
+  try {
+    const bin = atob(clean);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+export function pemEncode(label: string, der: Uint8Array): string {
+  const b64 = base64Encode(der);
+  const lines = b64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
+}
+
+/** Every PEM block in the text (any line endings). Blocks whose body is not base64 get an empty der. */
+export function pemDecodeAll(text: string): (PemBlock & { endLabel: string; valid: boolean })[] {
+  const out: (PemBlock & { endLabel: string; valid: boolean })[] = [];
+  for (const m of text.matchAll(BLOCK)) {
+    // RFC 7468 allows explanatory headers (Proc-Type etc.) only in legacy encrypted keys; skip "Key: value" lines.
+    const body = m[2]
+      .split(/\r\n|\r|\n/)
+      .filter((l) => !/^[A-Za-z-]+:/.test(l.trim()))
+      .join("");
+    const der = base64Decode(body);
+    out.push({ label: m[1], endLabel: m[3], der: der ?? new Uint8Array(0), valid: der !== null && der.length > 0 && m[1] === m[3] });
+  }
+  return out;
+}
+
+export function toHex(bytes: Uint8Array, sep = ""): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(sep);
+}
+
+/** An ArrayBuffer holding exactly these bytes (pkijs/asn1js want ArrayBuffers). */
+export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
