@@ -10,6 +10,7 @@ import { disconnectDb } from "@/lib/db/client";
 import { CLI_ACTOR } from "@/lib/auth/actor";
 import { seedDemo } from "@/lib/services/demo/seed-demo";
 import { printDemo } from "@/lib/cli/run-cli";
+import { ensureLocalMasterKey } from "@/lib/ca/master-key";
 
 const mode = process.argv[2] === "demo" ? "demo" : "dev";
 const dataDir = process.env.KEYPORT_DATA_DIR ?? DEFAULT_DATA_DIR;
@@ -32,6 +33,14 @@ async function main() {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
 
   const db = await ensureDatabaseUrl();
+  if (db.embedded) {
+    const mk = ensureLocalMasterKey(dataDir);
+    if (mk?.created) {
+      console.error(
+        `Generated ${path.relative(process.cwd(), mk.file)}: the master key that encrypts this demo's CA private keys. Keep it with .data/; in production set KEYPORT_MASTER_KEY or KEYPORT_MASTER_KEY_FILE.`,
+      );
+    }
+  }
   console.error(db.embedded ? `Embedded PostgreSQL (PGlite) in ${dataDir} at ${db.url}` : "Using DATABASE_URL.");
   const { applied } = await applyMigrations(db.url);
   if (applied.length) console.error(`Applied migrations: ${applied.join(", ")}`);

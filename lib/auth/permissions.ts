@@ -21,6 +21,11 @@ export const PERMISSIONS = {
   "token:list": ["admin"],
   "audit:read": ["officer", "admin"],
   "demo:seed": ["admin"],
+  "profile:read": ["partner", "officer", "admin"],
+  "profile:write": ["admin"],
+  "ca:init": ["admin"],
+  "ca:read": ["partner", "officer", "admin", "gateway"],
+  "csr:check": ["partner", "officer", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

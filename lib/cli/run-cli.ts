@@ -11,6 +11,8 @@ import { setUserPassword } from "@/lib/services/users/set-password";
 import { createToken } from "@/lib/services/tokens/create-token";
 import { revokeToken } from "@/lib/services/tokens/revoke-token";
 import { seedDemo } from "@/lib/services/demo/seed-demo";
+import { getProfile, importProfile } from "@/lib/services/profiles/profiles";
+import fs from "node:fs";
 
 export const USAGE = `Usage: npm run keyport -- <command> [options]
 
@@ -23,6 +25,9 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
   token create --user EMAIL [--name NAME]     prints only the token on stdout (shown once)
   token revoke (--id TOKEN_ID | --token TOKEN)
   demo                                        seed the demo data (idempotent)
+
+  profile import FILE                         create or replace a certificate profile from JSON
+  profile export CODE                         print a profile as JSON
 
 Database: DATABASE_URL, or the embedded database under .data/ when unset.`;
 
@@ -43,6 +48,38 @@ function parse(args: string[], spec: OptSpec, required: string[]) {
     if (values[r] === undefined || values[r] === "") throw new UsageError(`Missing --${r}.`);
   }
   return values as Record<string, string | undefined> & Record<string, boolean | undefined>;
+}
+
+function onePositional(args: string[], name: string, spec: OptSpec = {}): string {
+  let positionals: string[];
+  try {
+    ({ positionals } = parseArgs({ args, options: spec, strict: true, allowPositionals: true }));
+  } catch (e) {
+    throw new UsageError((e as Error).message.split("\n")[0]);
+  }
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? `Give one ${name}.` : `Missing ${name}.`);
+  return positionals[0];
+}
+
+function readFileOrFail(file: string, maxBytes = 1024 * 1024): Buffer {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new AppError("not_found", `Cannot read ${file}: no such file.`);
+  }
+  if (!stat.isFile()) throw new AppError("bad_request", `${file} is not a file.`);
+  if (stat.size > maxBytes) throw new AppError("too_large", `${file} is ${stat.size} bytes; at most ${maxBytes} are accepted.`);
+  return fs.readFileSync(file);
+}
+
+function readJsonFile(file: string): unknown {
+  const text = readFileOrFail(file).toString("utf8");
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new AppError("bad_request", `${file} is not valid JSON: ${(e as Error).message}.`);
+  }
 }
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
@@ -110,6 +147,18 @@ const COMMANDS: Record<string, Command> = {
     if (!!v.id === !!v.token) throw new UsageError("Give exactly one of --id or --token.");
     const r = await revokeToken(CLI_ACTOR, v.id ? { id: str(v.id)! } : { token: str(v.token)! });
     io.err(`Revoked API token ${r.prefix}… (id ${r.id}).`);
+    return 0;
+  },
+  "profile import": async (args, io) => {
+    const file = onePositional(args, "FILE");
+    const definition = readJsonFile(file);
+    const r = await importProfile(CLI_ACTOR, definition);
+    io.err(`${r.created ? "Created" : "Updated"} profile ${r.profile.code} (${r.profile.name}).`);
+    return 0;
+  },
+  "profile export": async (args, io) => {
+    const code = onePositional(args, "CODE");
+    io.out(JSON.stringify(await getProfile(CLI_ACTOR, code), null, 2));
     return 0;
   },
   demo: async (args, io) => {

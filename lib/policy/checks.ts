@@ -1,0 +1,193 @@
+// The named checks a CSR must pass under a profile. Pure (runs in the browser
+// for live checks and on the server at submission and again at signing).
+// Each check is { code, result: "pass" | "warn" | "fail", message }.
+import { KEY_TYPE_LABEL, type KeyTypeId, type Profile, type SubjectRule } from "./profile";
+
+export type CheckResult = "pass" | "warn" | "fail";
+export type Check = { code: string; result: CheckResult; message: string };
+
+/** What the checks read from a parsed CSR (lib/pki/csr's ParsedCsr satisfies it). */
+export type CsrFacts = {
+  subject: { name: string; value: string }[];
+  subjectRdns: { name: string; value: string }[][];
+  sans: { type: "dns" | "ip" | "email" | "uri" | "other"; value: string }[];
+  key: { type: string; bits?: number; exponent?: number; curve?: string; label: string };
+  signature: { name: string; hash: string | null; scheme: string };
+  signatureValid: boolean;
+  signatureError?: string;
+};
+
+export type CheckContext = {
+  orgCode: string;
+  orgName: string;
+  envCode: string;
+};
+
+const HASH_LABEL: Record<string, string> = { md5: "MD5", sha1: "SHA-1", sha224: "SHA-224", sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" };
+
+/** The profile key-type id of a CSR's key, or null when it is none of ours. */
+export function keyTypeId(key: CsrFacts["key"]): KeyTypeId | null {
+  if (key.type === "rsa" && key.bits) {
+    const id = `rsa-${key.bits}`;
+    return id in KEY_TYPE_LABEL ? (id as KeyTypeId) : null;
+  }
+  if (key.type === "ec") {
+    if (key.curve === "P-256") return "ecdsa-p256";
+    if (key.curve === "P-384") return "ecdsa-p384";
+  }
+  return null;
+}
+
+/** `RSA` or `ECDSA`, as the {keyType} placeholder wants. */
+export function keyTypeWord(key: CsrFacts["key"]): string {
+  return key.type === "rsa" ? "RSA" : key.type === "ec" ? "ECDSA" : key.label.split(" ")[0];
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+
+/** Substitute placeholders literally: escaped for a pattern, as-is for equals. */
+export function substitute(template: string, ctx: CheckContext & { keyType: string }, forRegex: boolean): string {
+  const values: Record<string, string> = { org: ctx.orgCode, orgName: ctx.orgName, env: ctx.envCode, keyType: ctx.keyType };
+  return template.replace(/\{(org|orgName|env|keyType)\}/g, (_, k: string) => (forRegex ? escapeRegex(values[k]) : values[k]));
+}
+
+function quote(v: string): string {
+  return JSON.stringify(v);
+}
+
+export function checkSignature(csr: CsrFacts): Check {
+  return csr.signatureValid
+    ? { code: "csr.signature", result: "pass", message: "The CSR's self-signature verifies: whoever made it holds the private key." }
+    : {
+        code: "csr.signature",
+        result: "fail",
+        message: `The CSR's self-signature does not verify${csr.signatureError ? ` (${csr.signatureError})` : ""}. Generate the CSR again from the private key.`,
+      };
+}
+
+export function checkKey(csr: CsrFacts, profile: Profile): Check {
+  const allowed = profile.keys.map((k) => KEY_TYPE_LABEL[k]).join(", ");
+  const id = keyTypeId(csr.key);
+  if (csr.key.type === "rsa" && csr.key.exponent !== undefined && csr.key.exponent !== 65537) {
+    return {
+      code: "key.type",
+      result: "fail",
+      message: `Found ${csr.key.label} with public exponent ${csr.key.exponent}; only exponent 65537 is allowed. Allowed keys: ${allowed}.`,
+    };
+  }
+  if (!id || !profile.keys.includes(id)) {
+    return { code: "key.type", result: "fail", message: `Found ${csr.key.label}; allowed: ${allowed}.` };
+  }
+  return { code: "key.type", result: "pass", message: `${csr.key.label}${csr.key.type === "rsa" ? ", exponent 65537" : ""} is allowed.` };
+}
+
+export function checkSignatureHash(csr: CsrFacts, profile: Profile): Check {
+  const allowed = profile.signatureHashes.map((h) => HASH_LABEL[h]).join(", ");
+  const hash = csr.signature.hash;
+  if (!hash || !(profile.signatureHashes as readonly string[]).includes(hash)) {
+    const found = hash ? `${HASH_LABEL[hash] ?? hash} (${csr.signature.name})` : csr.signature.name;
+    return { code: "signature.hash", result: "fail", message: `The CSR is signed with ${found}; allowed hashes: ${allowed}.` };
+  }
+  return { code: "signature.hash", result: "pass", message: `Signed with ${HASH_LABEL[hash]} (${csr.signature.name}).` };
+}
+
+export function checkSubject(csr: CsrFacts, profile: Profile, ctx: CheckContext): Check[] {
+  const checks: Check[] = [];
+  const keyType = keyTypeWord(csr.key);
+  for (const [attr, rule] of Object.entries(profile.subject)) {
+    const code = `subject.${attr}`;
+    const values = csr.subject.filter((a) => a.name === attr).map((a) => a.value);
+    if (rule.forbidden) {
+      checks.push(
+        values.length
+          ? { code, result: "fail", message: `${attr} is not allowed in the subject for this profile; remove ${attr}=${quote(values[0])}.` }
+          : { code, result: "pass", message: `No ${attr} in the subject, as required.` },
+      );
+      continue;
+    }
+    if (values.length === 0) {
+      checks.push(
+        rule.required
+          ? { code, result: "fail", message: `${attr} is required in the subject but missing.${expected(rule, ctx, keyType)}` }
+          : { code, result: "pass", message: `${attr} is optional and not present.` },
+      );
+      continue;
+    }
+    if (values.length > 1) {
+      checks.push({ code, result: "fail", message: `${attr} appears ${values.length} times in the subject; give it once.` });
+      continue;
+    }
+    const value = values[0];
+    if (rule.equals !== undefined) {
+      const want = substitute(rule.equals, { ...ctx, keyType }, false);
+      checks.push(
+        value === want
+          ? { code, result: "pass", message: `${attr} is ${quote(value)}.` }
+          : { code, result: "fail", message: `${attr} is ${quote(value)}; it must be exactly ${quote(want)}.` },
+      );
+    } else if (rule.pattern !== undefined) {
+      const re = new RegExp(`^(?:${substitute(rule.pattern, { ...ctx, keyType }, true)})$`, "u");
+      checks.push(
+        re.test(value)
+          ? { code, result: "pass", message: `${attr} ${quote(value)} matches the required form.` }
+          : { code, result: "fail", message: `${attr} ${quote(value)} does not have the required form.${expected(rule, ctx, keyType)}` },
+      );
+    } else {
+      checks.push({ code, result: "pass", message: `${attr} is ${quote(value)}.` });
+    }
+  }
+  const multi = csr.subjectRdns.find((rdn) => rdn.length > 1);
+  if (multi) {
+    checks.push({
+      code: "subject.rdn",
+      result: "warn",
+      message: `The subject has a multi-valued RDN (${multi.map((a) => `${a.name}=${a.value}`).join(" + ")}); some software displays or matches it differently. It is kept as written.`,
+    });
+  }
+  return checks;
+}
+
+function expected(rule: SubjectRule, ctx: CheckContext, keyType: string): string {
+  if (rule.equals !== undefined) return ` Expected exactly ${quote(substitute(rule.equals, { ...ctx, keyType }, false))}.`;
+  if (rule.pattern !== undefined) return ` Expected the form ${substitute(rule.pattern, { ...ctx, keyType }, false)}.`;
+  return "";
+}
+
+export function checkSan(csr: CsrFacts, profile: Profile): Check {
+  if (!csr.sans.length) return { code: "san", result: "pass", message: "The CSR requests no subject alternative names." };
+  const list = csr.sans.map((s) => `${s.type.toUpperCase()}:${s.value}`).join(", ");
+  if (profile.san === "forbid") {
+    return { code: "san", result: "fail", message: `This profile allows no subject alternative names; the CSR requests ${list}.` };
+  }
+  const others = csr.sans.filter((s) => s.type !== "dns" && s.type !== "ip");
+  if (others.length) {
+    return {
+      code: "san",
+      result: "fail",
+      message: `Only DNS and IP subject alternative names can be copied; the CSR also requests ${others.map((s) => `${s.type.toUpperCase()}:${s.value}`).join(", ")}.`,
+    };
+  }
+  return { code: "san", result: "pass", message: `These subject alternative names will be copied into the certificate: ${list}.` };
+}
+
+/** Every check that needs only the CSR, the profile and the context (no database). */
+export function runCsrChecks(csr: CsrFacts, profile: Profile, ctx: CheckContext): Check[] {
+  return [checkSignature(csr), checkKey(csr, profile), checkSignatureHash(csr, profile), ...checkSubject(csr, profile, ctx), checkSan(csr, profile)];
+}
+
+export function keyReuseCheck(hits: { kind: "request" | "certificate"; id: string; orgCode: string; envCode: string; status: string }[]): Check {
+  if (!hits.length) return { code: "key.reuse", result: "pass", message: "This public key has not been seen before." };
+  const where = hits
+    .slice(0, 3)
+    .map((h) => `${h.kind === "request" ? "pending request" : `${h.status} certificate`} ${h.id} (${h.orgCode}, ${h.envCode})`)
+    .join("; ");
+  return {
+    code: "key.reuse",
+    result: "fail",
+    message: `This public key is already used by ${where}${hits.length > 3 ? ` and ${hits.length - 3} more` : ""}. Generate a new key pair for every CSR.`,
+  };
+}
+
+export function accepted(checks: Check[]): boolean {
+  return checks.every((c) => c.result !== "fail");
+}

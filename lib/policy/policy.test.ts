@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_PROFILE, type Profile, validateProfile } from "./profile";
+import { type Check, type CsrFacts, accepted, keyReuseCheck, runCsrChecks } from "./checks";
+
+const ctx = { orgCode: "acme", orgName: "Acme Payments AS", envCode: "PPR" };
+
+function facts(over: Partial<CsrFacts> & { cn?: string; extra?: { name: string; value: string }[] } = {}): CsrFacts {
+  const subject = [...(over.cn === undefined ? [{ name: "CN", value: "acme-client" }] : over.cn === "" ? [] : [{ name: "CN", value: over.cn }]), ...(over.extra ?? [])];
+  return {
+    subject,
+    subjectRdns: subject.map((a) => [a]),
+    sans: [],
+    key: { type: "ec", curve: "P-256", label: "ECDSA P-256" },
+    signature: { name: "ecdsa-with-SHA256", hash: "sha256", scheme: "ecdsa" },
+    signatureValid: true,
+    ...over,
+  };
+}
+
+const byCode = (checks: Check[], code: string) => checks.find((c) => c.code === code);
+
+describe("default profile mtls-client", () => {
+  it("accepts an ECDSA P-256 CSR with a plain CN", () => {
+    const checks = runCsrChecks(facts(), DEFAULT_PROFILE, ctx);
+    expect(accepted(checks)).toBe(true);
+    expect(checks.map((c) => c.code)).toEqual(["csr.signature", "key.type", "signature.hash", "subject.CN", "subject.C", "san"]);
+  });
+
+  it.each([
+    [{ type: "rsa", bits: 1024, exponent: 65537, label: "RSA 1024" }, /Found RSA 1024; allowed: RSA 2048, RSA 3072, RSA 4096, ECDSA P-256, ECDSA P-384/],
+    [{ type: "rsa", bits: 2048, exponent: 3, label: "RSA 2048" }, /exponent 3; only exponent 65537/],
+    [{ type: "dsa", bits: 2048, label: "DSA 2048" }, /Found DSA 2048/],
+    [{ type: "ed25519", label: "Ed25519" }, /Found Ed25519/],
+    [{ type: "ec", curve: "P-521", label: "ECDSA P-521" }, /Found ECDSA P-521/],
+    [{ type: "ec", curve: "secp256k1", label: "ECDSA secp256k1" }, /Found ECDSA secp256k1/],
+  ])("refuses key %j naming what was found and what is allowed", (key, message) => {
+    const c = byCode(runCsrChecks(facts({ key }), DEFAULT_PROFILE, ctx), "key.type")!;
+    expect(c.result).toBe("fail");
+    expect(c.message).toMatch(message);
+  });
+
+  it.each([
+    ["rsa", 2048],
+    ["rsa", 3072],
+    ["rsa", 4096],
+  ])("accepts %s %d with exponent 65537", (type, bits) => {
+    const c = byCode(runCsrChecks(facts({ key: { type, bits, exponent: 65537, label: `RSA ${bits}` } }), DEFAULT_PROFILE, ctx), "key.type")!;
+    expect(c.result).toBe("pass");
+  });
+
+  it.each([
+    ["sha1", "sha1WithRSAEncryption", /SHA-1/],
+    ["md5", "md5WithRSAEncryption", /MD5/],
+  ])("refuses %s signatures", (hash, name, message) => {
+    const c = byCode(runCsrChecks(facts({ signature: { name, hash, scheme: "rsa-pkcs1" } }), DEFAULT_PROFILE, ctx), "signature.hash")!;
+    expect(c.result).toBe("fail");
+    expect(c.message).toMatch(message);
+  });
+
+  it.each([
+    ["", /required in the subject but missing/],
+    ["has space", /does not have the required form/],
+    ["x".repeat(65), /does not have the required form/],
+  ])("refuses CN %j", (cn, message) => {
+    const c = byCode(runCsrChecks(facts({ cn }), DEFAULT_PROFILE, ctx), "subject.CN")!;
+    expect(c.result).toBe("fail");
+    expect(c.message).toMatch(message);
+  });
+
+  it("checks C only when present, and refuses a repeated CN", () => {
+    expect(byCode(runCsrChecks(facts({ extra: [{ name: "C", value: "no" }] }), DEFAULT_PROFILE, ctx), "subject.C")!.result).toBe("fail");
+    expect(byCode(runCsrChecks(facts({ extra: [{ name: "C", value: "NO" }] }), DEFAULT_PROFILE, ctx), "subject.C")!.result).toBe("pass");
+    expect(byCode(runCsrChecks(facts({ extra: [{ name: "CN", value: "again" }] }), DEFAULT_PROFILE, ctx), "subject.CN")!.message).toMatch(/appears 2 times/);
+  });
+
+  it("copies DNS and IP SANs and refuses other SAN types", () => {
+    const ok = byCode(runCsrChecks(facts({ sans: [{ type: "dns", value: "a.example" }, { type: "ip", value: "192.0.2.1" }] }), DEFAULT_PROFILE, ctx), "san")!;
+    expect(ok.result).toBe("pass");
+    const bad = byCode(runCsrChecks(facts({ sans: [{ type: "email", value: "a@b.c" }] }), DEFAULT_PROFILE, ctx), "san")!;
+    expect(bad).toMatchObject({ result: "fail" });
+    expect(bad.message).toMatch(/EMAIL:a@b.c/);
+  });
+
+  it("fails a bad self-signature", () => {
+    const c = byCode(runCsrChecks(facts({ signatureValid: false, signatureError: "signature mismatch" }), DEFAULT_PROFILE, ctx), "csr.signature")!;
+    expect(c.result).toBe("fail");
+  });
+});
+
+describe("profiles as data", () => {
+  const tsh = {
+    code: "tsh-mtls",
+    name: "TSH mTLS client",
+    environments: ["PPR", "PRD"],
+    subject: {
+      CN: { required: true, pattern: "TLSMA-{keyType}/{org}/TSH/TSP.{env}" },
+      O: { required: true, equals: "{orgName}" },
+      C: { required: false, pattern: "[A-Z]{2}" },
+      OU: { forbidden: true },
+    },
+    keys: ["rsa-4096", "ecdsa-p256"],
+    signatureHashes: ["sha256"],
+    san: "forbid",
+    extendedKeyUsage: ["clientAuth"],
+    validityDays: 365,
+  };
+
+  it("substitutes placeholders literally and matches the whole value", () => {
+    const v = validateProfile(tsh);
+    expect(v.ok).toBe(true);
+    const p = (v as { profile: Profile }).profile;
+    const good = facts({ cn: "TLSMA-ECDSA/acme/TSH/TSP.PPR", extra: [{ name: "O", value: "Acme Payments AS" }] });
+    expect(accepted(runCsrChecks(good, p, ctx))).toBe(true);
+    // "." in TSP.{env} is literal text of the pattern (a regex dot) but {env} is literal: PPRX must not match.
+    const suffix = facts({ cn: "TLSMA-ECDSA/acme/TSH/TSP.PPRX", extra: [{ name: "O", value: "Acme Payments AS" }] });
+    expect(byCode(runCsrChecks(suffix, p, ctx), "subject.CN")!.result).toBe("fail");
+    const rsaWord = facts({ cn: "TLSMA-RSA/acme/TSH/TSP.PPR", extra: [{ name: "O", value: "Acme Payments AS" }] });
+    expect(byCode(runCsrChecks(rsaWord, p, ctx), "subject.CN")!.message).toMatch(/Expected the form TLSMA-ECDSA\/acme\/TSH\/TSP.PPR/);
+    const wrongO = facts({ cn: "TLSMA-ECDSA/acme/TSH/TSP.PPR", extra: [{ name: "O", value: "Acme" }] });
+    expect(byCode(runCsrChecks(wrongO, p, ctx), "subject.O")!.message).toBe('O is "Acme"; it must be exactly "Acme Payments AS".');
+    const ou = facts({ cn: "TLSMA-ECDSA/acme/TSH/TSP.PPR", extra: [{ name: "O", value: "Acme Payments AS" }, { name: "OU", value: "IT" }] });
+    expect(byCode(runCsrChecks(ou, p, ctx), "subject.OU")!.result).toBe("fail");
+    const san = facts({ cn: "TLSMA-ECDSA/acme/TSH/TSP.PPR", extra: [{ name: "O", value: "Acme Payments AS" }], sans: [{ type: "dns", value: "x.test" }] });
+    expect(byCode(runCsrChecks(san, p, ctx), "san")!.result).toBe("fail");
+  });
+
+  it("escapes regex characters in substituted values", () => {
+    const p = validateProfile({ ...tsh, subject: { O: { required: true, pattern: "{orgName}" } } });
+    expect(p.ok).toBe(true);
+    const prof = (p as { profile: Profile }).profile;
+    const dotCtx = { ...ctx, orgName: "A.B (Norge) AS" };
+    expect(byCode(runCsrChecks(facts({ extra: [{ name: "O", value: "A.B (Norge) AS" }] }), prof, dotCtx), "subject.O")!.result).toBe("pass");
+    expect(byCode(runCsrChecks(facts({ extra: [{ name: "O", value: "AxB (Norge) AS" }] }), prof, dotCtx), "subject.O")!.result).toBe("fail");
+  });
+
+  it.each([
+    [{ keys: ["rsa-1024"] }, "keys[0]"],
+    [{ san: "allow" }, "san"],
+    [{ subject: { CN: { pattern: "(" } } }, "subject.CN.pattern"],
+    [{ subject: { XX: { required: true } } }, "subject.XX"],
+    [{ subject: { CN: { required: true, bogus: 1 } } }, "subject.CN.bogus"],
+    [{ validityDays: 0 }, "validityDays"],
+    [{ extendedKeyUsage: ["codeSigning"] }, "extendedKeyUsage[0]"],
+    [{ code: "Bad Code" }, "code"],
+    [{ surprise: true }, "surprise"],
+  ])("refuses a malformed profile naming the field: %j", (patch, field) => {
+    const v = validateProfile({ ...tsh, ...patch });
+    expect(v.ok).toBe(false);
+    expect((v as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain(field);
+  });
+
+  it("names key reuse hits", () => {
+    const c = keyReuseCheck([{ kind: "certificate", id: "c1", orgCode: "beta", envCode: "PRD", status: "revoked" }]);
+    expect(c).toMatchObject({ code: "key.reuse", result: "fail" });
+    expect(c.message).toMatch(/revoked certificate c1 \(beta, PRD\)/);
+  });
+});

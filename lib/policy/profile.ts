@@ -1,0 +1,136 @@
+// Certificate profiles are data (stored in the database, imported and exported
+// as JSON). This module validates a profile definition and names the exact
+// field at fault. Pure: runs in the browser for live checks too.
+import { z } from "zod";
+
+export const KEY_TYPES = ["rsa-2048", "rsa-3072", "rsa-4096", "ecdsa-p256", "ecdsa-p384"] as const;
+export type KeyTypeId = (typeof KEY_TYPES)[number];
+export const KEY_TYPE_LABEL: Record<KeyTypeId, string> = {
+  "rsa-2048": "RSA 2048",
+  "rsa-3072": "RSA 3072",
+  "rsa-4096": "RSA 4096",
+  "ecdsa-p256": "ECDSA P-256",
+  "ecdsa-p384": "ECDSA P-384",
+};
+export const SIGNATURE_HASHES = ["sha256", "sha384", "sha512"] as const;
+export const EKUS = ["clientAuth", "serverAuth"] as const;
+
+/** Subject attribute short names a profile may constrain (RFC 4519 / PKCS#9 names). */
+export const SUBJECT_ATTRIBUTES = ["CN", "O", "OU", "C", "L", "ST", "street", "emailAddress", "serialNumber", "DC", "UID", "title", "GN", "SN"] as const;
+
+/** Placeholders substituted literally before a pattern is used as a regular expression. */
+export const PLACEHOLDERS = ["{org}", "{orgName}", "{env}", "{keyType}"] as const;
+
+function validRegex(source: string): string | null {
+  // Check the pattern with placeholders replaced by a harmless literal.
+  const probe = source.replace(/\{(org|orgName|env|keyType)\}/g, "x");
+  try {
+    new RegExp(`^(?:${probe})$`, "u");
+    return null;
+  } catch (e) {
+    return (e as Error).message.replace(/^Invalid regular expression: /, "");
+  }
+}
+
+const subjectRule = z
+  .object({
+    required: z.boolean().optional(),
+    forbidden: z.boolean().optional(),
+    pattern: z
+      .string()
+      .min(1, "must not be empty")
+      .max(500, "at most 500 characters")
+      .superRefine((p, ctx) => {
+        const err = validRegex(p);
+        if (err) ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${err}` });
+      })
+      .optional(),
+    equals: z.string().max(500, "at most 500 characters").optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.forbidden && (r.required || r.pattern !== undefined || r.equals !== undefined)) {
+      ctx.addIssue({ code: "custom", message: "a forbidden attribute cannot also be required or have a pattern or equals" });
+    }
+    if (r.pattern !== undefined && r.equals !== undefined) {
+      ctx.addIssue({ code: "custom", message: "use either pattern or equals, not both" });
+    }
+  });
+
+const codeSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,49}$/, "use 2–50 lower-case letters, digits or hyphens");
+
+export const profileSchema = z
+  .object({
+    code: codeSchema,
+    name: z.string().trim().min(1, "must not be empty").max(200, "at most 200 characters"),
+    environments: z
+      .array(z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/, "environment codes are 2–10 upper-case letters or digits"))
+      .min(1, "name at least one environment, or \"*\" for all")
+      .or(z.literal("*")),
+    subject: z.partialRecord(z.enum(SUBJECT_ATTRIBUTES, { message: `unknown attribute; use one of ${SUBJECT_ATTRIBUTES.join(", ")}` }), subjectRule),
+    keys: z
+      .array(z.enum(KEY_TYPES, { message: `unknown key type; use one of ${KEY_TYPES.join(", ")}` }))
+      .min(1, "allow at least one key type"),
+    signatureHashes: z
+      .array(z.enum(SIGNATURE_HASHES, { message: `unsupported hash; use one of ${SIGNATURE_HASHES.join(", ")}` }))
+      .min(1, "allow at least one signature hash"),
+    san: z.enum(["forbid", "copy"], { message: 'use "forbid" or "copy"' }),
+    extendedKeyUsage: z
+      .array(z.enum(EKUS, { message: `use ${EKUS.join(" or ")}` }))
+      .min(1, "name at least one extended key usage"),
+    validityDays: z.number({ message: "must be a number" }).int("must be a whole number").min(1, "at least 1 day").max(3650, "at most 3650 days"),
+  })
+  .strict();
+
+export type Profile = z.infer<typeof profileSchema>;
+export type SubjectRule = z.infer<typeof subjectRule>;
+
+export type ProfileValidation = { ok: true; profile: Profile } | { ok: false; errors: { field: string; message: string }[] };
+
+function fieldPath(path: PropertyKey[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "") || "(profile)";
+}
+
+/** Validate a profile definition; every error names its field, e.g. `subject.CN.pattern`. */
+export function validateProfile(input: unknown): ProfileValidation {
+  const r = profileSchema.safeParse(input);
+  if (r.success) {
+    // Deduplicate lists while keeping order; a profile is data, keep it tidy.
+    const p = r.data;
+    return {
+      ok: true,
+      profile: { ...p, keys: [...new Set(p.keys)], signatureHashes: [...new Set(p.signatureHashes)], extendedKeyUsage: [...new Set(p.extendedKeyUsage)] },
+    };
+  }
+  return {
+    ok: false,
+    errors: r.error.issues.map((i) => {
+      // zod reports unknown keys of a strict object on the object itself; name the key.
+      const keys = (i as { keys?: string[] }).keys;
+      if (i.code === "unrecognized_keys" && keys?.length) {
+        return { field: fieldPath([...i.path, keys[0]]), message: "unknown field" };
+      }
+      return { field: fieldPath(i.path), message: i.message };
+    }),
+  };
+}
+
+export function profileAppliesTo(profile: Profile, envCode: string): boolean {
+  return profile.environments === "*" || profile.environments.includes(envCode);
+}
+
+/** The default profile, present in every install for every environment. */
+export const DEFAULT_PROFILE: Profile = {
+  code: "mtls-client",
+  name: "mTLS client (default)",
+  environments: "*",
+  subject: {
+    CN: { required: true, pattern: "[^\\s]{1,64}" },
+    C: { required: false, pattern: "[A-Z]{2}" },
+  },
+  keys: ["rsa-2048", "rsa-3072", "rsa-4096", "ecdsa-p256", "ecdsa-p384"],
+  signatureHashes: ["sha256", "sha384", "sha512"],
+  san: "copy",
+  extendedKeyUsage: ["clientAuth"],
+  validityDays: 397,
+};
