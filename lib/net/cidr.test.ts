@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { judgeEntries, parseCidr } from "./cidr";
+
+describe("parseCidr", () => {
+  it.each([
+    ["203.0.113.7", "203.0.113.7/32"],
+    [" 198.51.100.0/24 ", "198.51.100.0/24"],
+    ["2001:DB8:0:0::1", "2001:db8::1/128"],
+    ["2001:db8:abcd::/48", "2001:db8:abcd::/48"],
+  ])("%j → %s", (input, cidr) => {
+    const r = parseCidr(input);
+    expect(r.ok && r.value.cidr).toBe(cidr);
+  });
+
+  it.each([
+    ["192.0.2.1/24", "host_bits", /network it belongs to is 192\.0\.2\.0\/24/],
+    ["2001:db8::1/48", "host_bits", /2001:db8::\/48/],
+    ["10.0.0.256", "invalid", /not an IPv4 or IPv6/],
+    ["10.1", "invalid", /not an IPv4/],
+    ["010.0.0.1", "invalid", /leading zero/],
+    ["1.2.3.4/33", "invalid", /prefix length/],
+    ["fe80::1%eth0", "invalid", /zone/],
+    ["::ffff:1.2.3.4", "invalid", /give the IPv4 address 1\.2\.3\.4/],
+    ["hello", "invalid", /not an IPv4/],
+  ])("refuses %j (%s)", (input, code, message) => {
+    const r = parseCidr(input);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.code).toBe(code);
+      expect(r.message).toMatch(message);
+    }
+  });
+});
+
+describe("judgeEntries", () => {
+  const errors = (j: ReturnType<typeof judgeEntries>[number]) => j.issues.filter((i) => i.severity === "error").map((i) => i.code);
+  const warnings = (j: ReturnType<typeof judgeEntries>[number]) => j.issues.filter((i) => i.severity === "warning").map((i) => i.code);
+
+  it("refuses everything-ranges and ranges wider than /24 and /48", () => {
+    const [a, b, c, d, e] = judgeEntries(["0.0.0.0/0", "::/0", "8.8.0.0/16", "2a00:1450::/32", "8.8.8.0/24"], { production: false, existing: [] });
+    expect(errors(a)).toContain("everything");
+    expect(errors(b)).toContain("everything");
+    expect(errors(c)).toEqual(["too_wide"]);
+    expect(errors(d)).toEqual(["too_wide"]);
+    expect(errors(e)).toEqual([]);
+  });
+
+  it.each(["10.1.2.3", "127.0.0.1", "169.254.1.1", "100.64.1.1", "224.0.0.1", "192.0.2.10", "240.0.0.1", "::1", "fe80::1", "fd00::1", "2001:db8::1", "ff02::1"])(
+    "refuses reserved %s in production and warns elsewhere",
+    (ip) => {
+      expect(errors(judgeEntries([ip], { production: true, existing: [] })[0])).toEqual(["reserved"]);
+      const nonProd = judgeEntries([ip], { production: false, existing: [] })[0];
+      expect(errors(nonProd)).toEqual([]);
+      expect(warnings(nonProd)).toEqual(["reserved"]);
+    },
+  );
+
+  it("flags duplicates (error) and overlaps (warning) against existing entries and within the request", () => {
+    const existing = [{ cidr: "8.8.8.0/24", label: "approved" }];
+    const [dup, over, same1, same2] = judgeEntries(["8.8.8.0/24", "8.8.8.8", "9.9.9.9", "9.9.9.9/32"], { production: true, existing });
+    expect(errors(dup)).toEqual(["duplicate"]);
+    expect(warnings(over)).toEqual(["overlap"]);
+    expect(over.issues[0].message).toMatch(/overlaps 8\.8\.8\.0\/24 \(approved\)/);
+    expect(errors(same1)).toEqual([]);
+    expect(errors(same2)).toEqual(["duplicate"]);
+  });
+
+  it("accepts public addresses in production", () => {
+    const [a, b] = judgeEntries(["8.8.8.8", "2a00:1450:4001::/48"], { production: true, existing: [] });
+    expect(a.issues).toEqual([]);
+    expect(b.issues).toEqual([]);
+  });
+});
