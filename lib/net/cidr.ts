@@ -14,7 +14,7 @@ export type JudgedEntry = { input: string; cidr: string | null; version: 4 | 6 |
 export const MAX_WIDTH = { 4: 24, 6: 48 } as const;
 
 // IANA special-purpose address registries (RFC 6890 and successors).
-const SPECIAL: { cidr: string; label: string }[] = [
+const SPECIAL_RANGES: { cidr: string; label: string }[] = [
   { cidr: "0.0.0.0/8", label: "\"this network\" (RFC 791)" },
   { cidr: "10.0.0.0/8", label: "private (RFC 1918)" },
   { cidr: "100.64.0.0/10", label: "carrier-grade NAT (RFC 6598)" },
@@ -46,7 +46,8 @@ const SPECIAL: { cidr: string; label: string }[] = [
   { cidr: "fe80::/10", label: "link-local (RFC 4291)" },
   { cidr: "fec0::/10", label: "deprecated site-local (RFC 3879)" },
   { cidr: "ff00::/8", label: "multicast (RFC 4291)" },
-].map((s) => ({ ...s, parsed: toCidr(...ipaddr.parseCIDR(s.cidr)) }));
+];
+const SPECIAL = SPECIAL_RANGES.map((s) => ({ ...s, parsed: toCidr(...ipaddr.parseCIDR(s.cidr)) }));
 
 function toCidr(addr: Addr, prefix: number): Cidr {
   const version = addr.kind() === "ipv4" ? 4 : 6;
