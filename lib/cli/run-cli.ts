@@ -12,6 +12,7 @@ import { createToken } from "@/lib/services/tokens/create-token";
 import { revokeToken } from "@/lib/services/tokens/revoke-token";
 import { seedDemo } from "@/lib/services/demo/seed-demo";
 import { getProfile, importProfile } from "@/lib/services/profiles/profiles";
+import { initCa } from "@/lib/services/ca/init-ca";
 import fs from "node:fs";
 
 export const USAGE = `Usage: npm run keyport -- <command> [options]
@@ -26,6 +27,8 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
   token revoke (--id TOKEN_ID | --token TOKEN)
   demo                                        seed the demo data (idempotent)
 
+  ca init --env PPR [--key ecdsa-p256|ecdsa-p384|rsa-2048|rsa-3072|rsa-4096]
+                                              create the environment's root and issuing CA (default ecdsa-p256)
   profile import FILE                         create or replace a certificate profile from JSON
   profile export CODE                         print a profile as JSON
 
@@ -50,16 +53,22 @@ function parse(args: string[], spec: OptSpec, required: string[]) {
   return values as Record<string, string | undefined> & Record<string, boolean | undefined>;
 }
 
-function onePositional(args: string[], name: string, spec: OptSpec = {}): string {
+function withPositional(args: string[], name: string, spec: OptSpec = {}, required: string[] = []) {
   let positionals: string[];
+  let values: Record<string, string | boolean | undefined>;
   try {
-    ({ positionals } = parseArgs({ args, options: spec, strict: true, allowPositionals: true }));
+    ({ positionals, values } = parseArgs({ args, options: spec, strict: true, allowPositionals: true }));
   } catch (e) {
     throw new UsageError((e as Error).message.split("\n")[0]);
   }
   if (positionals.length !== 1) throw new UsageError(positionals.length ? `Give one ${name}.` : `Missing ${name}.`);
-  return positionals[0];
+  for (const r of required) {
+    if (values[r] === undefined || values[r] === "") throw new UsageError(`Missing --${r}.`);
+  }
+  return { positional: positionals[0], values };
 }
+
+const onePositional = (args: string[], name: string) => withPositional(args, name).positional;
 
 function readFileOrFail(file: string, maxBytes = 1024 * 1024): Buffer {
   let stat: fs.Stats;
@@ -147,6 +156,12 @@ const COMMANDS: Record<string, Command> = {
     if (!!v.id === !!v.token) throw new UsageError("Give exactly one of --id or --token.");
     const r = await revokeToken(CLI_ACTOR, v.id ? { id: str(v.id)! } : { token: str(v.token)! });
     io.err(`Revoked API token ${r.prefix}… (id ${r.id}).`);
+    return 0;
+  },
+  "ca init": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, key: { type: "string" } }, ["env"]);
+    const r = await initCa(CLI_ACTOR, { envCode: str(v.env)!, keyType: str(v.key) as "ecdsa-p256" | undefined });
+    io.err(`Created CAs for ${str(v.env)}:\n  root     ${r.root.subject} (serial ${r.root.serialHex}, until ${r.root.notAfter.toISOString().slice(0, 10)})\n  issuing  ${r.issuing.subject} (serial ${r.issuing.serialHex}, until ${r.issuing.notAfter.toISOString().slice(0, 10)})`);
     return 0;
   },
   "profile import": async (args, io) => {

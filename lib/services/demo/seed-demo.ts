@@ -3,6 +3,7 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { createOrganisation } from "@/lib/services/organisations/create-organisation";
 import { createUser } from "@/lib/services/users/create-user";
+import { initCa } from "@/lib/services/ca/init-ca";
 
 export const DEMO_USERS = [
   { email: "partner@acme.test", name: "Pat Partner", role: "partner", orgCode: "acme" },
@@ -32,6 +33,13 @@ export async function seedDemo(actor: Actor, opts: { passwords?: Record<string, 
     if (!(await db.environment.findUnique({ where: { code: env.code } }))) {
       await createEnvironment(actor, env);
       result.created.push(`environment ${env.code}`);
+    }
+  }
+  for (const code of ["PPR", "PRD"]) {
+    const env = await db.environment.findUniqueOrThrow({ where: { code } });
+    if (!(await db.certificateAuthority.findFirst({ where: { envId: env.id, active: true } }))) {
+      await initCa(actor, { envCode: code, keyType: "ecdsa-p256" });
+      result.created.push(`CAs for ${code}`);
     }
   }
   if (!(await db.organisation.findUnique({ where: { code: "acme" } }))) {

@@ -1,0 +1,25 @@
+import { errorResponse } from "@/lib/api/handler";
+import { AppError } from "@/lib/errors";
+import { getEnvironmentCrl } from "@/lib/services/ca/ca-chain";
+
+export const dynamic = "force-dynamic";
+
+// Public: GET /crl/{ENV}.crl (issuing CA) and /crl/{ENV}-root.crl (root CA), DER.
+export async function GET(req: Request, ctx: { params: Promise<{ file: string }> }) {
+  try {
+    const { file } = await ctx.params;
+    const m = /^([A-Z][A-Z0-9]{1,9})(-root)?\.crl$/.exec(file);
+    if (!m) throw new AppError("not_found", "No such CRL. Use /crl/{ENV}.crl or /crl/{ENV}-root.crl.");
+    const crl = await getEnvironmentCrl(m[1], m[2] ? "root" : "issuing");
+    return new Response(Buffer.from(crl.der), {
+      headers: {
+        "content-type": "application/pkix-crl",
+        "content-disposition": `attachment; filename="${file}"`,
+        "cache-control": `public, max-age=300`,
+        "last-modified": crl.thisUpdate.toUTCString(),
+      },
+    });
+  } catch (e) {
+    return errorResponse(e, `GET ${new URL(req.url).pathname}`);
+  }
+}
