@@ -12,6 +12,7 @@ import { createToken } from "@/lib/services/tokens/create-token";
 import { revokeToken } from "@/lib/services/tokens/revoke-token";
 import { seedDemo } from "@/lib/services/demo/seed-demo";
 import { getProfile, importProfile } from "@/lib/services/profiles/profiles";
+import { evaluateCsr } from "@/lib/services/csr/evaluate-csr";
 import { initCa } from "@/lib/services/ca/init-ca";
 import fs from "node:fs";
 
@@ -27,6 +28,8 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
   token revoke (--id TOKEN_ID | --token TOKEN)
   demo                                        seed the demo data (idempotent)
 
+  csr check FILE --org acme --env PPR [--profile mtls-client] [--json]
+                                              run exactly a submission's checks: exit 0 accepted, 1 rejected
   ca init --env PPR [--key ecdsa-p256|ecdsa-p384|rsa-2048|rsa-3072|rsa-4096]
                                               create the environment's root and issuing CA (default ecdsa-p256)
   profile import FILE                         create or replace a certificate profile from JSON
@@ -157,6 +160,20 @@ const COMMANDS: Record<string, Command> = {
     const r = await revokeToken(CLI_ACTOR, v.id ? { id: str(v.id)! } : { token: str(v.token)! });
     io.err(`Revoked API token ${r.prefix}… (id ${r.id}).`);
     return 0;
+  },
+  "csr check": async (args, io) => {
+    const spec: OptSpec = { org: { type: "string" }, env: { type: "string" }, profile: { type: "string" }, json: { type: "boolean" } };
+    const { positional: file, values: v } = withPositional(args, "FILE", spec, ["org", "env"]);
+    const bytes = readFileOrFail(file, 64 * 1024);
+    const r = await evaluateCsr(CLI_ACTOR, { csr: new Uint8Array(bytes), orgCode: str(v.org)!, envCode: str(v.env)!, profileCode: str(v.profile) });
+    if (v.json) {
+      io.out(JSON.stringify({ accepted: r.accepted, profile: r.profile.code, checks: r.checks, csr: r.csr }, null, 2));
+    } else {
+      if (r.csr) io.out(`Subject: ${r.csr.subject}\nKey: ${r.csr.keyType}\nSignature: ${r.csr.signatureAlgorithm}\nPublic key SHA-256: ${r.csr.publicKeyFingerprint}`);
+      for (const c of r.checks) io.out(`${c.result.toUpperCase().padEnd(4)}  ${c.code.padEnd(16)} ${c.message}`);
+      io.out(r.accepted ? `Accepted under profile ${r.profile.code} for ${r.org.code} in ${r.env.code}.` : "Rejected.");
+    }
+    return r.accepted ? 0 : 1;
   },
   "ca init": async (args, io) => {
     const v = parse(args, { env: { type: "string" }, key: { type: "string" } }, ["env"]);

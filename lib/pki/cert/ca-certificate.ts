@@ -8,12 +8,14 @@ import * as pkijs from "pkijs";
 import { PkiError } from "./errors";
 import { authorityKeyIdExtension, basicConstraintsExtension, keyUsageExtension, KEY_USAGE, subjectKeyIdExtension } from "./extensions";
 import { createIssuerTemplate } from "./issuer-template";
-import { resolveValidity, signWithTemplate, type IssuedCertificate } from "./leaf-certificate";
+import type { IssuedCertificate } from "./leaf-certificate";
+import { signWithTemplate } from "./sign-tbs";
 import { assertValidName, buildName, isEmptyName, type SimpleName } from "./name";
 import { assertValidSerial, serialToHex } from "./serial";
 import { sha1 } from "./sha1";
 import { caKeyTypeOfSpki, encodeSignatureAlgorithm, inspectSpki, signerAlgorithm, verifySignature, type Signer } from "./signer";
-import { truncateToSeconds, usesUtcTime } from "./time";
+import { resolveValidity, truncateToSeconds, usesUtcTime } from "./time";
+import { toArrayBuffer } from "../pem";
 
 export interface BuildCaCertificateParams {
   /** Subject as C/O/CN (one attribute per RDN); or pass subjectDer. */
@@ -38,7 +40,6 @@ export interface BuildCaCertificateParams {
   caIssuersUrl?: string;
 }
 
-const toBuffer = (b: Uint8Array) => b.slice().buffer as ArrayBuffer;
 
 export async function buildCaCertificate(params: BuildCaCertificateParams): Promise<IssuedCertificate> {
   const { spkiDer, signer, serial, issuer } = params;
@@ -73,19 +74,19 @@ export async function buildCaCertificate(params: BuildCaCertificateParams): Prom
   if (template) extensions.push(authorityKeyIdExtension(template.issuerKeyId));
   if (template) extensions.push(...template.trailingExtensions);
 
-  const signatureAlgorithm = pkijs.AlgorithmIdentifier.fromBER(toBuffer(encodeSignatureAlgorithm(alg.oid)));
+  const signatureAlgorithm = pkijs.AlgorithmIdentifier.fromBER(toArrayBuffer(encodeSignatureAlgorithm(alg.oid)));
   const cert = new pkijs.Certificate({
     version: 2,
-    serialNumber: new asn1js.Integer({ valueHex: toBuffer(serial) }),
+    serialNumber: new asn1js.Integer({ valueHex: toArrayBuffer(serial) }),
     signature: signatureAlgorithm,
     // fromBER keeps the original bytes, so the issuer Name is copied verbatim.
-    issuer: pkijs.RelativeDistinguishedNames.fromBER(toBuffer(template ? template.issuerNameDer : subjectDer)),
+    issuer: pkijs.RelativeDistinguishedNames.fromBER(toArrayBuffer(template ? template.issuerNameDer : subjectDer)),
     notBefore: new pkijs.Time({ type: usesUtcTime(validity.notBefore) ? 0 : 1, value: validity.notBefore }),
     notAfter: new pkijs.Time({ type: usesUtcTime(validity.notAfter) ? 0 : 1, value: validity.notAfter }),
-    subject: pkijs.RelativeDistinguishedNames.fromBER(toBuffer(subjectDer)),
-    subjectPublicKeyInfo: pkijs.PublicKeyInfo.fromBER(toBuffer(spkiDer)),
-    extensions: extensions.map((e) => pkijs.Extension.fromBER(toBuffer(e))),
-    signatureAlgorithm: pkijs.AlgorithmIdentifier.fromBER(toBuffer(encodeSignatureAlgorithm(alg.oid))),
+    subject: pkijs.RelativeDistinguishedNames.fromBER(toArrayBuffer(subjectDer)),
+    subjectPublicKeyInfo: pkijs.PublicKeyInfo.fromBER(toArrayBuffer(spkiDer)),
+    extensions: extensions.map((e) => pkijs.Extension.fromBER(toArrayBuffer(e))),
+    signatureAlgorithm: pkijs.AlgorithmIdentifier.fromBER(toArrayBuffer(encodeSignatureAlgorithm(alg.oid))),
   });
   const tbs = new Uint8Array(cert.encodeTBS().toBER(false));
   let signature: Uint8Array;
@@ -98,6 +99,6 @@ export async function buildCaCertificate(params: BuildCaCertificateParams): Prom
     }
   }
   cert.tbsView = tbs;
-  cert.signatureValue = new asn1js.BitString({ valueHex: toBuffer(signature) });
+  cert.signatureValue = new asn1js.BitString({ valueHex: toArrayBuffer(signature) });
   return { der: new Uint8Array(cert.toSchema(false).toBER(false)), serialHex: serialToHex(serial), ...validity };
 }

@@ -80,8 +80,17 @@ export function subjectKeyIdExtension(keyId: Uint8Array): Uint8Array {
 }
 
 /** http(s) or ldap URI, printable ASCII only (IA5String, RFC 5280 §4.2.1.13). */
+function parsesAsUrl(uri: string): boolean {
+  try {
+    new URL(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function assertUri(uri: string, what: string): void {
-  if (!/^[\x21-\x7e]+$/.test(uri) || !/^(https?|ldap):\/\//i.test(uri) || !URL.canParse(uri)) {
+  if (!/^[\x21-\x7e]+$/.test(uri) || !/^(https?|ldap):\/\//i.test(uri) || !parsesAsUrl(uri)) {
     throw new PkiError("invalid_input", `${what} must be an http(s) or ldap URI in ASCII (percent-encode anything else): ${JSON.stringify(uri)}`);
   }
 }

@@ -14,8 +14,9 @@ import { getIssuerTemplate, type IssuerTemplate } from "./issuer-template";
 import { assertValidName, isEmptyName } from "./name";
 import { assertValidSerial, serialToHex } from "./serial";
 import { sha1 } from "./sha1";
-import { inspectSpki, verifySignature, type Signer } from "./signer";
-import { encodedTimeSize, truncateToSeconds, writeTime } from "./time";
+import { assembleSignedStructure, signWithTemplate } from "./sign-tbs";
+import { inspectSpki, type Signer } from "./signer";
+import { encodedTimeSize, resolveValidity, writeTime } from "./time";
 
 export interface IssueLeafParams {
   /** The CSR's subject Name, byte for byte (RDN order and string types are kept as they are). */
@@ -68,63 +69,14 @@ function ekuExtension(usages: readonly ExtendedKeyUsage[]): Uint8Array {
   return der;
 }
 
-export interface Validity {
-  notBefore: Date;
-  notAfter: Date;
-  requestedNotAfter: Date;
-  notAfterClamped: boolean;
-}
-
-/** Seconds resolution, notAfter clamped to the issuer's notAfter, and a non-empty period. */
-export function resolveValidity(notBefore: Date, notAfter: Date, issuerNotAfter: Date): Validity {
-  const nb = truncateToSeconds(notBefore);
-  const requested = truncateToSeconds(notAfter);
-  const clamped = requested.getTime() > issuerNotAfter.getTime();
-  const na = clamped ? new Date(issuerNotAfter.getTime()) : requested;
-  if (nb.getTime() >= na.getTime()) {
-    throw new PkiError(
-      clamped ? "issuer_unusable" : "invalid_input",
-      clamped ? `The issuer certificate expires (${issuerNotAfter.toISOString()}) before the requested notBefore` : "notBefore must be earlier than notAfter",
-    );
-  }
-  return { notBefore: nb, notAfter: na, requestedNotAfter: requested, notAfterClamped: clamped };
-}
-
-/** Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING } */
-export function assembleSignedStructure(tbs: Uint8Array, signatureAlgorithmDer: Uint8Array, signature: Uint8Array): Uint8Array {
-  const bitStringLength = signature.length + 1;
-  const content = tbs.length + signatureAlgorithmDer.length + headerSize(bitStringLength) + bitStringLength;
-  const out = new Uint8Array(headerSize(content) + content);
-  let o = writeHeader(out, 0, TAG.SEQUENCE, content);
-  o = copyInto(out, o, tbs);
-  o = copyInto(out, o, signatureAlgorithmDer);
-  o = writeHeader(out, o, TAG.BIT_STRING, bitStringLength);
-  out[o++] = 0; // no unused bits
-  copyInto(out, o, signature);
-  return out;
-}
-
-/** Signs the TBS and, the first time a signer is used with a template, checks the signature against the issuer key. */
-export async function signWithTemplate(template: IssuerTemplate, signer: Signer, tbs: Uint8Array): Promise<Uint8Array> {
-  if (signer.signatureAlgorithmOid !== template.signatureAlgorithmOid || signer.keyType !== template.keyType) {
-    throw new PkiError("signer_mismatch", "The signer does not match the issuer template");
-  }
-  const signature = await signer.sign(tbs);
-  if (!template.verifiedSigners.has(signer)) {
-    // One verification per signer object catches a signer wired to the wrong CA key before
-    // anything it signed leaves lib/pki.
-    if (!(await verifySignature(template.issuerSpkiDer, template.signatureAlgorithmOid, tbs, signature))) {
-      throw new PkiError("signer_mismatch", "The signer's signature does not verify with the issuer certificate's public key (wrong CA key?)");
-    }
-    template.verifiedSigners.add(signer);
-  }
-  return signature;
-}
-
 /** Issues an end-entity certificate (see the profile above). */
-export async function issueLeafCertificate(params: IssueLeafParams): Promise<IssuedCertificate> {
-  const template = getIssuerTemplate({ issuerCertDer: params.issuerCertDer, signer: params.signer, crlUrl: params.crlUrl, caIssuersUrl: params.caIssuersUrl });
-  return issueLeafCertificateWithTemplate(template, params);
+export function issueLeafCertificate(params: IssueLeafParams): Promise<IssuedCertificate> {
+  try {
+    const template = getIssuerTemplate({ issuerCertDer: params.issuerCertDer, signer: params.signer, crlUrl: params.crlUrl, caIssuersUrl: params.caIssuersUrl });
+    return issueLeafCertificateWithTemplate(template, params);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** Same as issueLeafCertificate with an explicit template (its issuer, crlUrl and caIssuersUrl win over params). */

@@ -58,3 +58,25 @@ export function encodeTime(date: Date): Uint8Array {
   writeTime(out, 0, date);
   return out;
 }
+
+export interface Validity {
+  notBefore: Date;
+  notAfter: Date;
+  requestedNotAfter: Date;
+  notAfterClamped: boolean;
+}
+
+/** Seconds resolution, notAfter clamped to the issuer's notAfter, and a non-empty period. */
+export function resolveValidity(notBefore: Date, notAfter: Date, issuerNotAfter: Date): Validity {
+  const nb = truncateToSeconds(notBefore);
+  const requested = truncateToSeconds(notAfter);
+  const clamped = requested.getTime() > issuerNotAfter.getTime();
+  const na = clamped ? new Date(issuerNotAfter.getTime()) : requested;
+  if (nb.getTime() >= na.getTime()) {
+    throw new PkiError(
+      clamped ? "issuer_unusable" : "invalid_input",
+      clamped ? `The issuer certificate expires (${issuerNotAfter.toISOString()}) before the requested notBefore` : "notBefore must be earlier than notAfter",
+    );
+  }
+  return { notBefore: nb, notAfter: na, requestedNotAfter: requested, notAfterClamped: clamped };
+}

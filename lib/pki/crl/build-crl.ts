@@ -8,7 +8,7 @@ import { PkiError } from "../cert/errors";
 import { TAG, contextConstructed, copyInto, encodeOid, encodeUnsignedBigInt, headerSize, sequence, writeHeader } from "../cert/der";
 import { writeExtension } from "../cert/extensions";
 import { createIssuerTemplate } from "../cert/issuer-template";
-import { assembleSignedStructure, signWithTemplate } from "../cert/leaf-certificate";
+import { assembleSignedStructure, signWithTemplate } from "../cert/sign-tbs";
 import { OID } from "../cert/oids";
 import { assertValidSerial } from "../cert/serial";
 import type { Signer } from "../cert/signer";

@@ -5,16 +5,15 @@ import { PkiError } from "../cert/errors";
 import { TAG, contextConstructed, readChildren, readSingle, valueBytes } from "../cert/der";
 import { decodeOid } from "../cert/name";
 import { OID } from "../cert/oids";
-import { pemDecodeAll, pemEncode } from "../pem";
+import { pemDecodeAll, pemEncode, toArrayBuffer } from "../pem";
 
-const toBuffer = (b: Uint8Array) => b.slice().buffer as ArrayBuffer;
 
 /** DER ContentInfo { signedData { version 1, no digestAlgorithms, id-data without content, certificates (in the given order), no signerInfos } }. */
 export function buildCertsOnlyPkcs7(certificatesDer: readonly Uint8Array[]): Uint8Array {
   if (!certificatesDer.length) throw new PkiError("invalid_input", "A PKCS#7 bundle needs at least one certificate");
   const certificates = certificatesDer.map((der, i) => {
     try {
-      return pkijs.Certificate.fromBER(toBuffer(der));
+      return pkijs.Certificate.fromBER(toArrayBuffer(der));
     } catch {
       throw new PkiError("invalid_input", `Certificate ${i} is not a DER X.509 certificate`);
     }

@@ -1,0 +1,181 @@
+// Keyport PKI benchmark: certificate issuance per CA key type against OpenSSL's raw signing
+// rate measured in the same run, and CRL build time at 10,000 and 50,000 entries.
+//   npm run bench:pki        (tsx bench/pki.ts; ~45 s on 2 cores)
+// Targets: issuance ≥ 50% of `openssl speed` sign/s for RSA CA keys; a 50k-entry CRL < 2 s.
+import { spawnSync } from "node:child_process";
+import { cpus } from "node:os";
+import * as asn1js from "asn1js";
+import * as pkijs from "pkijs";
+import { issueLeafCertificate, type IssueLeafParams } from "../lib/pki/cert/leaf-certificate";
+import { buildName } from "../lib/pki/cert/name";
+import { randomSerial } from "../lib/pki/cert/serial";
+import { CA_KEY_TYPES, SIGNATURE_ALGORITHM_FOR_KEY_TYPE, type CaKeyType } from "../lib/pki/cert/signer";
+import { buildCrl } from "../lib/pki/crl/build-crl";
+import { REVOCATION_REASONS } from "../lib/pki/crl/reasons";
+import { generateNodeKeyPair } from "../lib/pki/interop/node-signer";
+import { createTestHierarchy, type TestHierarchy } from "../lib/pki/interop/test-ca";
+
+const MEASURE_MS = 2000;
+const WARMUP_MS = 300;
+const DAY = 86_400_000;
+const OPENSSL_ALGORITHM: Record<CaKeyType, string> = { "rsa-2048": "rsa2048", "rsa-3072": "rsa3072", "rsa-4096": "rsa4096", "ecdsa-p256": "ecdsap256", "ecdsa-p384": "ecdsap384" };
+
+/** Runs `fn` repeatedly for `ms` (after a warm-up) and returns operations per second. */
+async function rate(fn: () => Promise<unknown>, ms = MEASURE_MS): Promise<number> {
+  for (let start = performance.now(); performance.now() - start < WARMUP_MS; ) await fn();
+  let n = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while ((elapsed = performance.now() - start) < ms) {
+    await fn();
+    n++;
+  }
+  return (n * 1000) / elapsed;
+}
+
+/** `openssl speed -mr`: "+F2:<i>:<bits>:<sign/s>:<verify/s>" for RSA, "+F4:…" for ECDSA. */
+function opensslSignRates(): Map<CaKeyType, number> {
+  const args = ["speed", "-mr", "-elapsed", "-seconds", String(MEASURE_MS / 1000), ...CA_KEY_TYPES.map((t) => OPENSSL_ALGORITHM[t])];
+  const run = spawnSync("openssl", args, { encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`openssl speed failed: ${run.stderr}`);
+  const out = new Map<CaKeyType, number>();
+  for (const line of run.stdout.split("\n")) {
+    const m = /^\+F([24]):\d+:(\d+):([\d.]+):/.exec(line);
+    if (!m) continue;
+    const keyType = (m[1] === "2" ? `rsa-${m[2]}` : `ecdsa-p${m[2]}`) as CaKeyType;
+    if (CA_KEY_TYPES.includes(keyType)) out.set(keyType, Number(m[3]));
+  }
+  return out;
+}
+
+function leafParams(h: TestHierarchy, spkiDer: Uint8Array): Omit<IssueLeafParams, "serial"> {
+  const now = new Date();
+  return {
+    subjectDer: buildName({ C: "DE", O: "Partner GmbH", CN: "partner-client-0001" }),
+    spkiDer,
+    issuerCertDer: h.issuing.cert.der,
+    signer: h.issuing.signer,
+    notBefore: now,
+    notAfter: new Date(now.getTime() + 365 * DAY),
+    keyType: "rsa",
+    extendedKeyUsage: ["clientAuth"],
+    sans: { dns: ["client.partner.example"], ip: ["192.0.2.10"] },
+    crlUrl: "http://pki.keyport.example/crl/issuing.crl",
+    caIssuersUrl: "http://pki.keyport.example/ca/issuing.cer",
+  };
+}
+
+const buf = (b: Uint8Array) => b.slice().buffer as ArrayBuffer;
+
+/**
+ * The same certificate through pkijs's object model (Certificate + Extension objects, encodeTBS)
+ * with the same signer — how pkijs is normally used. The issuer is parsed once, outside the loop.
+ */
+async function issueWithPkijsObjects(issuer: pkijs.Certificate, p: Omit<IssueLeafParams, "serial">): Promise<Uint8Array> {
+  const ext = (extnID: string, critical: boolean, v: { toSchema(): asn1js.BaseBlock } | asn1js.BaseBlock) =>
+    new pkijs.Extension({ extnID, critical, extnValue: ("toSchema" in v ? v.toSchema() : v).toBER(false) });
+  const spki = pkijs.PublicKeyInfo.fromBER(buf(p.spkiDer));
+  const ski = await crypto.subtle.digest("SHA-1", spki.subjectPublicKey.valueBlock.valueHexView as Uint8Array<ArrayBuffer>);
+  const alg = new pkijs.AlgorithmIdentifier({ algorithmId: p.signer.signatureAlgorithmOid, algorithmParams: new asn1js.Null() });
+  const cert = new pkijs.Certificate({
+    version: 2,
+    serialNumber: new asn1js.Integer({ valueHex: buf(randomSerial()) }),
+    signature: alg,
+    signatureAlgorithm: alg,
+    issuer: issuer.subject,
+    subject: pkijs.RelativeDistinguishedNames.fromBER(buf(p.subjectDer)),
+    notBefore: new pkijs.Time({ type: 0, value: p.notBefore }),
+    notAfter: new pkijs.Time({ type: 0, value: p.notAfter }),
+    subjectPublicKeyInfo: spki,
+    extensions: [
+      ext("2.5.29.19", true, new pkijs.BasicConstraints({ cA: false })),
+      ext("2.5.29.15", true, new asn1js.BitString({ valueHex: Uint8Array.of(0xa0), unusedBits: 5 })),
+      ext("2.5.29.37", false, new pkijs.ExtKeyUsage({ keyPurposes: ["1.3.6.1.5.5.7.3.2"] })),
+      ext("2.5.29.14", false, new asn1js.OctetString({ valueHex: ski })),
+      ext("2.5.29.35", false, new pkijs.AuthorityKeyIdentifier({ keyIdentifier: new asn1js.OctetString({ valueHex: new Uint8Array(20) }) })),
+      ext("2.5.29.17", false, new pkijs.GeneralNames({ names: [new pkijs.GeneralName({ type: 2, value: "client.partner.example" }), new pkijs.GeneralName({ type: 7, value: new asn1js.OctetString({ valueHex: Uint8Array.of(192, 0, 2, 10) }) })] })),
+      ext("2.5.29.31", false, new pkijs.CRLDistributionPoints({ distributionPoints: [new pkijs.DistributionPoint({ distributionPoint: [new pkijs.GeneralName({ type: 6, value: p.crlUrl })] })] })),
+    ],
+  });
+  const tbs = new Uint8Array(cert.encodeTBS().toBER(false));
+  cert.signatureValue = new asn1js.BitString({ valueHex: buf(await p.signer.sign(tbs)) });
+  cert.tbsView = tbs;
+  return new Uint8Array(cert.toSchema(false).toBER(false));
+}
+
+const pad = (s: string | number, n: number) => String(s).padStart(n);
+
+async function main() {
+  const started = performance.now();
+  console.log(`Keyport PKI bench — node ${process.version}, ${spawnSync("openssl", ["version"], { encoding: "utf8" }).stdout.trim()}, ${cpus()[0]?.model ?? "?"} ×${cpus().length}`);
+  console.log("Generating CA keys (two per type) …");
+  const [leafKey, ...hierarchies] = await Promise.all([generateNodeKeyPair("rsa-2048"), ...CA_KEY_TYPES.map((t) => createTestHierarchy(t))]);
+
+  console.log(`Issuance: end-entity certificate (RSA-2048 subject key, 1 DNS + 1 IP SAN, CRL DP, AIA, fresh random serial), ${MEASURE_MS / 1000} s per CA key type, one thread`);
+  const keyport = new Map<CaKeyType, number>();
+  const signerAlone = new Map<CaKeyType, number>();
+  for (const h of hierarchies) {
+    const params = leafParams(h, leafKey.spkiDer);
+    keyport.set(h.keyType, await rate(() => issueLeafCertificate({ ...params, serial: randomSerial() })));
+    // The injected node:crypto signer on its own, over a TBSCertificate of the same size: the ceiling for issuance.
+    const tbs = new Uint8Array(900).fill(0x5a);
+    signerAlone.set(h.keyType, await rate(async () => h.issuing.signer.sign(tbs), MEASURE_MS / 2));
+  }
+  const rsa2048 = hierarchies[0];
+  const rsa2048Issuer = pkijs.Certificate.fromBER(buf(rsa2048.issuing.cert.der));
+  const rsa2048Params = leafParams(rsa2048, leafKey.spkiDer);
+  const pkijsRate = await rate(() => issueWithPkijsObjects(rsa2048Issuer, rsa2048Params));
+
+  console.log(`Reference: openssl speed -mr -elapsed -seconds ${MEASURE_MS / 1000} (raw sign of a digest-sized input, one thread) …`);
+  const openssl = opensslSignRates();
+
+  console.log("");
+  console.log(`  CA key type  signature                 Keyport cert/s   openssl sign/s   ratio   target         (node:crypto signer alone/s)`);
+  let failed = false;
+  for (const t of CA_KEY_TYPES) {
+    const ours = keyport.get(t) ?? 0;
+    const ref = openssl.get(t) ?? NaN;
+    const ratio = ours / ref;
+    const isRsa = t.startsWith("rsa");
+    const verdict = isRsa ? (ratio >= 0.5 ? "≥ 50% ok" : "≥ 50% MISSED") : "(none)";
+    if (isRsa && !(ratio >= 0.5)) failed = true;
+    const alg = SIGNATURE_ALGORITHM_FOR_KEY_TYPE[t];
+    const alone = signerAlone.get(t) ?? NaN;
+    console.log(
+      `  ${t.padEnd(11)}  ${`${alg.family}-with-${alg.hash}`.padEnd(24)}  ${pad(ours.toFixed(0), 14)}   ${pad(ref.toFixed(0), 14)}   ${pad(`${(ratio * 100).toFixed(0)}%`, 5)}   ${verdict.padEnd(13)}  (${alone.toFixed(0)}; issuance = ${((ours / alone) * 100).toFixed(0)}% of it)`,
+    );
+  }
+  const ref2048 = openssl.get("rsa-2048") ?? NaN;
+  console.log(`  rsa-2048 through pkijs's object model (same signer), for comparison: ${pkijsRate.toFixed(0)} cert/s = ${((pkijsRate / ref2048) * 100).toFixed(0)}% of openssl`);
+
+  console.log("");
+  console.log("CRL build (entries with a reason code on 8 of 9, including DER writing and signing by the issuing CA):");
+  const now = new Date();
+  const entries = Array.from({ length: 50_000 }, (_, i) => ({ serial: randomSerial(), revokedAt: new Date(now.getTime() - i * 60_000), reason: REVOCATION_REASONS[i % 9] }));
+  for (const keyType of ["rsa-2048", "rsa-4096", "ecdsa-p384"] as CaKeyType[]) {
+    const h = hierarchies[CA_KEY_TYPES.indexOf(keyType)];
+    for (const count of [10_000, 50_000]) {
+      const times: number[] = [];
+      let size = 0;
+      for (let run = 0; run < 5; run++) {
+        const t0 = performance.now();
+        const der = await buildCrl({ issuerCertDer: h.issuing.cert.der, signer: h.issuing.signer, crlNumber: BigInt(run + 1), thisUpdate: now, nextUpdate: new Date(now.getTime() + 7 * DAY), entries: entries.slice(0, count) });
+        times.push(performance.now() - t0);
+        size = der.length;
+      }
+      times.sort((a, b) => a - b);
+      const median = times[2];
+      const verdict = count === 50_000 ? (median < 2000 ? "< 2 s ok" : "< 2 s MISSED") : "";
+      if (count === 50_000 && median >= 2000) failed = true;
+      console.log(`  ${keyType.padEnd(11)} ${pad(count.toLocaleString("en"), 7)} entries: median ${pad(median.toFixed(1), 6)} ms (min ${times[0].toFixed(1)}, max ${times[4].toFixed(1)}), ${(size / 1e6).toFixed(2)} MB  ${verdict}`);
+    }
+  }
+  console.log("");
+  console.log(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s${failed ? " — a target was MISSED" : ""}.`);
+  if (failed) process.exitCode = 1;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

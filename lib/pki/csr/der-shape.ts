@@ -1,0 +1,108 @@
+// Structural recognition of DER blobs people send instead of (or as) a CSR. Every check
+// looks at the ASN.1 shape only; nothing is decrypted and no key material is read.
+import {
+  type Node,
+  UNIVERSAL_TAG,
+  children,
+  isAlgorithmIdentifier,
+  isBitString,
+  isContext,
+  isInteger,
+  isOctetString,
+  isOid,
+  isSequence,
+  isSet,
+  isUniversal,
+  oidOf,
+  smallInteger,
+} from "./asn1-nodes";
+import { OID } from "./oids";
+
+export type DerKind = "csr" | "certificate" | "crl" | "private_key" | "public_key" | "pkcs7" | "unknown";
+
+export type OuterHeader =
+  | { ok: true; headerLength: number; contentLength: number | null /* null: BER indefinite length */ }
+  | { ok: false };
+
+/** X.690 §8.1.3: the tag and length octets of the first element, without parsing its content. */
+export function readOuterHeader(bytes: Uint8Array): OuterHeader {
+  if (bytes.length < 2 || (bytes[0] & 0x1f) === 0x1f) return { ok: false };
+  const first = bytes[1];
+  if (first < 0x80) return { ok: true, headerLength: 2, contentLength: first };
+  if (first === 0x80) return { ok: true, headerLength: 2, contentLength: null };
+  const n = first & 0x7f;
+  if (n > 4 || bytes.length < 2 + n) return { ok: false };
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + bytes[2 + i];
+  return { ok: true, headerLength: 2 + n, contentLength: len };
+}
+
+/** The magic at the start of a decoded OpenSSH private key ("openssh-key-v1\0", PROTOCOL.key). */
+const OPENSSH_MAGIC = [0x6f, 0x70, 0x65, 0x6e, 0x73, 0x73, 0x68, 0x2d, 0x6b, 0x65, 0x79, 0x2d, 0x76, 0x31, 0x00];
+
+export function isOpenSshPrivateKey(bytes: Uint8Array): boolean {
+  return bytes.length >= OPENSSH_MAGIC.length && OPENSSH_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+const allIntegers = (nodes: Node[]) => nodes.every((n) => isInteger(n));
+
+/** Which kind of object this DER element is, by shape. */
+export function classifyDer(root: Node): DerKind {
+  if (!isSequence(root)) return "unknown";
+  const kids = children(root);
+  const [a, b, c] = kids;
+  const version = smallInteger(a);
+
+  // PKCS #12 PFX (RFC 7292 §4): SEQUENCE { INTEGER 3, ContentInfo (data | signedData), MacData OPTIONAL }
+  if (version === 3 && isSequence(b)) {
+    const ct = children(b)[0];
+    if (isOid(ct) && (oidOf(ct) === OID.pkcs7Data || oidOf(ct) === OID.pkcs7SignedData)) return "private_key";
+  }
+  // PKCS #8 PrivateKeyInfo / OneAsymmetricKey (RFC 5208 §5, RFC 5958 §2): { INTEGER 0|1, AlgorithmIdentifier, OCTET STRING, ... }
+  if ((version === 0 || version === 1) && isAlgorithmIdentifier(b) && isOctetString(c)) return "private_key";
+  // EncryptedPrivateKeyInfo (RFC 5958 §3): { AlgorithmIdentifier, OCTET STRING }
+  if (kids.length === 2 && isAlgorithmIdentifier(a) && isOctetString(b)) return "private_key";
+  // SEC 1 ECPrivateKey (RFC 5915 §3): { INTEGER 1, OCTET STRING, [0] parameters OPTIONAL, [1] publicKey OPTIONAL }
+  if (version === 1 && isOctetString(b) && kids.length <= 4) return "private_key";
+  // PKCS #1 RSAPrivateKey (RFC 8017 App. A.1.2): { version, n, e, d, p, q, dP, dQ, qInv, otherPrimeInfos OPTIONAL }
+  if ((version === 0 || version === 1) && kids.length >= 9 && allIntegers(kids.slice(0, 9))) return "private_key";
+  // OpenSSL's traditional DSA private key: { INTEGER 0, p, q, g, y, x }
+  if (version === 0 && kids.length === 6 && allIntegers(kids)) return "private_key";
+
+  // Signed objects: { toBeSigned SEQUENCE, AlgorithmIdentifier, BIT STRING } (RFC 2986 §4.2, RFC 5280 §4.1, §5.1)
+  if (kids.length === 3 && isSequence(a) && isAlgorithmIdentifier(b) && isBitString(c)) {
+    const tbs = children(a);
+    // CertificationRequestInfo: { INTEGER version, Name, SubjectPublicKeyInfo, [0] attributes }
+    if (isInteger(tbs[0]) && isName(tbs[1]) && isSequence(tbs[2]) && isAlgorithmIdentifier(children(tbs[2])[0]) && isBitString(children(tbs[2])[1])) {
+      return "csr";
+    }
+    // TBSCertificate: { [0] EXPLICIT version (absent in v1), serial, signature AlgId, issuer, validity, subject, spki, ... }
+    const certStart = isContext(tbs[0], 0) ? 1 : 0;
+    if (isInteger(tbs[certStart]) && isAlgorithmIdentifier(tbs[certStart + 1]) && isName(tbs[certStart + 2]) && isSequence(tbs[certStart + 3])) {
+      return "certificate";
+    }
+    // TBSCertList: { version OPTIONAL, signature AlgId, issuer, thisUpdate Time, ... }
+    const crlStart = isInteger(tbs[0]) ? 1 : 0;
+    if (isAlgorithmIdentifier(tbs[crlStart]) && isName(tbs[crlStart + 1]) && isTime(tbs[crlStart + 2])) return "crl";
+  }
+
+  // SubjectPublicKeyInfo (RFC 5280 §4.1.2.7): { AlgorithmIdentifier, BIT STRING }
+  if (kids.length === 2 && isAlgorithmIdentifier(a) && isBitString(b)) return "public_key";
+  // PKCS #1 RSAPublicKey: { modulus INTEGER, publicExponent INTEGER }
+  if (kids.length === 2 && allIntegers(kids) && version === null) return "public_key";
+  // ContentInfo (RFC 5652 §3): { contentType OID (PKCS #7 / CMS), [0] EXPLICIT content }
+  if (isOid(a) && isContext(b, 0)) {
+    const ct = oidOf(a);
+    if (ct.startsWith(OID.pkcs7Prefix) || ct.startsWith(OID.cmsContentTypePrefix)) return "pkcs7";
+  }
+  return "unknown";
+}
+
+/** Name (RFC 5280 §4.1.2.4): SEQUENCE OF RelativeDistinguishedName (SET); may be empty. */
+function isName(n: Node | undefined): boolean {
+  return isSequence(n) && children(n).every((rdn) => isSet(rdn));
+}
+
+function isTime(n: Node | undefined): boolean {
+  return isUniversal(n, UNIVERSAL_TAG.UTC_TIME) || isUniversal(n, UNIVERSAL_TAG.GENERALIZED_TIME);
+}

@@ -1,0 +1,85 @@
+// What intake and parsing tell a partner when their input is not a usable CSR.
+// Messages are written for the partner (not for us) and never quote the input: a private
+// key in particular must not be echoed back, logged or stored through a message.
+
+export type IntakeCode =
+  | "too_large"
+  | "empty"
+  | "private_key"
+  | "certificate"
+  | "public_key"
+  | "pkcs7"
+  | "multiple_blocks"
+  | "truncated"
+  | "malformed"
+  | "unreadable";
+
+export type IntakeFinding = { code: IntakeCode; message: string };
+
+/** Thrown by parseCsr when the bytes cannot be read as a PKCS #10 CertificationRequest (RFC 2986). */
+export class CsrError extends Error {
+  readonly finding: IntakeFinding;
+  constructor(finding: IntakeFinding) {
+    super(finding.message);
+    this.name = "CsrError";
+    this.finding = finding;
+  }
+}
+
+/** Most inputs this large are a wrong file (an archive, a log); a CSR is 1–4 KiB. */
+export const MAX_CSR_INPUT_BYTES = 64 * 1024;
+
+const SEND_CSR = "Send the certificate signing request (CSR): the PEM text that starts with -----BEGIN CERTIFICATE REQUEST-----, or the .csr/.der file.";
+
+const KEY_ADVICE =
+  "Never share a private key with anyone, including us: it must stay with you, on the system that will use the certificate. " +
+  "If this key has been sent or uploaded anywhere, treat it as compromised: generate a new key pair, create a new CSR from it and send only the CSR.";
+
+export const findings = {
+  tooLarge: (bytes: number): IntakeFinding => ({
+    code: "too_large",
+    message: `The input is ${bytes.toLocaleString("en-US")} bytes; at most 65,536 bytes (64 KiB) are accepted. A CSR is usually 1–4 KiB: check that you picked the CSR file.`,
+  }),
+  empty: (): IntakeFinding => ({ code: "empty", message: `The input is empty. ${SEND_CSR}` }),
+  privateKey: (alongsideCsr: boolean): IntakeFinding => ({
+    code: "private_key",
+    message: alongsideCsr
+      ? `The input contains a private key next to the CSR. We did not accept it. ${KEY_ADVICE}`
+      : `This is a private key, not a certificate signing request. We did not accept it. ${KEY_ADVICE}`,
+  }),
+  certificate: (): IntakeFinding => ({
+    code: "certificate",
+    message: `This is a certificate, not a certificate signing request: we issue the certificate from your CSR. ${SEND_CSR}`,
+  }),
+  publicKey: (): IntakeFinding => ({
+    code: "public_key",
+    message:
+      "This is a bare public key, not a certificate signing request. A CSR carries the public key together with your details and is signed with your private key " +
+      "(for example: openssl req -new -key <your key file> -out request.csr). Send that CSR.",
+  }),
+  pkcs7: (): IntakeFinding => ({
+    code: "pkcs7",
+    message: `This is a PKCS #7 / CMS bundle (for example a .p7b/.p7c certificate chain), not a certificate signing request. ${SEND_CSR}`,
+  }),
+  multipleBlocks: (labels: string[]): IntakeFinding => ({
+    code: "multiple_blocks",
+    message: `The input contains ${labels.length} PEM blocks (${labels.join(", ")}). Send exactly one certificate signing request at a time.`,
+  }),
+  truncatedPem: (label: string): IntakeFinding => ({
+    code: "truncated",
+    message: `The CSR is incomplete: it has a -----BEGIN ${label}----- line but no matching -----END ${label}----- line. Copy the whole block, including the END line.`,
+  }),
+  truncatedPemStart: (): IntakeFinding => ({
+    code: "truncated",
+    message: "The CSR is incomplete: it has an -----END----- line but no -----BEGIN----- line. Copy the whole block, from the BEGIN line to the END line.",
+  }),
+  truncatedDer: (declared: number, present: number): IntakeFinding => ({
+    code: "truncated",
+    message: `The CSR is incomplete: its header declares ${declared.toLocaleString("en-US")} bytes but only ${present.toLocaleString("en-US")} are present. Send the complete file.`,
+  }),
+  malformed: (why: string): IntakeFinding => ({ code: "malformed", message: `The CSR is damaged and cannot be read: ${why}` }),
+  unreadable: (what?: string): IntakeFinding => ({
+    code: "unreadable",
+    message: `${what ?? "This does not look like a certificate signing request."} ${SEND_CSR}`,
+  }),
+} as const;

@@ -1,0 +1,101 @@
+// What kind of key a CSR's SubjectPublicKeyInfo holds (RFC 5280 §4.1.2.7): RSA (RFC 8017
+// App. A.1.1, RFC 4055 for id-RSASSA-PSS keys), EC (RFC 5480), EdDSA (RFC 8410), DSA (RFC 3279 §2.3.2).
+import {
+  type Node,
+  bitLength,
+  children,
+  contentBytes,
+  integerMagnitude,
+  isAlgorithmIdentifier,
+  isBitString,
+  isInteger,
+  isOid,
+  isSequence,
+  oidOf,
+  parseExact,
+} from "./asn1-nodes";
+import { CURVES, OID } from "./oids";
+
+export type PublicKeyType = "rsa" | "ec" | "ed25519" | "ed448" | "dsa" | "unknown";
+
+export type PublicKeyDescription = {
+  type: PublicKeyType;
+  /** The SPKI algorithm OID. */
+  oid: string;
+  bits?: number;
+  exponent?: number;
+  /** "P-256", "P-384", "P-521", "secp256k1", ... or the curve OID. */
+  curve?: string;
+  /** For people: "RSA 2048", "RSA-PSS 2048", "ECDSA P-256", "Ed25519", "DSA 2048", ... */
+  label: string;
+};
+
+/** The parts of an SPKI the signature verifier needs besides the description. */
+export type PublicKeyMaterial = {
+  /** AlgorithmIdentifier.parameters, when present. */
+  params: Node | undefined;
+  /** subjectPublicKey BIT STRING content. */
+  keyBytes: Uint8Array;
+  /** RSA only: modulus (no leading zero octets) and public exponent. */
+  rsa?: { modulus: Uint8Array; exponent: Uint8Array };
+};
+
+export class PublicKeyError extends Error {}
+
+export function describePublicKey(spki: Node): { key: PublicKeyDescription; material: PublicKeyMaterial } {
+  const [algId, bits] = children(spki);
+  if (!isSequence(spki) || !isAlgorithmIdentifier(algId) || !isBitString(bits)) {
+    throw new PublicKeyError("the public key is not a SubjectPublicKeyInfo");
+  }
+  const [algOid, params] = children(algId);
+  const oid = isOid(algOid) ? oidOf(algOid) : "";
+  const keyBytes = contentBytes(bits);
+  const material: PublicKeyMaterial = { params, keyBytes };
+
+  switch (oid) {
+    case OID.rsaEncryption:
+    case OID.rsassaPss: {
+      // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }
+      const rsaKey = parseExact(keyBytes);
+      const [n, e] = children(rsaKey ?? undefined);
+      if (!rsaKey || !isSequence(rsaKey) || !isInteger(n) || !isInteger(e) || children(rsaKey).length !== 2) {
+        throw new PublicKeyError("the RSA public key is not an RSAPublicKey");
+      }
+      const modulus = integerMagnitude(n);
+      const exponent = integerMagnitude(e);
+      const size = bitLength(modulus);
+      let exp = 0;
+      for (const b of exponent) exp = exp * 256 + b;
+      material.rsa = { modulus, exponent };
+      const family = oid === OID.rsassaPss ? "RSA-PSS" : "RSA";
+      return { key: { type: "rsa", oid, bits: size, exponent: exp, label: `${family} ${size}` }, material };
+    }
+    case OID.idEcPublicKey: {
+      // ECParameters ::= CHOICE { namedCurve OID, implicitCurve NULL, specifiedCurve SEQUENCE } (RFC 5480 §2.1.1 allows only namedCurve)
+      if (!isOid(params)) return { key: { type: "ec", oid, label: "ECDSA (explicit curve parameters)" }, material };
+      const curveOid = oidOf(params);
+      const known = CURVES[curveOid];
+      const curve = known?.name ?? curveOid;
+      return { key: { type: "ec", oid, curve, ...(known ? { bits: known.bits } : {}), label: `ECDSA ${curve}` }, material };
+    }
+    case OID.ed25519:
+      return { key: { type: "ed25519", oid, label: "Ed25519" }, material };
+    case OID.ed448:
+      return { key: { type: "ed448", oid, label: "Ed448" }, material };
+    case OID.idDsa: {
+      // Dss-Parms ::= SEQUENCE { p INTEGER, q INTEGER, g INTEGER }; the key size is the size of p.
+      const p = children(params)[0];
+      if (isSequence(params) && isInteger(p)) {
+        const size = bitLength(integerMagnitude(p));
+        return { key: { type: "dsa", oid, bits: size, label: `DSA ${size}` }, material };
+      }
+      return { key: { type: "dsa", oid, label: "DSA" }, material };
+    }
+    case OID.x25519:
+      return { key: { type: "unknown", oid, label: "X25519 (key agreement only, cannot sign)" }, material };
+    case OID.x448:
+      return { key: { type: "unknown", oid, label: "X448 (key agreement only, cannot sign)" }, material };
+    default:
+      return { key: { type: "unknown", oid, label: `Unknown key algorithm ${oid || "(invalid OID)"}` }, material };
+  }
+}

@@ -1,0 +1,147 @@
+// Verifying a CSR's self-signature (RFC 2986 §3: proof that the requester holds the private
+// key) with WebCrypto, by hand for each scheme rather than through pkijs's engine: pkijs 4
+// verifies PKCS #1, PSS and ECDSA but throws on Ed25519/Ed448 and SHA-224 ("Unsupported
+// signature algorithm"), and a throw or a bare false does not tell the partner why. Algorithms
+// WebCrypto lacks (MD5, DSA, secp256k1, ...) give valid: false with the reason, never a throw.
+import * as asn1js from "asn1js";
+import { UNIVERSAL_TAG, isUniversal } from "./asn1-nodes";
+import { ecdsaDerToRaw } from "./ecdsa-signature";
+import { type HashName, OID } from "./oids";
+import type { PublicKeyDescription, PublicKeyMaterial } from "./public-key";
+import { verifyRsaPkcs1Sha224 } from "./rsa-pkcs1-verify";
+import { type PssParams, type SignatureAlgorithmDescription, readPssParams } from "./signature-algorithm";
+
+export type SignatureCheck = { valid: boolean; error?: string };
+
+export type SelfSignatureInput = {
+  /** The certificationRequestInfo exactly as encoded in the CSR (what was signed). */
+  tbs: Uint8Array;
+  /** signature BIT STRING content and its unused-bits count. */
+  signatureValue: Uint8Array;
+  unusedBits: number;
+  spkiDer: Uint8Array;
+  key: PublicKeyDescription;
+  material: PublicKeyMaterial;
+  algorithm: SignatureAlgorithmDescription;
+  pss: PssParams | null;
+  pssError?: string;
+};
+
+const WEBCRYPTO_HASH: Partial<Record<HashName, string>> = { sha1: "SHA-1", sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" };
+const EC_SIZE: Readonly<Record<string, number>> = { "P-256": 32, "P-384": 48, "P-521": 66 };
+const MISMATCH = "signature mismatch: the request was changed after it was signed, or was not signed with this key";
+
+const bad = (error: string): SignatureCheck => ({ valid: false, error });
+const buf = (b: Uint8Array) => b as BufferSource;
+
+export async function verifySelfSignature(input: SelfSignatureInput): Promise<SignatureCheck> {
+  const { algorithm, key } = input;
+  if (input.unusedBits !== 0) return bad("the signature BIT STRING has unused bits");
+  if (algorithm.hash === "md5" || algorithm.oid === "1.2.840.113549.1.1.2") {
+    return bad(`${algorithm.name} cannot be checked: MD5 and MD2 are broken and WebCrypto does not implement them`);
+  }
+  const subtle = globalThis.crypto?.subtle;
+  const needsSubtle = !(algorithm.scheme === "rsa-pkcs1" && algorithm.hash === "sha224");
+  if (needsSubtle && !subtle) return bad("this runtime has no WebCrypto (crypto.subtle; browsers provide it only over HTTPS or on localhost)");
+
+  try {
+    switch (algorithm.scheme) {
+      case "rsa-pkcs1":
+        return await verifyRsaPkcs1(input, subtle);
+      case "rsa-pss":
+        return await verifyRsaPss(input, subtle);
+      case "ecdsa":
+        return await verifyEcdsa(input, subtle);
+      case "eddsa":
+        return await verifyEddsa(input, subtle);
+      case "dsa":
+        return bad(`${algorithm.name} cannot be checked: WebCrypto does not implement DSA`);
+      default:
+        return bad(`the signature algorithm ${algorithm.name} is not supported`);
+    }
+  } catch (e) {
+    const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return bad(`the ${key.label} key or its signature could not be processed (${what.slice(0, 200)})`);
+  }
+}
+
+/** RFC 8017 §8.2 (RSASSA-PKCS1-v1_5). */
+async function verifyRsaPkcs1(input: SelfSignatureInput, subtle: SubtleCrypto): Promise<SignatureCheck> {
+  const { algorithm, key, material } = input;
+  // RFC 4055 §1.2: an id-RSASSA-PSS key must only be used for RSASSA-PSS signatures.
+  if (key.type !== "rsa" || key.oid !== OID.rsaEncryption || !material.rsa) return bad(`the signature algorithm ${algorithm.name} does not fit a ${key.label} key`);
+  if (algorithm.hash === "sha224") {
+    return verifyRsaPkcs1Sha224(material.rsa, input.signatureValue, input.tbs) ? { valid: true } : bad(MISMATCH);
+  }
+  const hash = algorithm.hash && WEBCRYPTO_HASH[algorithm.hash];
+  if (!hash) return bad(`${algorithm.name} cannot be checked: its digest is not supported`);
+  const cryptoKey = await subtle.importKey("spki", buf(input.spkiDer), { name: "RSASSA-PKCS1-v1_5", hash }, false, ["verify"]);
+  const ok = await subtle.verify({ name: "RSASSA-PKCS1-v1_5" }, cryptoKey, buf(input.signatureValue), buf(input.tbs));
+  return ok ? { valid: true } : bad(MISMATCH);
+}
+
+/** RFC 8017 §8.1 (RSASSA-PSS) with the RFC 4055 parameters; WebCrypto ties MGF1's hash to the message hash and uses trailer 0xbc. */
+async function verifyRsaPss(input: SelfSignatureInput, subtle: SubtleCrypto): Promise<SignatureCheck> {
+  const { key, material, pss } = input;
+  if (key.type !== "rsa" || !material.rsa) return bad(`an RSASSA-PSS signature does not fit a ${key.label} key`);
+  if (!pss) return bad(input.pssError ?? "the RSASSA-PSS parameters are invalid");
+  if (pss.trailerField !== 1) return bad("the RSASSA-PSS trailerField is not 1 (RFC 4055 §3.1)");
+  if (pss.mgf !== OID.mgf1) return bad("the RSASSA-PSS mask generation function is not MGF1");
+  const hash = pss.hash && WEBCRYPTO_HASH[pss.hash];
+  if (!hash) return bad(`RSASSA-PSS with the digest ${pss.hash ?? pss.hashOid} cannot be checked: WebCrypto does not implement it`);
+  if (pss.mgfHash !== pss.hash) return bad("RSASSA-PSS with an MGF1 digest different from the message digest cannot be checked with WebCrypto");
+
+  let spki = input.spkiDer;
+  if (key.oid === OID.rsassaPss) {
+    // RFC 4055 §3.1: parameters on an id-RSASSA-PSS key restrict how it may sign.
+    if (material.params && !isUniversal(material.params, UNIVERSAL_TAG.NULL)) {
+      const limit = readPssParams(material.params);
+      if (typeof limit === "string") return bad(`the key's ${limit.replace(/^the /, "")}`);
+      if (limit.hashOid !== pss.hashOid || limit.mgfHash !== pss.mgfHash) return bad("the signature uses a different digest than the RSASSA-PSS key allows");
+      if (pss.saltLength < limit.saltLength) return bad("the signature's salt is shorter than the RSASSA-PSS key requires");
+    }
+    // WebCrypto imports only rsaEncryption SPKIs; the RSAPublicKey inside is the same.
+    spki = rsaEncryptionSpki(material.keyBytes);
+  }
+  const cryptoKey = await subtle.importKey("spki", buf(spki), { name: "RSA-PSS", hash }, false, ["verify"]);
+  const ok = await subtle.verify({ name: "RSA-PSS", saltLength: pss.saltLength }, cryptoKey, buf(input.signatureValue), buf(input.tbs));
+  return ok ? { valid: true } : bad(MISMATCH);
+}
+
+function rsaEncryptionSpki(rsaPublicKey: Uint8Array): Uint8Array {
+  const algId = new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID.rsaEncryption }), new asn1js.Null()] });
+  return new Uint8Array(new asn1js.Sequence({ value: [algId, new asn1js.BitString({ valueHex: buf(rsaPublicKey) })] }).toBER(false));
+}
+
+/** RFC 5758 §3.2 / FIPS 186-4 ECDSA over the WebCrypto curves. */
+async function verifyEcdsa(input: SelfSignatureInput, subtle: SubtleCrypto): Promise<SignatureCheck> {
+  const { algorithm, key } = input;
+  if (key.type !== "ec") return bad(`the signature algorithm ${algorithm.name} does not fit a ${key.label} key`);
+  const size = key.curve ? EC_SIZE[key.curve] : undefined;
+  if (!size || !key.curve) return bad(`${key.label} cannot be checked: WebCrypto implements ECDSA only on P-256, P-384 and P-521`);
+  const hash = algorithm.hash && WEBCRYPTO_HASH[algorithm.hash];
+  if (!hash) return bad(`${algorithm.name} cannot be checked: WebCrypto does not implement its digest`);
+  const raw = ecdsaDerToRaw(input.signatureValue, size);
+  if (!raw) return bad("the ECDSA signature is not a valid DER Ecdsa-Sig-Value for this curve");
+  const cryptoKey = await subtle.importKey("spki", buf(input.spkiDer), { name: "ECDSA", namedCurve: key.curve }, false, ["verify"]);
+  const ok = await subtle.verify({ name: "ECDSA", hash }, cryptoKey, buf(raw), buf(input.tbs));
+  return ok ? { valid: true } : bad(MISMATCH);
+}
+
+/** RFC 8410 §6 / RFC 8032 (PureEdDSA): the signature is over the message itself. */
+async function verifyEddsa(input: SelfSignatureInput, subtle: SubtleCrypto): Promise<SignatureCheck> {
+  const { algorithm, key } = input;
+  const name = algorithm.oid === OID.ed25519 ? "Ed25519" : "Ed448";
+  if ((name === "Ed25519" && key.type !== "ed25519") || (name === "Ed448" && key.type !== "ed448")) {
+    return bad(`the signature algorithm ${algorithm.name} does not fit a ${key.label} key`);
+  }
+  let cryptoKey: CryptoKey;
+  try {
+    cryptoKey = await subtle.importKey("spki", buf(input.spkiDer), { name }, false, ["verify"]);
+  } catch (e) {
+    if ((e as { name?: unknown } | null)?.name === "NotSupportedError") return bad(`${name} cannot be checked: this runtime's WebCrypto does not implement it`);
+    throw e;
+  }
+  const ok = await subtle.verify({ name }, cryptoKey, buf(input.signatureValue), buf(input.tbs));
+  return ok ? { valid: true } : bad(MISMATCH);
+}
