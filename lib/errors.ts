@@ -1,5 +1,7 @@
 // One error path: services throw AppError(code, userMessage); route handlers map
 // the code to an HTTP status, actions turn it into a form message.
+import { PkiError } from "@/lib/pki/cert/errors";
+
 export type ErrorCode =
   | "bad_request"
   | "unauthenticated"
@@ -48,4 +50,19 @@ export function logUnexpected(e: unknown, where: string): string {
 /** Prisma unique-constraint violation, used to turn races into 409s. */
 export function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+}
+
+/** lib/pki reports its own errors; the ones a user caused become AppErrors (others stay unexpected). */
+export function asAppError(e: unknown): unknown {
+  if (!(e instanceof PkiError)) return e;
+  switch (e.code) {
+    case "invalid_input":
+    case "invalid_password":
+    case "key_mismatch":
+      return new AppError("validation_failed", e.message);
+    case "issuer_unusable":
+      return new AppError("conflict", e.message);
+    default:
+      return e;
+  }
 }

@@ -1,4 +1,4 @@
-import { AppError, logUnexpected } from "@/lib/errors";
+import { AppError, asAppError, logUnexpected } from "@/lib/errors";
 
 export type FormState = {
   ok: boolean;
@@ -19,7 +19,8 @@ export function formValues(form: FormData): Record<string, string> {
 }
 
 /** Turn a service error into form state: field errors inline, one message on top. */
-export function formError(e: unknown, where: string, form?: FormData): FormState {
+export function formError(error: unknown, where: string, form?: FormData): FormState {
+  const e = asAppError(error);
   const values = form ? formValues(form) : undefined;
   if (e instanceof AppError) {
     // Field errors show beside their fields; the summary only points at them.

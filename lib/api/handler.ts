@@ -4,12 +4,13 @@ import { authorize } from "@/lib/auth/actor";
 import type { Permission } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { authenticateToken } from "@/lib/services/tokens/authenticate-token";
-import { AppError, logUnexpected } from "@/lib/errors";
+import { AppError, asAppError, logUnexpected } from "@/lib/errors";
 
 type RouteContext<P> = { params: Promise<P> };
 type Handler<P> = (args: { req: Request; actor: Actor; params: P }) => Promise<Response>;
 
-export function errorResponse(e: unknown, where: string): Response {
+export function errorResponse(error: unknown, where: string): Response {
+  const e = asAppError(error);
   if (e instanceof AppError) {
     const body: Record<string, unknown> = { error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } };
     if (e.extra) Object.assign(body, e.extra);
@@ -52,4 +53,42 @@ export async function readJson(req: Request, maxBytes = 64 * 1024): Promise<Reco
     throw new AppError("bad_request", "The request body must be a JSON object.");
   }
   return body as Record<string, unknown>;
+}
+
+/** A file download: bytes or text, with an attachment filename. */
+export function fileResponse(file: { body: Uint8Array | string; contentType: string; filename: string }, cache = "no-store"): Response {
+  const body = typeof file.body === "string" ? file.body : Buffer.from(file.body);
+  return new Response(body, {
+    headers: {
+      "content-type": file.contentType,
+      "content-disposition": `attachment; filename="${file.filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
+      "cache-control": cache,
+      "x-content-type-options": "nosniff",
+    },
+  });
+}
+
+/** Query parameters as a plain object (first value of each). */
+export function queryOf(req: Request): Record<string, string> {
+  return Object.fromEntries(new URL(req.url).searchParams.entries());
+}
+
+/** Public route (no token): same error mapping as withApi. */
+export function publicApi<P = Record<string, string>>(handler: (args: { req: Request; params: P }) => Promise<Response>) {
+  return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
+    try {
+      return await handler({ req, params: await ctx.params });
+    } catch (e) {
+      return errorResponse(e, `${req.method} ${new URL(req.url).pathname}`);
+    }
+  };
+}
+
+/** A JSON body that may be empty (e.g. an approval without a comment). */
+export async function readOptionalJson(req: Request, maxBytes = 64 * 1024): Promise<Record<string, unknown>> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new AppError("too_large", `The request body is larger than ${maxBytes} bytes.`);
+  const text = await req.text();
+  if (!text.trim()) return {};
+  return readJson(new Request(req.url, { method: "POST", body: text, headers: { "content-type": "application/json" } }), maxBytes);
 }

@@ -1,11 +1,10 @@
-import { getDb } from "@/lib/db/client";
+import { getDb, type Tx } from "@/lib/db/client";
 import { GENESIS_HASH, auditHash } from "@/lib/audit/hash";
 
 export type ChainReport = { ok: true; rows: number } | { ok: false; rows: number; brokenAt: string; reason: string };
 
 /** Walk the audit chain in order; name the first row whose hash or link does not hold. */
-export async function verifyAuditChain(): Promise<ChainReport> {
-  const db = getDb();
+export async function verifyAuditChain(db: Pick<Tx, "auditEvent"> = getDb()): Promise<ChainReport> {
   let prev = GENESIS_HASH;
   let rows = 0;
   let cursor: bigint | undefined;

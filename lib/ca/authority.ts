@@ -43,9 +43,21 @@ function providerName(): string {
 
 type CaRow = { id: string; keyType: string; encryptedKey: Uint8Array; masterKeyId: string; certDer: Uint8Array; notAfter: Date };
 
+// Decrypted signers, per CA and master key: decrypting and checking a key costs more
+// than signing a certificate. Keyed by the master key's id, so a changed or wrong
+// master key is never masked by the cache. Holds KeyObjects only (never exported).
+const signers = new Map<string, Signer>();
+
 function signerFor(ca: CaRow): Signer {
-  const key = openPrivateKey(ca.encryptedKey, ca.id, loadMasterKey(), ca.masterKeyId);
-  return makeSigner(key, ca.keyType as CaKeyType);
+  const master = loadMasterKey();
+  const cacheKey = `${ca.id}:${master.id}`;
+  const cached = signers.get(cacheKey);
+  if (cached) return cached;
+  const key = openPrivateKey(ca.encryptedKey, ca.id, master, ca.masterKeyId);
+  const signer = makeSigner(key, ca.keyType as CaKeyType);
+  if (signers.size > 64) signers.clear();
+  signers.set(cacheKey, signer);
+  return signer;
 }
 
 /** Create the root and issuing CA of an environment, with their first CRLs, in one transaction. */
@@ -143,6 +155,8 @@ export async function signLeaf(
     renewsCertificateId?: string | null;
     profileCode: string;
     subjectDer: Uint8Array;
+    /** How the subject is shown (default: RFC 4514 order from the certificate). */
+    subjectString?: string;
     spkiDer: Uint8Array;
     keyType: "rsa" | "ec";
     publicKeyFingerprint: string;
@@ -182,7 +196,7 @@ export async function signLeaf(
           renewsCertificateId: params.renewsCertificateId ?? null,
           profileCode: params.profileCode,
           serialHex: issued.serialHex,
-          subject: info.subjectString,
+          subject: params.subjectString ?? info.subjectString,
           notBefore: issued.notBefore,
           notAfter: issued.notAfter,
           der: toDbBytes(issued.der),
@@ -199,7 +213,7 @@ export async function signLeaf(
 }
 
 /** Build and store the next CRL of a CA (its number increases by one), inside the caller's transaction. */
-export async function regenerateCrl(tx: Tx, actor: Actor, caId: string) {
+export async function regenerateCrl(tx: Tx, actor: Actor, caId: string, at: Date = new Date()) {
   // Row lock: concurrent regenerations of one CA take turns, so CRL numbers never repeat.
   const [locked] = await tx.$queryRaw<{ crl_number: bigint }[]>`SELECT crl_number FROM certificate_authorities WHERE id = ${caId}::uuid FOR UPDATE`;
   if (!locked) throw new AppError("not_found", "No such CA.");
@@ -209,7 +223,7 @@ export async function regenerateCrl(tx: Tx, actor: Actor, caId: string) {
       ? await tx.certificate.findMany({ where: { caId, revokedAt: { not: null } }, select: { serialHex: true, revokedAt: true, revocationReason: true } })
       : [];
   const number = locked.crl_number + BigInt(1);
-  const thisUpdate = new Date();
+  const thisUpdate = at;
   const nextUpdate = new Date(thisUpdate.getTime() + CRL_VALIDITY[ca.kind]);
   const der = await buildCrl({
     issuerCertDer: ca.certDer,

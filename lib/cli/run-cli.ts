@@ -15,6 +15,8 @@ import { getProfile, importProfile } from "@/lib/services/profiles/profiles";
 import { evaluateCsr } from "@/lib/services/csr/evaluate-csr";
 import { initCa } from "@/lib/services/ca/init-ca";
 import fs from "node:fs";
+import { runJobs } from "@/lib/services/jobs/run-jobs";
+import { verifyAuditChain } from "@/lib/audit/verify-chain";
 
 export const USAGE = `Usage: npm run keyport -- <command> [options]
 
@@ -27,6 +29,8 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
   token create --user EMAIL [--name NAME]     prints only the token on stdout (shown once)
   token revoke (--id TOKEN_ID | --token TOKEN)
   demo                                        seed the demo data (idempotent)
+  jobs run                                    periodic work (cron-safe on several instances): renew CRLs that are due
+  audit verify                                check the audit trail's hash chain; names the first broken link
 
   csr check FILE --org acme --env PPR [--profile mtls-client] [--json]
                                               run exactly a submission's checks: exit 0 accepted, 1 rejected
@@ -192,6 +196,23 @@ const COMMANDS: Record<string, Command> = {
     const code = onePositional(args, "CODE");
     io.out(JSON.stringify(await getProfile(CLI_ACTOR, code), null, 2));
     return 0;
+  },
+  "jobs run": async (args, io) => {
+    parse(args, {}, []);
+    const r = await runJobs(CLI_ACTOR);
+    for (const c of r.crls) io.out(`${c.action === "renewed" ? "renewed" : "fresh  "}  CRL #${c.number ?? "-"}  ${c.environment} ${c.kind}  ${c.ca}`);
+    io.err(`${r.crls.filter((c) => c.action === "renewed").length} CRL(s) renewed, ${r.crls.filter((c) => c.action === "fresh").length} still fresh.`);
+    return 0;
+  },
+  "audit verify": async (args, io) => {
+    parse(args, {}, []);
+    const r = await verifyAuditChain();
+    if (r.ok) {
+      io.out(`Audit trail intact: ${r.rows} event(s), every hash and link verified.`);
+      return 0;
+    }
+    io.err(`Audit trail BROKEN after ${r.rows} verified event(s): ${r.brokenAt} — ${r.reason}`);
+    return 1;
   },
   demo: async (args, io) => {
     parse(args, {}, []);

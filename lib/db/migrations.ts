@@ -100,11 +100,22 @@ function redact(url: string): string {
 // The wasm engine (one instance of the module per process; engines are cheap)
 
 let gluePromise: Promise<WasmGlue> | undefined;
+let lastPanicMessage: string | undefined;
+/** The message of the engine's last panic, if any (the trap itself only says "unreachable"). */
+export function lastEnginePanic(): string | undefined {
+  return lastPanicMessage;
+}
 const engineTimers = new Set<NodeJS.Timeout>();
 let enginesRunning = 0;
 
 function loadEngineModule(): Promise<WasmGlue> {
   gluePromise ??= (async () => {
+    // The engine reports a Rust panic's message here before trapping; keep it for the error.
+    (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY ??= {
+      set_message(message: string) {
+        lastPanicMessage = message;
+      },
+    };
     const glue = await import("@prisma/schema-engine-wasm/schema_engine_bg");
     // The package's entry point imports the .wasm as an ES module, which Node cannot do;
     // instantiate it by hand and hand the exports to the wasm-bindgen glue.

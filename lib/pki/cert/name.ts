@@ -3,7 +3,7 @@
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { PkiError } from "./errors";
-import { TAG, readChildren, readSingle, valueBytes } from "./der";
+import { TAG, readChildren, readSingle, tlv, tlvBytes, valueBytes } from "./der";
 import { OID } from "./oids";
 
 export interface SimpleName {
@@ -145,4 +145,18 @@ export function nameToString(der: Uint8Array): string {
       .join("+"),
   );
   return rdns.reverse().join(",");
+}
+
+/**
+ * The same Name with every attribute in its own RDN, in encoded order: a
+ * multi-valued RDN (CN=a+O=b) becomes CN=a, O=b. Attribute bytes (string types
+ * included) are copied as encoded.
+ */
+export function flattenRdns(der: Uint8Array): Uint8Array {
+  const outer = readSingle(der, TAG.SEQUENCE, "subject name");
+  const rdns: Uint8Array[] = [];
+  for (const rdn of readChildren(der, outer, "subject name")) {
+    for (const atv of readChildren(der, rdn, "subject name")) rdns.push(tlv(TAG.SET, tlvBytes(der, atv)));
+  }
+  return tlv(TAG.SEQUENCE, ...rdns);
 }

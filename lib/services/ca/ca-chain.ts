@@ -1,6 +1,8 @@
 import { getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { findEnvironmentCas, latestCrl } from "@/lib/ca/authority";
+import { MEDIA_TYPES, chainToPem } from "@/lib/pki/cert/download-formats";
+import { buildCertsOnlyPkcs7 } from "@/lib/pki/pkcs7/certs-only";
 
 /** An environment's CA certificates. CA chains and CRLs are public (RFC 5280 §4.2.2.1, §4.2.1.13). */
 export async function getEnvironmentCaChain(envCode: string) {
@@ -17,4 +19,29 @@ export async function getEnvironmentCrl(envCode: string, which: "issuing" | "roo
   const crl = await latestCrl(getDb(), chain[which].id);
   if (!crl) throw new AppError("not_found", `No CRL has been published for the ${which} CA of ${envCode} yet.`);
   return crl;
+}
+
+export const CA_CHAIN_FORMATS = ["pem", "pem-root-first", "p7b", "der-root", "der-issuing"] as const;
+
+/** The provider's CA chain of an environment as a file: PEM (issuing→root or root first), PKCS#7, or one CA in DER. */
+export async function caChainFile(envCode: string, format: string) {
+  if (!(CA_CHAIN_FORMATS as readonly string[]).includes(format)) {
+    throw new AppError("bad_request", `Unknown format "${format.slice(0, 40)}"; use one of ${CA_CHAIN_FORMATS.join(", ")}.`);
+  }
+  const chain = await getEnvironmentCaChain(envCode.toUpperCase());
+  const issuing = new Uint8Array(chain.issuing.certDer);
+  const root = new Uint8Array(chain.root.certDer);
+  const base = `${chain.env.code}-ca`;
+  switch (format) {
+    case "pem":
+      return { body: chainToPem([issuing, root], "leaf-first"), contentType: MEDIA_TYPES.pem.contentType, filename: `${base}-chain.pem` };
+    case "pem-root-first":
+      return { body: chainToPem([issuing, root], "root-first"), contentType: MEDIA_TYPES.pem.contentType, filename: `${base}-chain-root-first.pem` };
+    case "p7b":
+      return { body: buildCertsOnlyPkcs7([issuing, root]), contentType: MEDIA_TYPES.pkcs7.contentType, filename: `${base}-chain.p7b` };
+    case "der-root":
+      return { body: root, contentType: MEDIA_TYPES.certificateDer.contentType, filename: `${chain.env.code}-root.cer` };
+    default:
+      return { body: issuing, contentType: MEDIA_TYPES.certificateDer.contentType, filename: `${chain.env.code}-issuing.cer` };
+  }
 }

@@ -1,0 +1,7 @@
+import { NextResponse } from "next/server";
+import { withApi } from "@/lib/api/handler";
+import { getCertificateRequest } from "@/lib/services/requests/read-requests";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withApi<{ id: string }>("request:read", async ({ actor, params }) => NextResponse.json(await getCertificateRequest(actor, params.id)));

@@ -1,0 +1,9 @@
+import { NextResponse } from "next/server";
+import { readOptionalJson, withApi } from "@/lib/api/handler";
+import { approveAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
+
+export const dynamic = "force-dynamic";
+
+export const POST = withApi<{ id: string }>("allowlist:decide", async ({ req, actor, params }) =>
+  NextResponse.json(await approveAllowlistRequest(actor, params.id, (await readOptionalJson(req)) as never)),
+);

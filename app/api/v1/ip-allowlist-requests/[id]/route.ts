@@ -1,0 +1,7 @@
+import { NextResponse } from "next/server";
+import { withApi } from "@/lib/api/handler";
+import { getAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
+
+export const dynamic = "force-dynamic";
+
+export const GET = withApi<{ id: string }>("allowlist:read", async ({ actor, params }) => NextResponse.json(await getAllowlistRequest(actor, params.id)));

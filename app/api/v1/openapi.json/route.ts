@@ -1,0 +1,8 @@
+import { NextResponse } from "next/server";
+import { publicApi } from "@/lib/api/handler";
+import { openApiDocument } from "@/lib/api/openapi";
+import { publicUrl } from "@/lib/ca/authority";
+
+export const dynamic = "force-dynamic";
+
+export const GET = publicApi(async () => NextResponse.json(openApiDocument(publicUrl())));

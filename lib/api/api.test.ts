@@ -1,0 +1,233 @@
+// API v1 through its route handlers (the same functions Next.js serves): bearer
+// tokens, status codes, error shapes, bad input and cross-organisation access.
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { disconnectDb, getDb } from "@/lib/db/client";
+import { makeWorld, opensslCsr } from "@/lib/testing/world";
+import * as requests from "@/app/api/v1/certificate-requests/route";
+import * as request from "@/app/api/v1/certificate-requests/[id]/route";
+import * as approve from "@/app/api/v1/certificate-requests/[id]/approve/route";
+import * as reject from "@/app/api/v1/certificate-requests/[id]/reject/route";
+import * as certificates from "@/app/api/v1/certificates/route";
+import * as certificate from "@/app/api/v1/certificates/[id]/route";
+import * as download from "@/app/api/v1/certificates/[id]/download/route";
+import * as pkcs12 from "@/app/api/v1/certificates/[id]/pkcs12/route";
+import * as revoke from "@/app/api/v1/certificates/[id]/revoke/route";
+import * as allowRequests from "@/app/api/v1/ip-allowlist-requests/route";
+import * as allowRequest from "@/app/api/v1/ip-allowlist-requests/[id]/route";
+import * as allowApprove from "@/app/api/v1/ip-allowlist-requests/[id]/approve/route";
+import * as allowReject from "@/app/api/v1/ip-allowlist-requests/[id]/reject/route";
+import * as allowlist from "@/app/api/v1/ip-allowlist/route";
+import * as envAllowlist from "@/app/api/v1/environments/[code]/allowlist/route";
+import * as envCa from "@/app/api/v1/environments/[code]/ca/route";
+import * as environments from "@/app/api/v1/environments/route";
+import * as openapi from "@/app/api/v1/openapi.json/route";
+
+afterAll(disconnectDb);
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+async function call(handler: unknown, opts: { method?: string; path?: string; token?: string; body?: unknown; raw?: string; params?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const body = opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const req = new Request(`http://localhost:3000${opts.path ?? "/api/v1/x"}`, { method: opts.method ?? (body === undefined ? "GET" : "POST"), headers, body });
+  const res = await (handler as Handler)(req, { params: Promise.resolve(opts.params ?? {}) });
+  const type = res.headers.get("content-type") ?? "";
+  const data = type.includes("json") ? await res.json() : new Uint8Array(await res.arrayBuffer());
+  return { status: res.status, data, headers: res.headers };
+}
+
+describe("API v1", () => {
+  it("runs the partner flow end to end: submit, track, issue, list, download, truststore, revoke", async () => {
+    const w = await makeWorld();
+    const a = w.partnerA.token;
+    const { csr } = opensslCsr(`/CN=${w.orgA.code}-api`);
+
+    const created = await call(requests.POST, { token: a, body: { environment: w.env.code, profile: "mtls-client", csr } });
+    expect(created.status).toBe(201);
+    expect(created.data).toMatchObject({ status: "pending" });
+    expect(created.data.checks.length).toBeGreaterThan(4);
+    const id = created.data.id as string;
+
+    const got = await call(request.GET, { token: a, params: { id } });
+    expect(got.status).toBe(200);
+    expect(got.data).toMatchObject({ id, status: "pending", environment: w.env.code, profile: "mtls-client", approvals: [], rejectionReason: null, certificateId: null });
+
+    expect((await call(approve.POST, { token: a, params: { id } })).status).toBe(403);
+    const approved = await call(approve.POST, { token: w.officer1.token, params: { id }, body: { comment: "ok" } });
+    expect(approved.status).toBe(200);
+    expect(approved.data.status).toBe("issued");
+    const certId = approved.data.certificateId as string;
+
+    const list = await call(requests.GET, { token: a, path: `/api/v1/certificate-requests?status=issued&environment=${w.env.code}` });
+    expect(list.data.requests.map((r: { id: string }) => r.id)).toContain(id);
+    const certs = await call(certificates.GET, { token: a, path: `/api/v1/certificates?environment=${w.env.code}` });
+    expect(certs.data.certificates).toHaveLength(1);
+    const one = await call(certificate.GET, { token: a, params: { id: certId } });
+    expect(one.data).toMatchObject({ id: certId, status: "valid" });
+    expect(one.data.serial).toMatch(/^[0-9A-F]+$/);
+    expect(one.data.fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    const found = await call(certificates.GET, { token: a, path: `/api/v1/certificates?q=${encodeURIComponent(one.data.fingerprint)}` });
+    expect(found.data.certificates.map((c: { id: string }) => c.id)).toEqual([certId]);
+    const bySerial = await call(certificates.GET, { token: a, path: `/api/v1/certificates?q=${one.data.serial.toLowerCase()}` });
+    expect(bySerial.data.certificates.map((c: { id: string }) => c.id)).toEqual([certId]);
+    expect(new Date(one.data.notAfter).getTime()).toBeGreaterThan(Date.now());
+
+    for (const [format, type] of [
+      ["pem", "application/x-pem-file"],
+      ["chain", "application/x-pem-file"],
+      ["chain-root-first", "application/x-pem-file"],
+      ["der", "application/pkix-cert"],
+      ["p7b", "application/x-pkcs7-certificates"],
+      ["zip", "application/zip"],
+    ]) {
+      const res = await call(download.GET, { token: a, params: { id: certId }, path: `/api/v1/certificates/${certId}/download?format=${format}` });
+      expect(res.status, format).toBe(200);
+      expect(res.headers.get("content-type")).toBe(type);
+      expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="/);
+    }
+    expect((await call(download.GET, { token: a, params: { id: certId }, path: `/api/v1/certificates/${certId}/download?format=jks` })).status).toBe(400);
+
+    const p12 = await call(pkcs12.POST, { token: a, params: { id: certId }, body: { password: "changeit-123" } });
+    expect(p12.status).toBe(200);
+    expect(p12.headers.get("content-type")).toBe("application/x-pkcs12");
+    expect((await call(pkcs12.POST, { token: a, params: { id: certId }, body: {} })).status).toBe(422);
+
+    expect((await call(revoke.POST, { token: a, params: { id: certId }, body: { reason: "bogus" } })).status).toBe(422);
+    const revoked = await call(revoke.POST, { token: a, params: { id: certId }, body: { reason: "superseded" } });
+    expect(revoked.status).toBe(200);
+    expect(revoked.data.status).toBe("revoked");
+    expect((await call(revoke.POST, { token: a, params: { id: certId }, body: { reason: "superseded" } })).status).toBe(409);
+  });
+
+  it("answers bad input with a specific error and stores nothing", async () => {
+    const w = await makeWorld();
+    const a = w.partnerA.token;
+    const before = await getDb().certificateRequest.count();
+    expect((await call(requests.POST, { body: { environment: w.env.code, csr: "x" } })).status).toBe(401);
+    expect((await call(requests.POST, { token: "kp_wrong", body: { environment: w.env.code, csr: "x" } })).status).toBe(401);
+    const notJson = await call(requests.POST, { token: a, raw: "{not json" });
+    expect(notJson.status).toBe(400);
+    expect(notJson.data.error.code).toBe("bad_request");
+    const missing = await call(requests.POST, { token: a, body: { environment: w.env.code } });
+    expect(missing.status).toBe(422);
+    expect(missing.data.error.fields.csr).toBeTruthy();
+    const huge = await call(requests.POST, { token: a, body: { environment: w.env.code, csr: "A".repeat(66 * 1024) } });
+    expect(huge.status).toBe(413);
+    const { key } = opensslCsr("/CN=k");
+    const privateKey = await call(requests.POST, { token: a, body: { environment: w.env.code, csr: key } });
+    expect(privateKey.status).toBe(422);
+    expect(privateKey.data.checks[0]).toMatchObject({ code: "csr.private_key", result: "fail" });
+    expect(JSON.stringify(privateKey.data)).not.toContain(key.split("\n")[1]);
+    const weak = await call(requests.POST, { token: a, body: { environment: w.env.code, csr: opensslCsr("/CN=has space", { key: "rsa1024" }).csr } });
+    expect(weak.status).toBe(422);
+    expect(weak.data.checks.filter((c: { result: string }) => c.result === "fail").map((c: { code: string }) => c.code)).toEqual(expect.arrayContaining(["key.type", "subject.CN"]));
+    // Base64 DER is accepted just like PEM.
+    const b64 = opensslCsr("/CN=base64-der").csr.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+    expect((await call(requests.POST, { token: a, body: { environment: w.env.code, csr: b64 } })).status).toBe(201);
+    expect(await getDb().certificateRequest.count()).toBe(before + 1);
+    // Rejecting needs a reason.
+    const id = (await call(requests.GET, { token: a })).data.requests[0].id;
+    const noReason = await call(reject.POST, { token: w.officer1.token, params: { id }, body: {} });
+    expect(noReason.status).toBe(422);
+    expect(noReason.data.error.fields.reason).toBeTruthy();
+    const rejected = await call(reject.POST, { token: w.officer1.token, params: { id }, body: { reason: "wrong CN" } });
+    expect(rejected.data).toMatchObject({ status: "rejected", rejectionReason: "wrong CN" });
+  });
+
+  it("gives another organisation's token 404, exactly as for an id that does not exist", async () => {
+    const w = await makeWorld();
+    const created = await call(requests.POST, { token: w.partnerA.token, body: { environment: w.env.code, csr: opensslCsr("/CN=private").csr } });
+    const id = created.data.id as string;
+    const issued = await call(approve.POST, { token: w.officer1.token, params: { id } });
+    const certId = issued.data.certificateId as string;
+    const b = w.partnerB.token;
+    const missing = "00000000-0000-4000-8000-000000000000";
+    for (const [handler, params, body] of [
+      [request.GET, { id }, undefined],
+      [certificate.GET, { id: certId }, undefined],
+      [download.GET, { id: certId }, undefined],
+      [pkcs12.POST, { id: certId }, { password: "changeit-123" }],
+      [revoke.POST, { id: certId }, { reason: "keyCompromise" }],
+    ] as const) {
+      const other = await call(handler, { token: b, params, body });
+      const none = await call(handler, { token: b, params: { id: missing }, body });
+      expect(other.status).toBe(404);
+      expect(none.status).toBe(404);
+      expect(other.data.error.code).toBe(none.data.error.code);
+    }
+    expect((await call(certificates.GET, { token: b })).data.certificates).toEqual([]);
+    expect((await call(requests.GET, { token: b })).data.requests).toEqual([]);
+  });
+
+  it("handles allowlist requests with one error per bad entry, dual control and the gateway export", async () => {
+    const w = await makeWorld({ approvalsRequired: 2 });
+    const bad = await call(allowRequests.POST, { token: w.partnerA.token, body: { environment: w.env.code, entries: ["10.0.0.5/8", "::/0", "203.0.113.9"], note: "x" } });
+    expect(bad.status).toBe(422);
+    expect(bad.data.entries.map((e: { errors: unknown[] }) => e.errors.length > 0)).toEqual([true, true, false]);
+    expect(bad.data.entries[0].errors[0].message).toContain("10.0.0.0/8");
+    const ok = await call(allowRequests.POST, { token: w.partnerA.token, body: { environment: w.env.code, entries: ["203.0.113.9", "2001:db8:9::/48"], note: "NAT egress" } });
+    expect(ok.status).toBe(201);
+    const id = ok.data.id as string;
+    expect((await call(allowRequest.GET, { token: w.partnerB.token, params: { id } })).status).toBe(404);
+    expect((await call(allowApprove.POST, { token: w.partnerA.token, params: { id } })).status).toBe(403);
+    expect((await call(allowApprove.POST, { token: w.officer1.token, params: { id } })).data.status).toBe("pending");
+    expect((await call(allowApprove.POST, { token: w.officer1.token, params: { id } })).status).toBe(409);
+    expect((await call(allowApprove.POST, { token: w.officer2.token, params: { id } })).data.status).toBe("approved");
+    expect((await call(allowlist.GET, { token: w.partnerA.token, path: `/api/v1/ip-allowlist?environment=${w.env.code}` })).data.entries).toHaveLength(2);
+
+    const nginx = await call(envAllowlist.GET, { token: w.gateway.token, params: { code: w.env.code }, path: `/api/v1/environments/${w.env.code}/allowlist?format=nginx` });
+    expect(nginx.status).toBe(200);
+    expect(new TextDecoder().decode(nginx.data as Uint8Array)).toMatch(/allow 203\.0\.113\.9\/32;.*\nallow 2001:db8:9::\/48;.*\ndeny all;\n$/);
+    const asJson = await call(envAllowlist.GET, { token: w.officer1.token, params: { code: w.env.code }, path: `/api/v1/environments/${w.env.code}/allowlist?format=json` });
+    expect(asJson.data.entries).toHaveLength(2);
+    expect((await call(envAllowlist.GET, { token: w.partnerA.token, params: { code: w.env.code } })).status).toBe(403);
+
+    const second = await call(allowRequests.POST, { token: w.partnerA.token, body: { environment: w.env.code, entries: ["198.51.100.7"] } });
+    expect((await call(allowReject.POST, { token: w.officer2.token, params: { id: second.data.id }, body: {} })).status).toBe(422);
+    expect((await call(allowReject.POST, { token: w.officer2.token, params: { id: second.data.id }, body: { reason: "unknown network" } })).data.status).toBe("rejected");
+    // A gateway token reads allowlists and CA chains, nothing else.
+    expect((await call(requests.GET, { token: w.gateway.token })).status).toBe(403);
+    expect((await call(certificates.GET, { token: w.gateway.token })).status).toBe(403);
+  });
+
+  it("serves CA chains publicly in every format, lists environments, and documents every endpoint", async () => {
+    const w = await makeWorld();
+    for (const [format, type] of [
+      ["pem", "application/x-pem-file"],
+      ["p7b", "application/x-pkcs7-certificates"],
+      ["der-root", "application/pkix-cert"],
+      ["der-issuing", "application/pkix-cert"],
+    ]) {
+      const res = await call(envCa.GET, { params: { code: w.env.code }, path: `/api/v1/environments/${w.env.code}/ca?format=${format}` });
+      expect(res.status, format).toBe(200);
+      expect(res.headers.get("content-type")).toBe(type);
+    }
+    expect((await call(envCa.GET, { params: { code: "NOPE" } })).status).toBe(404);
+    expect((await call(envCa.GET, { params: { code: w.env.code }, path: "/x?format=jks" })).status).toBe(400);
+    const envs = await call(environments.GET, { token: w.partnerA.token });
+    expect(envs.data.environments.map((e: { code: string }) => e.code)).toContain(w.env.code);
+
+    const doc = (await call(openapi.GET)).data;
+    expect(doc.openapi).toBe("3.1.0");
+    // Every route file under app/api/v1 (except the catch-all) is in the document, with each of its methods.
+    const root = join(process.cwd(), "app/api/v1");
+    const routes: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (name === "route.ts") routes.push(relative(root, dir));
+      }
+    };
+    walk(root);
+    const documented = Object.keys(doc.paths);
+    for (const r of routes.filter((r) => !r.startsWith("[..."))) {
+      const path = `/api/v1/${r}`.replace(/\[(\w+)\]/g, "{$1}");
+      expect(documented, path).toContain(path);
+    }
+  });
+});

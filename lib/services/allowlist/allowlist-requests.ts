@@ -1,0 +1,322 @@
+import { z } from "zod";
+import { getDb, type Tx } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { type Actor, authorize } from "@/lib/auth/actor";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { AppError } from "@/lib/errors";
+import { type JudgedEntry, judgeEntries, overlaps, parseCidr } from "@/lib/net/cidr";
+import { parseInput } from "@/lib/validation";
+import { actorUserId, assertId, orgScope, orgWhere } from "@/lib/services/scope";
+import { alreadyDecided, approveSchema, recordDecision, rejectSchema } from "@/lib/services/requests/approvals";
+
+export const MAX_ENTRIES = 50;
+
+const entryInput = z.union([
+  z.string(),
+  z.object({ cidr: z.string() }).transform((o) => o.cidr),
+  z.object({ address: z.string() }).transform((o) => o.address),
+]);
+
+export const submitAllowlistSchema = z.object({
+  environment: z.string({ message: "Choose an environment." }).trim().min(1, "Choose an environment.").max(32),
+  kind: z.enum(["add", "remove"], { message: 'kind is "add" or "remove".' }).default("add"),
+  entries: z
+    .array(entryInput, { message: "entries is a list of IP addresses or CIDR ranges." })
+    .min(1, "Give at least one IP address or CIDR range.")
+    .max(MAX_ENTRIES, `At most ${MAX_ENTRIES} entries per request.`),
+  note: z.string({ message: "The note must be text." }).trim().max(500, "At most 500 characters.").default(""),
+});
+
+/** Split a textarea into entries: one per line or comma, `#` starts a comment. */
+export function splitEntries(text: string): string[] {
+  return text
+    .split(/\r?\n|,/)
+    .map((l) => l.replace(/#.*$/, "").trim())
+    .filter(Boolean);
+}
+
+const include = {
+  org: { select: { code: true, legalName: true } },
+  env: { select: { code: true, name: true, approvalsRequired: true, production: true } },
+  submittedBy: { select: { name: true } },
+  entries: true,
+  approvals: { include: { officer: { select: { id: true, name: true, email: true } } }, orderBy: { createdAt: "asc" } },
+} satisfies Prisma.AllowlistRequestInclude;
+
+type Row = Prisma.AllowlistRequestGetPayload<{ include: typeof include }>;
+
+export function allowlistRequestView(r: Row) {
+  return {
+    id: r.id,
+    type: "allowlist" as const,
+    kind: r.kind,
+    status: r.status,
+    environment: r.env.code,
+    environmentName: r.env.name,
+    production: r.env.production,
+    organisation: r.org.code,
+    organisationName: r.org.legalName,
+    note: r.note,
+    entries: r.entries.map((e) => ({ cidr: e.cidr, input: e.input, entryId: e.entryId, warnings: e.warnings as { code: string; message: string }[] })),
+    approvals: r.approvals
+      .filter((a) => a.decision === "approve")
+      .map((a) => ({ officerId: a.officer.id, officer: a.officer.name, email: a.officer.email, comment: a.comment, at: a.createdAt })),
+    approvalsRequired: r.env.approvalsRequired,
+    rejectionReason: r.rejectionReason,
+    submittedAt: r.createdAt,
+    submittedBy: r.submittedBy?.name ?? null,
+    submittedById: r.submittedById,
+    decidedAt: r.decidedAt,
+  };
+}
+
+export type AllowlistRequestView = ReturnType<typeof allowlistRequestView>;
+
+async function activeEntries(tx: Pick<Tx, "allowlistEntry">, envId: string, orgId?: string) {
+  return tx.allowlistEntry.findMany({ where: { envId, removedAt: null, ...(orgId ? { orgId } : {}) }, include: { org: { select: { code: true } } }, orderBy: { createdAt: "asc" } });
+}
+
+/** Judge entries for a partner's organisation: against its approved entries and its pending requests. */
+export async function judgeForOrg(tx: Pick<Tx, "allowlistEntry" | "allowlistRequestEntry">, env: { id: string; production: boolean }, orgId: string, inputs: string[]) {
+  const approved = await activeEntries(tx, env.id, orgId);
+  const pending = await tx.allowlistRequestEntry.findMany({ where: { request: { envId: env.id, orgId, status: "pending", kind: "add" } }, select: { cidr: true } });
+  return judgeEntries(inputs, {
+    production: env.production,
+    existing: [...approved.map((e) => ({ cidr: e.cidr, label: e.note || "approved" })), ...pending.map((p) => ({ cidr: p.cidr, label: "requested" }))],
+  });
+}
+
+function entryErrors(judged: JudgedEntry[]): AppError | null {
+  const bad = judged.filter((j) => j.issues.some((i) => i.severity === "error"));
+  if (!bad.length) return null;
+  const fields: Record<string, string> = {};
+  judged.forEach((j, i) => {
+    const errors = j.issues.filter((x) => x.severity === "error");
+    if (errors.length) fields[`entries.${i}`] = errors.map((x) => x.message).join(" ");
+  });
+  return new AppError(
+    "validation_failed",
+    bad.length === 1 ? `${bad[0].input}: ${bad[0].issues.find((i) => i.severity === "error")!.message}` : `${bad.length} entries cannot be accepted.`,
+    { ...fields, entries: bad.map((j) => `${j.input}: ${j.issues.filter((x) => x.severity === "error").map((x) => x.message).join(" ")}`).join("\n") },
+    {
+      entries: judged.map((j) => ({
+        input: j.input,
+        cidr: j.cidr,
+        errors: j.issues.filter((x) => x.severity === "error").map(({ code, message }) => ({ code, message })),
+        warnings: j.issues.filter((x) => x.severity === "warning").map(({ code, message }) => ({ code, message })),
+      })),
+    },
+  );
+}
+
+/** A partner asks for source IPs to be added to (or removed from) an environment's allowlist. */
+export async function submitAllowlistRequest(actor: Actor, input: z.input<typeof submitAllowlistSchema>) {
+  authorize(actor, "allowlist:submit");
+  const orgId = orgScope(actor);
+  if (!orgId) throw new AppError("forbidden", "Only a partner organisation's users request allowlist entries.");
+  const data = parseInput(submitAllowlistSchema, input ?? {});
+  const db = getDb();
+  const env = await db.environment.findUnique({ where: { code: data.environment.toUpperCase() } });
+  if (!env) throw new AppError("validation_failed", `No environment with code "${data.environment}".`, { environment: "Unknown environment." });
+
+  return db.$transaction(async (tx) => {
+    // One writer per organisation and environment, so duplicate checks hold under concurrent submissions.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`allowlist:${orgId}:${env.id}`}))`;
+    let rows: { cidr: string; input: string; entryId: string | null; warnings: { code: string; message: string }[] }[];
+    if (data.kind === "add") {
+      const judged = await judgeForOrg(tx, env, orgId, data.entries);
+      const error = entryErrors(judged);
+      if (error) throw error;
+      rows = judged.map((j) => ({
+        cidr: j.cidr!,
+        input: j.input,
+        entryId: null,
+        warnings: j.issues.filter((i) => i.severity === "warning").map(({ code, message }) => ({ code, message })),
+      }));
+    } else {
+      const approved = await activeEntries(tx, env.id, orgId);
+      const fields: Record<string, string> = {};
+      rows = [];
+      data.entries.forEach((raw, i) => {
+        const p = parseCidr(raw.trim());
+        const match = approved.find((e) => e.id === raw.trim() || (p.ok && e.cidr === p.value.cidr));
+        if (!match) fields[`entries.${i}`] = `${raw} is not on your approved allowlist for ${env.code}.`;
+        else if (rows.some((r) => r.entryId === match.id)) fields[`entries.${i}`] = `${raw} is listed twice.`;
+        else rows.push({ cidr: match.cidr, input: raw, entryId: match.id, warnings: [] });
+      });
+      if (Object.keys(fields).length) {
+        throw new AppError("validation_failed", Object.values(fields).join(" "), { ...fields, entries: Object.values(fields).join("\n") });
+      }
+      const pendingRemoval = await tx.allowlistRequestEntry.findFirst({ where: { entryId: { in: rows.map((r) => r.entryId!) }, request: { status: "pending" } } });
+      if (pendingRemoval) throw new AppError("conflict", `${pendingRemoval.cidr} already has a removal request pending.`, { entries: `${pendingRemoval.cidr} already has a removal request pending.` });
+    }
+    const request = await tx.allowlistRequest.create({
+      data: {
+        orgId,
+        envId: env.id,
+        kind: data.kind,
+        note: data.note,
+        submittedById: actorUserId(actor),
+        entries: { create: rows.map((r) => ({ cidr: r.cidr, input: r.input, entryId: r.entryId, warnings: r.warnings })) },
+      },
+      include,
+    });
+    await recordAudit(tx, actor, {
+      action: `allowlist_request.submit`,
+      orgId,
+      targetType: "allowlist_request",
+      targetId: request.id,
+      details: { environment: env.code, kind: data.kind, entries: rows.map((r) => r.cidr), ...(data.note ? { note: data.note } : {}) },
+    });
+    return allowlistRequestView(request);
+  });
+}
+
+export const listAllowlistRequestsSchema = z.object({
+  status: z.enum(["pending", "approved", "rejected"], { message: "status is pending, approved or rejected." }).optional(),
+  environment: z.string().trim().max(32).optional(),
+  organisation: z.string().trim().max(64).optional(),
+  olderThanDays: z.coerce.number().int().min(0).max(3650).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+export async function listAllowlistRequests(actor: Actor, filters: z.input<typeof listAllowlistRequestsSchema> = {}) {
+  authorize(actor, "allowlist:read");
+  const f = parseInput(listAllowlistRequestsSchema, filters);
+  const rows = await getDb().allowlistRequest.findMany({
+    where: {
+      ...orgWhere(actor),
+      ...(f.status ? { status: f.status } : {}),
+      ...(f.environment ? { env: { code: f.environment.toUpperCase() } } : {}),
+      ...(f.organisation ? { org: { code: f.organisation } } : {}),
+      ...(f.olderThanDays !== undefined ? { createdAt: { lte: new Date(Date.now() - f.olderThanDays * 86_400_000) } } : {}),
+    },
+    include,
+    orderBy: { createdAt: f.status === "pending" ? "asc" : "desc" },
+    take: f.limit,
+  });
+  return rows.map(allowlistRequestView);
+}
+
+export async function getAllowlistRequest(actor: Actor, id: string) {
+  authorize(actor, "allowlist:read");
+  const row = await getDb().allowlistRequest.findFirst({ where: { id: assertId(id, "allowlist request"), ...orgWhere(actor) }, include });
+  if (!row) throw new AppError("not_found", `No allowlist request with id "${id}".`);
+  return allowlistRequestView(row);
+}
+
+/** Overlaps of a pending request's entries with other organisations' approved entries (officers only). */
+export async function crossOrgOverlaps(actor: Actor, id: string) {
+  authorize(actor, "allowlist:decide");
+  const db = getDb();
+  const request = await db.allowlistRequest.findUnique({ where: { id: assertId(id, "allowlist request") }, include: { entries: true } });
+  if (!request) throw new AppError("not_found", `No allowlist request with id "${id}".`);
+  const others = (await activeEntries(db, request.envId)).filter((e) => e.orgId !== request.orgId);
+  const out: { cidr: string; overlaps: string; organisation: string }[] = [];
+  for (const entry of request.entries) {
+    const a = parseCidr(entry.cidr);
+    if (!a.ok) continue;
+    for (const o of others) {
+      const b = parseCidr(o.cidr);
+      if (b.ok && overlaps(a.value, b.value)) out.push({ cidr: entry.cidr, overlaps: o.cidr, organisation: o.org.code });
+    }
+  }
+  return out;
+}
+
+async function lockAllowlistRequest(tx: Tx, id: string) {
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM allowlist_requests WHERE id = ${id}::uuid FOR UPDATE`;
+  if (!locked.length) throw new AppError("not_found", `No allowlist request with id "${id}".`);
+  return tx.allowlistRequest.findUniqueOrThrow({ where: { id }, include: { env: true, entries: true } });
+}
+
+/** An officer approves; with the environment's required approvals the entries join (or leave) the allowlist. */
+export async function approveAllowlistRequest(actor: Actor, id: string, input: z.input<typeof approveSchema> = {}) {
+  authorize(actor, "allowlist:decide");
+  const requestId = assertId(id, "allowlist request");
+  const { comment } = parseInput(approveSchema, input ?? {});
+  await getDb().$transaction(async (tx) => {
+    const request = await lockAllowlistRequest(tx, requestId);
+    if (request.status !== "pending") throw alreadyDecided("request", request.status);
+    const approvals = await recordDecision(tx, actor, { kind: "allowlist", requestId }, request, { decision: "approve", comment });
+    await recordAudit(tx, actor, {
+      action: "allowlist_request.approve",
+      orgId: request.orgId,
+      targetType: "allowlist_request",
+      targetId: requestId,
+      details: { approvals, required: request.env.approvalsRequired, ...(comment ? { comment } : {}) },
+    });
+    if (approvals < request.env.approvalsRequired) return;
+    if (request.kind === "add") {
+      const active = await activeEntries(tx, request.envId, request.orgId);
+      const fresh = request.entries.filter((e) => !active.some((a) => a.cidr === e.cidr));
+      await tx.allowlistEntry.createMany({
+        data: fresh.map((e) => ({ orgId: request.orgId, envId: request.envId, cidr: e.cidr, note: request.note, addedByRequestId: requestId })),
+      });
+    } else {
+      await tx.allowlistEntry.updateMany({
+        where: { id: { in: request.entries.map((e) => e.entryId!).filter(Boolean) }, removedAt: null },
+        data: { removedAt: new Date(), removedByRequestId: requestId },
+      });
+    }
+    await tx.allowlistRequest.update({ where: { id: requestId }, data: { status: "approved", decidedAt: new Date() } });
+    await recordAudit(tx, actor, {
+      action: request.kind === "add" ? "allowlist.add" : "allowlist.remove",
+      orgId: request.orgId,
+      targetType: "allowlist_request",
+      targetId: requestId,
+      details: { environment: request.env.code, entries: request.entries.map((e) => e.cidr) },
+    });
+  });
+  return getAllowlistRequest(actor, requestId);
+}
+
+export async function rejectAllowlistRequest(actor: Actor, id: string, input: z.input<typeof rejectSchema>) {
+  authorize(actor, "allowlist:decide");
+  const requestId = assertId(id, "allowlist request");
+  const { reason } = parseInput(rejectSchema, input ?? {});
+  await getDb().$transaction(async (tx) => {
+    const request = await lockAllowlistRequest(tx, requestId);
+    if (request.status !== "pending") throw alreadyDecided("request", request.status);
+    await recordDecision(tx, actor, { kind: "allowlist", requestId }, request, { decision: "reject", comment: reason });
+    await tx.allowlistRequest.update({ where: { id: requestId }, data: { status: "rejected", rejectionReason: reason, decidedAt: new Date() } });
+    await recordAudit(tx, actor, { action: "allowlist_request.reject", orgId: request.orgId, targetType: "allowlist_request", targetId: requestId, details: { reason } });
+  });
+  return getAllowlistRequest(actor, requestId);
+}
+
+/** Approved entries: a partner's own per environment; officers and gateways see every organisation's. */
+export async function listAllowlistEntries(actor: Actor, filters: { environment?: string } = {}) {
+  authorize(actor, "allowlist:read");
+  const rows = await getDb().allowlistEntry.findMany({
+    where: { ...orgWhere(actor), removedAt: null, ...(filters.environment ? { env: { code: filters.environment.toUpperCase() } } : {}) },
+    include: { org: { select: { code: true } }, env: { select: { code: true } } },
+    orderBy: [{ env: { code: "asc" } }, { createdAt: "asc" }],
+  });
+  return rows.map((e) => ({ id: e.id, cidr: e.cidr, note: e.note, environment: e.env.code, organisation: e.org.code, approvedAt: e.createdAt }));
+}
+
+export const EXPORT_FORMATS = ["json", "txt", "nginx"] as const;
+
+/** The environment's allowlist for gateways: JSON, plain text (one CIDR per line) or nginx `allow …; deny all;`. */
+export async function exportAllowlist(actor: Actor, envCode: string, format: string = "json") {
+  authorize(actor, "allowlist:export");
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new AppError("bad_request", `Unknown format "${format.slice(0, 40)}"; use json, txt or nginx.`);
+  const db = getDb();
+  const env = await db.environment.findUnique({ where: { code: envCode.toUpperCase() } });
+  if (!env) throw new AppError("not_found", `No environment with code "${envCode}".`);
+  const entries = (await activeEntries(db, env.id)).map((e) => ({ cidr: e.cidr, organisation: e.org.code, note: e.note, approvedAt: e.createdAt.toISOString() }));
+  const generated = new Date().toISOString();
+  await db.$transaction((tx) =>
+    recordAudit(tx, actor, { action: "allowlist.export", targetType: "environment", targetId: env.id, details: { environment: env.code, format, entries: entries.length } }),
+  );
+  if (format === "json") {
+    return { contentType: "application/json", body: JSON.stringify({ environment: env.code, generatedAt: generated, entries }, null, 2) + "\n", filename: `allowlist-${env.code}.json` };
+  }
+  if (format === "txt") {
+    return { contentType: "text/plain; charset=utf-8", body: entries.map((e) => `${e.cidr}\n`).join(""), filename: `allowlist-${env.code}.txt` };
+  }
+  const safe = (s: string) => s.replace(/[\r\n]/g, " ");
+  const lines = [`# Keyport source-IP allowlist for ${env.code}, generated ${generated}`, ...entries.map((e) => `allow ${e.cidr}; # ${safe(e.organisation)}`), "deny all;", ""];
+  return { contentType: "text/plain; charset=utf-8", body: lines.join("\n"), filename: `allowlist-${env.code}.conf` };
+}

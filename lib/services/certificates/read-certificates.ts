@@ -1,0 +1,125 @@
+import { z } from "zod";
+import { getDb } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { type Actor, authorize } from "@/lib/auth/actor";
+import { AppError } from "@/lib/errors";
+import { parseInput } from "@/lib/validation";
+import { assertId, orgWhere } from "@/lib/services/scope";
+
+export const EXPIRING_DAYS = 30;
+const DAY = 86_400_000;
+
+export type CertificateStatus = "valid" | "expiring" | "expired" | "revoked";
+
+export function certificateStatus(c: { notAfter: Date; revokedAt: Date | null }, now = Date.now()): CertificateStatus {
+  if (c.revokedAt) return "revoked";
+  if (c.notAfter.getTime() <= now) return "expired";
+  if (c.notAfter.getTime() - now <= EXPIRING_DAYS * DAY) return "expiring";
+  return "valid";
+}
+
+const include = {
+  org: { select: { code: true, legalName: true } },
+  env: { select: { code: true, name: true } },
+  connectivityTests: { where: { ok: true }, orderBy: { at: "desc" }, take: 5, select: { at: true, sourceIp: true } },
+  renewalRequests: { select: { id: true, status: true, certificate: { select: { id: true } } } },
+} satisfies Prisma.CertificateInclude;
+
+type Row = Prisma.CertificateGetPayload<{ include: typeof include }>;
+
+export function certificateView(c: Row) {
+  return {
+    id: c.id,
+    serial: c.serialHex,
+    subject: c.subject,
+    environment: c.env.code,
+    environmentName: c.env.name,
+    organisation: c.org?.code ?? null,
+    organisationName: c.org?.legalName ?? null,
+    profile: c.profileCode,
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    fingerprint: c.sha256Fingerprint,
+    publicKeyFingerprint: c.publicKeyFingerprint,
+    status: certificateStatus(c),
+    revokedAt: c.revokedAt,
+    revocationReason: c.revocationReason,
+    requestId: c.requestId,
+    renews: c.renewsCertificateId,
+    renewedBy: c.renewalRequests.map((r) => ({ requestId: r.id, status: r.status, certificateId: r.certificate?.id ?? null })),
+    connectivity: c.connectivityTests.map((t) => ({ at: t.at, sourceIp: t.sourceIp })),
+  };
+}
+
+export type CertificateView = ReturnType<typeof certificateView>;
+
+export const listCertificatesSchema = z.object({
+  environment: z.string().trim().max(32).optional(),
+  organisation: z.string().trim().max(64).optional(),
+  status: z.enum(["valid", "expiring", "expired", "revoked"], { message: "status is valid, expiring, expired or revoked." }).optional(),
+  /** Serial (hex, colons allowed), SHA-256 fingerprint, or part of the subject/CN. */
+  q: z.string().trim().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+function statusWhere(status: CertificateStatus | undefined): Prisma.CertificateWhereInput {
+  const now = new Date();
+  const soon = new Date(now.getTime() + EXPIRING_DAYS * DAY);
+  switch (status) {
+    case "revoked":
+      return { revokedAt: { not: null } };
+    case "expired":
+      return { revokedAt: null, notAfter: { lte: now } };
+    case "expiring":
+      return { revokedAt: null, notAfter: { gt: now, lte: soon } };
+    case "valid":
+      return { revokedAt: null, notAfter: { gt: soon } };
+    default:
+      return {};
+  }
+}
+
+function searchWhere(q: string | undefined): Prisma.CertificateWhereInput {
+  if (!q) return {};
+  const hex = q.replace(/[:\s]/g, "").toLowerCase();
+  const or: Prisma.CertificateWhereInput[] = [{ subject: { contains: q, mode: "insensitive" } }];
+  if (/^[0-9a-f]+$/.test(hex)) {
+    const serial = { equals: hex, mode: "insensitive" as const };
+    const trimmed = { equals: hex.replace(/^0+(?=.)/, ""), mode: "insensitive" as const };
+    const colons = hex.toUpperCase().match(/../g)?.join(":") ?? hex;
+    or.push({ serialHex: serial }, { serialHex: trimmed }, { sha256Fingerprint: colons }, { publicKeyFingerprint: hex });
+  }
+  return { OR: or };
+}
+
+export async function listCertificates(actor: Actor, filters: z.input<typeof listCertificatesSchema> = {}) {
+  authorize(actor, "certificate:read");
+  const f = parseInput(listCertificatesSchema, filters);
+  const rows = await getDb().certificate.findMany({
+    where: {
+      AND: [
+        orgWhere(actor),
+        f.environment ? { env: { code: f.environment.toUpperCase() } } : {},
+        f.organisation ? { org: { code: f.organisation } } : {},
+        statusWhere(f.status),
+        searchWhere(f.q),
+      ],
+    },
+    include,
+    orderBy: { notAfter: "asc" },
+    take: f.limit,
+  });
+  return rows.map(certificateView);
+}
+
+/** The certificate row for a caller; another organisation's certificate is "not found". */
+export async function findCertificateForActor(actor: Actor, id: string) {
+  const row = await getDb().certificate.findFirst({ where: { id: assertId(id, "certificate"), ...orgWhere(actor) }, include });
+  if (!row) throw new AppError("not_found", `No certificate with id "${id}".`);
+  return row;
+}
+
+export async function getCertificate(actor: Actor, id: string) {
+  authorize(actor, "certificate:read");
+  return certificateView(await findCertificateForActor(actor, id));
+}

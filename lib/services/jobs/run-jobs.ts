@@ -1,0 +1,42 @@
+import { getDb } from "@/lib/db/client";
+import { type Actor, authorize } from "@/lib/auth/actor";
+import { CRL_VALIDITY, latestCrl, regenerateCrl } from "@/lib/ca/authority";
+
+/** A CRL is renewed once less than half of its lifetime is left (RFC 5280 §5.1.2.5: publish before nextUpdate). */
+export function crlIsDue(crl: { thisUpdate: Date; nextUpdate: Date } | null, now = new Date()): boolean {
+  if (!crl) return true;
+  const half = (crl.nextUpdate.getTime() - crl.thisUpdate.getTime()) / 2;
+  return crl.nextUpdate.getTime() - now.getTime() < half;
+}
+
+export type JobReport = { crls: { ca: string; environment: string; kind: string; number: string | null; action: "renewed" | "fresh" }[] };
+
+/**
+ * Periodic work, safe to run from cron on several instances at once: every
+ * active CA whose CRL is due gets a new one. Each CA is handled in its own
+ * transaction under the CA's row lock, and "due" is decided again under the
+ * lock, so two instances never publish two CRLs for the same window.
+ */
+export async function runJobs(actor: Actor, now = () => new Date(), opts: { envCode?: string } = {}): Promise<JobReport> {
+  authorize(actor, "crl:generate");
+  const db = getDb();
+  const cas = await db.certificateAuthority.findMany({ where: { active: true, ...(opts.envCode ? { env: { code: opts.envCode } } : {}) }, select: { id: true, kind: true, subject: true, env: { select: { code: true } } }, orderBy: { createdAt: "asc" } });
+  const report: JobReport = { crls: [] };
+  for (const ca of cas) {
+    const result = await db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT id FROM certificate_authorities WHERE id = ${ca.id}::uuid FOR UPDATE`;
+        const current = await latestCrl(tx, ca.id);
+        const at = now();
+        if (!crlIsDue(current, at)) return { action: "fresh" as const, number: current?.number ?? null };
+        const crl = await regenerateCrl(tx, actor, ca.id, at);
+        return { action: "renewed" as const, number: crl.number };
+      },
+      { timeout: 60_000, maxWait: 30_000 },
+    );
+    report.crls.push({ ca: ca.subject, environment: ca.env.code, kind: ca.kind, number: result.number?.toString() ?? null, action: result.action });
+  }
+  return report;
+}
+
+export { CRL_VALIDITY };

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import type { Tx } from "@/lib/db/client";
+import type { Actor } from "@/lib/auth/actor";
+import { AppError, isUniqueViolation } from "@/lib/errors";
+
+export const approveSchema = z.object({
+  comment: z
+    .string({ message: "The comment must be text." })
+    .trim()
+    .max(1000, "At most 1000 characters.")
+    .optional()
+    .transform((v) => v || null),
+});
+
+export const rejectSchema = z.object({
+  reason: z
+    .string({ message: "Give a reason; the partner sees it." })
+    .trim()
+    .min(1, "Give a reason; the partner sees it.")
+    .max(1000, "At most 1000 characters."),
+});
+
+type Target = { kind: "certificate"; requestId: string } | { kind: "allowlist"; requestId: string };
+
+/**
+ * Record one officer's decision on a request, enforcing separation of duties:
+ * the submitter never reviews their own request and an officer decides once
+ * (a unique index backs this up under races). Returns the number of approvals.
+ */
+export async function recordDecision(
+  tx: Tx,
+  actor: Actor,
+  target: Target,
+  request: { submittedById: string | null },
+  decision: { decision: "approve" | "reject"; comment: string | null },
+): Promise<number> {
+  if (actor.type !== "user") throw new AppError("forbidden", "Only a signed-in security officer can approve or reject requests.");
+  if (request.submittedById && request.submittedById === actor.userId) {
+    throw new AppError("forbidden", "You submitted this request; another officer must review it.");
+  }
+  const where = target.kind === "certificate" ? { certificateRequestId: target.requestId } : { allowlistRequestId: target.requestId };
+  const mine = await tx.approval.findFirst({ where: { ...where, officerId: actor.userId } });
+  if (mine) throw new AppError("conflict", "You have already approved this request; a different officer must give the next approval.");
+  try {
+    await tx.approval.create({ data: { ...where, officerId: actor.userId, decision: decision.decision, comment: decision.comment } });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError("conflict", "You have already approved this request; a different officer must give the next approval.");
+    throw e;
+  }
+  return tx.approval.count({ where: { ...where, decision: "approve" } });
+}
+
+export function alreadyDecided(what: string, status: string): AppError {
+  return new AppError("conflict", `This ${what} is already ${status}; nothing was changed.`);
+}

@@ -1,0 +1,116 @@
+import { z } from "zod";
+import { getDb } from "@/lib/db/client";
+import { type Actor, authorize } from "@/lib/auth/actor";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { AppError } from "@/lib/errors";
+import { signLeaf } from "@/lib/ca/authority";
+import { flattenRdns } from "@/lib/pki/cert/name";
+import { parseInput } from "@/lib/validation";
+import { evaluateCsr } from "@/lib/services/csr/evaluate-csr";
+import { assertId } from "@/lib/services/scope";
+import { alreadyDecided, approveSchema, recordDecision, rejectSchema } from "./approvals";
+import { getCertificateRequest } from "./read-requests";
+
+const TX = { timeout: 60_000, maxWait: 15_000 } as const;
+
+async function lockRequest(tx: Parameters<Parameters<ReturnType<typeof getDb>["$transaction"]>[0]>[0], id: string) {
+  // Row lock: concurrent decisions on one request take turns (double clicks, retries, two officers at once).
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM certificate_requests WHERE id = ${id}::uuid FOR UPDATE`;
+  if (!locked.length) throw new AppError("not_found", `No certificate request with id "${id}".`);
+  return tx.certificateRequest.findUniqueOrThrow({ where: { id }, include: { env: true, org: true } });
+}
+
+/**
+ * An officer approves. When the environment's required number of distinct
+ * officers have approved, the checks re-run against the current profile and the
+ * certificate is issued, in the same transaction as the final approval.
+ */
+export async function approveCertificateRequest(actor: Actor, id: string, input: z.input<typeof approveSchema> = {}) {
+  authorize(actor, "request:decide");
+  const requestId = assertId(id, "certificate request");
+  const { comment } = parseInput(approveSchema, input ?? {});
+  await getDb().$transaction(async (tx) => {
+    const request = await lockRequest(tx, requestId);
+    if (request.status !== "pending") throw alreadyDecided("request", request.status);
+    const approvals = await recordDecision(tx, actor, { kind: "certificate", requestId }, request, { decision: "approve", comment });
+    await recordAudit(tx, actor, {
+      action: "certificate_request.approve",
+      orgId: request.orgId,
+      targetType: "certificate_request",
+      targetId: requestId,
+      details: { approvals, required: request.env.approvalsRequired, ...(comment ? { comment } : {}) },
+    });
+    if (approvals < request.env.approvalsRequired) return;
+
+    const evaluation = await evaluateCsr(
+      actor,
+      { csr: new Uint8Array(request.csrDer), orgCode: request.org.code, envCode: request.env.code, profileCode: request.profileCode },
+      tx,
+      { excludeRequestId: requestId },
+    );
+    if (!evaluation.accepted || !evaluation.parsed) {
+      const failed = evaluation.checks.filter((c) => c.result === "fail");
+      throw new AppError(
+        "validation_failed",
+        `The CSR no longer passes profile ${request.profileCode}: ${failed.map((c) => c.message).join(" ")} Nothing was approved; reject the request with a reason.`,
+        undefined,
+        { checks: evaluation.checks },
+      );
+    }
+    const csr = evaluation.parsed;
+    const profile = evaluation.profile;
+    const sans = profile.san === "copy" ? csr.sans : [];
+    const certificate = await signLeaf(tx, {
+      env: request.env,
+      orgId: request.orgId,
+      requestId,
+      renewsCertificateId: request.renewsCertificateId,
+      profileCode: profile.code,
+      subjectDer: flattenRdns(csr.subjectDer),
+      // Shown as the CSR showed it (encoded order), unless multi-valued RDNs were split.
+      subjectString: csr.subjectRdns.length === csr.subject.length ? csr.subjectString : undefined,
+      spkiDer: csr.spkiDer,
+      keyType: csr.key.type === "rsa" ? "rsa" : "ec",
+      publicKeyFingerprint: csr.publicKeyFingerprint,
+      validityDays: profile.validityDays,
+      extendedKeyUsage: [...profile.extendedKeyUsage],
+      sans: { dns: sans.filter((s) => s.type === "dns").map((s) => s.value), ip: sans.filter((s) => s.type === "ip").map((s) => s.value) },
+    });
+    await tx.certificateRequest.update({
+      where: { id: requestId },
+      data: { status: "issued", decidedAt: new Date(), decidedById: actor.type === "user" ? actor.userId : null, checks: evaluation.checks },
+    });
+    await recordAudit(tx, actor, {
+      action: "certificate.issue",
+      orgId: request.orgId,
+      targetType: "certificate",
+      targetId: certificate.id,
+      details: { request: requestId, serial: certificate.serialHex, subject: certificate.subject, notAfter: certificate.notAfter.toISOString(), environment: request.env.code },
+    });
+  }, TX);
+  return getCertificateRequest(actor, requestId);
+}
+
+/** An officer rejects with a reason the partner sees. One rejection ends the request. */
+export async function rejectCertificateRequest(actor: Actor, id: string, input: z.input<typeof rejectSchema>) {
+  authorize(actor, "request:decide");
+  const requestId = assertId(id, "certificate request");
+  const { reason } = parseInput(rejectSchema, input ?? {});
+  await getDb().$transaction(async (tx) => {
+    const request = await lockRequest(tx, requestId);
+    if (request.status !== "pending") throw alreadyDecided("request", request.status);
+    await recordDecision(tx, actor, { kind: "certificate", requestId }, request, { decision: "reject", comment: reason });
+    await tx.certificateRequest.update({
+      where: { id: requestId },
+      data: { status: "rejected", rejectionReason: reason, decidedAt: new Date(), decidedById: actor.type === "user" ? actor.userId : null },
+    });
+    await recordAudit(tx, actor, {
+      action: "certificate_request.reject",
+      orgId: request.orgId,
+      targetType: "certificate_request",
+      targetId: requestId,
+      details: { reason },
+    });
+  }, TX);
+  return getCertificateRequest(actor, requestId);
+}

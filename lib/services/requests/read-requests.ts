@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { getDb } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { type Actor, authorize } from "@/lib/auth/actor";
+import { AppError } from "@/lib/errors";
+import type { Check } from "@/lib/policy/checks";
+import { parseInput } from "@/lib/validation";
+import { assertId, orgWhere } from "@/lib/services/scope";
+
+const include = {
+  org: { select: { code: true, legalName: true } },
+  env: { select: { code: true, name: true, approvalsRequired: true, production: true } },
+  submittedBy: { select: { name: true, email: true } },
+  approvals: { include: { officer: { select: { id: true, name: true, email: true } } }, orderBy: { createdAt: "asc" } },
+  certificate: { select: { id: true, serialHex: true, notAfter: true, revokedAt: true } },
+} satisfies Prisma.CertificateRequestInclude;
+
+type Row = Prisma.CertificateRequestGetPayload<{ include: typeof include }>;
+
+export type TimelineEvent = { at: Date; event: "submitted" | "approved" | "rejected" | "issued"; by: string | null; detail: string | null };
+
+export function requestView(r: Row) {
+  const approvals = r.approvals
+    .filter((a) => a.decision === "approve")
+    .map((a) => ({ officerId: a.officer.id, officer: a.officer.name, email: a.officer.email, comment: a.comment, at: a.createdAt }));
+  const timeline: TimelineEvent[] = [
+    { at: r.createdAt, event: "submitted", by: r.submittedBy?.name ?? null, detail: null },
+    ...r.approvals.map((a) => ({
+      at: a.createdAt,
+      event: a.decision === "approve" ? ("approved" as const) : ("rejected" as const),
+      by: a.officer.name,
+      detail: a.decision === "reject" ? r.rejectionReason : a.comment,
+    })),
+  ];
+  if (r.status === "issued" && r.certificate) timeline.push({ at: r.decidedAt ?? r.updatedAt, event: "issued", by: null, detail: `Serial ${r.certificate.serialHex}` });
+  return {
+    id: r.id,
+    type: "certificate" as const,
+    status: r.status,
+    environment: r.env.code,
+    environmentName: r.env.name,
+    production: r.env.production,
+    organisation: r.org.code,
+    organisationName: r.org.legalName,
+    profile: r.profileCode,
+    subject: r.subject,
+    keyType: r.keyType,
+    publicKeyFingerprint: r.publicKeyFingerprint,
+    checks: r.checks as Check[],
+    approvals,
+    approvalsRequired: r.env.approvalsRequired,
+    rejectionReason: r.rejectionReason,
+    certificateId: r.certificate?.id ?? null,
+    renews: r.renewsCertificateId,
+    submittedAt: r.createdAt,
+    submittedBy: r.submittedBy?.name ?? null,
+    submittedById: r.submittedById,
+    decidedAt: r.decidedAt,
+    timeline,
+  };
+}
+
+export type RequestView = ReturnType<typeof requestView>;
+
+export const listRequestsSchema = z.object({
+  status: z.enum(["pending", "issued", "rejected"], { message: "status is pending, issued or rejected." }).optional(),
+  environment: z.string().trim().max(32).optional(),
+  organisation: z.string().trim().max(64).optional(),
+  olderThanDays: z.coerce.number().int().min(0).max(3650).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+export async function listCertificateRequests(actor: Actor, filters: z.input<typeof listRequestsSchema> = {}) {
+  authorize(actor, "request:read");
+  const f = parseInput(listRequestsSchema, filters);
+  const rows = await getDb().certificateRequest.findMany({
+    where: {
+      ...orgWhere(actor),
+      ...(f.status ? { status: f.status } : {}),
+      ...(f.environment ? { env: { code: f.environment.toUpperCase() } } : {}),
+      ...(f.organisation ? { org: { code: f.organisation } } : {}),
+      ...(f.olderThanDays !== undefined ? { createdAt: { lte: new Date(Date.now() - f.olderThanDays * 86_400_000) } } : {}),
+    },
+    include,
+    // The review queue works oldest first; lists of finished requests newest first.
+    orderBy: { createdAt: f.status === "pending" ? "asc" : "desc" },
+    take: f.limit,
+  });
+  return rows.map(requestView);
+}
+
+/** One request; another organisation's request is "not found", exactly like a missing id. */
+export async function getCertificateRequest(actor: Actor, id: string) {
+  authorize(actor, "request:read");
+  const row = await getDb().certificateRequest.findFirst({ where: { id: assertId(id, "certificate request"), ...orgWhere(actor) }, include });
+  if (!row) throw new AppError("not_found", `No certificate request with id "${id}".`);
+  return requestView(row);
+}
+
+/** The stored CSR of a request (officers review it; partners see their own). */
+export async function getRequestCsr(actor: Actor, id: string) {
+  authorize(actor, "request:read");
+  const row = await getDb().certificateRequest.findFirst({ where: { id: assertId(id, "certificate request"), ...orgWhere(actor) }, select: { csrDer: true } });
+  if (!row) throw new AppError("not_found", `No certificate request with id "${id}".`);
+  return new Uint8Array(row.csrDer);
+}

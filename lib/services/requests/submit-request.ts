@@ -1,0 +1,111 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { getDb, type Tx } from "@/lib/db/client";
+import { toDbBytes } from "@/lib/db/bytes";
+import { type Actor, authorize } from "@/lib/auth/actor";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { AppError } from "@/lib/errors";
+import { parseInput } from "@/lib/validation";
+import { type CsrEvaluation, MAX_CSR_BYTES, evaluateCsr } from "@/lib/services/csr/evaluate-csr";
+import { actorUserId, assertId, orgScope } from "@/lib/services/scope";
+
+export const submitRequestSchema = z.object({
+  environment: z.string({ message: "Choose an environment." }).trim().min(1, "Choose an environment.").max(32),
+  profile: z.string().trim().max(64).optional().transform((v) => v || "mtls-client"),
+  csr: z.union([z.string(), z.instanceof(Uint8Array)], { message: "Paste a CSR or choose a CSR file." }),
+  renews: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined),
+});
+
+export type SubmitRequestInput = z.input<typeof submitRequestSchema>;
+
+/** A transaction-scoped lock per public key, so two submissions of one key cannot both pass the reuse check. */
+export async function lockPublicKey(tx: Tx, fingerprint: string) {
+  const key = createHash("sha256").update(`keyport-key:${fingerprint}`).digest().readBigInt64BE(0);
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${key})`;
+}
+
+/**
+ * A partner submits a CSR for its own organisation. Every check runs on the
+ * server; a CSR that fails any check is not stored (422 with the checks).
+ */
+export async function submitCertificateRequest(actor: Actor, input: SubmitRequestInput) {
+  authorize(actor, "request:submit");
+  const orgId = orgScope(actor);
+  if (!orgId) throw new AppError("forbidden", "Only a partner organisation's users submit certificate requests.");
+  const size = typeof input.csr === "string" ? Buffer.byteLength(input.csr) : input.csr instanceof Uint8Array ? input.csr.length : 0;
+  if (size > MAX_CSR_BYTES) throw new AppError("too_large", `The CSR is ${size} bytes; at most ${MAX_CSR_BYTES} bytes (64 KiB) are accepted.`, { csr: "Too large." });
+  const data = parseInput(submitRequestSchema, input);
+  if (typeof data.csr === "string" && !data.csr.trim()) throw new AppError("validation_failed", "Paste a CSR or choose a CSR file.", { csr: "Paste a CSR or choose a CSR file." });
+  const db = getDb();
+  const org = await db.organisation.findUniqueOrThrow({ where: { id: orgId } });
+  const envCode = data.environment.toUpperCase();
+
+  return db.$transaction(
+    async (tx) => {
+      let renews: { id: string } | null = null;
+      if (data.renews) {
+        const predecessor = await tx.certificate.findFirst({
+          where: { id: assertId(data.renews, "certificate"), orgId },
+          include: { env: true },
+        });
+        if (!predecessor) throw new AppError("not_found", `No certificate with id "${data.renews}".`, { renews: "Unknown certificate." });
+        if (predecessor.env.code !== envCode) {
+          throw new AppError("validation_failed", `Certificate ${data.renews} is in ${predecessor.env.code}; a renewal stays in the same environment.`, {
+            renews: `Renew it in ${predecessor.env.code}.`,
+          });
+        }
+        renews = predecessor;
+      }
+      const first = await evaluateCsr(actor, { csr: data.csr, orgCode: org.code, envCode, profileCode: data.profile }, tx);
+      let evaluation: CsrEvaluation = first;
+      if (first.parsed) {
+        // Serialise submissions of the same key, then check reuse again under the lock.
+        await lockPublicKey(tx, first.parsed.publicKeyFingerprint);
+        evaluation = await evaluateCsr(actor, { csr: data.csr, orgCode: org.code, envCode, profileCode: data.profile }, tx);
+      }
+      if (!evaluation.accepted || !evaluation.parsed || !evaluation.csr) {
+        const failed = evaluation.checks.filter((c) => c.result === "fail");
+        throw new AppError(
+          "validation_failed",
+          failed.length === 1 ? failed[0].message : `The CSR fails ${failed.length} checks: ${failed.map((c) => c.code).join(", ")}.`,
+          { csr: failed.map((c) => c.message).join(" ") },
+          { checks: evaluation.checks },
+        );
+      }
+      const request = await tx.certificateRequest.create({
+        data: {
+          orgId,
+          envId: evaluation.env.id,
+          profileCode: evaluation.profile.code,
+          csrDer: toDbBytes(evaluation.parsed.der),
+          subject: evaluation.csr.subject,
+          keyType: evaluation.csr.keyType,
+          publicKeyFingerprint: evaluation.csr.publicKeyFingerprint,
+          checks: evaluation.checks,
+          submittedById: actorUserId(actor),
+          renewsCertificateId: renews?.id ?? null,
+        },
+      });
+      await recordAudit(tx, actor, {
+        action: "certificate_request.submit",
+        orgId,
+        targetType: "certificate_request",
+        targetId: request.id,
+        details: {
+          environment: evaluation.env.code,
+          profile: evaluation.profile.code,
+          subject: evaluation.csr.subject,
+          keyType: evaluation.csr.keyType,
+          publicKeyFingerprint: evaluation.csr.publicKeyFingerprint,
+          ...(renews ? { renews: renews.id } : {}),
+        },
+      });
+      return { id: request.id, status: request.status, checks: evaluation.checks };
+    },
+    { timeout: 30_000, maxWait: 10_000 },
+  );
+}

@@ -1,0 +1,270 @@
+// Partner and officer workflow through the services: submission with every check,
+// dual control, issuance, downloads, revocation, allowlists, and races on real PostgreSQL.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { unzipSync, strFromU8 } from "fflate";
+import { afterAll, describe, expect, it } from "vitest";
+import { disconnectDb, getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
+import { getCertificateRequest, listCertificateRequests } from "@/lib/services/requests/read-requests";
+import { approveCertificateRequest, rejectCertificateRequest } from "@/lib/services/requests/decide-request";
+import { getCertificate, listCertificates } from "@/lib/services/certificates/read-certificates";
+import { downloadCertificate, downloadTruststore } from "@/lib/services/certificates/download-certificate";
+import { revokeCertificate } from "@/lib/services/certificates/revoke-certificate";
+import { getEnvironmentCrl, caChainFile } from "@/lib/services/ca/ca-chain";
+import {
+  approveAllowlistRequest,
+  exportAllowlist,
+  getAllowlistRequest,
+  listAllowlistEntries,
+  rejectAllowlistRequest,
+  submitAllowlistRequest,
+} from "@/lib/services/allowlist/allowlist-requests";
+import { verifyAuditChain } from "@/lib/audit/verify-chain";
+import { makeWorld, opensslCsr } from "@/lib/testing/world";
+
+afterAll(disconnectDb);
+
+async function appError(p: Promise<unknown>, code: string, message?: RegExp): Promise<AppError> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e, "expected an AppError").toBeInstanceOf(AppError);
+  expect((e as AppError).code).toBe(code);
+  if (message) expect((e as AppError).message).toMatch(message);
+  return e as AppError;
+}
+
+const counts = async () => {
+  const db = getDb();
+  const [requests, audit, certificates] = await Promise.all([db.certificateRequest.count(), db.auditEvent.count(), db.certificate.count()]);
+  return { requests, audit, certificates };
+};
+
+function openssl(args: string[], files: Record<string, string | Uint8Array>): string {
+  const dir = mkdtempSync(join(tmpdir(), "keyport-wf-"));
+  try {
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+    return execFileSync("openssl", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("certificate requests", () => {
+  it("stores a passing CSR as pending with its checks and an audit row; refuses failing input and stores nothing", async () => {
+    const w = await makeWorld();
+    const { csr } = opensslCsr(`/CN=${w.orgA.code}-client/O=${w.orgA.legalName}`);
+    const before = await counts();
+    const submitted = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr });
+    expect(submitted.status).toBe("pending");
+    expect(submitted.checks.map((c) => c.code)).toEqual(expect.arrayContaining(["csr.signature", "key.type", "signature.hash", "subject.CN", "san", "key.reuse"]));
+    const after = await counts();
+    expect(after.requests).toBe(before.requests + 1);
+    expect(after.audit).toBe(before.audit + 1);
+
+    // A private key where the CSR belongs: refused, nothing stored, key not echoed.
+    const { key } = opensslCsr("/CN=x");
+    const e = await appError(submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: key }), "validation_failed", /private key/i);
+    expect((e.extra?.checks as { code: string }[])[0].code).toBe("csr.private_key");
+    expect(JSON.stringify({ message: e.message, fields: e.fields, extra: e.extra })).not.toContain(key.split("\n")[1]);
+    // A weak key and the same key again: each fails its named check.
+    const weak = await appError(submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr("/CN=weak", { key: "rsa1024" }).csr }), "validation_failed");
+    expect((weak.extra?.checks as { code: string; result: string }[]).find((c) => c.code === "key.type")?.result).toBe("fail");
+    const reuse = await appError(submitCertificateRequest(w.partnerB.actor, { environment: w.env.code, csr }), "validation_failed");
+    expect((reuse.extra?.checks as { code: string; result: string }[]).find((c) => c.code === "key.reuse")?.result).toBe("fail");
+    // Unknown environment, empty CSR, oversized CSR.
+    await appError(submitCertificateRequest(w.partnerA.actor, { environment: "NOPE", csr }), "not_found");
+    await appError(submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: "  " }), "validation_failed");
+    await appError(submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: "A".repeat(70_000) }), "too_large");
+    expect(await counts()).toEqual(after);
+  });
+
+  it("confines partners to their organisation: another organisation's request is not found", async () => {
+    const w = await makeWorld();
+    const { id } = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr("/CN=mine").csr });
+    await appError(getCertificateRequest(w.partnerB.actor, id), "not_found");
+    await appError(getCertificateRequest(w.partnerB.actor, "not-a-uuid"), "not_found");
+    expect((await listCertificateRequests(w.partnerB.actor)).map((r) => r.id)).not.toContain(id);
+    expect((await getCertificateRequest(w.officer1.actor, id)).organisation).toBe(w.orgA.code);
+    // Partners and admins cannot decide.
+    await appError(approveCertificateRequest(w.partnerA.actor, id), "forbidden");
+    await appError(approveCertificateRequest(w.admin.actor, id), "forbidden");
+  });
+
+  it("needs two distinct officers where the environment says so, then issues a certificate openssl verifies", async () => {
+    const w = await makeWorld({ approvalsRequired: 2, production: true });
+    const { id } = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr(`/C=NO/O=Acme/CN=${w.orgA.code}-prd`, { key: "rsa2048" }).csr });
+    const first = await approveCertificateRequest(w.officer1.actor, id, { comment: "key and DN fine" });
+    expect(first.status).toBe("pending");
+    expect(first.approvals).toHaveLength(1);
+    await appError(approveCertificateRequest(w.officer1.actor, id), "conflict", /already approved/);
+    const second = await approveCertificateRequest(w.officer2.actor, id);
+    expect(second.status).toBe("issued");
+    expect(second.certificateId).toBeTruthy();
+    expect(second.timeline.map((t) => t.event)).toEqual(["submitted", "approved", "approved", "issued"]);
+    await appError(approveCertificateRequest(w.officer2.actor, id), "conflict", /already issued/);
+
+    const cert = await getCertificate(w.partnerA.actor, second.certificateId!);
+    expect(cert).toMatchObject({ status: "valid", environment: w.env.code, subject: `C=NO, O=Acme, CN=${w.orgA.code}-prd` });
+    const chain = await downloadCertificate(w.partnerA.actor, cert.id, "chain");
+    const caPem = (await caChainFile(w.env.code, "pem")).body as string;
+    const out = openssl(["verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", "ca.pem", "leaf.pem"], { "ca.pem": caPem, "leaf.pem": (await downloadCertificate(w.partnerA.actor, cert.id, "pem")).body as string });
+    expect(out).toMatch(/leaf.pem: OK/);
+    expect(String(chain.body).match(/BEGIN CERTIFICATE/g)).toHaveLength(3);
+    const text = openssl(["x509", "-in", "leaf.pem", "-noout", "-text"], { "leaf.pem": (await downloadCertificate(w.partnerA.actor, cert.id, "pem")).body as string });
+    expect(text).toMatch(/CA:FALSE/);
+    expect(text).toMatch(/Digital Signature, Key Encipherment/);
+    expect(text).toMatch(/TLS Web Client Authentication/);
+  });
+
+  it("never lets the submitter's own account or a partner approve, and a rejection's reason reaches the partner", async () => {
+    const w = await makeWorld();
+    const { id } = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr("/CN=to-reject").csr });
+    await appError(rejectCertificateRequest(w.officer1.actor, id, { reason: "  " }), "validation_failed");
+    await rejectCertificateRequest(w.officer1.actor, id, { reason: "CN must name the TSP" });
+    const seen = await getCertificateRequest(w.partnerA.actor, id);
+    expect(seen).toMatchObject({ status: "rejected", rejectionReason: "CN must name the TSP" });
+    await appError(approveCertificateRequest(w.officer2.actor, id), "conflict", /already rejected/);
+  });
+
+  it("issues exactly one certificate when two officers approve at the same instant, and when one officer double-clicks", async () => {
+    const w = await makeWorld({ approvalsRequired: 1 });
+    for (let round = 0; round < 4; round++) {
+      const { id } = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr(`/CN=race-${round}`).csr });
+      const approvers = round % 2 === 0 ? [w.officer1, w.officer2, w.officer1, w.officer2] : [w.officer1, w.officer1, w.officer1];
+      const results = await Promise.allSettled(approvers.map((o) => approveCertificateRequest(o.actor, id)));
+      const ok = results.filter((r) => r.status === "fulfilled");
+      expect(ok).toHaveLength(1);
+      for (const r of results) if (r.status === "rejected") expect((r.reason as AppError).code).toBe("conflict");
+      expect(await getDb().certificate.count({ where: { requestId: id } })).toBe(1);
+    }
+    const twoNeeded = await makeWorld({ approvalsRequired: 2 });
+    const { id } = await submitCertificateRequest(twoNeeded.partnerA.actor, { environment: twoNeeded.env.code, csr: opensslCsr("/CN=race-dual").csr });
+    const results = await Promise.allSettled([twoNeeded.officer1, twoNeeded.officer2, twoNeeded.officer1, twoNeeded.officer2].map((o) => approveCertificateRequest(o.actor, id)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(2);
+    expect(await getDb().certificate.count({ where: { requestId: id } })).toBe(1);
+    expect(await getDb().approval.count({ where: { certificateRequestId: id } })).toBe(2);
+    expect((await verifyAuditChain()).ok).toBe(true);
+  });
+});
+
+async function issued(world: Awaited<ReturnType<typeof makeWorld>>, cn: string) {
+  const { id } = await submitCertificateRequest(world.partnerA.actor, { environment: world.env.code, csr: opensslCsr(`/CN=${cn}`).csr });
+  const request = await approveCertificateRequest(world.officer1.actor, id);
+  return getCertificate(world.partnerA.actor, request.certificateId!);
+}
+
+describe("certificates", () => {
+  it("downloads in every format, each recorded in the audit trail", async () => {
+    const w = await makeWorld();
+    const cert = await issued(w, "downloads");
+    const before = await getDb().auditEvent.count({ where: { action: "certificate.download", targetId: cert.id } });
+    const pem = await downloadCertificate(w.partnerA.actor, cert.id, "pem");
+    expect(pem.body).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    const rootFirst = String((await downloadCertificate(w.partnerA.actor, cert.id, "chain-root-first")).body);
+    expect(rootFirst.endsWith(String(pem.body))).toBe(true);
+    const der = (await downloadCertificate(w.partnerA.actor, cert.id, "der")).body as Uint8Array;
+    expect(der[0]).toBe(0x30);
+    const p7b = (await downloadCertificate(w.partnerA.actor, cert.id, "p7b")).body as Uint8Array;
+    expect(openssl(["pkcs7", "-inform", "DER", "-in", "c.p7b", "-print_certs", "-noout"], { "c.p7b": p7b }).match(/subject=/g)).toHaveLength(3);
+    const zip = unzipSync((await downloadCertificate(w.partnerA.actor, cert.id, "zip")).body as Uint8Array);
+    const names = Object.keys(zip);
+    expect(names.some((n) => n.endsWith(".p7b"))).toBe(true);
+    expect(names.some((n) => n.endsWith(".cer"))).toBe(true);
+    const readme = strFromU8(zip["README.txt"]);
+    expect(readme.replace(/:/g, "").toUpperCase()).toContain(cert.fingerprint.replace(/:/g, ""));
+    expect(readme).toMatch(/openssl verify/);
+    const p12 = (await downloadTruststore(w.partnerA.actor, cert.id, { password: "truststore-pass" })).body as Uint8Array;
+    expect(openssl(["pkcs12", "-info", "-in", "t.p12", "-passin", "pass:truststore-pass", "-nokeys"], { "t.p12": p12 })).toMatch(/BEGIN CERTIFICATE/);
+    await appError(downloadTruststore(w.partnerA.actor, cert.id, { password: "short" }), "validation_failed");
+    await appError(downloadTruststore(w.partnerA.actor, cert.id, { password: "pässwörd-long" }), "validation_failed");
+    await appError(downloadCertificate(w.partnerA.actor, cert.id, "pfx"), "bad_request");
+    await appError(downloadCertificate(w.partnerB.actor, cert.id, "pem"), "not_found");
+    expect(await getDb().auditEvent.count({ where: { action: "certificate.download", targetId: cert.id } })).toBe(before + 6);
+  });
+
+  it("lets a partner revoke its own certificate with a partner reason; the regenerated CRL lists it", async () => {
+    const w = await makeWorld();
+    const cert = await issued(w, "to-revoke");
+    await appError(revokeCertificate(w.partnerB.actor, cert.id, { reason: "keyCompromise" }), "not_found");
+    await appError(revokeCertificate(w.partnerA.actor, cert.id, { reason: "cACompromise" }), "validation_failed");
+    const crlBefore = await getEnvironmentCrl(w.env.code, "issuing");
+    const revoked = await revokeCertificate(w.partnerA.actor, cert.id, { reason: "keyCompromise" });
+    expect(revoked).toMatchObject({ status: "revoked", revocationReason: "keyCompromise" });
+    await appError(revokeCertificate(w.officer1.actor, cert.id, { reason: "superseded" }), "conflict", /already revoked/);
+    const crl = await getEnvironmentCrl(w.env.code, "issuing");
+    expect(crl.number).toBe(crlBefore.number + BigInt(1));
+    const text = openssl(["crl", "-inform", "DER", "-in", "c.crl", "-noout", "-text"], { "c.crl": new Uint8Array(crl.der) });
+    expect(text.toLowerCase()).toContain(cert.serial.toLowerCase().replace(/^0+/, "").slice(0, 12));
+    expect(text).toMatch(/Key Compromise/);
+    expect((await listCertificates(w.officer1.actor, { status: "revoked", environment: w.env.code })).map((c) => c.id)).toContain(cert.id);
+  });
+
+  it("links a renewal to its predecessor in the same environment", async () => {
+    const w = await makeWorld();
+    const cert = await issued(w, "renew-me");
+    const renewal = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr("/CN=renew-me").csr, renews: cert.id });
+    expect((await getCertificateRequest(w.partnerA.actor, renewal.id)).renews).toBe(cert.id);
+    await appError(submitCertificateRequest(w.partnerB.actor, { environment: w.env.code, csr: opensslCsr("/CN=steal").csr, renews: cert.id }), "not_found");
+  });
+});
+
+describe("source-IP allowlist", () => {
+  it("explains each bad entry, stores nothing, and accepts good ones with warnings", async () => {
+    const w = await makeWorld();
+    const before = await getDb().allowlistRequest.count();
+    const e = await appError(
+      submitAllowlistRequest(w.partnerA.actor, { environment: w.env.code, entries: ["203.0.113.7/24", "0.0.0.0/0", "198.51.0.0/16", "2001:db8::/32", "not-an-ip"] }),
+      "validation_failed",
+    );
+    const entries = e.extra?.entries as { input: string; errors: { code: string; message: string }[] }[];
+    expect(entries[0].errors[0].message).toContain("203.0.113.0/24");
+    expect(entries.slice(1).every((x) => x.errors.length > 0)).toBe(true);
+    expect(await getDb().allowlistRequest.count()).toBe(before);
+    const ok = await submitAllowlistRequest(w.partnerA.actor, { environment: w.env.code, entries: ["203.0.113.10", "2001:db8:1::/48", "10.1.2.0/24"], note: "office egress" });
+    expect(ok.entries.map((x) => x.cidr)).toEqual(["203.0.113.10/32", "2001:db8:1::/48", "10.1.2.0/24"]);
+    expect(ok.entries[2].warnings[0].code).toBe("reserved");
+    // The same entry again is a duplicate of the pending request.
+    await appError(submitAllowlistRequest(w.partnerA.actor, { environment: w.env.code, entries: ["203.0.113.10/32"] }), "validation_failed", /already/);
+  });
+
+  it("refuses reserved ranges in production", async () => {
+    const w = await makeWorld({ production: true, approvalsRequired: 2 });
+    const e = await appError(submitAllowlistRequest(w.partnerA.actor, { environment: w.env.code, entries: ["10.0.0.1", "127.0.0.1", "100.64.0.1", "fe80::1"] }), "validation_failed");
+    expect((e.extra?.entries as { errors: { code: string }[] }[]).every((x) => x.errors.some((i) => i.code === "reserved"))).toBe(true);
+  });
+
+  it("joins the allowlist after the required approvals, exports for gateways, and removals are reviewed too", async () => {
+    const w = await makeWorld({ approvalsRequired: 2 });
+    const req = await submitAllowlistRequest(w.partnerA.actor, { environment: w.env.code, entries: ["198.51.100.0/28", "2001:db8:5::1"] });
+    await appError(approveAllowlistRequest(w.partnerA.actor, req.id), "forbidden");
+    expect((await approveAllowlistRequest(w.officer1.actor, req.id)).status).toBe("pending");
+    await appError(approveAllowlistRequest(w.officer1.actor, req.id), "conflict");
+    expect((await approveAllowlistRequest(w.officer2.actor, req.id)).status).toBe("approved");
+    expect((await listAllowlistEntries(w.partnerA.actor, { environment: w.env.code })).map((e) => e.cidr)).toEqual(["198.51.100.0/28", "2001:db8:5::1/128"]);
+    expect(await listAllowlistEntries(w.partnerB.actor, { environment: w.env.code })).toEqual([]);
+
+    const nginx = await exportAllowlist(w.gateway.actor, w.env.code, "nginx");
+    expect(nginx.body).toMatch(/allow 198\.51\.100\.0\/28;[^\n]*\nallow 2001:db8:5::1\/128;[^\n]*\ndeny all;\n$/);
+    expect((await exportAllowlist(w.officer1.actor, w.env.code, "txt")).body).toBe("198.51.100.0/28\n2001:db8:5::1/128\n");
+    expect(JSON.parse((await exportAllowlist(w.officer1.actor, w.env.code, "json")).body).entries).toHaveLength(2);
+    await appError(exportAllowlist(w.partnerA.actor, w.env.code, "nginx"), "forbidden");
+    await appError(exportAllowlist(w.gateway.actor, w.env.code, "yaml"), "bad_request");
+
+    await appError(submitAllowlistRequest(w.partnerA.actor, { environment: w.env.code, kind: "remove", entries: ["192.0.2.1"] }), "validation_failed", /not on your approved allowlist/);
+    const removal = await submitAllowlistRequest(w.partnerA.actor, { environment: w.env.code, kind: "remove", entries: ["198.51.100.0/28"], note: "office moved" });
+    await approveAllowlistRequest(w.officer1.actor, removal.id);
+    await approveAllowlistRequest(w.officer2.actor, removal.id);
+    expect((await exportAllowlist(w.gateway.actor, w.env.code, "txt")).body).toBe("2001:db8:5::1/128\n");
+
+    const rejected = await submitAllowlistRequest(w.partnerA.actor, { environment: w.env.code, entries: ["192.0.2.0/24"] });
+    await rejectAllowlistRequest(w.officer1.actor, rejected.id, { reason: "documentation range" });
+    expect(await getAllowlistRequest(w.partnerA.actor, rejected.id)).toMatchObject({ status: "rejected", rejectionReason: "documentation range" });
+    await appError(getAllowlistRequest(w.partnerB.actor, rejected.id), "not_found");
+  });
+});
