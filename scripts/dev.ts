@@ -45,6 +45,8 @@ async function main() {
   const { applied } = await applyMigrations(db.url);
   if (applied.length) console.error(`Applied migrations: ${applied.join(", ")}`);
   if (mode === "demo") {
+    // The demo runs the mTLS connectivity test for its environments (see README).
+    process.env.KEYPORT_CONNECTIVITY ??= "PPR:8443,PRD:8444";
     const result = await seedDemo(CLI_ACTOR);
     printDemo(result, { out: (s) => console.log(s), err: (s) => console.error(s) });
   }

@@ -15,6 +15,8 @@ import { getProfile, importProfile } from "@/lib/services/profiles/profiles";
 import { evaluateCsr } from "@/lib/services/csr/evaluate-csr";
 import { initCa } from "@/lib/services/ca/init-ca";
 import fs from "node:fs";
+import path from "node:path";
+import { syncNginxConfig, writeNginxConfig } from "@/lib/services/gateway/nginx-config";
 import { runJobs } from "@/lib/services/jobs/run-jobs";
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 
@@ -29,6 +31,9 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
   token create --user EMAIL [--name NAME]     prints only the token on stdout (shown once)
   token revoke (--id TOKEN_ID | --token TOKEN)
   demo                                        seed the demo data (idempotent)
+  gateway nginx --env PPR --out DIR [--listen 443] [--server-name NAME] [--server-cert FILE] [--server-key FILE] [--upstream URL]
+                                              write an nginx mTLS front door: CA chain, CRLs, allowlist, server block, README
+  gateway sync --env PPR --out DIR            refresh DIR's CRL file and allowlist (then: nginx -s reload)
   jobs run                                    periodic work (cron-safe on several instances): renew CRLs that are due
   audit verify                                check the audit trail's hash chain; names the first broken link
 
@@ -195,6 +200,43 @@ const COMMANDS: Record<string, Command> = {
   "profile export": async (args, io) => {
     const code = onePositional(args, "CODE");
     io.out(JSON.stringify(await getProfile(CLI_ACTOR, code), null, 2));
+    return 0;
+  },
+  "gateway nginx": async (args, io) => {
+    const spec: OptSpec = {
+      env: { type: "string" },
+      out: { type: "string" },
+      listen: { type: "string" },
+      "server-name": { type: "string" },
+      "server-cert": { type: "string" },
+      "server-key": { type: "string" },
+      upstream: { type: "string" },
+    };
+    const v = parse(args, spec, ["env", "out"]);
+    const listen = str(v.listen) ?? "443";
+    if (!/^(\[[0-9a-fA-F:.]+\]:|[0-9.]+:|[\w.-]+:)?\d{1,5}$/.test(listen)) throw new UsageError(`--listen takes a port or address:port, not "${listen}".`);
+    const upstream = str(v.upstream);
+    if (upstream && !/^https?:\/\/[^\s;{}]+$/.test(upstream)) throw new UsageError(`--upstream takes an http(s) URL, not "${upstream}".`);
+    const serverName = str(v["server-name"]) ?? "_";
+    if (!/^[\w.*-]+$/.test(serverName)) throw new UsageError(`--server-name takes a host name, not "${serverName}".`);
+    const dir = path.resolve(str(v.out)!);
+    const r = await writeNginxConfig(CLI_ACTOR, {
+      envCode: str(v.env)!,
+      outDir: dir,
+      listen,
+      serverName,
+      serverCert: path.resolve(str(v["server-cert"]) ?? path.join(dir, "server.crt")),
+      serverKey: path.resolve(str(v["server-key"]) ?? path.join(dir, "server.key")),
+      upstream,
+    });
+    io.out(`Wrote ${r.files.join(", ")} to ${r.dir} (${r.entries} allowlist entries; CRLs #${r.crlNumbers.issuing} issuing, #${r.crlNumbers.root} root).`);
+    io.err(`Next: read ${path.join(r.dir, "README.md")}, then include ${path.join(r.dir, "server.conf")} from nginx's http block.`);
+    return 0;
+  },
+  "gateway sync": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, out: { type: "string" } }, ["env", "out"]);
+    const r = await syncNginxConfig(CLI_ACTOR, { envCode: str(v.env)!, outDir: str(v.out)! });
+    io.out(r.changed.length ? `Updated ${r.changed.join(" and ")} in ${r.dir}; reload nginx (nginx -s reload).` : `No change in ${r.dir}.`);
     return 0;
   },
   "jobs run": async (args, io) => {

@@ -70,7 +70,7 @@ export async function downloadCertificate(actor: Actor, id: string, format: stri
           baseName: base,
           environment: c.env.code,
           organisation: c.org?.code ?? "provider",
-          connectivityUrl: connectivityUrl() ?? undefined,
+          connectivityUrl: connectivityUrl(c.env.code) ?? undefined,
         }),
         contentType: "application/zip",
         filename: `${base}.zip`,

@@ -1,13 +1,15 @@
 import { publicUrl } from "@/lib/ca/authority";
 
 /**
- * Where partners run the mTLS connectivity test: KEYPORT_CONNECTIVITY_URL, or the
- * public host on KEYPORT_CONNECTIVITY_PORT. Null when the listener is not enabled.
+ * Where partners run the mTLS connectivity test for an environment:
+ * KEYPORT_CONNECTIVITY_URL (a gateway the provider runs; same for every environment),
+ * else the public host on the environment's port from KEYPORT_CONNECTIVITY
+ * ("PPR:8443,PRD:8444"). Null when neither is configured.
  */
-export function connectivityUrl(): string | null {
+export function connectivityUrl(envCode: string): string | null {
   const explicit = process.env.KEYPORT_CONNECTIVITY_URL?.trim();
-  const port = process.env.KEYPORT_CONNECTIVITY_PORT?.trim();
-  if (!explicit && !port) return null;
-  const base = explicit ? explicit.replace(/\/+$/, "") : `https://${new URL(publicUrl()).hostname}:${port}`;
-  return `${base}/api/healthCheck`;
+  if (explicit) return explicit;
+  const m = new RegExp(`(?:^|,)\\s*${envCode}\\s*:\\s*(\\d{1,5})\\s*(?:,|$)`).exec(process.env.KEYPORT_CONNECTIVITY ?? "");
+  if (!m) return null;
+  return `https://${new URL(publicUrl()).hostname}:${m[1]}/api/healthCheck`;
 }

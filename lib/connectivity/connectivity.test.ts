@@ -1,0 +1,224 @@
+// mTLS in practice, from a fresh environment: a partner submits a CSR and a source IP,
+// officers approve both, the partner downloads the certificate, and then a real nginx
+// (configured by `keyport gateway nginx`) and Keyport's own connectivity listener accept
+// it from the allowlisted IP and refuse it everywhere else, and once revoked.
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { disconnectDb, getDb } from "@/lib/db/client";
+import { makeWorld, opensslCsr, type TestUser } from "@/lib/testing/world";
+import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
+import { approveCertificateRequest } from "@/lib/services/requests/decide-request";
+import { downloadCertificate } from "@/lib/services/certificates/download-certificate";
+import { revokeCertificate } from "@/lib/services/certificates/revoke-certificate";
+import { getCertificate } from "@/lib/services/certificates/read-certificates";
+import { approveAllowlistRequest, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
+import { caChainFile } from "@/lib/services/ca/ca-chain";
+import { runCli } from "@/lib/cli/run-cli";
+import { parseListenerConfig, startConnectivityListener, type RunningListener } from "./listener";
+
+const hasNginx = (() => {
+  try {
+    execFileSync("nginx", ["-v"], { stdio: "pipe" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+let dir: string;
+let world: Awaited<ReturnType<typeof makeWorld>>;
+let other: Awaited<ReturnType<typeof makeWorld>>;
+let revokedId = "";
+let expiredId = "";
+let goodId = "";
+let listener: RunningListener;
+
+const cli = (argv: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  return runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) }, { migrate: async () => [] }).then((code) => ({ code, out: out.join("\n"), err: err.join("\n") }));
+};
+
+/** Submit a CSR as a partner, have an officer approve it, download the chain; returns the certificate id and writes name.pem/name.key. */
+async function issue(w: typeof world, partner: TestUser, officer: TestUser, name: string) {
+  const { csr, key } = opensslCsr(`/CN=${w.orgA.code}-${name}/O=${w.orgA.legalName}`);
+  const { id } = await submitCertificateRequest(partner.actor, { environment: w.env.code, csr });
+  const request = await approveCertificateRequest(officer.actor, id);
+  const chain = await downloadCertificate(partner.actor, request.certificateId!, "chain");
+  writeFileSync(join(dir, `${name}.pem`), chain.body);
+  writeFileSync(join(dir, `${name}.key`), key);
+  return request.certificateId!;
+}
+
+type CurlResult = { status: number; body: string; error: string };
+
+function curl(url: string, opts: { cert?: string; cacert: string; from?: string }): Promise<CurlResult> {
+  const args = ["-sS", "--max-time", "10", "-o", "-", "-w", "\n%{http_code}", "--cacert", opts.cacert];
+  if (opts.cert) args.push("--cert", join(dir, `${opts.cert}.pem`), "--key", join(dir, `${opts.cert}.key`));
+  if (opts.from) args.push("--interface", opts.from);
+  args.push(url);
+  return new Promise((resolve) => {
+    execFile("curl", args, { encoding: "utf8" }, (_e, stdout, stderr) => {
+      const i = stdout.lastIndexOf("\n");
+      resolve({ status: Number(stdout.slice(i + 1)) || 0, body: stdout.slice(0, i), error: stderr });
+    });
+  });
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "keyport-mtls-"));
+  chmodSync(dir, 0o755); // nginx workers read the files
+  world = await makeWorld({ approvalsRequired: 2 });
+  other = await makeWorld();
+  // The partner asks for 127.0.0.1 (a warning outside production); two officers approve.
+  const allow = await submitAllowlistRequest(world.partnerA.actor, { environment: world.env.code, entries: ["127.0.0.1"], note: "test runner" });
+  await approveAllowlistRequest(world.officer1.actor, allow.id);
+  await approveAllowlistRequest(world.officer2.actor, allow.id);
+  const twoOfficers = async (name: string) => {
+    const { csr, key } = opensslCsr(`/CN=${world.orgA.code}-${name}`);
+    const { id } = await submitCertificateRequest(world.partnerA.actor, { environment: world.env.code, csr });
+    await approveCertificateRequest(world.officer1.actor, id);
+    const r = await approveCertificateRequest(world.officer2.actor, id);
+    writeFileSync(join(dir, `${name}.pem`), (await downloadCertificate(world.partnerA.actor, r.certificateId!, "chain")).body);
+    writeFileSync(join(dir, `${name}.key`), key);
+    return r.certificateId!;
+  };
+  goodId = await twoOfficers("good");
+  revokedId = await twoOfficers("revoked");
+  expiredId = await twoOfficers("expired");
+  await issue(other, other.partnerA, other.officer1, "foreign");
+  await revokeCertificate(world.partnerA.actor, revokedId, { reason: "keyCompromise" });
+  // An expired certificate: the listener reads validity from the database.
+  await getDb().certificate.update({ where: { id: expiredId }, data: { notAfter: new Date(Date.now() - 60_000) } });
+  writeFileSync(join(dir, "ca.pem"), (await caChainFile(world.env.code, "pem")).body);
+  listener = await startConnectivityListener({ envCode: world.env.code, port: 0 });
+  writeFileSync(join(dir, "listener-ca.pem"), listener.caPem);
+}, 120_000);
+
+afterAll(async () => {
+  await listener?.close();
+  rmSync(dir, { recursive: true, force: true });
+  await disconnectDb();
+});
+
+describe("built-in connectivity listener", () => {
+  const url = () => `https://127.0.0.1:${listener.port}/api/healthCheck`;
+
+  it("answers 200 naming the organisation, serial, expiry and source IP, and records it on the certificate", async () => {
+    const r = await curl(url(), { cert: "good", cacert: join(dir, "listener-ca.pem") });
+    expect(r.status, r.error).toBe(200);
+    const body = JSON.parse(r.body);
+    const cert = await getCertificate(world.partnerA.actor, goodId);
+    expect(body).toMatchObject({ status: "ok", organisation: world.orgA.code, sourceIp: "127.0.0.1", environment: world.env.code, certificate: { serial: cert.serial } });
+    expect(new Date(body.certificate.notAfter).getTime()).toBe(cert.notAfter.getTime());
+    const after = await getCertificate(world.partnerA.actor, goodId);
+    expect(after.connectivity[0]).toMatchObject({ sourceIp: "127.0.0.1" });
+  });
+
+  it("tells each refusal apart: no certificate, unknown CA, revoked, expired, source IP not allowlisted", async () => {
+    const ca = join(dir, "listener-ca.pem");
+    const cases = [
+      [await curl(url(), { cacert: ca }), 401, "no_certificate"],
+      [await curl(url(), { cert: "foreign", cacert: ca }), 401, "unknown_ca"],
+      [await curl(url(), { cert: "revoked", cacert: ca }), 403, "revoked"],
+      [await curl(url(), { cert: "expired", cacert: ca }), 403, "expired"],
+      [await curl(url(), { cert: "good", cacert: ca, from: "127.0.0.2" }), 403, "ip_not_allowed"],
+    ] as const;
+    for (const [r, status, code] of cases) {
+      expect(r.status, `${code}: ${r.error}`).toBe(status);
+      expect(JSON.parse(r.body).error.code).toBe(code);
+    }
+  });
+
+  it("reads its configuration strictly", () => {
+    expect(parseListenerConfig("PPR:8443, PRD:8444")).toEqual([
+      { envCode: "PPR", port: 8443 },
+      { envCode: "PRD", port: 8444 },
+    ]);
+    expect(() => parseListenerConfig("PPR=8443")).toThrow(/ENV:PORT/);
+  });
+});
+
+describe.skipIf(!hasNginx && !process.env.CI)("nginx configured by keyport gateway nginx", () => {
+  let nginx: ChildProcess | undefined;
+  let port = 0;
+  const conf = () => join(dir, "nginx.conf");
+  const nginxArgs = () => ["-p", join(dir, "nginx"), "-c", conf()];
+
+  afterAll(() => {
+    nginx?.kill("SIGTERM");
+  });
+
+  it("accepts an issued certificate from the allowlisted IP and refuses every other case, and a certificate once revoked", async () => {
+    const out = join(dir, "gw");
+    port = await freePort();
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "server.key"), "-out", join(dir, "server.crt")], { stdio: "pipe" });
+    const gen = await cli(["gateway", "nginx", "--env", world.env.code, "--out", out, "--listen", `127.0.0.1:${port}`, "--server-name", "localhost", "--server-cert", join(dir, "server.crt"), "--server-key", join(dir, "server.key")]);
+    expect(gen.code, gen.err).toBe(0);
+    expect(readFileSync(join(out, "allowlist.conf"), "utf8")).toMatch(/allow 127\.0\.0\.1\/32;.*\ndeny all;\n$/);
+    expect(readFileSync(join(out, "crl.pem"), "utf8").match(/BEGIN X509 CRL/g)).toHaveLength(2);
+    expect(readFileSync(join(out, "README.md"), "utf8")).toMatch(/gateway sync/);
+    execFileSync("mkdir", ["-p", join(dir, "nginx", "logs"), join(dir, "nginx", "tmp")]);
+    writeFileSync(
+      conf(),
+      `pid ${join(dir, "nginx", "nginx.pid")};
+error_log ${join(dir, "nginx", "logs", "error.log")} info;
+worker_processes 1;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path ${join(dir, "nginx", "tmp")};
+  proxy_temp_path ${join(dir, "nginx", "tmp")};
+  fastcgi_temp_path ${join(dir, "nginx", "tmp")};
+  uwsgi_temp_path ${join(dir, "nginx", "tmp")};
+  scgi_temp_path ${join(dir, "nginx", "tmp")};
+  include ${join(out, "server.conf")};
+}
+`,
+    );
+    execFileSync("nginx", [...nginxArgs(), "-t"], { stdio: "pipe" });
+    nginx = spawn("nginx", [...nginxArgs(), "-g", "daemon off;"], { stdio: "ignore" });
+    const url = `https://127.0.0.1:${port}/api/healthCheck`;
+    const cacert = join(dir, "server.crt");
+    let ok: CurlResult = { status: 0, body: "", error: "" };
+    for (let i = 0; i < 50 && ok.status === 0; i++) {
+      ok = await curl(url, { cert: "good", cacert });
+      if (ok.status === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(ok.status, ok.error).toBe(200);
+    expect(JSON.parse(ok.body)).toMatchObject({ status: "ok", environment: world.env.code });
+    expect((await curl(url, { cacert })).status).toBe(400);
+    expect((await curl(url, { cert: "foreign", cacert })).status).toBe(400);
+    expect((await curl(url, { cert: "revoked", cacert })).status).toBe(400);
+    expect((await curl(url, { cert: "good", cacert, from: "127.0.0.2" })).status).toBe(403);
+
+    // Revoke the good certificate, sync the gateway files, reload: nginx now refuses it.
+    await revokeCertificate(world.officer1.actor, goodId, { reason: "superseded" });
+    const sync = await cli(["gateway", "sync", "--env", world.env.code, "--out", out]);
+    expect(sync.code, sync.err).toBe(0);
+    expect(sync.out).toMatch(/Updated crl\.pem/);
+    execFileSync("nginx", [...nginxArgs(), "-s", "reload"], { stdio: "pipe" });
+    let refused = 200;
+    for (let i = 0; i < 50 && refused === 200; i++) {
+      refused = (await curl(url, { cert: "good", cacert })).status;
+      if (refused === 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(refused).toBe(400);
+    // The built-in listener refuses it at once (it reads revocations live).
+    const listenerAnswer = await curl(`https://127.0.0.1:${listener.port}/api/healthCheck`, { cert: "good", cacert: join(dir, "listener-ca.pem") });
+    expect(JSON.parse(listenerAnswer.body).error.code).toBe("revoked");
+    expect((await cli(["gateway", "sync", "--env", world.env.code, "--out", out])).out).toMatch(/No change/);
+  });
+});
