@@ -4,6 +4,7 @@ export const E2E_PASSWORDS: Record<string, string> = {
   "officer1@keyport.test": "officer1-password-e2e",
   "officer2@keyport.test": "officer2-password-e2e",
   "admin@keyport.test": "admin-password-e2e",
+  "gateway@keyport.test": "gateway-password-e2e",
 };
 
 export const EMBEDDED_E2E_PORT = 54400;

@@ -150,7 +150,7 @@ describe("demo data", () => {
   it("is idempotent and prints passwords only when users are created", async () => {
     const first = await seedDemo(CLI_ACTOR, { passwords: { "admin@keyport.test": "admin-password-123" } });
     expect(first.passwords.map((p) => p.email).sort()).toEqual(
-      ["admin@keyport.test", "officer1@keyport.test", "officer2@keyport.test", "partner@acme.test"].sort(),
+      ["admin@keyport.test", "gateway@keyport.test", "officer1@keyport.test", "officer2@keyport.test", "partner@acme.test"].sort(),
     );
     const before = await countAudit();
     const second = await seedDemo(CLI_ACTOR);

@@ -10,6 +10,7 @@ export const DEMO_USERS = [
   { email: "officer1@keyport.test", name: "Olga Officer", role: "officer" },
   { email: "officer2@keyport.test", name: "Otto Officer", role: "officer" },
   { email: "admin@keyport.test", name: "Ada Admin", role: "admin" },
+  { email: "gateway@keyport.test", name: "Gate Keeper", role: "gateway" },
 ] as const;
 
 export type DemoResult = {
