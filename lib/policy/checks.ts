@@ -43,7 +43,9 @@ export function keyTypeWord(key: CsrFacts["key"]): string {
   return key.type === "rsa" ? "RSA" : key.type === "ec" ? "ECDSA" : key.label.split(" ")[0];
 }
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+// Only the characters that are syntax outside a character class: with the `u` flag,
+// escaping anything else (e.g. "\-" or "\/") is itself a syntax error.
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Substitute placeholders literally: escaped for a pattern, as-is for equals. */
 export function substitute(template: string, ctx: CheckContext & { keyType: string }, forRegex: boolean): string {

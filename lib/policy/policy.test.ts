@@ -155,3 +155,14 @@ describe("profiles as data", () => {
     expect(c.message).toMatch(/revoked certificate c1 \(beta, PRD\)/);
   });
 });
+
+describe("placeholders in patterns", () => {
+  it("substitute literally, whatever regex syntax the organisation's code or name holds", async () => {
+    const { substitute } = await import("./checks");
+    const ctx = { orgCode: "acme-1", orgName: "Acme (Nordic) A/S [1.0] +x", envCode: "PPR", keyType: "RSA" };
+    const re = new RegExp(`^(?:${substitute("TLSMA-{keyType}/{org}/{orgName}/TSP.{env}", ctx, true)})$`, "u");
+    expect(re.test("TLSMA-RSA/acme-1/Acme (Nordic) A/S [1.0] +x/TSP.PPR")).toBe(true);
+    expect(re.test("TLSMA-RSA/acme-1/Acme XNordic) A/S [1.0] +x/TSP.PPR")).toBe(false);
+    expect(re.test("TLSMA-RSA/acme-1/Acme (Nordic) A/S 1 +x/TSP.PPR")).toBe(false);
+  });
+});
