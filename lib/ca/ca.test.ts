@@ -147,3 +147,24 @@ describe("CA per environment", () => {
     expect(check.out).toMatch(/Key Compromise/);
   });
 });
+
+describe("key custody", () => {
+  it("keeps key decryption inside lib/ca: nothing else imports the key vault or reads the sealed key", async () => {
+    const { readdirSync, readFileSync, statSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) {
+          if (!["node_modules", "generated", ".next"].includes(name)) walk(p);
+        } else if (/\.(ts|tsx)$/.test(name) && !p.startsWith(join("lib", "ca"))) {
+          const text = readFileSync(p, "utf8");
+          if (/ca\/key-vault|openPrivateKey|encryptedKey|makeSigner/.test(text)) offenders.push(p);
+        }
+      }
+    };
+    for (const root of ["app", "components", "lib", "scripts"]) walk(root);
+    expect(offenders).toEqual([]);
+  });
+});

@@ -82,7 +82,7 @@ async function issueServerCertificate(envCode: string, actor: Actor) {
     });
     return c;
   });
-  const cas = await db.certificateAuthority.findMany({ where: { envId: env.id, active: true }, orderBy: { kind: "asc" } });
+  const cas = await db.certificateAuthority.findMany({ where: { envId: env.id, active: true }, select: { id: true, kind: true, certDer: true } });
   const issuing = cas.find((c) => c.kind === "issuing")!;
   const root = cas.find((c) => c.kind === "root")!;
   return {
