@@ -46,3 +46,10 @@ export async function requireActionActor(): Promise<Actor> {
   if (!actor) throw new AppError("unauthenticated", "Your session has ended. Sign in again.");
   return actor;
 }
+
+/** For session-authenticated route handlers (downloads from pages): the Actor, or AppError("unauthenticated"). */
+export async function requireRouteActor(): Promise<Actor> {
+  const actor = await getWebActor();
+  if (!actor) throw new AppError("unauthenticated", "Sign in to download this file.");
+  return actor;
+}

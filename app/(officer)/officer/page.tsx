@@ -1,18 +1,90 @@
+import Link from "next/link";
 import { Card, Empty, PageTitle } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
+import { Badge } from "@/components/ui/badge";
+import { Notice } from "@/components/ui/details";
+import { formatAge, formatTime } from "@/components/ui/format";
+import { QueueFilters } from "@/components/officer/queue-filters";
 import { requirePageActor } from "@/lib/auth/web-actor";
+import { AppError } from "@/lib/errors";
 import { listOrganisations } from "@/lib/services/organisations/list-organisations";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
+import { listReviewQueue } from "@/lib/services/review/review-queue";
 import { listAuditEvents } from "@/lib/services/audit/list-audit-events";
+import { param } from "./_shared/page-data";
 
 export const dynamic = "force-dynamic";
 
-export default async function OfficerHome() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function ReviewQueuePage({ searchParams }: Props) {
   const actor = await requirePageActor("area:officer", "/officer");
-  const [orgs, envs, events] = await Promise.all([listOrganisations(actor), listEnvironments(actor), listAuditEvents(actor, { take: 20 })]);
+  const sp = await searchParams;
+  const filters = {
+    environment: param(sp, "environment"),
+    organisation: param(sp, "organisation"),
+    type: param(sp, "type") as "all" | undefined,
+    olderThanDays: param(sp, "olderThanDays"),
+  };
+  const [orgs, envs, events] = await Promise.all([listOrganisations(actor), listEnvironments(actor), listAuditEvents(actor, { take: 10 })]);
+  let queue: Awaited<ReturnType<typeof listReviewQueue>> | null = null;
+  let problem: string | null = null;
+  try {
+    queue = await listReviewQueue(actor, filters);
+  } catch (e) {
+    if (!(e instanceof AppError) || e.code !== "validation_failed") throw e;
+    problem = e.message;
+  }
+  const me = actor.userId;
   return (
     <div className="grid gap-6">
-      <PageTitle subtitle="Partners, environments and the latest activity.">Security officer</PageTitle>
+      <PageTitle subtitle="Pending certificate and allowlist requests of every partner, the longest-waiting first.">Review queue</PageTitle>
+      <Card title="Filters">
+        <QueueFilters
+          values={filters}
+          environments={envs.map((e) => ({ value: e.code, label: `${e.code} · ${e.name}` }))}
+          organisations={orgs.map((o) => ({ value: o.code, label: `${o.code} · ${o.legalName}` }))}
+        />
+      </Card>
+      {problem ? <Notice tone="bad">{problem}</Notice> : null}
+      <Card title={`Pending requests${queue ? ` (${queue.items.length})` : ""}`}>
+        {queue && queue.items.length ? (
+          <Table
+            label="Review queue"
+            head={["Waiting", "Type", "Environment", "Organisation", "Request", "Approvals", "Checks"]}
+            rows={queue.items.map((i) => [
+              <span key="age" title={formatTime(i.submittedAt)}>
+                {formatAge(i.submittedAt)}
+              </span>,
+              i.type === "certificate" ? "Certificate" : "IP allowlist",
+              <span key="env">
+                {i.environment} {i.production ? <Badge tone="info">production</Badge> : null}
+              </span>,
+              <span key="org" title={i.organisationName}>
+                {i.organisation}
+              </span>,
+              <Link key="req" href={i.type === "certificate" ? `/officer/requests/${i.id}` : `/officer/allowlist/${i.id}`} className="break-all text-sky-800 underline">
+                {i.summary}
+              </Link>,
+              <span key="appr">
+                {i.approvals} of {i.approvalsRequired}
+                {i.approvedBy.includes(me) ? (
+                  <span className="ml-1">
+                    <Badge tone="good">you approved</Badge>
+                  </span>
+                ) : null}
+              </span>,
+              <span key="checks" className="flex gap-1">
+                {i.failures ? <Badge tone="bad">{i.failures} fail</Badge> : null}
+                {i.warnings ? <Badge tone="warn">{i.warnings} warn</Badge> : null}
+                {!i.failures && !i.warnings ? <Badge tone="good">all pass</Badge> : null}
+              </span>,
+            ])}
+          />
+        ) : (
+          <Empty>{problem ? "Fix the filters to see the queue." : "Nothing is waiting for review."}</Empty>
+        )}
+      </Card>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Partner organisations">
           {orgs.length ? (
@@ -21,21 +93,21 @@ export default async function OfficerHome() {
             <Empty>No partner organisations yet.</Empty>
           )}
         </Card>
-        <Card title="Environments">
+        <Card
+          title="Recent activity"
+          actions={
+            <Link href="/officer/audit" className="text-sm underline">
+              Audit trail
+            </Link>
+          }
+        >
           <Table
-            label="Environments"
-            head={["Code", "Name", "Approvals", "Production"]}
-            rows={envs.map((e) => [e.code, e.name, e.approvalsRequired, e.production ? "yes" : "no"])}
+            label="Audit events"
+            head={["Time (UTC)", "Actor", "Action"]}
+            rows={events.map((e) => [formatTime(e.at), e.actorEmail ?? "—", <code key="a" className="text-xs">{e.action}</code>])}
           />
         </Card>
       </div>
-      <Card title="Recent activity">
-        <Table
-          label="Audit events"
-          head={["Time (UTC)", "Actor", "Action", "Source IP"]}
-          rows={events.map((e) => [e.at.toISOString().replace("T", " ").slice(0, 19), e.actorEmail ?? "—", e.action, e.sourceIp ?? "—"])}
-        />
-      </Card>
     </div>
   );
 }

@@ -1,0 +1,69 @@
+import Link from "next/link";
+
+const input = "rounded border border-slate-300 px-3 py-2 text-sm";
+
+/** Audit filters as a GET form; action families ("certificate.") match every action that starts with them. */
+export function AuditFilters({
+  values,
+  actions,
+  organisations,
+}: {
+  values: { action: string; organisation: string; actor: string; from: string; to: string };
+  actions: string[];
+  organisations: string[];
+}) {
+  const families = [...new Set(actions.filter((a) => a.includes(".")).map((a) => `${a.split(".")[0]}.`))];
+  return (
+    <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Audit filters">
+      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        Action
+        <select name="action" defaultValue={values.action} className={input}>
+          <option value="">All</option>
+          <optgroup label="Families">
+            {families.map((f) => (
+              <option key={f} value={f}>
+                {f}*
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="Actions">
+            {actions.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </optgroup>
+        </select>
+      </label>
+      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        Organisation
+        <select name="organisation" defaultValue={values.organisation} className={input}>
+          <option value="">All</option>
+          {organisations.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        Actor
+        <input name="actor" type="search" defaultValue={values.actor} placeholder="email or “cli”" className={input} />
+      </label>
+      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        From
+        <input name="from" type="date" defaultValue={values.from} className={input} />
+      </label>
+      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        To
+        <input name="to" type="date" defaultValue={values.to} className={input} />
+      </label>
+      <button type="submit" className="rounded bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700">
+        Apply
+      </button>
+      <Link href="/officer/audit" className="py-2 text-sm underline">
+        Clear
+      </Link>
+    </form>
+  );
+}

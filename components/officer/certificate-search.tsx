@@ -1,0 +1,61 @@
+import Link from "next/link";
+
+type Option = { value: string; label: string };
+const input = "rounded border border-slate-300 px-3 py-2 text-sm";
+
+export function CertificateSearch({
+  values,
+  environments,
+  organisations,
+}: {
+  values: { q: string; organisation: string; environment: string; status: string };
+  environments: Option[];
+  organisations: Option[];
+}) {
+  return (
+    <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Certificate search">
+      <label className="flex min-w-64 flex-1 flex-col gap-1 text-sm font-medium text-slate-700">
+        Serial, fingerprint or CN
+        <input name="q" type="search" defaultValue={values.q} placeholder="e.g. 4F:1A:… or acme-client" className={input} />
+      </label>
+      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        Organisation
+        <select name="organisation" defaultValue={values.organisation} className={input}>
+          <option value="">All</option>
+          {organisations.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        Environment
+        <select name="environment" defaultValue={values.environment} className={input}>
+          <option value="">All</option>
+          {environments.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
+        Status
+        <select name="status" defaultValue={values.status} className={input}>
+          <option value="">All</option>
+          <option value="valid">Valid</option>
+          <option value="expiring">Expiring within 30 days</option>
+          <option value="expired">Expired</option>
+          <option value="revoked">Revoked</option>
+        </select>
+      </label>
+      <button type="submit" className="rounded bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700">
+        Search
+      </button>
+      <Link href="/officer/certificates" className="py-2 text-sm underline">
+        Clear
+      </Link>
+    </form>
+  );
+}

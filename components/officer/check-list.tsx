@@ -1,0 +1,24 @@
+import { StatusBadge } from "@/components/ui/badge";
+
+export type CheckItem = { code: string; result: "pass" | "warn" | "fail"; message: string };
+
+/** The named checks as a checklist: failures first, then warnings, then passes. */
+export function CheckList({ checks, label = "Checks" }: { checks: CheckItem[]; label?: string }) {
+  const order = { fail: 0, warn: 1, pass: 2 } as const;
+  const sorted = [...checks].sort((a, b) => order[a.result] - order[b.result]);
+  return (
+    <ul className="grid gap-2" aria-label={label}>
+      {sorted.map((c) => (
+        <li key={c.code} className="flex items-start gap-3 text-sm" data-check={c.code} data-result={c.result}>
+          <span className="w-12 shrink-0">
+            <StatusBadge status={c.result} />
+          </span>
+          <span>
+            <code className="text-xs text-slate-500">{c.code}</code>
+            <span className="block text-slate-800">{c.message}</span>
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,261 @@
+"use client";
+
+import { type FormEvent, startTransition, useActionState, useMemo, useState } from "react";
+import { type PartnerFormState, submitCertificateRequestAction } from "@/lib/actions/partner";
+import { type Profile, profileAppliesTo } from "@/lib/policy/profile";
+import { base64Encode } from "@/lib/pki/pem";
+import { Notice } from "@/components/ui/details";
+import { CheckList } from "./check-list";
+import { CsrInputField } from "./csr-input";
+import { OpensslCommands } from "./openssl-commands";
+import { BrowserKeygen } from "./browser-keygen";
+import { type CsrInput, type LiveResult, isEmptyInput, useLiveChecks } from "./use-live-checks";
+
+type Env = { code: string; name: string; production: boolean; approvalsRequired: number };
+type Mode = "paste" | "generate";
+
+const initial: PartnerFormState = { ok: false };
+const EMPTY: CsrInput = { kind: "text", text: "" };
+
+function LiveChecks({ live, label = "Live checks" }: { live: LiveResult; label?: string }) {
+  if (live.state === "empty") return <p className="text-sm text-slate-500">Paste or drop a CSR (or generate one) and every check shows here.</p>;
+  if (live.state === "checking") return <p className="text-sm text-slate-500" role="status">Checking…</p>;
+  return (
+    <div className="grid gap-3" data-testid="live-checks">
+      {live.csr ? (
+        <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 text-sm">
+          <dt className="text-slate-500">Subject</dt>
+          <dd className="break-all" data-testid="live-subject">{live.csr.subject || "(empty)"}</dd>
+          <dt className="text-slate-500">Key</dt>
+          <dd>{live.csr.key}</dd>
+          <dt className="text-slate-500">Signature</dt>
+          <dd>{live.csr.signature}</dd>
+          {live.csr.sans.length ? (
+            <>
+              <dt className="text-slate-500">SANs</dt>
+              <dd className="break-all">{live.csr.sans.join(", ")}</dd>
+            </>
+          ) : null}
+        </dl>
+      ) : null}
+      <CheckList
+        checks={live.checks}
+        label={label}
+        extra={
+          live.csr ? (
+            <li className="flex items-start gap-3 text-sm" data-check="key.reuse" data-result="pending">
+              <span className="w-12 shrink-0 text-xs text-slate-500">later</span>
+              <span>
+                <code className="text-xs text-slate-500">key.reuse</code>
+                <span className="block text-slate-800">Checked when you submit: the server makes sure this public key has never been used before.</span>
+              </span>
+            </li>
+          ) : null
+        }
+      />
+    </div>
+  );
+}
+
+export function NewRequestForm({
+  org,
+  environments,
+  profiles,
+  initial: start,
+  renews,
+}: {
+  org: { code: string; legalName: string };
+  environments: Env[];
+  profiles: Profile[];
+  initial: { environment: string; profile: string };
+  renews: { id: string; environment: string; subject: string } | null;
+}) {
+  const [state, dispatch, pending] = useActionState(submitCertificateRequestAction, initial);
+  const [envCode, setEnvCode] = useState(start.environment);
+  const available = useMemo(() => profiles.filter((p) => profileAppliesTo(p, envCode)), [profiles, envCode]);
+  const [profileWanted, setProfileWanted] = useState(start.profile);
+  const profile = available.find((p) => p.code === profileWanted) ?? available[0] ?? null;
+  const [mode, setMode] = useState<Mode>("paste");
+  const [pasted, setPasted] = useState<CsrInput>(EMPTY);
+  const [generated, setGenerated] = useState<string | null>(null);
+  const [keyConfirmed, setKeyConfirmed] = useState(false);
+  const [clientError, setClientError] = useState<string | null>(null);
+
+  const input: CsrInput = mode === "paste" ? pasted : generated ? { kind: "text", text: generated } : EMPTY;
+  const ctx = useMemo(() => ({ orgCode: org.code, orgName: org.legalName, envCode }), [org.code, org.legalName, envCode]);
+  const live = useLiveChecks(input, profile, ctx);
+  const env = environments.find((e) => e.code === envCode);
+  const isPrivateKey = live.state === "done" && live.intake === "private_key";
+  const liveFails = live.state === "done" ? live.checks.filter((c) => c.result === "fail").length : 0;
+
+  const blockedReason = !profile
+    ? `No certificate profile is available in ${envCode}.`
+    : isEmptyInput(input)
+      ? mode === "generate"
+        ? "Generate a key and CSR first."
+        : "Paste or drop a CSR first."
+      : isPrivateKey
+        ? "That is a private key: it is not sent anywhere. Paste the CSR instead."
+        : mode === "generate" && !keyConfirmed
+          ? "Download your private key and confirm you saved it."
+          : null;
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    if (blockedReason) {
+      setClientError(blockedReason);
+      return;
+    }
+    setClientError(null);
+    const form = new FormData();
+    form.set("environment", envCode);
+    form.set("profile", profile!.code);
+    if (renews) form.set("renews", renews.id);
+    // Only the CSR: PEM text as written, or a binary file as base64 DER. Never a key.
+    form.set("csr", input.kind === "text" ? input.text : base64Encode(input.bytes));
+    startTransition(() => dispatch(form));
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="grid gap-6" aria-label="New certificate request" noValidate>
+      <section className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm sm:grid-cols-2">
+        <div className="flex flex-col gap-1">
+          <label htmlFor="new-request-env" className="text-sm font-medium text-slate-700">
+            Environment
+          </label>
+          <select
+            id="new-request-env"
+            value={envCode}
+            disabled={!!renews}
+            onChange={(e) => setEnvCode(e.target.value)}
+            className="rounded border border-slate-300 px-3 py-2 text-sm disabled:bg-slate-100"
+          >
+            {environments.map((e) => (
+              <option key={e.code} value={e.code}>
+                {e.code} · {e.name}
+                {e.production ? " (production)" : ""}
+              </option>
+            ))}
+          </select>
+          {env ? (
+            <p className="text-xs text-slate-500">
+              {renews ? "A renewal stays in the environment of the certificate it renews. " : ""}
+              {env.approvalsRequired === 1 ? "One officer approves" : `${env.approvalsRequired} different officers approve`} requests here.
+            </p>
+          ) : null}
+        </div>
+        <div className="flex flex-col gap-1">
+          <label htmlFor="new-request-profile" className="text-sm font-medium text-slate-700">
+            Certificate profile
+          </label>
+          <select
+            id="new-request-profile"
+            value={profile?.code ?? ""}
+            onChange={(e) => setProfileWanted(e.target.value)}
+            className="rounded border border-slate-300 px-3 py-2 text-sm"
+          >
+            {available.map((p) => (
+              <option key={p.code} value={p.code}>
+                {p.name} ({p.code})
+              </option>
+            ))}
+          </select>
+          {profile ? (
+            <p className="text-xs text-slate-500">
+              Valid {profile.validityDays} days · {profile.extendedKeyUsage.join(", ")} · subject alternative names {profile.san === "copy" ? "copied from the CSR" : "not allowed"}
+              {start.profile !== profile.code && profileWanted === start.profile ? ` · "${start.profile}" is not available in ${envCode}` : ""}
+            </p>
+          ) : (
+            <p className="text-xs text-red-700" role="alert">
+              No profile is available in {envCode}.
+            </p>
+          )}
+        </div>
+      </section>
+
+      <div className="grid items-start gap-6 lg:grid-cols-[3fr_2fr]">
+        <section className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+          <div role="tablist" aria-label="How to provide the CSR" className="flex gap-1 border-b border-slate-200">
+            {(
+              [
+                ["paste", "Paste or upload a CSR"],
+                ["generate", "Generate key and CSR in my browser"],
+              ] as const
+            ).map(([m, label]) => (
+              <button
+                key={m}
+                type="button"
+                role="tab"
+                aria-selected={mode === m}
+                onClick={() => {
+                  setMode(m);
+                  setClientError(null);
+                }}
+                className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${mode === m ? "border-slate-900 text-slate-900" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+              >
+                {label}
+              </button>
+            ))}
+          </div>
+          {mode === "paste" ? (
+            <div className="grid gap-4" role="tabpanel" aria-label="Paste or upload a CSR">
+              <CsrInputField value={pasted} onChange={setPasted} error={isPrivateKey ? "This is a private key. It was not sent anywhere." : undefined} />
+              {profile ? <OpensslCommands profile={profile} org={org} envCode={envCode} /> : null}
+            </div>
+          ) : (
+            <div role="tabpanel" aria-label="Generate key and CSR in my browser">
+              {profile ? (
+                <BrowserKeygen
+                  key={`${envCode}/${profile.code}`}
+                  profile={profile}
+                  org={org}
+                  envCode={envCode}
+                  onGenerated={(pem) => {
+                    setGenerated(pem);
+                    setKeyConfirmed(false);
+                  }}
+                  confirmed={keyConfirmed}
+                  onConfirmed={setKeyConfirmed}
+                />
+              ) : null}
+            </div>
+          )}
+        </section>
+
+        <section className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-label="Checks">
+          <h2 className="text-lg font-semibold text-slate-900">Checks</h2>
+          <LiveChecks live={live} />
+          {state.message && !state.ok ? (
+            <div className="grid gap-2" data-testid="server-result">
+              <Notice tone="bad">
+                <p className="font-medium">Not submitted: {state.message}</p>
+                {state.checks ? <p className="mt-1">Nothing was stored. The server&apos;s checks:</p> : null}
+              </Notice>
+              {state.checks ? <CheckList checks={state.checks} label="Server checks" /> : null}
+            </div>
+          ) : null}
+          {clientError ? (
+            <p className="text-sm text-red-700" role="alert">
+              {clientError}
+            </p>
+          ) : null}
+          {liveFails && !isPrivateKey ? (
+            <p className="text-sm text-amber-800">
+              {liveFails === 1 ? "One check fails" : `${liveFails} checks fail`}: the server will refuse this CSR. Fix it first, or submit to see the server&apos;s answer.
+            </p>
+          ) : null}
+          <div className="flex flex-wrap items-center gap-3">
+            <button
+              type="submit"
+              disabled={pending || !!blockedReason}
+              className="rounded bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-50"
+            >
+              {pending ? "Submitting…" : renews ? "Submit renewal request" : "Submit request"}
+            </button>
+            {blockedReason && !clientError ? <span className="text-xs text-slate-500">{blockedReason}</span> : null}
+          </div>
+        </section>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,71 @@
+// Profile administration: create and edit with field-level errors, code immutable,
+// lost updates refused, every change (and only a change) audited in the same transaction.
+import { afterAll, describe, expect, it } from "vitest";
+import { disconnectDb, getDb } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { DEFAULT_PROFILE } from "@/lib/policy/profile";
+import { createProfile, getProfileRecord, listProfileRecords, parseProfileJson, updateProfile } from "@/lib/services/profiles/manage-profiles";
+import { findProfile } from "@/lib/services/profiles/profiles";
+import { makeUser, uniq } from "@/lib/testing/world";
+
+afterAll(disconnectDb);
+
+async function appError(p: Promise<unknown>): Promise<AppError> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(AppError);
+  return e as AppError;
+}
+
+const audits = (code: string) => getDb().auditEvent.findMany({ where: { action: { startsWith: "profile." }, details: { path: ["code"], equals: code } }, orderBy: { seq: "asc" } });
+
+describe("profile administration", () => {
+  it("creates, edits and audits profiles; refuses invalid definitions naming each field", async () => {
+    const admin = await makeUser("admin");
+    const officer = await makeUser("officer");
+    const code = `p-${uniq()}`;
+    const def = { ...DEFAULT_PROFILE, code, name: "Test profile", environments: ["PRD"], validityDays: 90 };
+
+    const bad = await appError(createProfile(admin.actor, { ...def, validityDays: 0, keys: ["rsa-1024"], subject: { CN: { pattern: "(" } }, extra: 1 }));
+    expect(bad.code).toBe("validation_failed");
+    expect(bad.fields).toMatchObject({ validityDays: "at least 1 day", "keys[0]": expect.stringMatching(/unknown key type/), "subject.CN.pattern": expect.stringMatching(/not a valid regular expression/), extra: "unknown field" });
+
+    expect(await createProfile(admin.actor, def)).toMatchObject({ changed: true });
+    expect((await appError(createProfile(admin.actor, def))).code).toBe("conflict");
+    expect((await appError(createProfile(admin.actor, DEFAULT_PROFILE))).code).toBe("conflict");
+    expect((await appError(createProfile(officer.actor, { ...def, code: `${code}-x` }))).code).toBe("forbidden");
+
+    const record = await getProfileRecord(admin.actor, code);
+    expect(record.profile).toMatchObject({ validityDays: 90 });
+    const stamp = record.updatedAt!.toISOString();
+    expect(await updateProfile(admin.actor, code, { ...def, validityDays: 30 }, { expectedUpdatedAt: stamp })).toMatchObject({ changed: true });
+    expect((await findProfile(code))?.validityDays).toBe(30);
+    // The stale editor (old timestamp) cannot overwrite; the same definition again writes nothing.
+    expect((await appError(updateProfile(admin.actor, code, { ...def, validityDays: 60 }, { expectedUpdatedAt: stamp }))).code).toBe("conflict");
+    expect(await updateProfile(admin.actor, code, { ...def, validityDays: 30 })).toMatchObject({ changed: false });
+    // The code cannot change; unknown codes are not found.
+    expect((await appError(updateProfile(admin.actor, code, { ...def, code: `${code}-renamed` }))).fields).toMatchObject({ code: `Keep "${code}".` });
+    expect((await appError(updateProfile(admin.actor, `${code}-missing`, { ...def, code: `${code}-missing` }))).code).toBe("not_found");
+
+    const events = await audits(code);
+    expect(events.map((e) => e.action)).toEqual(["profile.create", "profile.update"]);
+    expect(events[1].details).toMatchObject({ before: { validityDays: 90 }, after: { validityDays: 30 } });
+    expect(events[1].actorEmail).toBe(admin.email);
+    expect((await listProfileRecords(admin.actor)).map((r) => r.code)).toEqual(expect.arrayContaining([code, DEFAULT_PROFILE.code]));
+  });
+
+  it("parses JSON with a line and column for syntax errors", () => {
+    expect(parseProfileJson('{"a":1}')).toEqual({ a: 1 });
+    const e = (() => {
+      try {
+        parseProfileJson('{\n  "a": 1,\n  "b": }');
+      } catch (err) {
+        return err as AppError;
+      }
+    })()!;
+    expect(e.fields?.definition).toBe('Not valid JSON (line 3, column 8): unexpected "}".');
+    expect(() => parseProfileJson("   ")).toThrow(/Paste the profile/);
+  });
+});

@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { getDb } from "@/lib/db/client";
+import { type Actor, authorize } from "@/lib/auth/actor";
+import { parseInput } from "@/lib/validation";
+import { orgWhere } from "@/lib/services/scope";
+import { listCertificateRequests } from "@/lib/services/requests/read-requests";
+import { listAllowlistRequests } from "@/lib/services/allowlist/allowlist-requests";
+
+export const REQUEST_TYPES = ["certificate", "allowlist"] as const;
+
+export const reviewQueueSchema = z.object({
+  environment: z.string().trim().max(32).optional().transform((v) => v || undefined),
+  organisation: z.string().trim().max(64).optional().transform((v) => v || undefined),
+  type: z
+    .enum(["all", ...REQUEST_TYPES], { message: "type is all, certificate or allowlist." })
+    .optional()
+    .transform((v) => v ?? "all"),
+  olderThanDays: z
+    .union([z.literal(""), z.coerce.number({ message: "Give a whole number of days." }).int("Give a whole number of days.").min(0, "At least 0 days.").max(3650, "At most 3650 days.")])
+    .optional()
+    .transform((v) => (v === "" ? undefined : v)),
+});
+
+export type ReviewQueueFilters = z.input<typeof reviewQueueSchema>;
+
+export type QueueItem = {
+  type: "certificate" | "allowlist";
+  id: string;
+  environment: string;
+  production: boolean;
+  organisation: string;
+  organisationName: string;
+  submittedAt: Date;
+  submittedBy: string | null;
+  /** Subject of a certificate request, or "add 2 entries: …" for an allowlist request. */
+  summary: string;
+  approvals: number;
+  approvalsRequired: number;
+  warnings: number;
+  failures: number;
+  /** Officers who approved already (so the queue can say "you approved"). */
+  approvedBy: string[];
+};
+
+/**
+ * The officers' review queue: pending certificate and allowlist requests of every
+ * organisation and environment, oldest first (the longest-waiting partner first).
+ */
+export async function listReviewQueue(actor: Actor, filters: ReviewQueueFilters = {}) {
+  authorize(actor, "request:decide");
+  authorize(actor, "allowlist:decide");
+  const f = parseInput(reviewQueueSchema, filters);
+  const common = { status: "pending" as const, environment: f.environment, organisation: f.organisation, olderThanDays: f.olderThanDays, limit: 500 };
+  const [certificates, allowlists] = await Promise.all([
+    f.type === "allowlist" ? [] : listCertificateRequests(actor, common),
+    f.type === "certificate" ? [] : listAllowlistRequests(actor, common),
+  ]);
+  const items: QueueItem[] = [
+    ...certificates.map((r) => ({
+      type: "certificate" as const,
+      id: r.id,
+      environment: r.environment,
+      production: r.production,
+      organisation: r.organisation,
+      organisationName: r.organisationName,
+      submittedAt: r.submittedAt,
+      submittedBy: r.submittedBy,
+      summary: r.renews ? `${r.subject} (renewal)` : r.subject,
+      approvals: r.approvals.length,
+      approvalsRequired: r.approvalsRequired,
+      warnings: r.checks.filter((c) => c.result === "warn").length,
+      failures: r.checks.filter((c) => c.result === "fail").length,
+      approvedBy: r.approvals.map((a) => a.officerId),
+    })),
+    ...allowlists.map((r) => ({
+      type: "allowlist" as const,
+      id: r.id,
+      environment: r.environment,
+      production: r.production,
+      organisation: r.organisation,
+      organisationName: r.organisationName,
+      submittedAt: r.submittedAt,
+      submittedBy: r.submittedBy,
+      summary: `${r.kind === "add" ? "Add" : "Remove"} ${r.entries.map((e) => e.cidr).join(", ")}`,
+      approvals: r.approvals.length,
+      approvalsRequired: r.approvalsRequired,
+      warnings: r.entries.reduce((n, e) => n + e.warnings.length, 0),
+      failures: 0,
+      approvedBy: r.approvals.map((a) => a.officerId),
+    })),
+  ];
+  items.sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
+  return { filters: f, items };
+}
+
+/** Pending counts for the officer navigation. */
+export async function countPendingReviews(actor: Actor) {
+  authorize(actor, "request:read");
+  authorize(actor, "allowlist:read");
+  const db = getDb();
+  const [certificate, allowlist] = await Promise.all([
+    db.certificateRequest.count({ where: { ...orgWhere(actor), status: "pending" } }),
+    db.allowlistRequest.count({ where: { ...orgWhere(actor), status: "pending" } }),
+  ]);
+  return { certificate, allowlist, total: certificate + allowlist };
+}

@@ -1,0 +1,113 @@
+import { getDb } from "@/lib/db/client";
+import { type Actor, authorize } from "@/lib/auth/actor";
+import { readCsr } from "@/lib/pki/csr/parse-csr";
+import { parseCertificateInfo } from "@/lib/pki/cert/certificate-info";
+import { keyTypeId } from "@/lib/policy/checks";
+import { KEY_TYPE_LABEL, type KeyTypeId } from "@/lib/policy/profile";
+import { findKeyReuse } from "@/lib/services/csr/evaluate-csr";
+import { findProfile } from "@/lib/services/profiles/profiles";
+import { getCertificateRequest, getRequestCsr, listCertificateRequests } from "@/lib/services/requests/read-requests";
+import { findCertificateForActor, listCertificates } from "@/lib/services/certificates/read-certificates";
+
+export type DiffRow = { field: string; before: string; after: string; changed: boolean };
+
+/** Split an RFC 4514 name at unescaped commas, so "C=NO, CN=a" and "CN=a,C=NO" compare equal. */
+export function subjectAttributes(name: string): string[] {
+  return name
+    .split(/(?<!\\),\s*/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .sort();
+}
+
+const sameSubject = (a: string, b: string) => subjectAttributes(a).join(",") === subjectAttributes(b).join(",");
+
+function keyLabel(k: { algorithm: "rsa" | "ec"; bits: number; curve?: string }): string {
+  const id = k.algorithm === "rsa" ? `rsa-${k.bits}` : k.curve === "P-256" ? "ecdsa-p256" : k.curve === "P-384" ? "ecdsa-p384" : null;
+  return id && id in KEY_TYPE_LABEL ? KEY_TYPE_LABEL[id as KeyTypeId] : k.algorithm === "rsa" ? `RSA ${k.bits}` : `ECDSA ${k.curve ?? "?"}`;
+}
+
+const DAY = 86_400_000;
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * Everything an officer needs to decide on one certificate request: the request
+ * with its stored checks and approvals, the CSR as parsed now, where else the
+ * key has been seen, the organisation's other requests and certificates, and for
+ * a renewal the predecessor compared field by field.
+ */
+export async function getRequestReview(actor: Actor, id: string) {
+  authorize(actor, "request:decide");
+  const request = await getCertificateRequest(actor, id);
+  const der = await getRequestCsr(actor, request.id);
+  const read = await readCsr(der);
+  const csr = read.ok ? read.csr : null;
+  const [keyReuse, profile, otherRequests, certificates] = await Promise.all([
+    findKeyReuse(getDb(), request.publicKeyFingerprint, request.id),
+    findProfile(request.profile),
+    listCertificateRequests(actor, { organisation: request.organisation, limit: 25 }),
+    listCertificates(actor, { organisation: request.organisation, limit: 50 }),
+  ]);
+
+  let renewal: { certificateId: string; serial: string; status: string; diff: DiffRow[] } | null = null;
+  if (request.renews) {
+    const predecessor = await findCertificateForActor(actor, request.renews);
+    const info = await parseCertificateInfo(new Uint8Array(predecessor.der));
+    const csrSans = csr ? csr.sans.filter((s) => s.type === "dns" || s.type === "ip").map((s) => `${s.type.toUpperCase()}:${s.value}`) : [];
+    const sansAfter = profile?.san === "forbid" ? [] : csrSans;
+    const sansBefore = [...info.sans.dns.map((d) => `DNS:${d}`), ...info.sans.ip.map((i) => `IP:${i}`)];
+    const keyBefore = keyLabel(info.publicKey);
+    const keyAfter = csr ? (keyTypeId(csr.key) ? KEY_TYPE_LABEL[keyTypeId(csr.key)!] : csr.key.label) : request.keyType;
+    const daysBefore = Math.round((info.notAfter.getTime() - info.notBefore.getTime()) / DAY);
+    const ekuAfter = profile ? profile.extendedKeyUsage.join(", ") : "?";
+    const list = (xs: string[]) => (xs.length ? [...xs].sort().join(", ") : "none");
+    const row = (field: string, before: string, after: string, changed = before !== after): DiffRow => ({ field, before, after, changed });
+    renewal = {
+      certificateId: predecessor.id,
+      serial: predecessor.serialHex,
+      status: predecessor.revokedAt ? "revoked" : predecessor.notAfter.getTime() <= Date.now() ? "expired" : "valid",
+      diff: [
+        row("Subject", predecessor.subject, request.subject, !sameSubject(predecessor.subject, request.subject)),
+        row("Subject alternative names", list(sansBefore), list(sansAfter)),
+        row("Key type", keyBefore, keyAfter),
+        row("Public key", info.spkiSha256, request.publicKeyFingerprint),
+        row("Profile", predecessor.profileCode, request.profile),
+        row("Extended key usage", info.extendedKeyUsage.join(", ") || "none", ekuAfter),
+        row(
+          "Validity",
+          `${daysBefore} days (${day(info.notBefore)} → ${day(info.notAfter)})`,
+          profile ? `${profile.validityDays} days from issuance` : "?",
+          !profile || profile.validityDays !== daysBefore,
+        ),
+      ],
+    };
+  }
+
+  return {
+    request,
+    csr: csr
+      ? {
+          pem: csr.pem,
+          subject: csr.subject.map((a) => ({ name: a.name, oid: a.oid, value: a.value, valueType: a.valueType })),
+          multiValuedRdns: csr.subjectRdns.some((r) => r.length > 1),
+          subjectString: csr.subjectString,
+          sans: csr.sans,
+          requestedExtensions: csr.requestedExtensions,
+          key: csr.key,
+          signature: csr.signature,
+          signatureValid: csr.signatureValid,
+          publicKeyFingerprint: csr.publicKeyFingerprint,
+        }
+      : null,
+    csrError: read.ok ? null : read.finding.message,
+    keyReuse,
+    profile,
+    history: {
+      requests: otherRequests.filter((r) => r.id !== request.id),
+      certificates,
+    },
+    renewal,
+  };
+}
+
+export type RequestReview = Awaited<ReturnType<typeof getRequestReview>>;
