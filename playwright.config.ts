@@ -5,6 +5,8 @@ import { randomBytes } from "node:crypto";
 // (CI: a real PostgreSQL), otherwise an in-memory embedded PGlite. Set here, in
 // the runner process, so the web server and every worker see the same values.
 process.env.KEYPORT_E2E_PORT ??= String(3100 + Math.floor(Math.random() * 800));
+// The PPR mTLS connectivity listener of the e2e server (the partner's "Test connectivity" flow).
+process.env.KEYPORT_E2E_MTLS_PORT ??= String(Number(process.env.KEYPORT_E2E_PORT) + 1000);
 process.env.KEYPORT_MASTER_KEY ??= randomBytes(32).toString("hex");
 process.env.KEYPORT_E2E_DB ??= `keyport_e2e_${randomBytes(5).toString("hex")}`;
 const port = Number(process.env.KEYPORT_E2E_PORT);

@@ -5,8 +5,14 @@ test("[partner] signs in and lands on the partner home with their organisation",
   await signInAs(page, "partner@acme.test", "/partner");
   await expect(page.getByRole("heading", { name: "acme" })).toBeVisible();
   await expect(page.getByText("Acme Payments AS")).toBeVisible();
-  await expect(page.getByRole("table", { name: "Environments" })).toContainText("PRD");
-  await expect(page.getByRole("table", { name: "Members" })).toContainText("partner@acme.test");
+  // Per environment: the provider's CA chain, open requests, certificates, approved source IPs.
+  for (const env of ["PPR", "PRD"]) {
+    const card = page.getByTestId(`env-${env}`);
+    await expect(card.getByRole("link", { name: /PEM/ }).first()).toHaveAttribute("href", new RegExp(`/api/v1/environments/${env}/ca\\?format=pem`));
+    await expect(card).toContainText("Open requests");
+    await expect(card).toContainText("Certificates");
+    await expect(card).toContainText("Approved source IPs");
+  }
 });
 
 test("[officer] signs in and lands on the officer home", async ({ page }) => {

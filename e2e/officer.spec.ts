@@ -214,7 +214,7 @@ test("[officer] revokes a certificate in the browser; openssl verify -crl_check 
 
 test("[officer] the audit trail shows the decisions with filters, its chain is OK, and the CSV export downloads", async ({ browser }) => {
   const o1 = await officerPage(browser, "officer1@keyport.test");
-  await o1.getByRole("link", { name: "Audit trail" }).click();
+  await o1.getByTestId("officer-nav").getByRole("link", { name: "Audit trail" }).click();
   await expect(o1.getByTestId("chain-status")).toContainText("Chain OK");
   const filters = o1.getByRole("form", { name: "Audit filters" });
   await filters.getByLabel("Organisation").selectOption("acme");

@@ -10,6 +10,9 @@ import { ProfileSummary } from "@/components/admin/profile-summary";
 
 const initial: FormState = { ok: false };
 
+/** Browsers submit textarea newlines as CRLF; compare the text as the user sees it. */
+const sameText = (a: string | undefined, b: string) => a !== undefined && a.replace(/\r\n/g, "\n") === b.replace(/\r\n/g, "\n");
+
 type Live = { kind: "syntax"; message: string } | { kind: "invalid"; errors: { field: string; message: string }[] } | { kind: "ok"; profile: Profile };
 
 /** The same validation as the server (lib/policy is pure), run as the admin types. */
@@ -41,7 +44,7 @@ export function ProfileEditor({
   // Field errors from the server (after submit) win over the live ones while the text is unchanged.
   const serverFields = state.ok ? undefined : state.fields;
   const serverErrors = serverFields ? Object.entries(serverFields).map(([field, message]) => ({ field, message })) : [];
-  const fieldErrors = serverErrors.length && state.values?.definition === text ? serverErrors : live.kind === "invalid" ? live.errors : [];
+  const fieldErrors = serverErrors.length && sameText(state.values?.definition, text) ? serverErrors : live.kind === "invalid" ? live.errors : [];
   return (
     <form action={action} className="grid gap-4 lg:grid-cols-2" aria-label={mode === "create" ? "Create profile" : "Edit profile"}>
       {mode === "edit" ? (

@@ -8,7 +8,7 @@ import { Field, FormMessage, SubmitButton } from "@/components/ui/form";
 export function GroupEmailForm({ current }: { current: string }) {
   const [state, action, pending] = useActionState(updateGroupEmailAction, { ok: false } as PartnerFormState);
   return (
-    <form action={action} className="grid max-w-lg gap-3" aria-label="Group email">
+    <form action={action} className="grid max-w-lg gap-3" aria-label="Group email" noValidate>
       <Field
         label="Certificate-management group email"
         name="groupEmail"

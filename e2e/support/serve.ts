@@ -42,6 +42,8 @@ async function main() {
     NEXTAUTH_URL: `http://localhost:${port}`,
     NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "e2e-only-secret-not-for-production-0123456789",
     NEXT_TELEMETRY_DISABLED: "1",
+    KEYPORT_CONNECTIVITY: `PPR:${process.env.KEYPORT_E2E_MTLS_PORT}`,
+    KEYPORT_CONNECTIVITY_HOST: "127.0.0.1",
   };
   const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
   const child = spawn(process.execPath, [nextBin, "start", "--port", port, "--hostname", "localhost"], { stdio: "inherit", env });
