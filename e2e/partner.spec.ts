@@ -71,7 +71,7 @@ async function download(page: Page, click: () => Promise<void>, name?: string): 
 test("[partner] new request: live checks and openssl commands; a private key is refused in the browser; a refused CSR stores nothing; PEM paste and DER upload submit", async ({ page, request }) => {
   const bodies = recordBodies(page);
   await signInAs(page, "partner@acme.test", "/partner");
-  await page.getByRole("link", { name: "New certificate" }).click();
+  await page.getByTestId("partner-nav").getByRole("link", { name: "New certificate" }).click();
   await expect(page).toHaveURL(/\/partner\/requests\/new/);
   await page.getByLabel("Environment").selectOption("PPR");
 
@@ -82,7 +82,7 @@ test("[partner] new request: live checks and openssl commands; a private key is 
   await expect(commands.getByTestId("openssl-rsa-3072")).toContainText("-newkey rsa:3072");
   await expect(commands.getByRole("button", { name: "Copy ECDSA P-256 command" })).toBeVisible();
   // The command really produces a CSR that passes (run it as shown, without the passphrase prompt).
-  const shown = (await commands.getByTestId("openssl-ecdsa-p256").textContent())!.replace(/\\\n\s*/g, " ");
+  const shown = (await commands.getByTestId("openssl-ecdsa-p256").textContent())!.replace(/\s*\\\n\s*/g, " ");
   const ran = sh("bash", ["-c", `${shown.replace("openssl req -new", "openssl req -new -noenc")}`]);
   expect(ran.code, ran.out).toBe(0);
   expect(sh("openssl", ["req", "-in", "acme-ppr.csr", "-noout", "-verify"]).out).toContain("verify OK");
@@ -211,7 +211,7 @@ test("[partner] generates key + CSR in the browser (the key never leaves it), ge
   writeFileSync(file("root.pem"), root);
   expect(sh("openssl", ["verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", "root.pem", "-untrusted", "issuing.pem", leaf]).out).toContain(": OK");
   expect(certs(rootFirst)).toEqual([root, issuing, certs(leaf)[0]]);
-  expect(sh("openssl", ["x509", "-inform", "DER", "-in", der, "-noout", "-subject"]).out).toContain(`CN=acme-browser-${run}`);
+  expect(sh("openssl", ["x509", "-inform", "DER", "-in", der, "-noout", "-subject", "-nameopt", "RFC2253"]).out).toContain(`CN=acme-browser-${run}`);
   expect(sh("openssl", ["pkcs7", "-inform", "DER", "-in", p7b, "-print_certs", "-noout"]).out.match(/subject=/g)).toHaveLength(3);
   const listing = sh("unzip", ["-l", zip]).out;
   for (const name of ["README.txt", ".pem", "-chain.pem", "-chain-root-first.pem", ".p7b", ".cer"]) expect(listing).toContain(name);
@@ -252,7 +252,7 @@ test("[partner] generates key + CSR in the browser (the key never leaves it), ge
 
 test("[partner] IP allowlist: each bad entry is named and nothing is stored; good entries are requested, approved, and can be asked to be removed", async ({ page, request }) => {
   await signInAs(page, "partner@acme.test", "/partner");
-  await page.getByRole("link", { name: "IP allowlist" }).click();
+  await page.getByTestId("partner-nav").getByRole("link", { name: "IP allowlist" }).click();
 
   const prd = page.getByRole("form", { name: "Request PRD allowlist entries" });
   await prd.getByLabel("IP addresses or CIDR ranges").fill("10.1.2.3/8\n0.0.0.0/0\n198.51.100.7\n2001:db8::/32");
@@ -280,14 +280,19 @@ test("[partner] IP allowlist: each bad entry is named and nothing is stored; goo
   const approved = page.getByRole("table", { name: "PPR approved entries" });
   await expect(approved).toContainText("127.0.0.1/32");
   await expect(page.getByTestId(`allowlist-request-status-${mine.id}`)).toContainText("approved");
+
+  // Removal is a request too: the entry stays until an officer approves it.
+  await approved.getByRole("button", { name: "Request removal of 127.0.0.1/32" }).click();
+  await expect(approved.getByRole("row").filter({ hasText: "127.0.0.1/32" })).toContainText("removal pending");
+  await expect(page.getByRole("table", { name: "PPR allowlist requests" }).getByRole("row").filter({ hasText: "remove" })).toContainText("pending");
 });
 
 test("[partner] tests connectivity with the curl command the page gives; the result shows on the page and the certificate", async ({ page }) => {
   expect(browserCertId, "needs the certificate issued earlier").not.toBe("");
   await signInAs(page, "partner@acme.test", "/partner");
-  await page.getByRole("link", { name: "Test connectivity" }).click();
-  await page.getByRole("link", { name: /^PPR/ }).click();
-  const command = (await page.getByTestId("curl-command").textContent())!.replace(/\\\n\s*/g, " ");
+  await page.getByTestId("partner-nav").getByRole("link", { name: "Test connectivity" }).click();
+  await page.getByRole("navigation", { name: "Environment" }).getByRole("link", { name: /^PPR/ }).click();
+  const command = (await page.getByTestId("curl-command").textContent())!.replace(/\s*\\\n\s*/g, " ");
   expect(command).toMatch(/^curl --cert acme-ppr-[0-9a-f]{8}-chain\.pem --key acme-ppr\.key --cacert PPR-ca-chain\.pem https:\/\/localhost:\d+\/api\/healthCheck$/);
 
   // Lay the files out as the page says, then run its command (plus the key's passphrase).
@@ -343,7 +348,7 @@ test("[partner] renews a certificate (environment and profile kept, linked to it
 
 test("[partner] organisation settings: the group email is validated and saved; the member list shows", async ({ page }) => {
   await signInAs(page, "partner@acme.test", "/partner");
-  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByTestId("partner-nav").getByRole("link", { name: "Settings" }).click();
   const form = page.getByRole("form", { name: "Group email" });
   const email = form.getByLabel("Certificate-management group email");
   await email.fill("not an email");

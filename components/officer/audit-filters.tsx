@@ -17,7 +17,7 @@ export function AuditFilters({
     <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Audit filters">
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Action
-        <select name="action" defaultValue={values.action} className={input}>
+        <select aria-label="Action" name="action" defaultValue={values.action} className={input}>
           <option value="">All</option>
           <optgroup label="Families">
             {families.map((f) => (
@@ -37,7 +37,7 @@ export function AuditFilters({
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Organisation
-        <select name="organisation" defaultValue={values.organisation} className={input}>
+        <select aria-label="Organisation" name="organisation" defaultValue={values.organisation} className={input}>
           <option value="">All</option>
           {organisations.map((o) => (
             <option key={o} value={o}>
@@ -48,15 +48,15 @@ export function AuditFilters({
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Actor
-        <input name="actor" type="search" defaultValue={values.actor} placeholder="email or “cli”" className={input} />
+        <input aria-label="Actor" name="actor" type="search" defaultValue={values.actor} placeholder="email or “cli”" className={input} />
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         From
-        <input name="from" type="date" defaultValue={values.from} className={input} />
+        <input aria-label="From" name="from" type="date" defaultValue={values.from} className={input} />
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         To
-        <input name="to" type="date" defaultValue={values.to} className={input} />
+        <input aria-label="To" name="to" type="date" defaultValue={values.to} className={input} />
       </label>
       <button type="submit" className="rounded bg-slate-900 px-4 py-2 text-sm font-medium text-white hover:bg-slate-700">
         Apply

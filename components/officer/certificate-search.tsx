@@ -16,11 +16,11 @@ export function CertificateSearch({
     <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Certificate search">
       <label className="flex min-w-64 flex-1 flex-col gap-1 text-sm font-medium text-slate-700">
         Serial, fingerprint or CN
-        <input name="q" type="search" defaultValue={values.q} placeholder="e.g. 4F:1A:… or acme-client" className={input} />
+        <input aria-label="Serial, fingerprint or CN" name="q" type="search" defaultValue={values.q} placeholder="e.g. 4F:1A:… or acme-client" className={input} />
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Organisation
-        <select name="organisation" defaultValue={values.organisation} className={input}>
+        <select aria-label="Organisation" name="organisation" defaultValue={values.organisation} className={input}>
           <option value="">All</option>
           {organisations.map((o) => (
             <option key={o.value} value={o.value}>
@@ -31,7 +31,7 @@ export function CertificateSearch({
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Environment
-        <select name="environment" defaultValue={values.environment} className={input}>
+        <select aria-label="Environment" name="environment" defaultValue={values.environment} className={input}>
           <option value="">All</option>
           {environments.map((o) => (
             <option key={o.value} value={o.value}>
@@ -42,7 +42,7 @@ export function CertificateSearch({
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Status
-        <select name="status" defaultValue={values.status} className={input}>
+        <select aria-label="Status" name="status" defaultValue={values.status} className={input}>
           <option value="">All</option>
           <option value="valid">Valid</option>
           <option value="expiring">Expiring within 30 days</option>

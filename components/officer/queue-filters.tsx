@@ -18,7 +18,7 @@ export function QueueFilters({
     <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Queue filters">
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Environment
-        <select name="environment" defaultValue={values.environment ?? ""} className={select}>
+        <select aria-label="Environment" name="environment" defaultValue={values.environment ?? ""} className={select}>
           <option value="">All</option>
           {environments.map((o) => (
             <option key={o.value} value={o.value}>
@@ -29,7 +29,7 @@ export function QueueFilters({
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Organisation
-        <select name="organisation" defaultValue={values.organisation ?? ""} className={select}>
+        <select aria-label="Organisation" name="organisation" defaultValue={values.organisation ?? ""} className={select}>
           <option value="">All</option>
           {organisations.map((o) => (
             <option key={o.value} value={o.value}>
@@ -40,7 +40,7 @@ export function QueueFilters({
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Request type
-        <select name="type" defaultValue={values.type ?? "all"} className={select}>
+        <select aria-label="Request type" name="type" defaultValue={values.type ?? "all"} className={select}>
           <option value="all">All</option>
           <option value="certificate">Certificate</option>
           <option value="allowlist">IP allowlist</option>

@@ -44,7 +44,9 @@ export function SelectField({
       <label htmlFor={id} className="text-sm font-medium text-slate-700">
         {label}
       </label>
-      <select id={id} name={name} defaultValue={defaultValue} className="rounded border border-slate-300 px-3 py-2 text-sm" aria-invalid={error ? true : undefined}>
+      {/* Keyed by the default: React resets a form after its action, and a <select> resets to the option selected when it
+          was mounted, not to a later defaultValue; remounting keeps the user's choice after a refused submit. */}
+      <select key={defaultValue} id={id} name={name} defaultValue={defaultValue} className="rounded border border-slate-300 px-3 py-2 text-sm" aria-invalid={error ? true : undefined}>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

@@ -142,6 +142,37 @@ describe("built-in connectivity listener", () => {
     }
   });
 
+  it("serves a GnuTLS client too (gnutls-cli): 200 with a valid certificate, 403 once revoked", async () => {
+    // gnutls-cli closes the TLS session at end of input: keep stdin open until the answer is in.
+    const gnutls = (cert: string) =>
+      new Promise<string>((resolve) => {
+        const child = spawn(
+          "gnutls-cli",
+          ["--port", String(listener.port), "--x509cafile", join(dir, "listener-ca.pem"), "--x509certfile", join(dir, `${cert}.pem`), "--x509keyfile", join(dir, `${cert}.key`), "127.0.0.1"],
+          { stdio: ["pipe", "pipe", "pipe"] },
+        );
+        let out = "";
+        const done = () => {
+          clearTimeout(timer);
+          child.kill();
+          resolve(out);
+        };
+        const timer = setTimeout(done, 15_000);
+        child.stdout!.on("data", (d: Buffer) => {
+          out += d.toString("utf8");
+          if (/HTTP\/1\.1 \d{3}[\s\S]*\r\n\r\n[\s\S]*\}\s*$/.test(out)) done();
+        });
+        child.on("exit", done);
+        child.stdin!.write("GET /api/healthCheck HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+      });
+    const ok = await gnutls("good");
+    expect(ok).toMatch(/HTTP\/1\.1 200/);
+    expect(ok).toContain(`"organisation":"${world.orgA.code}"`);
+    const revoked = await gnutls("revoked");
+    expect(revoked).toMatch(/HTTP\/1\.1 403/);
+    expect(revoked).toContain('"code":"revoked"');
+  });
+
   it("reads its configuration strictly", () => {
     expect(parseListenerConfig("PPR:8443, PRD:8444")).toEqual([
       { envCode: "PPR", port: 8443 },
