@@ -15,6 +15,7 @@ export type CsrFacts = {
   signature: { name: string; hash: string | null; scheme: string };
   signatureValid: boolean;
   signatureError?: string;
+  signatureUnsupported?: boolean;
 };
 
 export type CheckContext = {
@@ -60,11 +61,17 @@ function quote(v: string): string {
 export function checkSignature(csr: CsrFacts): Check {
   return csr.signatureValid
     ? { code: "csr.signature", result: "pass", message: "The CSR's self-signature verifies: whoever made it holds the private key." }
-    : {
-        code: "csr.signature",
-        result: "fail",
-        message: `The CSR's self-signature does not verify${csr.signatureError ? ` (${csr.signatureError})` : ""}. Generate the CSR again from the private key.`,
-      };
+    : csr.signatureUnsupported
+      ? {
+          code: "csr.signature",
+          result: "fail",
+          message: `The CSR's self-signature could not be checked${csr.signatureError ? ` (${csr.signatureError})` : ""}, so it cannot be accepted. Create the CSR with an allowed key type and an RSA (PKCS #1 v1.5 or PSS) or ECDSA signature.`,
+        }
+      : {
+          code: "csr.signature",
+          result: "fail",
+          message: `The CSR's self-signature does not verify${csr.signatureError ? ` (${csr.signatureError})` : ""}. Generate the CSR again from the private key.`,
+        };
 }
 
 export function checkKey(csr: CsrFacts, profile: Profile): Check {
@@ -143,7 +150,7 @@ export function checkSubject(csr: CsrFacts, profile: Profile, ctx: CheckContext)
     checks.push({
       code: "subject.rdn",
       result: "warn",
-      message: `The subject has a multi-valued RDN (${multi.map((a) => `${a.name}=${a.value}`).join(" + ")}); some software displays or matches it differently. It is kept as written.`,
+      message: `The subject has a multi-valued RDN (${multi.map((a) => `${a.name}=${a.value}`).join(" + ")}); some software displays or matches it differently. The certificate will carry each of these attributes as its own RDN, in the same order.`,
     });
   }
   return checks;

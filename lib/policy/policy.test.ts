@@ -84,6 +84,17 @@ describe("default profile mtls-client", () => {
   it("fails a bad self-signature", () => {
     const c = byCode(runCsrChecks(facts({ signatureValid: false, signatureError: "signature mismatch" }), DEFAULT_PROFILE, ctx), "csr.signature")!;
     expect(c.result).toBe("fail");
+    expect(c.message).toMatch(/does not verify \(signature mismatch\)\. Generate the CSR again/);
+  });
+
+  it("tells a signature it cannot check (DSA, MD5, secp256k1) apart from a mismatch", () => {
+    const c = byCode(
+      runCsrChecks(facts({ signatureValid: false, signatureUnsupported: true, signatureError: "dsa-with-SHA256 cannot be checked: WebCrypto does not implement DSA" }), DEFAULT_PROFILE, ctx),
+      "csr.signature",
+    )!;
+    expect(c.result).toBe("fail");
+    expect(c.message).toMatch(/could not be checked \(dsa-with-SHA256 .*DSA\)/);
+    expect(c.message).not.toMatch(/Generate the CSR again/);
   });
 });
 

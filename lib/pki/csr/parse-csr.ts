@@ -47,6 +47,8 @@ export type ParsedCsr = {
   signature: { oid: string; name: string; scheme: SignatureScheme; hash: HashName | null };
   signatureValid: boolean;
   signatureError?: string;
+  /** The signature scheme cannot be checked here (DSA, MD5, secp256k1, ...): not a mismatch. */
+  signatureUnsupported?: boolean;
 };
 
 const malformed = (why: string) => new CsrError(findings.malformed(why));
@@ -106,6 +108,7 @@ export async function parseCsr(der: Uint8Array): Promise<ParsedCsr> {
       signature: { oid: signature.oid, name: signature.name, scheme: signature.scheme, hash: signature.hash },
       signatureValid: check.valid,
       ...(check.error !== undefined ? { signatureError: check.error } : {}),
+      ...(check.unsupported ? { signatureUnsupported: true } : {}),
     };
   } catch (e) {
     if (e instanceof NameError || e instanceof ExtensionError || e instanceof PublicKeyError) throw malformed(`${e.message}.`);

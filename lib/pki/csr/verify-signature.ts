@@ -11,7 +11,8 @@ import type { PublicKeyDescription, PublicKeyMaterial } from "./public-key";
 import { verifyRsaPkcs1Sha224 } from "./rsa-pkcs1-verify";
 import { type PssParams, type SignatureAlgorithmDescription, readPssParams } from "./signature-algorithm";
 
-export type SignatureCheck = { valid: boolean; error?: string };
+/** unsupported: the scheme cannot be checked here (not a mismatch). */
+export type SignatureCheck = { valid: boolean; error?: string; unsupported?: boolean };
 
 export type SelfSignatureInput = {
   /** The certificationRequestInfo exactly as encoded in the CSR (what was signed). */
@@ -32,17 +33,18 @@ const EC_SIZE: Readonly<Record<string, number>> = { "P-256": 32, "P-384": 48, "P
 const MISMATCH = "signature mismatch: the request was changed after it was signed, or was not signed with this key";
 
 const bad = (error: string): SignatureCheck => ({ valid: false, error });
+const unsupported = (error: string): SignatureCheck => ({ valid: false, error, unsupported: true });
 const buf = (b: Uint8Array) => b as BufferSource;
 
 export async function verifySelfSignature(input: SelfSignatureInput): Promise<SignatureCheck> {
   const { algorithm, key } = input;
   if (input.unusedBits !== 0) return bad("the signature BIT STRING has unused bits");
   if (algorithm.hash === "md5" || algorithm.oid === "1.2.840.113549.1.1.2") {
-    return bad(`${algorithm.name} cannot be checked: MD5 and MD2 are broken and WebCrypto does not implement them`);
+    return unsupported(`${algorithm.name} cannot be checked: MD5 and MD2 are broken and WebCrypto does not implement them`);
   }
   const subtle = globalThis.crypto?.subtle;
   const needsSubtle = !(algorithm.scheme === "rsa-pkcs1" && algorithm.hash === "sha224");
-  if (needsSubtle && !subtle) return bad("this runtime has no WebCrypto (crypto.subtle; browsers provide it only over HTTPS or on localhost)");
+  if (needsSubtle && !subtle) return unsupported("this runtime has no WebCrypto (crypto.subtle; browsers provide it only over HTTPS or on localhost)");
 
   try {
     switch (algorithm.scheme) {
@@ -55,9 +57,9 @@ export async function verifySelfSignature(input: SelfSignatureInput): Promise<Si
       case "eddsa":
         return await verifyEddsa(input, subtle);
       case "dsa":
-        return bad(`${algorithm.name} cannot be checked: WebCrypto does not implement DSA`);
+        return unsupported(`${algorithm.name} cannot be checked: WebCrypto does not implement DSA`);
       default:
-        return bad(`the signature algorithm ${algorithm.name} is not supported`);
+        return unsupported(`the signature algorithm ${algorithm.name} is not supported`);
     }
   } catch (e) {
     const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -74,7 +76,7 @@ async function verifyRsaPkcs1(input: SelfSignatureInput, subtle: SubtleCrypto): 
     return verifyRsaPkcs1Sha224(material.rsa, input.signatureValue, input.tbs) ? { valid: true } : bad(MISMATCH);
   }
   const hash = algorithm.hash && WEBCRYPTO_HASH[algorithm.hash];
-  if (!hash) return bad(`${algorithm.name} cannot be checked: its digest is not supported`);
+  if (!hash) return unsupported(`${algorithm.name} cannot be checked: its digest is not supported`);
   const cryptoKey = await subtle.importKey("spki", buf(input.spkiDer), { name: "RSASSA-PKCS1-v1_5", hash }, false, ["verify"]);
   const ok = await subtle.verify({ name: "RSASSA-PKCS1-v1_5" }, cryptoKey, buf(input.signatureValue), buf(input.tbs));
   return ok ? { valid: true } : bad(MISMATCH);
@@ -88,8 +90,8 @@ async function verifyRsaPss(input: SelfSignatureInput, subtle: SubtleCrypto): Pr
   if (pss.trailerField !== 1) return bad("the RSASSA-PSS trailerField is not 1 (RFC 4055 §3.1)");
   if (pss.mgf !== OID.mgf1) return bad("the RSASSA-PSS mask generation function is not MGF1");
   const hash = pss.hash && WEBCRYPTO_HASH[pss.hash];
-  if (!hash) return bad(`RSASSA-PSS with the digest ${pss.hash ?? pss.hashOid} cannot be checked: WebCrypto does not implement it`);
-  if (pss.mgfHash !== pss.hash) return bad("RSASSA-PSS with an MGF1 digest different from the message digest cannot be checked with WebCrypto");
+  if (!hash) return unsupported(`RSASSA-PSS with the digest ${pss.hash ?? pss.hashOid} cannot be checked: WebCrypto does not implement it`);
+  if (pss.mgfHash !== pss.hash) return unsupported("RSASSA-PSS with an MGF1 digest different from the message digest cannot be checked with WebCrypto");
 
   let spki = input.spkiDer;
   if (key.oid === OID.rsassaPss) {
@@ -118,9 +120,9 @@ async function verifyEcdsa(input: SelfSignatureInput, subtle: SubtleCrypto): Pro
   const { algorithm, key } = input;
   if (key.type !== "ec") return bad(`the signature algorithm ${algorithm.name} does not fit a ${key.label} key`);
   const size = key.curve ? EC_SIZE[key.curve] : undefined;
-  if (!size || !key.curve) return bad(`${key.label} cannot be checked: WebCrypto implements ECDSA only on P-256, P-384 and P-521`);
+  if (!size || !key.curve) return unsupported(`${key.label} cannot be checked: WebCrypto implements ECDSA only on P-256, P-384 and P-521`);
   const hash = algorithm.hash && WEBCRYPTO_HASH[algorithm.hash];
-  if (!hash) return bad(`${algorithm.name} cannot be checked: WebCrypto does not implement its digest`);
+  if (!hash) return unsupported(`${algorithm.name} cannot be checked: WebCrypto does not implement its digest`);
   const raw = ecdsaDerToRaw(input.signatureValue, size);
   if (!raw) return bad("the ECDSA signature is not a valid DER Ecdsa-Sig-Value for this curve");
   const cryptoKey = await subtle.importKey("spki", buf(input.spkiDer), { name: "ECDSA", namedCurve: key.curve }, false, ["verify"]);
@@ -139,7 +141,7 @@ async function verifyEddsa(input: SelfSignatureInput, subtle: SubtleCrypto): Pro
   try {
     cryptoKey = await subtle.importKey("spki", buf(input.spkiDer), { name }, false, ["verify"]);
   } catch (e) {
-    if ((e as { name?: unknown } | null)?.name === "NotSupportedError") return bad(`${name} cannot be checked: this runtime's WebCrypto does not implement it`);
+    if ((e as { name?: unknown } | null)?.name === "NotSupportedError") return unsupported(`${name} cannot be checked: this runtime's WebCrypto does not implement it`);
     throw e;
   }
   const ok = await subtle.verify({ name }, cryptoKey, buf(input.signatureValue), buf(input.tbs));

@@ -96,6 +96,7 @@ export async function getRequestReview(actor: Actor, id: string) {
           key: csr.key,
           signature: csr.signature,
           signatureValid: csr.signatureValid,
+          signatureUnsupported: csr.signatureUnsupported ?? false,
           publicKeyFingerprint: csr.publicKeyFingerprint,
         }
       : null,

@@ -43,7 +43,7 @@ export default async function RequestReviewPage({ params }: { params: Promise<{ 
                   items={[
                     ["Subject", <span key="s" data-testid="csr-subject">{csr.subjectString}</span>],
                     ["Key", csr.key.label + (csr.key.exponent && csr.key.exponent !== 65537 ? ` (e=${csr.key.exponent})` : "")],
-                    ["Signature", <span key="sig">{csr.signature.name} {csr.signatureValid ? <Badge tone="good">verifies</Badge> : <Badge tone="bad">does not verify</Badge>}</span>],
+                    ["Signature", <span key="sig">{csr.signature.name} {csr.signatureValid ? <Badge tone="good">verifies</Badge> : csr.signatureUnsupported ? <Badge tone="bad">cannot be checked</Badge> : <Badge tone="bad">does not verify</Badge>}</span>],
                     ["Public key SHA-256", <Mono key="fp">{colonHex(csr.publicKeyFingerprint)}</Mono>],
                     ["Profile", r.profile],
                     ["Subject alternative names", csr.sans.length ? csr.sans.map((s) => `${s.type.toUpperCase()}:${s.value}`).join(", ") : "none"],
