@@ -28,7 +28,7 @@ function cli(argv: string[]) {
   return runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) }, { migrate: async () => [] }).then((code) => ({ code, out: out.join("\n"), err: err.join("\n") }));
 }
 
-const file = (name: string, content: string) => {
+const file = (name: string, content: string | Uint8Array) => {
   const p = join(dir, name);
   writeFileSync(p, content);
   return p;
@@ -74,18 +74,34 @@ describe("keyport csr check", () => {
     }
   });
 
-  it("exits 2 on usage errors and 1 with one line on unknown organisations or files", async () => {
+  it("exits 2 on usage errors, and with one line on unknown organisations, environments, profiles or files", async () => {
     const csr = file("u.csr", opensslCsr("/CN=u").csr);
     expect((await cli(["csr", "check", csr, "--env", env.code])).code).toBe(2);
     expect((await cli(["csr", "check", "--org", org.code, "--env", env.code])).code).toBe(2);
     expect((await cli(["csr", "check", csr, "--org", org.code, "--env", env.code, "--bogus"])).code).toBe(2);
     const unknown = await cli(["csr", "check", csr, "--org", "no-such-org", "--env", env.code]);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.err.split("\n")).toHaveLength(1);
     expect(unknown.err).toMatch(/no-such-org/);
+    const noEnv = await cli(["csr", "check", csr, "--org", org.code, "--env", "NOPE"]);
+    expect([noEnv.code, noEnv.err]).toEqual([2, expect.stringMatching(/NOPE/)]);
+    const noProfile = await cli(["csr", "check", csr, "--org", org.code, "--env", env.code, "--profile", "nope"]);
+    expect([noProfile.code, noProfile.err]).toEqual([2, expect.stringMatching(/nope/)]);
     const missing = await cli(["csr", "check", join(dir, "missing.csr"), "--org", org.code, "--env", env.code]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/no such file/);
+  });
+
+  it("rejects a file above 64 KiB with the too_large finding (exit 1)", async () => {
+    const big = file("big.csr", "A".repeat(64 * 1024 + 1));
+    const r = await cli(["csr", "check", big, "--org", org.code, "--env", env.code, "--json"]);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.out);
+    expect(out).toMatchObject({ accepted: false, csr: null, checks: [{ code: "csr.too_large", result: "fail" }] });
+    expect(out.checks[0].message).toMatch(/65,537 bytes; at most 65,536/);
+    const huge = file("huge.bin", Buffer.alloc(2 * 1024 * 1024));
+    const h = await cli(["csr", "check", huge, "--org", org.code, "--env", env.code]);
+    expect([h.code, h.out]).toEqual([1, expect.stringMatching(/csr\.too_large.*2,097,152 bytes/)]);
   });
 });
 

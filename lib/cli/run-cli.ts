@@ -13,6 +13,7 @@ import { revokeToken } from "@/lib/services/tokens/revoke-token";
 import { seedDemo } from "@/lib/services/demo/seed-demo";
 import { getProfile, importProfile } from "@/lib/services/profiles/profiles";
 import { evaluateCsr } from "@/lib/services/csr/evaluate-csr";
+import { MAX_CSR_INPUT_BYTES, findings } from "@/lib/pki/csr/findings";
 import { initCa } from "@/lib/services/ca/init-ca";
 import fs from "node:fs";
 import path from "node:path";
@@ -38,7 +39,7 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
   audit verify                                check the audit trail's hash chain; names the first broken link
 
   csr check FILE --org acme --env PPR [--profile mtls-client] [--json]
-                                              run exactly a submission's checks: exit 0 accepted, 1 rejected
+                                              run exactly a submission's checks: exit 0 accepted, 1 rejected, 2 usage error
   ca init --env PPR [--key ecdsa-p256|ecdsa-p384|rsa-2048|rsa-3072|rsa-4096]
                                               create the environment's root and issuing CA (default ecdsa-p256)
   profile import FILE                         create or replace a certificate profile from JSON
@@ -49,6 +50,8 @@ Database: DATABASE_URL, or the embedded database under .data/ when unset.`;
 export type CliIo = { out: (s: string) => void; err: (s: string) => void };
 
 export class UsageError extends Error {}
+/** A usage error (exit 2) reported in one line, without the usage text. */
+class OneLineUsageError extends Error {}
 
 type OptSpec = Record<string, { type: "string" | "boolean" }>;
 
@@ -173,8 +176,26 @@ const COMMANDS: Record<string, Command> = {
   "csr check": async (args, io) => {
     const spec: OptSpec = { org: { type: "string" }, env: { type: "string" }, profile: { type: "string" }, json: { type: "boolean" } };
     const { positional: file, values: v } = withPositional(args, "FILE", spec, ["org", "env"]);
-    const bytes = readFileOrFail(file, 64 * 1024);
-    const r = await evaluateCsr(CLI_ACTOR, { csr: new Uint8Array(bytes), orgCode: str(v.org)!, envCode: str(v.env)!, profileCode: str(v.profile) });
+    // Exit 1 means "rejected": a check that could not run at all (missing file, unknown
+    // organisation, environment or profile) is a usage error, exit 2, so scripts never mistake it.
+    const usage = (e: unknown): never => {
+      throw e instanceof AppError ? new OneLineUsageError(e.message) : e;
+    };
+    let bytes: Buffer | null = null;
+    try {
+      bytes = readFileOrFail(file, 1024 * 1024);
+    } catch (e) {
+      if (!(e instanceof AppError && e.code === "too_large")) usage(e);
+    }
+    if (!bytes || bytes.length > MAX_CSR_INPUT_BYTES) {
+      // The same finding a submission gets (HTTP 413 there).
+      const finding = findings.tooLarge(bytes?.length ?? fs.statSync(file).size);
+      const check = { code: `csr.${finding.code}`, result: "fail" as const, message: finding.message };
+      if (v.json) io.out(JSON.stringify({ accepted: false, profile: str(v.profile) ?? "mtls-client", checks: [check], csr: null }, null, 2));
+      else io.out(`FAIL  ${check.code.padEnd(16)} ${finding.message}\nRejected.`);
+      return 1;
+    }
+    const r = await evaluateCsr(CLI_ACTOR, { csr: new Uint8Array(bytes), orgCode: str(v.org)!, envCode: str(v.env)!, profileCode: str(v.profile) }).catch(usage);
     if (v.json) {
       io.out(JSON.stringify({ accepted: r.accepted, profile: r.profile.code, checks: r.checks, csr: r.csr }, null, 2));
     } else {
@@ -292,6 +313,10 @@ export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promis
   try {
     return await command(rest, io, ctx);
   } catch (e) {
+    if (e instanceof OneLineUsageError) {
+      io.err(`keyport ${name}: ${e.message}`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       io.err(`keyport ${name}: ${e.message}`);
       io.err(USAGE);
