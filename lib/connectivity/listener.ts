@@ -112,7 +112,7 @@ async function judge(envId: string, issuingId: string, socket: TLSSocket, source
   if (!socket.authorized) return { outcome: "unknown_ca", message: `The client certificate does not verify against this environment's CA chain (${String(socket.authorizationError)}).`, certificate };
   const entries = await db.allowlistEntry.findMany({ where: { envId, removedAt: null, ...(row.orgId ? { orgId: row.orgId } : {}) }, select: { cidr: true } });
   if (!ipAllowed(sourceIp, entries.map((e) => e.cidr))) {
-    return { outcome: "ip_not_allowed", message: `Source IP ${sourceIp} is not on ${row.org?.code ?? "the"} allowlist for this environment.`, certificate };
+    return { outcome: "ip_not_allowed", message: `Source IP ${sourceIp} is not on ${row.org ? `the allowlist of ${row.org.code}` : "the allowlist"} for this environment; ask for it under IP allowlist.`, certificate };
   }
   return { outcome: "ok", message: "Mutual TLS works: certificate valid, source IP allowlisted.", certificate };
 }
