@@ -124,6 +124,8 @@ describe("keyport profile import/export", () => {
     const exported = await cli(["profile", "export", code]);
     expect(exported.code).toBe(0);
     expect(JSON.parse(exported.out)).toMatchObject(profile);
+    // Exactly as imported, subject rules in the profile's order (not re-sorted by the database).
+    expect(JSON.stringify(JSON.parse(exported.out))).toBe(JSON.stringify(profile));
 
     // The profile drives the checks: the CN pattern with placeholders substituted.
     const good = file("tsh.csr", opensslCsr(`/C=NO/O=${org.legalName}/CN=TLSMA-ECDSA\\/${org.code}\\/TSH\\/TSP.${env.code}`).csr);
@@ -133,6 +135,8 @@ describe("keyport profile import/export", () => {
     const bad = await cli(["profile", "import", file("bad.json", JSON.stringify({ ...profile, keys: ["rsa-1024"] }))]);
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/keys/);
+    const unknownEnv = await cli(["profile", "import", file("env.json", JSON.stringify({ ...profile, environments: [env.code, "NOSUCHENV"] }))]);
+    expect([unknownEnv.code, unknownEnv.err]).toEqual([1, expect.stringMatching(/environments\[1\]: no environment with code "NOSUCHENV"/)]);
     const notJson = await cli(["profile", "import", file("nj.json", "{ nope")]);
     expect(notJson.code).toBe(1);
     expect(notJson.err).toMatch(/not valid JSON/);

@@ -154,10 +154,19 @@ describe("profiles as data", () => {
     [{ extendedKeyUsage: ["codeSigning"] }, "extendedKeyUsage[0]"],
     [{ code: "Bad Code" }, "code"],
     [{ surprise: true }, "surprise"],
+    [{ subject: { CN: { pattern: "TLSMA-{keytype}/{org}" } } }, "subject.CN.pattern"],
+    [{ subject: { O: { equals: "{organisation}" } } }, "subject.O.equals"],
   ])("refuses a malformed profile naming the field: %j", (patch, field) => {
     const v = validateProfile({ ...tsh, ...patch });
     expect(v.ok).toBe(false);
     expect((v as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain(field);
+  });
+
+  it("names an unknown placeholder and an unknown subject attribute in plain words", () => {
+    const v = validateProfile({ ...tsh, subject: { CN: { pattern: "X-{keytype}-[a-z]{2,8}" }, XX: { required: true } } });
+    const errors = (v as { errors: { field: string; message: string }[] }).errors;
+    expect(errors).toContainEqual({ field: "subject.CN.pattern", message: expect.stringMatching(/^unknown placeholder \{keytype\}; use \{org\}, \{orgName\}, \{env\}, \{keyType\}$/) });
+    expect(errors).toContainEqual({ field: "subject.XX", message: expect.stringMatching(/^unknown subject attribute; use one of CN, O, /) });
   });
 
   it("names key reuse hits", () => {

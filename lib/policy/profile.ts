@@ -21,6 +21,14 @@ export const SUBJECT_ATTRIBUTES = ["CN", "O", "OU", "C", "L", "ST", "street", "e
 /** Placeholders substituted literally before a pattern is used as a regular expression. */
 export const PLACEHOLDERS = ["{org}", "{orgName}", "{env}", "{keyType}"] as const;
 
+/** `{name}` that is not one of PLACEHOLDERS (regex quantifiers such as {2} or {1,64} are digits). */
+function unknownPlaceholder(source: string): string | null {
+  for (const m of source.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
+    if (!(PLACEHOLDERS as readonly string[]).includes(m[0])) return `unknown placeholder ${m[0]}; use ${PLACEHOLDERS.join(", ")}`;
+  }
+  return null;
+}
+
 function validRegex(source: string): string | null {
   // Check the pattern with placeholders replaced by a harmless literal.
   const probe = source.replace(/\{(org|orgName|env|keyType)\}/g, "x");
@@ -41,11 +49,20 @@ const subjectRule = z
       .min(1, "must not be empty")
       .max(500, "at most 500 characters")
       .superRefine((p, ctx) => {
+        const placeholder = unknownPlaceholder(p);
+        if (placeholder) return ctx.addIssue({ code: "custom", message: placeholder });
         const err = validRegex(p);
         if (err) ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${err}` });
       })
       .optional(),
-    equals: z.string().max(500, "at most 500 characters").optional(),
+    equals: z
+      .string()
+      .max(500, "at most 500 characters")
+      .superRefine((v, ctx) => {
+        const placeholder = unknownPlaceholder(v);
+        if (placeholder) ctx.addIssue({ code: "custom", message: placeholder });
+      })
+      .optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -108,7 +125,11 @@ export function validateProfile(input: unknown): ProfileValidation {
       // zod reports unknown keys of a strict object on the object itself; name the key.
       const keys = (i as { keys?: string[] }).keys;
       if (i.code === "unrecognized_keys" && keys?.length) {
-        return { field: fieldPath([...i.path, keys[0]]), message: "unknown field" };
+        const inSubject = i.path.length === 1 && i.path[0] === "subject";
+        return {
+          field: fieldPath([...i.path, keys[0]]),
+          message: inSubject ? `unknown subject attribute; use one of ${SUBJECT_ATTRIBUTES.join(", ")}` : "unknown field",
+        };
       }
       return { field: fieldPath(i.path), message: i.message };
     }),

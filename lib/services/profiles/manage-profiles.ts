@@ -1,7 +1,6 @@
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { canonicalJson } from "@/lib/audit/hash";
 import { AppError } from "@/lib/errors";
 import { jsonSyntaxError } from "@/lib/json-syntax";
 import { DEFAULT_PROFILE, type Profile, validateProfile } from "@/lib/policy/profile";
@@ -22,6 +21,22 @@ function validOrThrow(definition: unknown): Profile {
     throw new AppError("validation_failed", `The profile has ${v.errors.length === 1 ? "an error" : `${v.errors.length} errors`}: ${v.errors.map((e) => `${e.field}: ${e.message}`).join("; ")}.`, fields);
   }
   return v.profile;
+}
+
+type Tx = Parameters<Parameters<ReturnType<typeof getDb>["$transaction"]>[0]>[0];
+
+/** Every environment a profile names must exist (a typo would silently make the profile unusable). */
+export async function assertKnownEnvironments(tx: Tx, profile: Profile): Promise<void> {
+  if (profile.environments === "*") return;
+  const known = new Set((await tx.environment.findMany({ where: { code: { in: profile.environments } }, select: { code: true } })).map((e) => e.code));
+  const fields: Record<string, string> = {};
+  profile.environments.forEach((code, i) => {
+    if (!known.has(code)) fields[`environments[${i}]`] = `no environment with code "${code}"`;
+  });
+  const bad = Object.entries(fields);
+  if (bad.length) {
+    throw new AppError("validation_failed", `The profile has ${bad.length === 1 ? "an error" : `${bad.length} errors`}: ${bad.map(([f, m]) => `${f}: ${m}`).join("; ")}.`, fields);
+  }
 }
 
 export type ProfileRecord = {
@@ -84,6 +99,7 @@ export async function createProfile(actor: Actor, definition: unknown) {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`profile:${profile.code}`}))`;
     const exists = (await tx.profile.findUnique({ where: { code: profile.code } })) || profile.code === DEFAULT_PROFILE.code;
     if (exists) throw new AppError("conflict", `A profile with code "${profile.code}" already exists; edit it instead.`, { code: "This code is taken." });
+    await assertKnownEnvironments(tx, profile);
     const row = await tx.profile.create({ data: { code: profile.code, name: profile.name, definition: profile as object } });
     await recordAudit(tx, actor, { action: "profile.create", targetType: "profile", targetId: row.id, details: { code: profile.code, before: null, after: profile } });
     return { profile, changed: true };
@@ -111,7 +127,9 @@ export async function updateProfile(actor: Actor, code: string, definition: unkn
       throw new AppError("conflict", "Someone changed this profile after you opened it. Reload the page to see their version, then apply your change again.");
     }
     const before = row ? row.definition : DEFAULT_PROFILE;
-    if (canonicalJson(before) === canonicalJson(profile)) return { profile, changed: false };
+    // Key order counts: subject rules are listed (and suggested) in the profile's order.
+    if (JSON.stringify(before) === JSON.stringify(profile)) return { profile, changed: false };
+    await assertKnownEnvironments(tx, profile);
     const saved = await tx.profile.upsert({
       where: { code },
       create: { code, name: profile.name, definition: profile as object },

@@ -3,6 +3,7 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_PROFILE, type Profile, validateProfile } from "@/lib/policy/profile";
+import { assertKnownEnvironments } from "./manage-profiles";
 
 type Reader = Pick<Tx, "profile">;
 
@@ -46,6 +47,7 @@ export async function importProfile(actor: Actor, definition: unknown) {
   }
   const profile = v.profile;
   return getDb().$transaction(async (tx) => {
+    await assertKnownEnvironments(tx, profile);
     const before = await tx.profile.findUnique({ where: { code: profile.code } });
     const row = await tx.profile.upsert({
       where: { code: profile.code },

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "profiles" ALTER COLUMN "definition" SET DATA TYPE JSON;
