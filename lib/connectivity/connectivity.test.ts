@@ -12,17 +12,27 @@ import { disconnectDb, getDb } from "@/lib/db/client";
 import { makeWorld, opensslCsr, type TestUser } from "@/lib/testing/world";
 import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
 import { approveCertificateRequest } from "@/lib/services/requests/decide-request";
-import { downloadCertificate } from "@/lib/services/certificates/download-certificate";
+import { downloadCertificate, downloadTruststore } from "@/lib/services/certificates/download-certificate";
 import { revokeCertificate } from "@/lib/services/certificates/revoke-certificate";
 import { getCertificate } from "@/lib/services/certificates/read-certificates";
 import { approveAllowlistRequest, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
 import { caChainFile } from "@/lib/services/ca/ca-chain";
+import { buildKeyAndChainPkcs12 } from "@/lib/pki/pkcs12";
 import { runCli } from "@/lib/cli/run-cli";
 import { parseListenerConfig, startConnectivityListener, type RunningListener } from "./listener";
 
 const hasNginx = (() => {
   try {
     execFileSync("nginx", ["-v"], { stdio: "pipe" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const hasJavac = (() => {
+  try {
+    execFileSync("javac", ["-version"], { stdio: "pipe" });
     return true;
   } catch {
     return false;
@@ -172,6 +182,42 @@ describe("built-in connectivity listener", () => {
     expect(revoked).toMatch(/HTTP\/1\.1 403/);
     expect(revoked).toContain('"code":"revoked"');
   });
+
+  it.skipIf(!hasJavac && !process.env.CI)(
+    "serves a Java client (JSSE, java.net.http) using Keyport's PKCS#12 with key and PKCS#12 truststore: 200, then 403 once revoked",
+    async () => {
+      // The partner's keystore is built by the same code the browser runs ("PKCS#12 with my key");
+      // the truststore is the download officers and partners get from the certificate page.
+      const password = "java-keystore-1";
+      const keystore = async (name: string) => {
+        const pem = readFileSync(join(dir, `${name}.pem`), "utf8");
+        const [leaf, ...chain] = [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => new Uint8Array(Buffer.from(m[1], "base64")));
+        const keyPem = readFileSync(join(dir, `${name}.key`), "utf8");
+        const pkcs8 = new Uint8Array(Buffer.from(keyPem.replace(/-----[^-]+-----|\s/g, ""), "base64"));
+        const p12 = await buildKeyAndChainPkcs12({ privateKeyPkcs8Der: pkcs8, certificateDer: leaf, chainDer: chain, password, iterations: 100_000 });
+        writeFileSync(join(dir, `${name}.p12`), p12);
+        return join(dir, `${name}.p12`);
+      };
+      const trust = await downloadTruststore(world.partnerA.actor, goodId, { password });
+      writeFileSync(join(dir, "truststore.p12"), trust.body);
+      const java = (ks: string) =>
+        new Promise<string>((resolve) => {
+          execFile(
+            "java",
+            [join(import.meta.dirname, "clients", "HealthCheck.java"), `https://127.0.0.1:${listener.port}/api/healthCheck`, ks, join(dir, "truststore.p12"), password],
+            { encoding: "utf8", timeout: 60_000 },
+            (_e, stdout, stderr) => resolve(stdout + stderr),
+          );
+        });
+      const ok = await java(await keystore("good"));
+      expect(ok).toMatch(/^HTTP 200$/m);
+      expect(ok).toContain(`"organisation":"${world.orgA.code}"`);
+      const revoked = await java(await keystore("revoked"));
+      expect(revoked).toMatch(/^HTTP 403$/m);
+      expect(revoked).toContain('"code":"revoked"');
+    },
+    120_000,
+  );
 
   it("reads its configuration strictly", () => {
     expect(parseListenerConfig("PPR:8443, PRD:8444")).toEqual([
