@@ -184,16 +184,24 @@ export function runCsrChecks(csr: CsrFacts, profile: Profile, ctx: CheckContext)
   return [checkSignature(csr), checkKey(csr, profile), checkSignatureHash(csr, profile), ...checkSubject(csr, profile, ctx), checkSan(csr, profile)];
 }
 
-export function keyReuseCheck(hits: { kind: "request" | "certificate"; id: string; orgCode: string; envCode: string; status: string }[]): Check {
+type KeyReuseHit = { kind: "request" | "certificate"; id: string; orgCode: string; envCode: string; status: string };
+
+/**
+ * The key-reuse check. `viewerOrgCode` is set when a partner is asking: hits in other
+ * organisations are then not described (no id, organisation or environment), only counted.
+ */
+export function keyReuseCheck(hits: KeyReuseHit[], viewerOrgCode: string | null = null): Check {
   if (!hits.length) return { code: "key.reuse", result: "pass", message: "This public key has not been seen before." };
-  const where = hits
-    .slice(0, 3)
-    .map((h) => `${h.kind === "request" ? "pending request" : `${h.status} certificate`} ${h.id} (${h.orgCode}, ${h.envCode})`)
-    .join("; ");
+  const visible = viewerOrgCode === null ? hits : hits.filter((h) => h.orgCode === viewerOrgCode);
+  const hidden = hits.length - visible.length;
+  const parts = visible.slice(0, 3).map((h) => `${h.kind === "request" ? "pending request" : `${h.status} certificate`} ${h.id} (${h.orgCode}, ${h.envCode})`);
+  if (visible.length > 3) parts.push(`${visible.length - 3} more`);
+  if (hidden) parts.push(hidden === 1 ? "a certificate or request of another organisation" : `${hidden} certificates or requests of other organisations`);
+  const where = parts.length > 1 ? `${parts.slice(0, -1).join("; ")} and ${parts[parts.length - 1]}` : parts[0];
   return {
     code: "key.reuse",
     result: "fail",
-    message: `This public key is already used by ${where}${hits.length > 3 ? ` and ${hits.length - 3} more` : ""}. Generate a new key pair for every CSR.`,
+    message: `This public key is already used by ${where}. Generate a new key pair for every CSR.`,
   };
 }
 

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
+import { evaluateCsr } from "@/lib/services/csr/evaluate-csr";
 import { getCertificateRequest, listCertificateRequests } from "@/lib/services/requests/read-requests";
 import { approveCertificateRequest, rejectCertificateRequest } from "@/lib/services/requests/decide-request";
 import { getCertificate, listCertificates } from "@/lib/services/certificates/read-certificates";
@@ -76,7 +77,17 @@ describe("certificate requests", () => {
     const weak = await appError(submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr("/CN=weak", { key: "rsa1024" }).csr }), "validation_failed");
     expect((weak.extra?.checks as { code: string; result: string }[]).find((c) => c.code === "key.type")?.result).toBe("fail");
     const reuse = await appError(submitCertificateRequest(w.partnerB.actor, { environment: w.env.code, csr }), "validation_failed");
-    expect((reuse.extra?.checks as { code: string; result: string }[]).find((c) => c.code === "key.reuse")?.result).toBe("fail");
+    const reuseCheck = (reuse.extra?.checks as { code: string; result: string; message: string }[]).find((c) => c.code === "key.reuse")!;
+    expect(reuseCheck.result).toBe("fail");
+    // Partner B learns that the key is in use, not where: no id, organisation or environment of A.
+    expect(reuseCheck.message).toMatch(/a certificate or request of another organisation/);
+    expect(reuseCheck.message).not.toContain(submitted.id);
+    expect(reuseCheck.message).not.toContain(w.orgA.code);
+    // Partner A (its own request) and officers see where.
+    const own = await evaluateCsr(w.partnerA.actor, { csr, orgCode: w.orgA.code, envCode: w.env.code });
+    expect(own.checks.find((c) => c.code === "key.reuse")!.message).toContain(submitted.id);
+    const officer = await evaluateCsr(w.officer1.actor, { csr, orgCode: w.orgB.code, envCode: w.env.code });
+    expect(officer.checks.find((c) => c.code === "key.reuse")!.message).toMatch(new RegExp(`${submitted.id} \\(${w.orgA.code}, ${w.env.code}\\)`));
     // Unknown environment, empty CSR, oversized CSR.
     await appError(submitCertificateRequest(w.partnerA.actor, { environment: "NOPE", csr }), "not_found");
     await appError(submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: "  " }), "validation_failed");

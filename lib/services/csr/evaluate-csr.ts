@@ -106,6 +106,8 @@ export async function evaluateCsr(
   }
   const csr = read.csr;
   const checks = runCsrChecks(csr, profile, { orgCode: org.code, orgName: org.legalName, envCode: env.code });
-  checks.push(keyReuseCheck(await findKeyReuse(db, csr.publicKeyFingerprint, opts.excludeRequestId)));
+  // A partner learns nothing about other organisations' keys beyond the fact of reuse.
+  const viewerOrgCode = actor.type === "user" && actor.role === "partner" ? org.code : null;
+  checks.push(keyReuseCheck(await findKeyReuse(db, csr.publicKeyFingerprint, opts.excludeRequestId), viewerOrgCode));
   return { ...base, accepted: accepted(checks), checks, csr: summarise(csr), parsed: csr };
 }
