@@ -15,6 +15,8 @@ describe("parseCidr", () => {
   it.each([
     ["192.0.2.1/24", "host_bits", /network it belongs to is 192\.0\.2\.0\/24/],
     ["2001:db8::1/48", "host_bits", /2001:db8::\/48/],
+    // The network it names would itself be too wide: say so rather than suggest a refused range.
+    ["1.1.1.0/23", "host_bits", /1\.1\.0\.0\/23, which is wider than \/24 and would be refused too/],
     ["10.0.0.256", "invalid", /not an IPv4 or IPv6/],
     ["10.1", "invalid", /not an IPv4/],
     ["010.0.0.1", "invalid", /leading zero/],
@@ -54,6 +56,14 @@ describe("judgeEntries", () => {
       expect(warnings(nonProd)).toEqual(["reserved"]);
     },
   );
+
+  it("names the special-purpose range in plain words", () => {
+    const [inside, covering] = judgeEntries(["10.1.2.0/24", "0.0.0.0/0"], { production: true, existing: [] });
+    expect(inside.issues.find((i) => i.code === "reserved")?.message).toBe(
+      "10.1.2.0/24 is in the private (RFC 1918) range 10.0.0.0/8, which cannot reach a production gateway over the internet.",
+    );
+    expect(covering.issues.find((i) => i.code === "reserved")?.message).toMatch(/^0\.0\.0\.0\/0 overlaps the "this network" \(RFC 791\) range 0\.0\.0\.0\/8/);
+  });
 
   it("flags duplicates (error) and overlaps (warning) against existing entries and within the request", () => {
     const existing = [{ cidr: "8.8.8.0/24", label: "approved" }];

@@ -98,7 +98,14 @@ export function parseCidr(raw: string): { ok: true; value: Cidr } | { ok: false;
   const network = networkOf(addr, prefix);
   const value = toCidr(network, prefix);
   if (network.toByteArray().join() !== addr.toByteArray().join()) {
-    return { ok: false, code: "host_bits", message: `${input} has host bits set; the network it belongs to is ${value.cidr}.` };
+    const tooWide = prefix < MAX_WIDTH[value.version];
+    return {
+      ok: false,
+      code: "host_bits",
+      message: tooWide
+        ? `${input} has host bits set; the network it belongs to is ${value.cidr}, which is wider than /${MAX_WIDTH[value.version]} and would be refused too. Give the address itself, or ranges of at most /${MAX_WIDTH[value.version]}.`
+        : `${input} has host bits set; the network it belongs to is ${value.cidr}.`,
+    };
   }
   return { ok: true, value };
 }
@@ -109,9 +116,11 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
   return networkOf(a.network, p).toByteArray().join() === networkOf(b.network, p).toByteArray().join();
 }
 
+/** The special-purpose range c lies in or overlaps, described: "is in the private (RFC 1918) range 10.0.0.0/8". */
 export function specialRange(c: Cidr): string | null {
   const hit = SPECIAL.find((s) => overlaps(s.parsed, c));
-  return hit ? `${hit.label}, ${hit.parsed.cidr}` : null;
+  if (!hit) return null;
+  return `${hit.parsed.prefix <= c.prefix ? "is in" : "overlaps"} the ${hit.label} range ${hit.parsed.cidr}`;
 }
 
 /**
@@ -142,8 +151,8 @@ export function judgeEntries(inputs: string[], opts: { production: boolean; exis
     if (special) {
       issues.push(
         opts.production
-          ? { severity: "error", code: "reserved", message: `${c.cidr} is in a ${special} range, which cannot reach a production gateway over the internet.` }
-          : { severity: "warning", code: "reserved", message: `${c.cidr} is in a ${special} range; fine for a test network, refused in production.` },
+          ? { severity: "error", code: "reserved", message: `${c.cidr} ${special}, which cannot reach a production gateway over the internet.` }
+          : { severity: "warning", code: "reserved", message: `${c.cidr} ${special}; fine for a test network, refused in production.` },
       );
     }
     const dupe = existing.find((e) => e.cidr === c.cidr) ?? seen.find((e) => e.cidr === c.cidr);

@@ -52,7 +52,8 @@ export async function findKeyReuse(db: Db, fingerprint: string, excludeRequestId
       take: 10,
     }),
     db.certificate.findMany({
-      where: { publicKeyFingerprint: fingerprint },
+      // The certificate issued from the excluded request is that request's own outcome, not reuse.
+      where: { publicKeyFingerprint: fingerprint, ...(excludeRequestId ? { OR: [{ requestId: null }, { requestId: { not: excludeRequestId } }] } : {}) },
       select: { id: true, revokedAt: true, notAfter: true, org: { select: { code: true } }, env: { select: { code: true } } },
       take: 10,
     }),

@@ -60,6 +60,8 @@ describe("request review", () => {
     const { id } = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: original.csr });
     const issued = await approveCertificateRequest(w.officer1.actor, id);
     const certId = issued.certificateId!;
+    // The certificate issued from this very request is not "key reuse".
+    expect((await getRequestReview(w.officer1.actor, id)).keyReuse).toEqual([]);
 
     const renewalCsr = opensslCsr(`/C=NO/O=Acme/CN=${w.orgA.code}-client2`, { key: "rsa2048", sans: "DNS:a.example,IP:192.0.2.1" });
     const renewal = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: renewalCsr.csr, renews: certId });
