@@ -30,7 +30,7 @@ export function AllowlistReview({ review, officerId, linkTitle = true }: { revie
               return (
                 <li key={e.cidr} className="rounded border border-slate-200 p-2 text-sm">
                   <code className="font-mono">{e.cidr}</code>
-                  {e.input !== e.cidr ? <span className="ml-2 text-xs text-slate-500">(entered as {e.input})</span> : null}
+                  {r.kind === "add" && e.input !== e.cidr ? <span className="ml-2 text-xs text-slate-500">(entered as {e.input})</span> : null}
                   {!e.warnings.length && !overlaps.length ? (
                     <span className="ml-2">
                       <Badge tone="good">no warnings</Badge>

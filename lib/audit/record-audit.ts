@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db/client";
 import { type Actor, actorLabel } from "@/lib/auth/actor";
+
+/** Who an audit row names: an actor, or an unauthenticated caller (a failed sign-in) seen from an IP. */
+export type AuditActor = Actor | { type: "anonymous"; ip: string | null };
 import { GENESIS_HASH, auditHash } from "@/lib/audit/hash";
 
 export type AuditEntry = {
@@ -18,10 +21,10 @@ const AUDIT_LOCK_KEY = 7_202_611;
  * Append an audit event inside the caller's transaction. The advisory lock
  * serialises writers so each row links to the one before it (hash chain).
  */
-export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
+export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`;
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
-  const { actorId, actorEmail } = actorLabel(actor);
+  const { actorId, actorEmail } = actor.type === "anonymous" ? { actorId: null, actorEmail: "anonymous" } : actorLabel(actor);
   const row = {
     id: randomUUID(),
     at: new Date(),

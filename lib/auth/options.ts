@@ -33,7 +33,7 @@ export const authOptions: NextAuthOptions = {
         if (!user || !ok || user.disabled) {
           await recordFailure(email, ip);
           await db.$transaction((tx) =>
-            recordAudit(tx, { type: "system", name: "cli", ip: null }, {
+            recordAudit(tx, { type: "anonymous", ip }, {
               action: "auth.signin_failed",
               orgId: user?.orgId ?? null,
               details: { email, ip },
