@@ -216,6 +216,20 @@ describe("certificates", () => {
     expect((await listCertificates(w.officer1.actor, { status: "revoked", environment: w.env.code })).map((c) => c.id)).toContain(cert.id);
   });
 
+  it("finds certificates in the inventory by CN, or by a serial or fingerprint prefix as the pages show it", async () => {
+    const w = await makeWorld();
+    const cert = await issued(w, "find-me");
+    const other = await issued(w, "other_one");
+    const ids = async (q: string) => (await listCertificates(w.officer1.actor, { q, environment: w.env.code })).map((c) => c.id);
+    const serialColons = cert.serial.match(/../g)!.join(":");
+    for (const q of [cert.serial, cert.serial.slice(0, 8), serialColons.slice(0, 11), cert.serial.slice(0, 8).toLowerCase(), cert.fingerprint.slice(0, 11), cert.fingerprint.replace(/:/g, "").slice(0, 10).toLowerCase(), "find-me"]) {
+      expect(await ids(q), q).toContain(cert.id);
+    }
+    // LIKE wildcards are literal: "%" matches no subject, "_" only subjects holding one.
+    expect(await ids("%")).toEqual([]);
+    expect(await ids("_")).toEqual([other.id]);
+  });
+
   it("links a renewal to its predecessor in the same environment", async () => {
     const w = await makeWorld();
     const cert = await issued(w, "renew-me");

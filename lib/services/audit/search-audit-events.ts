@@ -64,7 +64,7 @@ async function whereOf(f: z.infer<typeof auditFiltersSchema>): Promise<Prisma.Au
     if (!org) return null;
     and.push({ orgId: org.id });
   }
-  if (f.actor) and.push({ actorEmail: { contains: f.actor, mode: "insensitive" } });
+  if (f.actor) and.push({ actorEmail: { contains: f.actor.replace(/[\\%_]/g, (c) => `\\${c}`), mode: "insensitive" } });
   if (f.from) and.push({ at: { gte: new Date(`${f.from}T00:00:00.000Z`) } });
   if (f.to) and.push({ at: { lt: new Date(Date.parse(`${f.to}T00:00:00.000Z`) + 86_400_000) } });
   return { AND: and };

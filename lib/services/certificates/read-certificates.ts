@@ -79,15 +79,30 @@ function statusWhere(status: CertificateStatus | undefined): Prisma.CertificateW
   }
 }
 
+/** LIKE wildcards in a search term are literal characters (Prisma's contains/startsWith do not escape them). */
+const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Search by CN/subject text, or by serial or fingerprint as shown on the pages: whole or a
+ * prefix (at least 4 hex digits), with or without colons, any case.
+ */
 function searchWhere(q: string | undefined): Prisma.CertificateWhereInput {
   if (!q) return {};
   const hex = q.replace(/[:\s]/g, "").toLowerCase();
-  const or: Prisma.CertificateWhereInput[] = [{ subject: { contains: q, mode: "insensitive" } }];
+  const or: Prisma.CertificateWhereInput[] = [{ subject: { contains: likeLiteral(q), mode: "insensitive" } }];
   if (/^[0-9a-f]+$/.test(hex)) {
-    const serial = { equals: hex, mode: "insensitive" as const };
-    const trimmed = { equals: hex.replace(/^0+(?=.)/, ""), mode: "insensitive" as const };
-    const colons = hex.toUpperCase().match(/../g)?.join(":") ?? hex;
-    or.push({ serialHex: serial }, { serialHex: trimmed }, { sha256Fingerprint: colons }, { publicKeyFingerprint: hex });
+    const trimmed = hex.replace(/^0+(?=.)/, "");
+    const colons = hex.toUpperCase().match(/..?/g)!.join(":");
+    if (hex.length >= 4) {
+      or.push(
+        { serialHex: { startsWith: hex, mode: "insensitive" } },
+        { serialHex: { startsWith: trimmed, mode: "insensitive" } },
+        { sha256Fingerprint: { startsWith: colons } },
+        { publicKeyFingerprint: { startsWith: hex } },
+      );
+    } else {
+      or.push({ serialHex: { equals: hex, mode: "insensitive" } }, { serialHex: { equals: trimmed, mode: "insensitive" } });
+    }
   }
   return { OR: or };
 }
