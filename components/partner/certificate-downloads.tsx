@@ -37,7 +37,7 @@ export function CertificateDownloads({ id, environment, material }: { id: string
       </ul>
       <section className="grid gap-2 border-t border-slate-200 pt-4">
         <h3 className="text-sm font-semibold text-slate-800">PKCS#12 truststore</h3>
-        <p className="text-xs text-slate-600">The certificate and its CA chain (no private key), e.g. for Java keytool. Choose its password.</p>
+        <p className="text-xs text-slate-600">The CA chain that signed this certificate (issuing CA and root) as trusted entries, e.g. for a Java truststore. Choose its password.</p>
         <TruststoreForm id={id} />
       </section>
       <section className="grid gap-2 border-t border-slate-200 pt-4">

@@ -177,7 +177,7 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/certificates/{id}/pkcs12": {
         post: {
-          summary: "PKCS#12 truststore (certificates only) protected by your password (printable ASCII, 8–128 characters).",
+          summary: "PKCS#12 truststore: the issuing CA and root that signed the certificate, as trusted entries, protected by your password (printable ASCII, 8–128 characters).",
           parameters: [idParam("certificate")],
           requestBody: { required: true, content: json({ type: "object", required: ["password"], properties: { password: { type: "string" } } }) },
           responses: { "200": { description: "application/x-pkcs12" }, "404": notFound, "422": error("Password too short or not printable ASCII."), ...common },

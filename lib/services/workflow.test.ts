@@ -191,7 +191,10 @@ describe("certificates", () => {
     expect(readme.replace(/:/g, "").toUpperCase()).toContain(cert.fingerprint.replace(/:/g, ""));
     expect(readme).toMatch(/openssl verify/);
     const p12 = (await downloadTruststore(w.partnerA.actor, cert.id, { password: "truststore-pass" })).body as Uint8Array;
-    expect(openssl(["pkcs12", "-info", "-in", "t.p12", "-passin", "pass:truststore-pass", "-nokeys"], { "t.p12": p12 })).toMatch(/BEGIN CERTIFICATE/);
+    const listed = openssl(["pkcs12", "-info", "-in", "t.p12", "-passin", "pass:truststore-pass", "-nokeys"], { "t.p12": p12 });
+    // The CA chain only: a leaf as trust anchor would escape revocation checks.
+    expect(listed.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+    expect(listed).not.toContain(`subject=CN = downloads`);
     await appError(downloadTruststore(w.partnerA.actor, cert.id, { password: "short" }), "validation_failed");
     await appError(downloadTruststore(w.partnerA.actor, cert.id, { password: "pässwörd-long" }), "validation_failed");
     await appError(downloadCertificate(w.partnerA.actor, cert.id, "pfx"), "bad_request");

@@ -85,7 +85,11 @@ export const truststoreSchema = z.object({
   password: z.string({ message: "Choose a password for the PKCS#12 file." }).min(8, "Use at least 8 characters.").max(128, "At most 128 characters."),
 });
 
-/** PKCS#12 truststore (certificates only: the leaf and its CA chain), protected by the caller's password. */
+/**
+ * PKCS#12 truststore: the issuing CA and root that signed this certificate, as Java trusted entries,
+ * protected by the caller's password. Not the leaf: a trust anchor is never revocation-checked, so a
+ * truststore holding the leaf would keep trusting it after revocation.
+ */
 export async function downloadTruststore(actor: Actor, id: string, input: z.input<typeof truststoreSchema>): Promise<DownloadFile> {
   authorize(actor, "certificate:download");
   const { password } = parseInput(truststoreSchema, input ?? {});
@@ -96,7 +100,7 @@ export async function downloadTruststore(actor: Actor, id: string, input: z.inpu
   }
   const c = await findCertificateForActor(actor, id);
   const chain = await caChainOf(c.caId);
-  const body = await buildTruststorePkcs12({ certificatesDer: [new Uint8Array(c.der), ...chain], password });
+  const body = await buildTruststorePkcs12({ certificatesDer: chain, password });
   await auditDownload(actor, c, "pkcs12-truststore");
   return { body, contentType: MEDIA_TYPES.pkcs12.contentType, filename: `${baseName(c)}-truststore.p12` };
 }
