@@ -5,6 +5,7 @@ import { parseCertificateInfo } from "@/lib/pki/cert/certificate-info";
 import { keyTypeId } from "@/lib/policy/checks";
 import { KEY_TYPE_LABEL, type KeyTypeId } from "@/lib/policy/profile";
 import { findKeyReuse } from "@/lib/services/csr/evaluate-csr";
+import { parseCidr, specialRange } from "@/lib/net/cidr";
 import { findProfile } from "@/lib/services/profiles/profiles";
 import { getCertificateRequest, getRequestCsr, listCertificateRequests } from "@/lib/services/requests/read-requests";
 import { findCertificateForActor, listCertificates } from "@/lib/services/certificates/read-certificates";
@@ -85,6 +86,7 @@ export async function getRequestReview(actor: Actor, id: string) {
 
   return {
     request,
+    notices: csr ? reviewNotices(csr, { legalName: request.organisationName, production: request.production }) : [],
     csr: csr
       ? {
           pem: csr.pem,
@@ -112,3 +114,35 @@ export async function getRequestReview(actor: Actor, id: string) {
 }
 
 export type RequestReview = Awaited<ReturnType<typeof getRequestReview>>;
+
+/**
+ * What an officer should look at twice although no profile rule fails: names in the subject that
+ * are not the requesting organisation's, and SANs a public CA would not issue (wildcards,
+ * single-label or local names, private, loopback and other special-purpose addresses).
+ */
+export function reviewNotices(
+  csr: { subject: { name: string; value: string }[]; sans: { type: string; value: string }[] },
+  org: { legalName: string; production: boolean },
+): string[] {
+  const notices: string[] = [];
+  const norm = (v: string) => v.normalize("NFC").trim().replace(/\s+/g, " ").toLowerCase();
+  for (const a of csr.subject.filter((x) => x.name === "O")) {
+    if (norm(a.value) !== norm(org.legalName)) {
+      notices.push(`The subject's O "${a.value}" is not this organisation's legal name ("${org.legalName}"). Check that the partner may present itself under that name.`);
+    }
+  }
+  for (const san of csr.sans) {
+    if (san.type === "dns") {
+      if (san.value.includes("*")) notices.push(`DNS:${san.value} is a wildcard name: the certificate would be valid for every matching host.`);
+      else if (!san.value.includes(".") || /\.(local|localhost|internal|lan|home\.arpa)$/i.test(san.value) || /^localhost$/i.test(san.value)) {
+        notices.push(`DNS:${san.value} is not a public domain name.`);
+      }
+    }
+    if (san.type === "ip") {
+      const parsed = parseCidr(san.value);
+      const special = parsed.ok ? specialRange(parsed.value) : null;
+      if (special) notices.push(`IP:${san.value} ${special}${org.production ? ", unusual in a production certificate" : ""}.`);
+    }
+  }
+  return notices;
+}

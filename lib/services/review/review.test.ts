@@ -7,7 +7,7 @@ import { submitCertificateRequest } from "@/lib/services/requests/submit-request
 import { approveCertificateRequest } from "@/lib/services/requests/decide-request";
 import { approveAllowlistRequest, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
 import { countPendingReviews, listReviewQueue } from "@/lib/services/review/review-queue";
-import { getRequestReview, subjectAttributes } from "@/lib/services/review/review-request";
+import { getRequestReview, reviewNotices, subjectAttributes } from "@/lib/services/review/review-request";
 import { getAllowlistReview, listAllowlistReviews } from "@/lib/services/review/review-allowlist";
 import { getCertificateDetails } from "@/lib/services/certificates/certificate-details";
 import { makeWorld, opensslCsr } from "@/lib/testing/world";
@@ -60,8 +60,6 @@ describe("request review", () => {
     const { id } = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: original.csr });
     const issued = await approveCertificateRequest(w.officer1.actor, id);
     const certId = issued.certificateId!;
-    // The certificate issued from this very request is not "key reuse".
-    expect((await getRequestReview(w.officer1.actor, id)).keyReuse).toEqual([]);
 
     const renewalCsr = opensslCsr(`/C=NO/O=Acme/CN=${w.orgA.code}-client2`, { key: "rsa2048", sans: "DNS:a.example,IP:192.0.2.1" });
     const renewal = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: renewalCsr.csr, renews: certId });
@@ -88,10 +86,8 @@ describe("request review", () => {
     expect(diff["Extended key usage"]).toMatchObject({ changed: false, before: "clientAuth" });
     expect(diff["Validity"]).toMatchObject({ changed: false, after: "397 days from issuance" });
 
-    // The same key in another organisation's CSR is refused at submission, so show reuse via the issued certificate:
-    // the renewal request itself is not listed as reuse of itself, the original's certificate is found by its key.
-    const originalReview = await getRequestReview(w.officer2.actor, id);
-    expect(originalReview.keyReuse).toEqual([expect.objectContaining({ kind: "certificate", id: certId, orgCode: w.orgA.code, status: "issued" })]);
+    // Neither request lists itself or its own certificate as reuse (the same key elsewhere is refused at submission).
+    expect((await getRequestReview(w.officer2.actor, id)).keyReuse).toEqual([]);
 
     const details = await getCertificateDetails(w.officer1.actor, certId);
     expect(details.info.sans.dns).toEqual(["a.example"]);
@@ -126,5 +122,36 @@ describe("allowlist review", () => {
       [a.id, "pending"],
     ]);
     await rejects(getAllowlistReview(w.partnerA.actor, a.id), "forbidden");
+  });
+});
+
+describe("review notices", () => {
+  it("flags another organisation's name, wildcard and local names, and special-purpose addresses", () => {
+    const notices = reviewNotices(
+      {
+        subject: [
+          { name: "CN", value: "client" },
+          { name: "O", value: "Other Bank ASA" },
+        ],
+        sans: [
+          { type: "dns", value: "*.google.com" },
+          { type: "dns", value: "api.acme.example" },
+          { type: "dns", value: "intranet" },
+          { type: "ip", value: "10.0.0.1" },
+          { type: "ip", value: "127.0.0.1" },
+          { type: "ip", value: "8.8.8.8" },
+        ],
+      },
+      { legalName: "Acme Payments AS", production: true },
+    );
+    expect(notices).toEqual([
+      'The subject\'s O "Other Bank ASA" is not this organisation\'s legal name ("Acme Payments AS"). Check that the partner may present itself under that name.',
+      "DNS:*.google.com is a wildcard name: the certificate would be valid for every matching host.",
+      "DNS:intranet is not a public domain name.",
+      "IP:10.0.0.1 is in the private (RFC 1918) range 10.0.0.0/8, unusual in a production certificate.",
+      "IP:127.0.0.1 is in the loopback (RFC 1122) range 127.0.0.0/8, unusual in a production certificate.",
+    ]);
+    // The organisation's own name (any case and spacing) is not flagged.
+    expect(reviewNotices({ subject: [{ name: "O", value: "acme  payments as" }], sans: [] }, { legalName: "Acme Payments AS", production: false })).toEqual([]);
   });
 });

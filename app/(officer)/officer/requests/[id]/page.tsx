@@ -35,6 +35,16 @@ export default async function RequestReviewPage({ params }: { params: Promise<{ 
       </PageTitle>
       <div className="grid items-start gap-6 lg:grid-cols-[2fr_1fr]">
         <div className="grid gap-6">
+          {review.notices.length ? (
+            <Notice tone="warn">
+              <span className="font-semibold">Look twice before approving</span> (no profile rule fails, but a certificate authority would ask):
+              <ul className="mt-1 list-disc pl-5" aria-label="Review notices">
+                {review.notices.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+            </Notice>
+          ) : null}
           <Card title="Certificate signing request">
             {csr ? (
               <div className="grid gap-4">
