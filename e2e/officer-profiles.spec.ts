@@ -6,7 +6,8 @@ import { signInAs } from "./support/helpers";
 test("[admin] creates and edits a profile as JSON with field-level errors; officers see the changes in the audit trail", async ({ page, browser }) => {
   const code = `e2e-${Math.random().toString(36).slice(2, 7)}`;
   await signInAs(page, "admin@keyport.test", "/admin");
-  await page.goto("/admin/profiles");
+  await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name: "Certificate profiles" }).click();
+  await expect(page).toHaveURL(/\/admin\/profiles$/);
   await expect(page.getByRole("table", { name: "Profiles" })).toContainText("mtls-client");
 
   const form = page.getByRole("form", { name: "Create profile" });

@@ -1,0 +1,26 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+export function AdminNav() {
+  const path = usePathname();
+  const items = [
+    { href: "/admin", label: "Accounts and environments", active: path === "/admin" },
+    { href: "/admin/profiles", label: "Certificate profiles", active: path.startsWith("/admin/profiles") },
+  ];
+  return (
+    <nav aria-label="Administration" className="mb-6 flex flex-wrap gap-1 border-b border-slate-200" data-testid="admin-nav">
+      {items.map((i) => (
+        <Link
+          key={i.href}
+          href={i.href}
+          aria-current={i.active ? "page" : undefined}
+          className={`-mb-px flex items-center border-b-2 px-3 py-2 text-sm font-medium ${i.active ? "border-slate-900 text-slate-900" : "border-transparent text-slate-600 hover:text-slate-900"}`}
+        >
+          {i.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
