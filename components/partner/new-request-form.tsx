@@ -2,6 +2,7 @@
 
 import { type FormEvent, startTransition, useActionState, useMemo, useState } from "react";
 import { type PartnerFormState, submitCertificateRequestAction } from "@/lib/actions/partner";
+import type { Check } from "@/lib/policy/checks";
 import { type Profile, profileAppliesTo } from "@/lib/policy/profile";
 import { base64Encode } from "@/lib/pki/pem";
 import { Notice } from "@/components/ui/details";
@@ -17,7 +18,7 @@ type Mode = "paste" | "generate";
 const initial: PartnerFormState = { ok: false };
 const EMPTY: CsrInput = { kind: "text", text: "" };
 
-function LiveChecks({ live, label = "Live checks" }: { live: LiveResult; label?: string }) {
+function LiveChecks({ live, label = "Live checks", reuse }: { live: LiveResult; label?: string; reuse?: Check | null }) {
   if (live.state === "empty") return <p className="text-sm text-slate-500">Paste or drop a CSR (or generate one) and every check shows here.</p>;
   if (live.state === "checking") return <p className="text-sm text-slate-500" role="status">Checking…</p>;
   return (
@@ -42,7 +43,15 @@ function LiveChecks({ live, label = "Live checks" }: { live: LiveResult; label?:
         checks={live.checks}
         label={label}
         extra={
-          live.csr ? (
+          live.csr && reuse ? (
+            <li className="flex items-start gap-3 text-sm" data-check="key.reuse" data-result={reuse.result}>
+              <span className={`w-12 shrink-0 text-xs font-semibold ${reuse.result === "fail" ? "text-red-700" : "text-green-700"}`}>{reuse.result}</span>
+              <span>
+                <code className="text-xs text-slate-500">key.reuse</code>
+                <span className="block text-slate-800">{reuse.message} (checked by the server)</span>
+              </span>
+            </li>
+          ) : live.csr ? (
             <li className="flex items-start gap-3 text-sm" data-check="key.reuse" data-result="pending">
               <span className="w-12 shrink-0 text-xs text-slate-500">later</span>
               <span>
@@ -80,6 +89,8 @@ export function NewRequestForm({
   const [generated, setGenerated] = useState<string | null>(null);
   const [keyConfirmed, setKeyConfirmed] = useState(false);
   const [clientError, setClientError] = useState<string | null>(null);
+  // The CSR the last server answer is about: a refusal is shown only while the input is unchanged.
+  const [answeredFor, setAnsweredFor] = useState<string | null>(null);
 
   const input: CsrInput = mode === "paste" ? pasted : generated ? { kind: "text", text: generated } : EMPTY;
   const ctx = useMemo(() => ({ orgCode: org.code, orgName: org.legalName, envCode }), [org.code, org.legalName, envCode]);
@@ -87,6 +98,10 @@ export function NewRequestForm({
   const env = environments.find((e) => e.code === envCode);
   const isPrivateKey = live.state === "done" && live.intake === "private_key";
   const liveFails = live.state === "done" ? live.checks.filter((c) => c.result === "fail").length : 0;
+  const inputKey = input.kind === "text" ? input.text : base64Encode(input.bytes);
+  const refusal = !state.ok && state.message && answeredFor === inputKey ? state : null;
+  const serverFails = refusal?.checks?.filter((c) => c.result === "fail") ?? [];
+  const serverReuse = refusal?.checks?.find((c) => c.code === "key.reuse") ?? null;
 
   const blockedReason = !profile
     ? `No certificate profile is available in ${envCode}.`
@@ -112,7 +127,8 @@ export function NewRequestForm({
     form.set("profile", profile!.code);
     if (renews) form.set("renews", renews.id);
     // Only the CSR: PEM text as written, or a binary file as base64 DER. Never a key.
-    form.set("csr", input.kind === "text" ? input.text : base64Encode(input.bytes));
+    form.set("csr", inputKey);
+    setAnsweredFor(inputKey);
     startTransition(() => dispatch(form));
   }
 
@@ -224,14 +240,19 @@ export function NewRequestForm({
 
         <section className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-label="Checks">
           <h2 className="text-lg font-semibold text-slate-900">Checks</h2>
-          <LiveChecks live={live} />
-          {state.message && !state.ok ? (
+          <LiveChecks live={live} reuse={serverReuse} />
+          {refusal ? (
             <div className="grid gap-2" data-testid="server-result">
               <Notice tone="bad">
-                <p className="font-medium">Not submitted: {state.message}</p>
-                {state.checks ? <p className="mt-1">Nothing was stored. The server&apos;s checks:</p> : null}
+                {serverFails.length ? (
+                  <p className="font-medium">
+                    Not submitted: the server refused this CSR ({serverFails.length === 1 ? "one check fails" : `${serverFails.length} checks fail`}). Nothing was stored.
+                  </p>
+                ) : (
+                  <p className="font-medium">Not submitted: {refusal.fields ? Object.values(refusal.fields).join(" ") : refusal.message}</p>
+                )}
               </Notice>
-              {state.checks ? <CheckList checks={state.checks} label="Server checks" /> : null}
+              {serverFails.length ? <CheckList checks={serverFails} label="Server checks that failed" /> : null}
             </div>
           ) : null}
           {clientError ? (
@@ -239,7 +260,7 @@ export function NewRequestForm({
               {clientError}
             </p>
           ) : null}
-          {liveFails && !isPrivateKey ? (
+          {liveFails && !isPrivateKey && !refusal ? (
             <p className="text-sm text-amber-800">
               {liveFails === 1 ? "One check fails" : `${liveFails} checks fail`}: the server will refuse this CSR. Fix it first, or submit to see the server&apos;s answer.
             </p>
