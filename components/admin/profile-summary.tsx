@@ -1,10 +1,11 @@
+import { describePattern } from "@/lib/policy/describe-pattern";
 import { KEY_TYPE_LABEL, type Profile } from "@/lib/policy/profile";
 
 function rule(r: { required?: boolean; forbidden?: boolean; pattern?: string; equals?: string }): string {
   if (r.forbidden) return "must not appear";
   const parts = [r.required ? "required" : "optional"];
   if (r.equals !== undefined) parts.push(`must equal “${r.equals}”`);
-  if (r.pattern !== undefined) parts.push(`must match /${r.pattern}/`);
+  if (r.pattern !== undefined) parts.push(describePattern(r.pattern) ? `${describePattern(r.pattern)} (/${r.pattern}/)` : `must match /${r.pattern}/`);
   return parts.join(", ");
 }
 

@@ -1,6 +1,7 @@
 // The named checks a CSR must pass under a profile. Pure (runs in the browser
 // for live checks and on the server at submission and again at signing).
 // Each check is { code, result: "pass" | "warn" | "fail", message }.
+import { describePattern } from "./describe-pattern";
 import { KEY_TYPE_LABEL, type KeyTypeId, type Profile, type SubjectRule } from "./profile";
 
 export type CheckResult = "pass" | "warn" | "fail";
@@ -158,7 +159,10 @@ export function checkSubject(csr: CsrFacts, profile: Profile, ctx: CheckContext)
 
 function expected(rule: SubjectRule, ctx: CheckContext, keyType: string): string {
   if (rule.equals !== undefined) return ` Expected exactly ${quote(substitute(rule.equals, { ...ctx, keyType }, false))}.`;
-  if (rule.pattern !== undefined) return ` Expected the form ${substitute(rule.pattern, { ...ctx, keyType }, false)}.`;
+  if (rule.pattern !== undefined) {
+    const plain = describePattern(rule.pattern);
+    return plain ? ` Expected ${plain}.` : ` Expected the form ${substitute(rule.pattern, { ...ctx, keyType }, false)}.`;
+  }
   return "";
 }
 

@@ -41,7 +41,7 @@ describe("suggestedSubject", () => {
   });
 
   it("gives the default profile an editable CN example that satisfies its rule", () => {
-    expect(suggestedSubject(DEFAULT_PROFILE, ctx, "rsa-2048")).toEqual([{ type: "CN", value: "acme-ppr-client", fixed: false, required: true, rule: "must match [^\\s]{1,64}" }]);
+    expect(suggestedSubject(DEFAULT_PROFILE, ctx, "rsa-2048")).toEqual([{ type: "CN", value: "acme-ppr-client", fixed: false, required: true, rule: "must be 1–64 characters, no whitespace" }]);
   });
 
   it("quotes for the shell", () => {

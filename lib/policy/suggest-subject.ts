@@ -1,5 +1,6 @@
 // The subject a profile expects from an organisation in an environment: what the partner's
 // `openssl req -subj` and the in-browser key generator pre-fill. Pure (browser and server).
+import { describePattern } from "./describe-pattern";
 import { substitute, type CheckContext } from "./checks";
 import type { KeyTypeId, Profile } from "./profile";
 
@@ -72,7 +73,7 @@ export function suggestedSubject(profile: Profile, ctx: CheckContext, keyType: K
       }
       if (!required) continue;
       const example = [`${ctx.orgCode}-${ctx.envCode.toLowerCase()}-client`, `${ctx.orgCode}-client`, ctx.orgCode].find((v) => matches(pattern, v));
-      out.push({ type, value: example ?? "", fixed: false, required, rule: `must match ${rule.pattern}` });
+      out.push({ type, value: example ?? "", fixed: false, required, rule: describePattern(rule.pattern) ? `must be ${describePattern(rule.pattern)}` : `must match ${rule.pattern}` });
       continue;
     }
     if (required) out.push({ type, value: type === "O" ? ctx.orgName : type === "CN" ? `${ctx.orgCode}-${ctx.envCode.toLowerCase()}-client` : "", fixed: false, required, rule: "required" });
