@@ -148,8 +148,15 @@ test("[partner] generates key + CSR in the browser (the key never leaves it), ge
   const keygen = page.getByTestId("browser-keygen");
   await keygen.getByLabel("Key type").selectOption("ecdsa-p256");
   await expect(keygen.getByLabel("CN")).toHaveValue("acme-ppr-client");
-  await keygen.getByLabel("CN").fill(`acme-browser-${run}`);
+  // A CN the profile refuses and mismatched passphrases: both said at once, and no key is made.
+  await keygen.getByLabel("CN").fill("bad cn");
   await keygen.getByLabel("Key passphrase (recommended)").fill(PASSPHRASE);
+  await keygen.getByLabel("Passphrase again").fill("something else");
+  await keygen.getByRole("button", { name: "Generate key and CSR" }).click();
+  await expect(keygen.getByRole("alert")).toContainText("The two passphrases differ.");
+  await expect(keygen.getByRole("alert")).toContainText('CN "bad cn" does not have the required form. Expected 1–64 characters, no whitespace.');
+  await expect(keygen.getByRole("button", { name: /Download private key/ })).toHaveCount(0);
+  await keygen.getByLabel("CN").fill(`acme-browser-${run}`);
   await keygen.getByLabel("Passphrase again").fill(PASSPHRASE);
   await keygen.getByRole("button", { name: "Generate key and CSR" }).click();
   await expect(page.getByTestId("live-subject")).toHaveText(`CN=acme-browser-${run}`);

@@ -8,6 +8,7 @@ import { generateKeyAndCsr, signatureHashFor } from "@/lib/pki/keygen/generate";
 import { privateKeyPem } from "@/lib/pki/keygen/private-key-file";
 import { KEY_TYPE_LABEL, type KeyTypeId, type Profile } from "@/lib/policy/profile";
 import { suggestedSubject } from "@/lib/policy/suggest-subject";
+import { type CsrFacts, checkSubject } from "@/lib/policy/checks";
 
 type Generated = { keyType: KeyTypeId; keyPem: string; encrypted: boolean; csrPem: string };
 
@@ -51,11 +52,18 @@ export function BrowserKeygen({
 
   async function generate() {
     setError(null);
-    if (passphrase !== passphrase2) return setError("The two passphrases differ.");
-    if (passphrase && [...passphrase].length < 8) return setError("Use a passphrase of at least 8 characters, or none.");
+    // Everything wrong at once, and before a key exists: a key for a subject the profile refuses is waste.
+    const problems: string[] = [];
+    if (passphrase !== passphrase2) problems.push("The two passphrases differ.");
+    if (passphrase && [...passphrase].length < 8) problems.push("Use a passphrase of at least 8 characters, or none.");
     const attrs = subject.filter((a) => a.value.trim() !== "" || a.required).map((a) => ({ type: a.type, value: a.value.trim() }));
-    const missing = attrs.find((a) => a.value === "");
-    if (missing) return setError(`${missing.type} is required.`);
+    for (const a of attrs.filter((x) => x.value === "")) problems.push(`${a.type} is required.`);
+    const facts = {
+      subject: attrs.filter((a) => a.value !== "").map((a) => ({ name: a.type, value: a.value })),
+      key: { type: keyType.startsWith("rsa") ? "rsa" : "ec", label: KEY_TYPE_LABEL[keyType] },
+    };
+    for (const c of checkSubject(facts as unknown as CsrFacts, profile, ctx)) if (c.result === "fail" && !/is required in the subject but missing/.test(c.message)) problems.push(c.message);
+    if (problems.length) return setError(problems.join(" "));
     setBusy(true);
     try {
       const g = await generateKeyAndCsr({ keyType, subject: attrs, hash: signatureHashFor(keyType, profile.signatureHashes) });
