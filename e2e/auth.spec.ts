@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { signIn, signInAs } from "./support/helpers";
+import { E2E_PASSWORDS } from "./support/env";
 
 test("[partner] signs in and lands on the partner home with their organisation", async ({ page }) => {
   await signInAs(page, "partner@acme.test", "/partner");
@@ -45,6 +46,15 @@ test("[anyone] no session is sent to the sign-in page", async ({ page }) => {
     await page.goto(path);
     await expect(page).toHaveURL(/\/signin\?callbackUrl=/);
   }
+});
+
+test("[partner] signing in from an officer's link lands on the partner home, not a 403", async ({ page }) => {
+  await page.goto("/officer/certificates");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fofficer%2Fcertificates/);
+  await page.getByLabel("Email").fill("partner@acme.test");
+  await page.getByLabel("Password").fill(E2E_PASSWORDS["partner@acme.test"]);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/partner$/);
 });
 
 test("[partner] the wrong role gets a 403 page", async ({ page }) => {

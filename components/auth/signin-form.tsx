@@ -5,7 +5,8 @@ import { useState } from "react";
 
 export const SIGNIN_FAILED = "Sign-in failed. Check your email and password, or try again later.";
 
-export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
+/** next: where to go once signed in (the sign-in page itself, with the callback, picks the destination the role may open). */
+export function SignInForm({ next }: { next: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -25,7 +26,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       return;
     }
     // Full navigation so server components see the new session cookie.
-    window.location.assign(callbackUrl);
+    window.location.assign(next);
   }
 
   return (

@@ -20,7 +20,7 @@ export function AllowlistRequestForm({ environment, production }: { environment:
         name="entries"
         rows={4}
         className="font-mono"
-        placeholder={"203.0.113.10\n198.51.100.0/28\n2001:db8:42::/64"}
+        placeholder={"One per line: your public egress address or range\ne.g. a.b.c.d  or  a.b.c.0/28  or  2a00:x:x::/48"}
         defaultValue={state.ok ? "" : state.values?.entries}
         error={failed ? "Fix the entries marked below; nothing was submitted." : state.fields?.entries}
         hint={`One per line (or comma-separated). IPv4 ranges up to /24, IPv6 up to /48.${production ? " Production: private, loopback, CGNAT, documentation and other reserved ranges are refused." : ""}`}

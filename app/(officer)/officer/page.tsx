@@ -33,7 +33,8 @@ export default async function ReviewQueuePage({ searchParams }: Props) {
     queue = await listReviewQueue(actor, filters);
   } catch (e) {
     if (!(e instanceof AppError) || e.code !== "validation_failed") throw e;
-    problem = e.message;
+    const labels: Record<string, string> = { environment: "Environment", organisation: "Organisation", type: "Request type", olderThanDays: "Older than (days)" };
+    problem = e.fields ? Object.entries(e.fields).map(([k, v]) => `${labels[k] ?? k}: ${v}`).join(" ") : e.message;
   }
   const me = actor.userId;
   return (

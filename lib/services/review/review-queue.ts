@@ -16,9 +16,16 @@ export const reviewQueueSchema = z.object({
     .optional()
     .transform((v) => v ?? "all"),
   olderThanDays: z
-    .union([z.literal(""), z.coerce.number({ message: "Give a whole number of days." }).int("Give a whole number of days.").min(0, "At least 0 days.").max(3650, "At most 3650 days.")])
+    .union([z.string(), z.number()], { message: "Give a whole number of days." })
     .optional()
-    .transform((v) => (v === "" ? undefined : v)),
+    .transform((v, ctx) => {
+      if (v === undefined || (typeof v === "string" && v.trim() === "")) return undefined;
+      const n = typeof v === "number" ? v : /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+      if (!Number.isInteger(n)) ctx.addIssue({ code: "custom", message: "Give a whole number of days." });
+      else if (n > 3650) ctx.addIssue({ code: "custom", message: "At most 3650 days." });
+      else return n;
+      return z.NEVER;
+    }),
 });
 
 export type ReviewQueueFilters = z.input<typeof reviewQueueSchema>;
