@@ -8,7 +8,7 @@ import { generateKeyAndCsr, signatureHashFor } from "@/lib/pki/keygen/generate";
 import { privateKeyPem } from "@/lib/pki/keygen/private-key-file";
 import { KEY_TYPE_LABEL, type KeyTypeId, type Profile } from "@/lib/policy/profile";
 import { suggestedSubject } from "@/lib/policy/suggest-subject";
-import { type CsrFacts, checkSubject } from "@/lib/policy/checks";
+import { checkSubject } from "@/lib/policy/checks";
 
 type Generated = { keyType: KeyTypeId; keyPem: string; encrypted: boolean; csrPem: string };
 
@@ -58,11 +58,13 @@ export function BrowserKeygen({
     if (passphrase && [...passphrase].length < 8) problems.push("Use a passphrase of at least 8 characters, or none.");
     const attrs = subject.filter((a) => a.value.trim() !== "" || a.required).map((a) => ({ type: a.type, value: a.value.trim() }));
     for (const a of attrs.filter((x) => x.value === "")) problems.push(`${a.type} is required.`);
+    const named = attrs.filter((a) => a.value !== "").map((a) => ({ name: a.type, value: a.value }));
     const facts = {
-      subject: attrs.filter((a) => a.value !== "").map((a) => ({ name: a.type, value: a.value })),
+      subject: named,
+      subjectRdns: named.map((a) => [a]),
       key: { type: keyType.startsWith("rsa") ? "rsa" : "ec", label: KEY_TYPE_LABEL[keyType] },
     };
-    for (const c of checkSubject(facts as unknown as CsrFacts, profile, ctx)) if (c.result === "fail" && !/is required in the subject but missing/.test(c.message)) problems.push(c.message);
+    for (const c of checkSubject(facts, profile, ctx)) if (c.result === "fail" && !/is required in the subject but missing/.test(c.message)) problems.push(c.message);
     if (problems.length) return setError(problems.join(" "));
     setBusy(true);
     try {

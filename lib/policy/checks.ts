@@ -101,7 +101,7 @@ export function checkSignatureHash(csr: CsrFacts, profile: Profile): Check {
   return { code: "signature.hash", result: "pass", message: `Signed with ${HASH_LABEL[hash]} (${csr.signature.name}).` };
 }
 
-export function checkSubject(csr: CsrFacts, profile: Profile, ctx: CheckContext): Check[] {
+export function checkSubject(csr: Pick<CsrFacts, "subject" | "subjectRdns" | "key">, profile: Profile, ctx: CheckContext): Check[] {
   const checks: Check[] = [];
   const keyType = keyTypeWord(csr.key);
   for (const [attr, rule] of Object.entries(profile.subject)) {
