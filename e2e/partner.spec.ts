@@ -290,6 +290,9 @@ test("[partner] IP allowlist: each bad entry is named and nothing is stored; goo
 
   // Removal is a request too: the entry stays until an officer approves it.
   await approved.getByRole("button", { name: "Request removal of 127.0.0.1/32" }).click();
+  const confirm = approved.getByRole("form", { name: "Confirm removal of 127.0.0.1/32" });
+  await expect(confirm).toContainText("Remove 127.0.0.1/32 from PPR?");
+  await confirm.getByRole("button", { name: "Yes, request removal" }).click();
   await expect(approved.getByRole("row").filter({ hasText: "127.0.0.1/32" })).toContainText("removal pending");
   await expect(page.getByRole("table", { name: "PPR allowlist requests" }).getByRole("row").filter({ hasText: "remove" })).toContainText("pending");
 });

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { type PartnerFormState, requestAllowlistRemovalAction, submitAllowlistRequestAction } from "@/lib/actions/partner";
 import { Field, FormMessage, SubmitButton } from "@/components/ui/form";
 import { TextAreaField } from "@/components/ui/textarea";
@@ -45,19 +45,33 @@ export function AllowlistRequestForm({ environment, production }: { environment:
   );
 }
 
-/** "Request removal" for one approved entry. */
+/** "Request removal" for one approved entry, confirmed in a second step (it cuts traffic once approved). */
 export function RequestRemovalButton({ environment, entryId, cidr }: { environment: string; entryId: string; cidr: string }) {
   const [state, action, pending] = useActionState(requestAllowlistRemovalAction, initial);
+  const [confirming, setConfirming] = useState(false);
   if (state.ok) return <span role="status" className="text-xs text-green-700">{state.message}</span>;
+  if (!confirming) {
+    return (
+      <button type="button" onClick={() => setConfirming(true)} className="text-xs text-red-700 underline" aria-label={`Request removal of ${cidr}`}>
+        Request removal
+      </button>
+    );
+  }
   return (
-    <form action={action} className="inline">
+    <form action={action} className="inline-flex flex-wrap items-center gap-2" aria-label={`Confirm removal of ${cidr}`}>
       <input type="hidden" name="environment" value={environment} />
       <input type="hidden" name="entryId" value={entryId} />
-      <button type="submit" disabled={pending} className="text-xs text-red-700 underline disabled:opacity-50" aria-label={`Request removal of ${cidr}`}>
-        {pending ? "Working…" : "Request removal"}
+      <span className="text-xs text-slate-700">
+        Remove {cidr} from {environment}? Once officers approve, calls from it are refused.
+      </span>
+      <button type="submit" disabled={pending} className="rounded bg-red-700 px-2 py-0.5 text-xs font-medium text-white disabled:opacity-50">
+        {pending ? "Working…" : "Yes, request removal"}
+      </button>
+      <button type="button" onClick={() => setConfirming(false)} className="text-xs text-slate-600 underline">
+        Cancel
       </button>
       {state.message ? (
-        <span role="alert" className="ml-2 text-xs text-red-700">
+        <span role="alert" className="text-xs text-red-700">
           {state.message}
         </span>
       ) : null}
