@@ -40,7 +40,14 @@ export function ProfileEditor({
 }) {
   const [state, action, pending] = useActionState(mode === "create" ? createProfileAction : updateProfileAction, initial);
   const [text, setText] = useState(initialJson);
-  const live = useMemo(() => check(text), [text]);
+  const live = useMemo((): Live => {
+    const l = check(text);
+    // The code names the profile in requests and certificates: an edit cannot change it.
+    if (l.kind === "ok" && mode === "edit" && code && l.profile.code !== code) {
+      return { kind: "invalid", errors: [{ field: "code", message: `Keep "${code}"; create a new profile for a new code.` }] };
+    }
+    return l;
+  }, [text, mode, code]);
   // Field errors from the server (after submit) win over the live ones while the text is unchanged.
   const serverFields = state.ok ? undefined : state.fields;
   const serverErrors = serverFields ? Object.entries(serverFields).map(([field, message]) => ({ field, message })) : [];
