@@ -348,6 +348,9 @@ test("[partner] renews a certificate (environment and profile kept, linked to it
   await form.getByRole("button", { name: "Revoke certificate" }).click();
   await expect(page.getByText("Revoked (keyCompromise). The PPR CRL has been reissued")).toBeVisible();
   await expect(page.getByTestId("certificate-status")).toHaveText("revoked");
+  await page.reload();
+  await expect(page.getByTestId("revoked-downloads")).toContainText("This certificate is revoked");
+  await expect(page.getByRole("form", { name: "PKCS#12 with my key" })).toHaveCount(0);
 
   const crl = await request.get("/crl/PPR.crl");
   writeFileSync(file("PPR.crl"), await crl.body());

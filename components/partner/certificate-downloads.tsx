@@ -1,3 +1,4 @@
+import { Notice } from "@/components/ui/details";
 import { Pkcs12WithKey } from "./pkcs12-with-key";
 import { TruststoreForm } from "./truststore-form";
 
@@ -13,9 +14,14 @@ export const CERTIFICATE_DOWNLOADS = [
 export type CertificateMaterial = { baseName: string; leafDer: string; chainDer: string[] };
 
 /** Every download of an issued certificate: files from the server, PKCS#12 with the user's key built in the browser. */
-export function CertificateDownloads({ id, environment, material }: { id: string; environment: string; material: CertificateMaterial }) {
+export function CertificateDownloads({ id, environment, material, revoked = false }: { id: string; environment: string; material: CertificateMaterial; revoked?: boolean }) {
   return (
     <div className="grid gap-5">
+      {revoked ? (
+        <Notice tone="bad" testId="revoked-downloads">
+          This certificate is revoked: gateways that check the CRL refuse it. The files stay available for your records; request a new certificate to connect again.
+        </Notice>
+      ) : null}
       <ul className="grid gap-1 text-sm" aria-label="Downloads">
         {CERTIFICATE_DOWNLOADS.map((d) => (
           <li key={d.format}>
@@ -40,6 +46,7 @@ export function CertificateDownloads({ id, environment, material }: { id: string
         <p className="text-xs text-slate-600">The CA chain that signed this certificate (issuing CA and root) as trusted entries, e.g. for a Java truststore. Choose its password.</p>
         <TruststoreForm id={id} />
       </section>
+      {revoked ? null : (
       <section className="grid gap-2 border-t border-slate-200 pt-4">
         <h3 className="text-sm font-semibold text-slate-800">PKCS#12 with my key</h3>
         <p className="text-xs text-slate-600">
@@ -47,6 +54,7 @@ export function CertificateDownloads({ id, environment, material }: { id: string
         </p>
         <Pkcs12WithKey material={material} />
       </section>
+      )}
     </div>
   );
 }

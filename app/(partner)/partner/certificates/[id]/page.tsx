@@ -101,7 +101,7 @@ export default async function PartnerCertificatePage({ params }: { params: Promi
           </Card>
         </div>
         <Card title="Downloads">
-          <CertificateDownloads id={c.id} environment={c.environment} material={material} />
+          <CertificateDownloads id={c.id} environment={c.environment} material={material} revoked={c.status === "revoked"} />
         </Card>
       </div>
     </div>
