@@ -163,13 +163,15 @@ export async function signLeaf(
     validityDays: number;
     extendedKeyUsage: ("clientAuth" | "serverAuth")[];
     sans: { dns: string[]; ip: string[] };
+    /** Start of validity (default now). Only tests pass it: a certificate that is really expired, signed by the real CA. */
+    at?: Date;
   },
 ) {
   const ca = await tx.certificateAuthority.findFirst({ where: { envId: params.env.id, kind: "issuing", active: true } });
   if (!ca) throw new AppError("conflict", `Environment ${params.env.code} has no CA yet. Run: npm run keyport -- ca init --env ${params.env.code}`);
   const signer = signerFor(ca);
   const urls = caUrls(params.env.code);
-  const now = new Date();
+  const now = params.at ?? new Date();
   for (let attempt = 0; ; attempt++) {
     const issued = await issueLeafCertificate({
       subjectDer: params.subjectDer,

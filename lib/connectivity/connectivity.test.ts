@@ -3,6 +3,7 @@
 // (configured by `keyport gateway nginx`) and Keyport's own connectivity listener accept
 // it from the allowlisted IP and refuse it everywhere else, and once revoked.
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -16,9 +17,12 @@ import { downloadCertificate, downloadTruststore } from "@/lib/services/certific
 import { revokeCertificate } from "@/lib/services/certificates/revoke-certificate";
 import { getCertificate } from "@/lib/services/certificates/read-certificates";
 import { approveAllowlistRequest, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
-import { caChainFile } from "@/lib/services/ca/ca-chain";
+import { caChainFile, getEnvironmentCaChain } from "@/lib/services/ca/ca-chain";
 import { buildKeyAndChainPkcs12 } from "@/lib/pki/pkcs12";
 import { runCli } from "@/lib/cli/run-cli";
+import { signLeaf } from "@/lib/ca/authority";
+import { buildName } from "@/lib/pki/cert/name";
+import { pemEncode } from "@/lib/pki/pem";
 import { parseListenerConfig, startConnectivityListener, type RunningListener } from "./listener";
 
 const hasNginx = (() => {
@@ -79,6 +83,36 @@ function curl(url: string, opts: { cert?: string; cacert: string; from?: string 
   });
 }
 
+const DAY = 86_400_000;
+
+/**
+ * A certificate that is really expired: signed by the environment's issuing CA (through lib/ca, the
+ * only place CA keys are used) with a validity that ended yesterday. Writes name.pem (chain) and name.key.
+ */
+async function issueExpired(w: typeof world, name: string) {
+  const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const spkiDer = new Uint8Array(publicKey.export({ type: "spki", format: "der" }));
+  const chain = await getEnvironmentCaChain(w.env.code);
+  const cert = await getDb().$transaction((tx) =>
+    signLeaf(tx, {
+      env: chain.env,
+      orgId: w.orgA.id,
+      profileCode: "mtls-client",
+      subjectDer: buildName({ CN: `${w.orgA.code}-${name}`, O: w.orgA.legalName }),
+      spkiDer,
+      keyType: "ec",
+      publicKeyFingerprint: createHash("sha256").update(spkiDer).digest("hex"),
+      validityDays: 1,
+      extendedKeyUsage: ["clientAuth"],
+      sans: { dns: [], ip: [] },
+      at: new Date(Date.now() - 2 * DAY),
+    }),
+  );
+  writeFileSync(join(dir, `${name}.pem`), pemEncode("CERTIFICATE", new Uint8Array(cert.der)) + pemEncode("CERTIFICATE", new Uint8Array(chain.issuing.certDer)));
+  writeFileSync(join(dir, `${name}.key`), privateKey.export({ type: "pkcs8", format: "pem" }) as string);
+  return cert.id;
+}
+
 const freePort = () =>
   new Promise<number>((resolve) => {
     const s = createServer().listen(0, "127.0.0.1", () => {
@@ -108,9 +142,10 @@ beforeAll(async () => {
   goodId = await twoOfficers("good");
   revokedId = await twoOfficers("revoked");
   expiredId = await twoOfficers("expired");
+  await issueExpired(world, "really-expired");
   await issue(other, other.partnerA, other.officer1, "foreign");
   await revokeCertificate(world.partnerA.actor, revokedId, { reason: "keyCompromise" });
-  // An expired certificate: the listener reads validity from the database.
+  // A certificate whose row says expired (the listener reads validity from the database); "really-expired" is expired in its DER too.
   await getDb().certificate.update({ where: { id: expiredId }, data: { notAfter: new Date(Date.now() - 60_000) } });
   writeFileSync(join(dir, "ca.pem"), (await caChainFile(world.env.code, "pem")).body);
   listener = await startConnectivityListener({ envCode: world.env.code, port: 0 });
@@ -144,6 +179,7 @@ describe("built-in connectivity listener", () => {
       [await curl(url(), { cert: "foreign", cacert: ca }), 401, "unknown_ca"],
       [await curl(url(), { cert: "revoked", cacert: ca }), 403, "revoked"],
       [await curl(url(), { cert: "expired", cacert: ca }), 403, "expired"],
+      [await curl(url(), { cert: "really-expired", cacert: ca }), 403, "expired"],
       [await curl(url(), { cert: "good", cacert: ca, from: "127.0.0.2" }), 403, "ip_not_allowed"],
     ] as const;
     for (const [r, status, code] of cases) {
@@ -279,6 +315,7 @@ http {
     expect((await curl(url, { cacert })).status).toBe(400);
     expect((await curl(url, { cert: "foreign", cacert })).status).toBe(400);
     expect((await curl(url, { cert: "revoked", cacert })).status).toBe(400);
+    expect((await curl(url, { cert: "really-expired", cacert })).status).toBe(400);
     expect((await curl(url, { cert: "good", cacert, from: "127.0.0.2" })).status).toBe(403);
 
     // Revoke the good certificate, sync the gateway files, reload: nginx now refuses it.
