@@ -34,7 +34,8 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
   demo                                        seed the demo data (idempotent)
   gateway nginx --env PPR --out DIR [--listen 443] [--server-name NAME] [--server-cert FILE] [--server-key FILE] [--upstream URL]
                                               write an nginx mTLS front door: CA chain, CRLs, allowlist, server block, README
-  gateway sync --env PPR --out DIR            refresh DIR's CRL file and allowlist (then: nginx -s reload)
+  gateway sync --env PPR --out DIR            renew due CRLs, refresh DIR's CRL file and allowlist (then: nginx -s reload);
+                                              exits 1 and writes nothing when no CRL valid beyond now can be produced
   jobs run                                    periodic work (cron-safe on several instances): renew CRLs that are due
   audit verify                                check the audit trail's hash chain; names the first broken link
 
@@ -250,13 +251,15 @@ const COMMANDS: Record<string, Command> = {
       serverKey: path.resolve(str(v["server-key"]) ?? path.join(dir, "server.key")),
       upstream,
     });
-    io.out(`Wrote ${r.files.join(", ")} to ${r.dir} (${r.entries} allowlist entries; CRLs #${r.crlNumbers.issuing} issuing, #${r.crlNumbers.root} root).`);
+    printCrlRenewal(r, io);
+    io.out(`Wrote ${r.files.join(", ")} to ${r.dir} (${r.entries} allowlist entries; CRLs #${r.crlNumbers.issuing} issuing, #${r.crlNumbers.root} root, valid until ${r.crlNextUpdate.toISOString()}).`);
     io.err(`Next: read ${path.join(r.dir, "README.md")}, then include ${path.join(r.dir, "server.conf")} from nginx's http block.`);
     return 0;
   },
   "gateway sync": async (args, io) => {
     const v = parse(args, { env: { type: "string" }, out: { type: "string" } }, ["env", "out"]);
     const r = await syncNginxConfig(CLI_ACTOR, { envCode: str(v.env)!, outDir: str(v.out)! });
+    printCrlRenewal(r, io);
     io.out(r.changed.length ? `Updated ${r.changed.join(" and ")} in ${r.dir}; reload nginx (nginx -s reload).` : `No change in ${r.dir}.`);
     return 0;
   },
@@ -284,6 +287,12 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
 };
+
+/** What `gateway nginx|sync` renewed before writing, and why it could not (a warning while the current CRLs are valid). */
+function printCrlRenewal(r: { renewed: { kind: string; number: string }[]; warnings: string[] }, io: CliIo) {
+  for (const c of r.renewed) io.err(`Renewed the ${c.kind} CA's CRL (#${c.number}); it was due.`);
+  for (const w of r.warnings) io.err(`Warning: ${w}`);
+}
 
 export function printDemo(r: Awaited<ReturnType<typeof seedDemo>>, io: CliIo) {
   if (r.created.length) io.err(`Demo data created: ${r.created.join(", ")}.`);

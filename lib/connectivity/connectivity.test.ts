@@ -2,9 +2,10 @@
 // officers approve both, the partner downloads the certificate, and then a real nginx
 // (configured by `keyport gateway nginx`) and Keyport's own connectivity listener accept
 // it from the allowlisted IP and refuse it everywhere else, and once revoked.
-import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { createHash, generateKeyPairSync } from "node:crypto";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +21,8 @@ import { approveAllowlistRequest, submitAllowlistRequest } from "@/lib/services/
 import { caChainFile, getEnvironmentCaChain } from "@/lib/services/ca/ca-chain";
 import { buildKeyAndChainPkcs12 } from "@/lib/pki/pkcs12";
 import { runCli } from "@/lib/cli/run-cli";
-import { signLeaf } from "@/lib/ca/authority";
+import { CLI_ACTOR } from "@/lib/auth/actor";
+import { latestCrl, regenerateCrl, signLeaf } from "@/lib/ca/authority";
 import { buildName } from "@/lib/pki/cert/name";
 import { pemEncode } from "@/lib/pki/pem";
 import { parseListenerConfig, startConnectivityListener, type RunningListener } from "./listener";
@@ -70,10 +72,11 @@ async function issue(w: typeof world, partner: TestUser, officer: TestUser, name
 
 type CurlResult = { status: number; body: string; error: string };
 
-function curl(url: string, opts: { cert?: string; cacert: string; from?: string }): Promise<CurlResult> {
+function curl(url: string, opts: { cert?: string; cacert: string; from?: string; headers?: string[] }): Promise<CurlResult> {
   const args = ["-sS", "--max-time", "10", "-o", "-", "-w", "\n%{http_code}", "--cacert", opts.cacert];
   if (opts.cert) args.push("--cert", join(dir, `${opts.cert}.pem`), "--key", join(dir, `${opts.cert}.key`));
   if (opts.from) args.push("--interface", opts.from);
+  for (const h of opts.headers ?? []) args.push("-H", h);
   args.push(url);
   return new Promise((resolve) => {
     execFile("curl", args, { encoding: "utf8" }, (_e, stdout, stderr) => {
@@ -84,6 +87,8 @@ function curl(url: string, opts: { cert?: string; cacert: string; from?: string 
 }
 
 const DAY = 86_400_000;
+const sha256Colons = (der: Uint8Array) => createHash("sha256").update(der).digest("hex").toUpperCase().match(/../g)!.join(":");
+const pemBlocks = (pem: string) => [...pem.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----\n?/g)].map((m) => m[0]);
 
 /**
  * A certificate that is really expired: signed by the environment's issuing CA (through lib/ca, the
@@ -142,6 +147,7 @@ beforeAll(async () => {
   goodId = await twoOfficers("good");
   revokedId = await twoOfficers("revoked");
   expiredId = await twoOfficers("expired");
+  await twoOfficers("fresh"); // stays valid and unrevoked through every test
   await issueExpired(world, "really-expired");
   await issue(other, other.partnerA, other.officer1, "foreign");
   await revokeCertificate(world.partnerA.actor, revokedId, { reason: "keyCompromise" });
@@ -266,73 +272,172 @@ describe("built-in connectivity listener", () => {
 
 describe.skipIf(!hasNginx && !process.env.CI)("nginx configured by keyport gateway nginx", () => {
   let nginx: ChildProcess | undefined;
+  let upstream: HttpServer | undefined;
   let port = 0;
+  // Spaces and a double quote: every path in the generated configuration must be quoted.
+  const out = () => join(dir, 'gw "a b"');
+  const tls = () => join(dir, "gateway tls");
   const conf = () => join(dir, "nginx.conf");
   const nginxArgs = () => ["-p", join(dir, "nginx"), "-c", conf()];
+  const url = (p = "/api/healthCheck") => `https://127.0.0.1:${port}${p}`;
+  const cacert = () => join(tls(), "server.crt");
 
   afterAll(() => {
     nginx?.kill("SIGTERM");
+    upstream?.close();
   });
 
+  /** Reload nginx and wait until curl with `cert` gets a status other than `from`. */
+  async function reloadUntilNot(from: number, cert: string) {
+    execFileSync("nginx", [...nginxArgs(), "-s", "reload"], { stdio: "pipe" });
+    let status = from;
+    for (let i = 0; i < 50 && status === from; i++) {
+      status = (await curl(url(), { cert, cacert: cacert() })).status;
+      if (status === from) await new Promise((r) => setTimeout(r, 100));
+    }
+    return status;
+  }
+
   it("accepts an issued certificate from the allowlisted IP and refuses every other case, and a certificate once revoked", async () => {
-    const out = join(dir, "gw");
     port = await freePort();
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "server.key"), "-out", join(dir, "server.crt")], { stdio: "pipe" });
-    const gen = await cli(["gateway", "nginx", "--env", world.env.code, "--out", out, "--listen", `127.0.0.1:${port}`, "--server-name", "localhost", "--server-cert", join(dir, "server.crt"), "--server-key", join(dir, "server.key")]);
+    mkdirSync(tls());
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(tls(), "server.key"), "-out", cacert()], { stdio: "pipe" });
+    // The upstream echoes the headers it receives.
+    upstream = createHttpServer((req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ headers: req.headers, raw: req.rawHeaders }));
+    });
+    await new Promise<void>((resolve) => upstream!.listen(0, "127.0.0.1", resolve));
+    const upstreamUrl = `http://127.0.0.1:${(upstream.address() as { port: number }).port}`;
+    const gen = await cli(["gateway", "nginx", "--env", world.env.code, "--out", out(), "--listen", `127.0.0.1:${port}`, "--server-name", "localhost", "--server-cert", cacert(), "--server-key", join(tls(), "server.key"), "--upstream", upstreamUrl]);
     expect(gen.code, gen.err).toBe(0);
-    expect(readFileSync(join(out, "allowlist.conf"), "utf8")).toMatch(/allow 127\.0\.0\.1\/32;.*\ndeny all;\n$/);
-    expect(readFileSync(join(out, "crl.pem"), "utf8").match(/BEGIN X509 CRL/g)).toHaveLength(2);
-    expect(readFileSync(join(out, "README.md"), "utf8")).toMatch(/gateway sync/);
+    expect(readFileSync(join(out(), "allowlist.conf"), "utf8")).toMatch(/allow 127\.0\.0\.1\/32;.*\ndeny all;\n$/);
+    expect(readFileSync(join(out(), "crl.pem"), "utf8").match(/BEGIN X509 CRL/g)).toHaveLength(2);
+    const readme = readFileSync(join(out(), "README.md"), "utf8");
+    // The cron line renews and reloads, with the odd directory quoted for the shell.
+    expect(readme).toContain(`*/15 * * * * cd ${process.cwd()} && npm run --silent keyport -- gateway sync --env ${world.env.code} --out '${out()}' && nginx -s reload`);
+    expect(readme).toMatch(/environment's\*\* allowlist/);
     execFileSync("mkdir", ["-p", join(dir, "nginx", "logs"), join(dir, "nginx", "tmp")]);
+    const q = JSON.stringify; // the test's own paths hold no `"`, `\` or `$`
     writeFileSync(
       conf(),
-      `pid ${join(dir, "nginx", "nginx.pid")};
-error_log ${join(dir, "nginx", "logs", "error.log")} info;
+      `pid ${q(join(dir, "nginx", "nginx.pid"))};
+error_log ${q(join(dir, "nginx", "logs", "error.log"))} info;
 worker_processes 1;
 events { worker_connections 64; }
 http {
   access_log off;
-  client_body_temp_path ${join(dir, "nginx", "tmp")};
-  proxy_temp_path ${join(dir, "nginx", "tmp")};
-  fastcgi_temp_path ${join(dir, "nginx", "tmp")};
-  uwsgi_temp_path ${join(dir, "nginx", "tmp")};
-  scgi_temp_path ${join(dir, "nginx", "tmp")};
-  include ${join(out, "server.conf")};
+  client_body_temp_path ${q(join(dir, "nginx", "tmp"))};
+  proxy_temp_path ${q(join(dir, "nginx", "tmp"))};
+  fastcgi_temp_path ${q(join(dir, "nginx", "tmp"))};
+  uwsgi_temp_path ${q(join(dir, "nginx", "tmp"))};
+  scgi_temp_path ${q(join(dir, "nginx", "tmp"))};
+  include ${q(join(out(), "server.conf"))};
 }
 `,
     );
     execFileSync("nginx", [...nginxArgs(), "-t"], { stdio: "pipe" });
     nginx = spawn("nginx", [...nginxArgs(), "-g", "daemon off;"], { stdio: "ignore" });
-    const url = `https://127.0.0.1:${port}/api/healthCheck`;
-    const cacert = join(dir, "server.crt");
     let ok: CurlResult = { status: 0, body: "", error: "" };
     for (let i = 0; i < 50 && ok.status === 0; i++) {
-      ok = await curl(url, { cert: "good", cacert });
+      ok = await curl(url(), { cert: "good", cacert: cacert() });
       if (ok.status === 0) await new Promise((r) => setTimeout(r, 100));
     }
     expect(ok.status, ok.error).toBe(200);
     expect(JSON.parse(ok.body)).toMatchObject({ status: "ok", environment: world.env.code });
-    expect((await curl(url, { cacert })).status).toBe(400);
-    expect((await curl(url, { cert: "foreign", cacert })).status).toBe(400);
-    expect((await curl(url, { cert: "revoked", cacert })).status).toBe(400);
-    expect((await curl(url, { cert: "really-expired", cacert })).status).toBe(400);
-    expect((await curl(url, { cert: "good", cacert, from: "127.0.0.2" })).status).toBe(403);
+    expect((await curl(url(), { cacert: cacert() })).status).toBe(400);
+    expect((await curl(url(), { cert: "foreign", cacert: cacert() })).status).toBe(400);
+    expect((await curl(url(), { cert: "revoked", cacert: cacert() })).status).toBe(400);
+    expect((await curl(url(), { cert: "really-expired", cacert: cacert() })).status).toBe(400);
+    expect((await curl(url(), { cert: "good", cacert: cacert(), from: "127.0.0.2" })).status).toBe(403);
+
+    // The upstream gets the client certificate itself (Keyport's SHA-256 identity), its serial and subject,
+    // the scheme, and never a copy the client forged (nor nginx's SHA-1 fingerprint).
+    const forged = ["X-Client-Cert: forged", "X-Client-Serial: 01", "X-Client-Subject: CN=forged", "X-Client-Verify: SUCCESS-forged", "X-Forwarded-Proto: http", "X-Forwarded-For: 192.0.2.1", "X-Client-Fingerprint: forged", "X_Client_Cert: forged"];
+    const echo = await curl(url("/echo"), { cert: "good", cacert: cacert(), headers: forged });
+    expect(echo.status, echo.error).toBe(200);
+    const seen = JSON.parse(echo.body) as { headers: Record<string, string>; raw: string[] };
+    const good = await getCertificate(world.officer1.actor, goodId);
+    const leafPem = pemBlocks(decodeURIComponent(seen.headers["x-client-cert"]))[0];
+    expect(leafPem).toBe(pemBlocks(readFileSync(join(dir, "good.pem"), "utf8"))[0]);
+    expect(sha256Colons(new Uint8Array(Buffer.from(leafPem.replace(/-----[^-]+-----|\s/g, ""), "base64")))).toBe(good.fingerprint);
+    expect(seen.headers["x-client-serial"].replace(/^0+/, "").toLowerCase()).toBe(good.serial.replace(/^0+/, "").toLowerCase());
+    expect(seen.headers["x-client-subject"]).toContain(`CN=${world.orgA.code}-good`);
+    expect(seen.headers).toMatchObject({ "x-client-verify": "SUCCESS", "x-forwarded-proto": "https", "x-forwarded-for": "127.0.0.1" });
+    expect(seen.headers["x-client-fingerprint"]).toBeUndefined();
+    const names = seen.raw.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+    for (const h of ["x-client-cert", "x-client-serial", "x-client-subject", "x-client-verify", "x-forwarded-proto", "x-forwarded-for"]) expect(names.filter((n) => n === h), h).toHaveLength(1);
+    expect(names).not.toContain("x_client_cert");
 
     // Revoke the good certificate, sync the gateway files, reload: nginx now refuses it.
     await revokeCertificate(world.officer1.actor, goodId, { reason: "superseded" });
-    const sync = await cli(["gateway", "sync", "--env", world.env.code, "--out", out]);
+    const sync = await cli(["gateway", "sync", "--env", world.env.code, "--out", out()]);
     expect(sync.code, sync.err).toBe(0);
     expect(sync.out).toMatch(/Updated crl\.pem/);
-    execFileSync("nginx", [...nginxArgs(), "-s", "reload"], { stdio: "pipe" });
-    let refused = 200;
-    for (let i = 0; i < 50 && refused === 200; i++) {
-      refused = (await curl(url, { cert: "good", cacert })).status;
-      if (refused === 200) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(refused).toBe(400);
+    expect(await reloadUntilNot(200, "good")).toBe(400);
     // The built-in listener refuses it at once (it reads revocations live).
     const listenerAnswer = await curl(`https://127.0.0.1:${listener.port}/api/healthCheck`, { cert: "good", cacert: join(dir, "listener-ca.pem") });
     expect(JSON.parse(listenerAnswer.body).error.code).toBe("revoked");
-    expect((await cli(["gateway", "sync", "--env", world.env.code, "--out", out])).out).toMatch(/No change/);
+    expect((await cli(["gateway", "sync", "--env", world.env.code, "--out", out()])).out).toMatch(/No change/);
+  });
+
+  it("gateway sync renews CRLs that are due or expired before writing them, and fails (writing nothing) when it cannot", async () => {
+    const chain = await getEnvironmentCaChain(world.env.code);
+    const crlFile = join(out(), "crl.pem");
+    const ageCrls = (issuingDays: number, rootDays: number) =>
+      getDb().$transaction(async (tx) => {
+        await regenerateCrl(tx, CLI_ACTOR, chain.issuing.id, new Date(Date.now() - issuingDays * DAY));
+        await regenerateCrl(tx, CLI_ACTOR, chain.root.id, new Date(Date.now() - rootDays * DAY));
+      });
+    const verifyFresh = (crls: string) =>
+      spawnSync("openssl", ["verify", "-crl_check_all", "-CAfile", join(out(), "ca-chain.pem"), "-CRLfile", crls, join(dir, "fresh.pem")], { encoding: "utf8" });
+    const withMasterKey = async <T>(hex: string, f: () => Promise<T>) => {
+      const saved = process.env.KEYPORT_MASTER_KEY;
+      process.env.KEYPORT_MASTER_KEY = hex;
+      try {
+        return await f();
+      } finally {
+        process.env.KEYPORT_MASTER_KEY = saved;
+      }
+    };
+
+    // The newest CRLs are past their nextUpdate (issuing CRLs live 7 days, root CRLs 30).
+    await ageCrls(8, 31);
+    const stale = [await latestCrl(getDb(), chain.issuing.id), await latestCrl(getDb(), chain.root.id)].map((c) => pemEncode("X509 CRL", new Uint8Array(c!.der))).join("");
+    writeFileSync(join(dir, "stale-crl.pem"), stale);
+    // What sync used to write: openssl and nginx refuse every client with it.
+    const before = verifyFresh(join(dir, "stale-crl.pem"));
+    expect(before.status).not.toBe(0);
+    expect(before.stdout + before.stderr).toMatch(/CRL has expired/);
+    writeFileSync(crlFile, stale);
+    expect(await reloadUntilNot(200, "fresh")).toBe(400);
+    expect(readFileSync(join(dir, "nginx", "logs", "error.log"), "utf8")).toMatch(/CRL has expired/);
+
+    // Renewal impossible (a master key that does not open the CA keys): exit 1, a clear message, nothing written.
+    const written = readFileSync(crlFile, "utf8");
+    const failed = await withMasterKey(randomBytes(32).toString("hex"), () => cli(["gateway", "sync", "--env", world.env.code, "--out", out()]));
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/CRL for \w+ \(#\d+\) expired at .*nginx would refuse every client.*nothing was written\. Renewing it failed: /);
+    expect(readFileSync(crlFile, "utf8")).toBe(written);
+
+    // With the key: sync renews both and writes CRLs whose nextUpdate is ahead; openssl and nginx accept them.
+    const synced = await cli(["gateway", "sync", "--env", world.env.code, "--out", out()]);
+    expect(synced.code, synced.err).toBe(0);
+    expect(synced.err).toMatch(/Renewed the issuing CA's CRL/);
+    expect(synced.err).toMatch(/Renewed the root CA's CRL/);
+    expect(synced.out).toMatch(/Updated crl\.pem/);
+    for (const block of pemBlocks(readFileSync(crlFile, "utf8"))) {
+      const next = execFileSync("openssl", ["crl", "-noout", "-nextupdate"], { input: block, encoding: "utf8" }).replace(/^nextUpdate=/, "").trim();
+      expect(new Date(next).getTime()).toBeGreaterThan(Date.now() + 3 * DAY);
+    }
+    const after = verifyFresh(crlFile);
+    expect(after.stdout + after.stderr).toMatch(/: OK/);
+    expect(await reloadUntilNot(400, "fresh")).toBe(200);
+
+    // Due (less than half the lifetime left) but not expired, and renewal fails: the current CRLs are written, with a warning.
+    await ageCrls(4, 1);
+    const warned = await withMasterKey(randomBytes(32).toString("hex"), () => cli(["gateway", "sync", "--env", world.env.code, "--out", out()]));
+    expect(warned.code, warned.err).toBe(0);
+    expect(warned.err).toMatch(/Warning: Could not renew the \w+ CRLs .*valid until/);
   });
 });
