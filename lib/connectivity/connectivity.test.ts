@@ -7,11 +7,14 @@ import { createHash, generateKeyPairSync, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db/client";
-import { makeWorld, opensslCsr, type TestUser } from "@/lib/testing/world";
+import { makeWorld, opensslCsr, uniq, type TestUser } from "@/lib/testing/world";
+import { createEnvironment } from "@/lib/services/environments/create-environment";
+import { initCa } from "@/lib/services/ca/init-ca";
 import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
 import { approveCertificateRequest } from "@/lib/services/requests/decide-request";
 import { downloadCertificate, downloadTruststore } from "@/lib/services/certificates/download-certificate";
@@ -25,7 +28,15 @@ import { CLI_ACTOR } from "@/lib/auth/actor";
 import { latestCrl, regenerateCrl, signLeaf } from "@/lib/ca/authority";
 import { buildName } from "@/lib/pki/cert/name";
 import { pemEncode } from "@/lib/pki/pem";
-import { parseListenerConfig, startConnectivityListener, type RunningListener } from "./listener";
+import {
+  SERVER_CERT_RENEW_BEFORE_MS,
+  healthCheckUrl,
+  parseListenerConfig,
+  serverCertificateNames,
+  startConfiguredListeners,
+  startConnectivityListener,
+  type RunningListener,
+} from "./listener";
 
 const hasNginx = (() => {
   try {
@@ -87,6 +98,18 @@ function curl(url: string, opts: { cert?: string; cacert: string; from?: string;
 }
 
 const DAY = 86_400_000;
+
+/** The certificate a TLS server presents, verified against `ca` and the host name (as any client would). */
+function presentedCertificate(host: string, port: number, ca: string) {
+  return new Promise<{ serial: string; sans: string }>((resolve, reject) => {
+    const socket = tlsConnect({ host, port, ca, rejectUnauthorized: true }, () => {
+      const peer = socket.getPeerCertificate();
+      socket.destroy();
+      resolve({ serial: peer.serialNumber, sans: peer.subjectaltname ?? "" });
+    });
+    socket.once("error", reject);
+  });
+}
 const sha256Colons = (der: Uint8Array) => createHash("sha256").update(der).digest("hex").toUpperCase().match(/../g)!.join(":");
 const pemBlocks = (pem: string) => [...pem.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----\n?/g)].map((m) => m[0]);
 
@@ -118,9 +141,9 @@ async function issueExpired(w: typeof world, name: string) {
   return cert.id;
 }
 
-const freePort = () =>
+const freePort = (host = "127.0.0.1") =>
   new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
+    const s = createServer().listen(0, host, () => {
       const { port } = s.address() as { port: number };
       s.close(() => resolve(port));
     });
@@ -260,6 +283,77 @@ describe("built-in connectivity listener", () => {
     },
     120_000,
   );
+
+  it("renews its server certificate before it expires, serving the new one without a restart", async () => {
+    const first = listener.serverCertificate();
+    expect((await presentedCertificate("127.0.0.1", listener.port, listener.caPem)).serial).toBe(first.serial.toUpperCase());
+    // Not due yet: nothing changes.
+    expect(await listener.renewIfDue()).toBe(false);
+    // Less than SERVER_CERT_RENEW_BEFORE_MS left: a new certificate from the same CA, linked to the one it replaces.
+    const later = new Date(first.notAfter.getTime() - SERVER_CERT_RENEW_BEFORE_MS + 60_000);
+    const [a, b] = await Promise.all([listener.renewIfDue(later), listener.renewIfDue(later)]);
+    expect([a, b]).toEqual([true, true]); // one renewal, shared
+    const second = listener.serverCertificate();
+    expect(second.serial).not.toBe(first.serial);
+    expect(second.notAfter.getTime()).toBeGreaterThan(first.notAfter.getTime() - 60_000);
+    expect((await presentedCertificate("127.0.0.1", listener.port, listener.caPem)).serial).toBe(second.serial.toUpperCase());
+    const row = await getDb().certificate.findUniqueOrThrow({ where: { id: second.id } });
+    expect(row).toMatchObject({ orgId: null, profileCode: "connectivity-server", renewsCertificateId: first.id, revokedAt: null });
+    // Client tests keep working across the change.
+    expect((await curl(`https://127.0.0.1:${listener.port}/api/healthCheck`, { cert: "fresh", cacert: join(dir, "listener-ca.pem") })).status).toBe(200);
+  });
+
+  it("names loopback (IPv4 and IPv6), the public host and the bind host in its certificate, and serves on IPv6", async () => {
+    expect(serverCertificateNames("127.0.0.1", "http://localhost:3000")).toEqual({ dns: ["localhost"], ip: ["127.0.0.1", "::1"] });
+    expect(serverCertificateNames("::", "https://keyport.example")).toEqual({ dns: ["localhost", "keyport.example"], ip: ["127.0.0.1", "::1"] });
+    expect(serverCertificateNames("0.0.0.0", "https://[2001:DB8::10]:8080")).toEqual({ dns: ["localhost"], ip: ["127.0.0.1", "::1", "2001:db8::10"] });
+    expect(serverCertificateNames("mtls.internal.example", "https://198.51.100.4")).toEqual({ dns: ["localhost", "mtls.internal.example"], ip: ["127.0.0.1", "::1", "198.51.100.4"] });
+    expect(serverCertificateNames("[2001:db8::7]", "http://localhost:3000").ip).toContain("2001:db8::7");
+    expect(healthCheckUrl("::", 5645)).toBe("https://[::]:5645/api/healthCheck");
+    expect(healthCheckUrl("[::1]", 5645)).toBe("https://[::1]:5645/api/healthCheck");
+    expect(healthCheckUrl("0.0.0.0", 8443)).toBe("https://0.0.0.0:8443/api/healthCheck");
+
+    const v6 = await startConnectivityListener({ envCode: world.env.code, port: 0, host: "::1", publicUrl: "https://keyport.example:3000" });
+    try {
+      const seen = await presentedCertificate("::1", v6.port, v6.caPem); // verifies IP:::1 against the certificate
+      expect(seen.sans).toContain("DNS:keyport.example");
+      expect(seen.sans).toContain("IP Address:127.0.0.1");
+      expect(seen.sans).toMatch(/IP Address:(::1|0:0:0:0:0:0:0:1)\b/);
+    } finally {
+      await v6.close();
+    }
+  });
+
+  it("keeps trying to start while the environment or its CA does not exist, and logs once when it starts", async () => {
+    const code = `R${uniq().toUpperCase().replace(/[^A-Z0-9]/g, "X")}`.slice(0, 8);
+    const port = await freePort("::1");
+    const lines: string[] = [];
+    const log = { info: (s: string) => lines.push(`info ${s}`), error: (s: string) => lines.push(`error ${s}`) };
+    const started = await startConfiguredListeners({ KEYPORT_CONNECTIVITY: `${code}:${port}`, KEYPORT_CONNECTIVITY_HOST: "::1" }, { retryEveryMs: 50, log });
+    const until = async (f: () => boolean) => {
+      for (let i = 0; i < 200 && !f(); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(f()).toBe(true);
+    };
+    try {
+      expect(started.listeners).toEqual([]);
+      await new Promise((r) => setTimeout(r, 300)); // several retries, one message
+      expect(lines).toEqual([`error [keyport] connectivity listener for ${code} not started: KEYPORT_CONNECTIVITY names environment ${code}, which does not exist yet. Retrying every 50 ms.`]);
+      await createEnvironment(CLI_ACTOR, { code, name: `Retry ${code}`, approvalsRequired: 1, production: false });
+      await until(() => lines.length === 2);
+      expect(lines[1]).toMatch(new RegExp(`^error .*${code} not started: Environment ${code} has no CA yet`));
+      await initCa(CLI_ACTOR, { envCode: code, keyType: "ecdsa-p256" });
+      await until(() => started.listeners.length === 1);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(lines.slice(2)).toEqual([`info [keyport] connectivity test for ${code}: https://[::1]:${port}/api/healthCheck`]);
+      // It serves: without a client certificate the answer is the listener's own refusal.
+      writeFileSync(join(dir, "retry-ca.pem"), started.listeners[0].caPem);
+      const r = await curl(`https://[::1]:${port}/api/healthCheck`, { cacert: join(dir, "retry-ca.pem") });
+      expect(r.status, r.error).toBe(401);
+      expect(JSON.parse(r.body)).toMatchObject({ error: { code: "no_certificate" }, environment: code, sourceIp: "::1" });
+    } finally {
+      await started.close();
+    }
+  });
 
   it("reads its configuration strictly", () => {
     expect(parseListenerConfig("PPR:8443, PRD:8444")).toEqual([

@@ -2,15 +2,18 @@
 // certificate is issued by that environment's CA. GET /api/healthCheck answers
 // 200 only to a client certificate issued by the environment's CA, unrevoked and
 // unexpired, from an approved source IP; every other case gets its own error.
+// The server certificate (30 days, no organisation: the listener's own) is renewed in place before
+// it expires; a listener whose environment or CA does not exist yet keeps trying to start.
 import { createHash, generateKeyPairSync } from "node:crypto";
 import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
+import { isIP, type AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { getDb } from "@/lib/db/client";
 import { type Actor, CLI_ACTOR } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { signLeaf, publicUrl } from "@/lib/ca/authority";
 import { chainToPem } from "@/lib/pki/cert/download-formats";
+import { CONNECTIVITY_SERVER_PROFILE } from "@/lib/services/certificates/service-certificates";
 import { buildName } from "@/lib/pki/cert/name";
 import { pemEncode } from "@/lib/pki/pem";
 import { parseCidr } from "@/lib/net/cidr";
@@ -51,46 +54,104 @@ function ipAllowed(ip: string, cidrs: string[]): boolean {
   });
 }
 
-/** Issue the listener's server certificate (ephemeral key, serverAuth) from the environment's issuing CA. */
-async function issueServerCertificate(envCode: string, actor: Actor) {
+const DAY = 86_400_000;
+/** The listener's server certificate lives 30 days and is replaced when less than 10 are left (checked hourly). */
+export const SERVER_CERT_VALIDITY_DAYS = 30;
+export const SERVER_CERT_RENEW_BEFORE_MS = 10 * DAY;
+const RENEW_CHECK_EVERY_MS = 60 * 60_000;
+/** How often a listener that could not start (no environment or CA yet, port busy) tries again. */
+export const START_RETRY_EVERY_MS = 60_000;
+
+const UNSPECIFIED = new Set(["0.0.0.0", "::", "0:0:0:0:0:0:0:0"]);
+const stripBrackets = (h: string) => h.replace(/^\[(.*)\]$/, "$1");
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/**
+ * The server certificate's SANs: loopback by name and address (IPv4 and IPv6), the public host of
+ * KEYPORT_PUBLIC_URL and the bind host, each as a DNS name or an IP address (IPv6 literals too). A
+ * wildcard bind address (0.0.0.0, ::) names no host and is left out.
+ */
+export function serverCertificateNames(bindHost: string, publicUrl: string): { dns: string[]; ip: string[] } {
+  const dns = new Set(["localhost"]);
+  const ip = new Set(["127.0.0.1", "::1"]);
+  let publicHost = "";
+  try {
+    publicHost = stripBrackets(new URL(publicUrl).hostname);
+  } catch {
+    // not a URL: nothing to add
+  }
+  for (const raw of [publicHost, stripBrackets(bindHost.trim())]) {
+    const host = raw.toLowerCase();
+    if (!host || UNSPECIFIED.has(host)) continue;
+    if (isIP(host)) ip.add(host);
+    else if (DNS_NAME.test(host)) dns.add(host);
+  }
+  return { dns: [...dns], ip: [...ip] };
+}
+
+/** https://host:port/api/healthCheck, with an IPv6 host in brackets (RFC 3986 §3.2.2). */
+export function healthCheckUrl(host: string, port: number): string {
+  const h = stripBrackets(host);
+  return `https://${isIP(h) === 6 ? `[${h}]` : h}:${port}/api/healthCheck`;
+}
+
+type ListenerEnvironment = { env: { id: string; code: string }; issuingId: string; caPem: string };
+
+/** The environment and its active CAs; a clear error when either is missing (the listener retries). */
+async function loadEnvironment(envCode: string): Promise<ListenerEnvironment> {
   const db = getDb();
   const env = await db.environment.findUnique({ where: { code: envCode } });
-  if (!env) throw new AppError("not_found", `KEYPORT_CONNECTIVITY names environment ${envCode}, which does not exist.`);
+  if (!env) throw new AppError("not_found", `KEYPORT_CONNECTIVITY names environment ${envCode}, which does not exist yet.`);
+  const cas = await db.certificateAuthority.findMany({ where: { envId: env.id, active: true }, select: { id: true, kind: true, certDer: true } });
+  const issuing = cas.find((c) => c.kind === "issuing");
+  const root = cas.find((c) => c.kind === "root");
+  if (!issuing || !root) throw new AppError("conflict", `Environment ${env.code} has no CA yet (npm run keyport -- ca init --env ${env.code}).`);
+  return {
+    env: { id: env.id, code: env.code },
+    issuingId: issuing.id,
+    caPem: [issuing, root].map((c) => pemEncode("CERTIFICATE", new Uint8Array(c.certDer))).join(""),
+  };
+}
+
+type ServerMaterial = { key: string; certChainPem: string; certificate: { id: string; serial: string; notAfter: Date } };
+
+/**
+ * Issue the listener's server certificate (ephemeral key, serverAuth) from the environment's issuing
+ * CA. It has no organisation: inventories show it as the connectivity listener's own (see
+ * service-certificates.ts). A renewal names the certificate it replaces.
+ */
+async function issueServerCertificate(target: ListenerEnvironment, names: { dns: string[]; ip: string[] }, actor: Actor, renews: string | null): Promise<ServerMaterial> {
+  const db = getDb();
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const spkiDer = new Uint8Array(publicKey.export({ type: "spki", format: "der" }));
-  const host = new URL(publicUrl()).hostname;
-  const dns = [...new Set(["localhost", host].filter((h) => !/^[\d.]+$|:/.test(h)))];
-  const ip = [...new Set(["127.0.0.1", ...(/^[\d.]+$/.test(host) ? [host] : [])])];
+  const { env } = target;
   const cert = await db.$transaction(async (tx) => {
     const c = await signLeaf(tx, {
       env,
       orgId: null,
-      profileCode: "connectivity-server",
+      renewsCertificateId: renews,
+      profileCode: CONNECTIVITY_SERVER_PROFILE,
       subjectDer: buildName({ CN: `keyport-connectivity-${env.code.toLowerCase()}`, O: process.env.KEYPORT_PROVIDER_NAME?.trim() || "Keyport" }),
       spkiDer,
       keyType: "ec",
       publicKeyFingerprint: createHash("sha256").update(spkiDer).digest("hex"),
-      validityDays: 30,
+      validityDays: SERVER_CERT_VALIDITY_DAYS,
       extendedKeyUsage: ["serverAuth"],
-      sans: { dns, ip },
+      sans: names,
     });
     await recordAudit(tx, actor, {
       action: "certificate.issue",
       targetType: "certificate",
       targetId: c.id,
-      details: { purpose: "connectivity listener server certificate", environment: env.code, serial: c.serialHex },
+      details: { purpose: "connectivity listener server certificate", environment: env.code, serial: c.serialHex, ...(renews ? { renews } : {}) },
     });
     return c;
   });
-  const cas = await db.certificateAuthority.findMany({ where: { envId: env.id, active: true }, select: { id: true, kind: true, certDer: true } });
-  const issuing = cas.find((c) => c.kind === "issuing")!;
-  const root = cas.find((c) => c.kind === "root")!;
+  const issuing = await db.certificateAuthority.findUniqueOrThrow({ where: { id: target.issuingId }, select: { certDer: true } });
   return {
-    env,
-    issuingId: issuing.id,
     key: privateKey.export({ type: "pkcs8", format: "pem" }) as string,
     certChainPem: chainToPem([new Uint8Array(cert.der), new Uint8Array(issuing.certDer)]),
-    caPem: [issuing, root].map((c) => pemEncode("CERTIFICATE", new Uint8Array(c.certDer))).join(""),
+    certificate: { id: cert.id, serial: cert.serialHex, notAfter: cert.notAfter },
   };
 }
 
@@ -131,12 +192,39 @@ async function record(envCode: string, v: Verdict, sourceIp: string) {
   });
 }
 
-export type RunningListener = { envCode: string; port: number; server: Server; caPem: string; close: () => Promise<void> };
+export type RunningListener = {
+  envCode: string;
+  port: number;
+  server: Server;
+  caPem: string;
+  /** The server certificate being served now. */
+  serverCertificate: () => { id: string; serial: string; notAfter: Date };
+  /** Replace the server certificate when less than SERVER_CERT_RENEW_BEFORE_MS is left at `now`; true when it did. */
+  renewIfDue: (now?: Date) => Promise<boolean>;
+  close: () => Promise<void>;
+};
+
+type Log = { info: (s: string) => void; error: (s: string) => void };
+const consoleLog: Log = { info: (s) => console.log(s), error: (s) => console.error(s) };
 
 /** Start the listener for one environment on host:port (port 0 picks a free one). */
-export async function startConnectivityListener(opts: { envCode: string; port: number; host?: string; actor?: Actor }): Promise<RunningListener> {
-  const material = await issueServerCertificate(opts.envCode, opts.actor ?? CLI_ACTOR);
-  const server = createServer({ key: material.key, cert: material.certChainPem, ca: material.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+export async function startConnectivityListener(opts: {
+  envCode: string;
+  port: number;
+  host?: string;
+  actor?: Actor;
+  /** Default KEYPORT_PUBLIC_URL: its host goes into the server certificate. */
+  publicUrl?: string;
+  renewCheckEveryMs?: number;
+  log?: Log;
+}): Promise<RunningListener> {
+  const actor = opts.actor ?? CLI_ACTOR;
+  const log = opts.log ?? consoleLog;
+  const host = opts.host ?? "127.0.0.1";
+  const target = await loadEnvironment(opts.envCode);
+  const names = serverCertificateNames(host, opts.publicUrl ?? publicUrl());
+  // TLS material is set once the port is ours: a busy port must not cost a certificate per attempt.
+  const server = createServer({ requestCert: true, rejectUnauthorized: false }, (req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
       res.end(JSON.stringify(body) + "\n");
@@ -148,10 +236,10 @@ export async function startConnectivityListener(opts: { envCode: string; port: n
     }
     const socket = req.socket as TLSSocket;
     const sourceIp = normaliseIp(socket.remoteAddress);
-    judge(material.env.id, material.issuingId, socket, sourceIp)
+    judge(target.env.id, target.issuingId, socket, sourceIp)
       .then(async (v) => {
-        await record(material.env.code, v, sourceIp);
-        const seen = { environment: material.env.code, sourceIp };
+        await record(target.env.code, v, sourceIp);
+        const seen = { environment: target.env.code, sourceIp };
         if (v.outcome === "ok") {
           send(200, {
             status: "ok",
@@ -168,31 +256,102 @@ export async function startConnectivityListener(opts: { envCode: string; port: n
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port, opts.host ?? "127.0.0.1", () => resolve());
+    server.listen(opts.port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
-  const port = (server.address() as AddressInfo).port;
+  const apply = (m: ServerMaterial) => server.setSecureContext({ key: m.key, cert: m.certChainPem, ca: target.caPem });
+  let material: ServerMaterial;
+  try {
+    material = await issueServerCertificate(target, names, actor, null);
+    apply(material);
+  } catch (e) {
+    await new Promise((resolve) => server.close(resolve));
+    throw e;
+  }
+
+  const renew = async (now: Date) => {
+    if (material.certificate.notAfter.getTime() - now.getTime() >= SERVER_CERT_RENEW_BEFORE_MS) return false;
+    const next = await issueServerCertificate(target, names, actor, material.certificate.id);
+    apply(next); // new handshakes get the new certificate; open connections keep theirs
+    material = next;
+    log.info(`[keyport] connectivity listener for ${target.env.code}: new server certificate ${next.certificate.serial}, valid until ${next.certificate.notAfter.toISOString()}.`);
+    return true;
+  };
+  let renewing: Promise<boolean> | null = null; // one renewal at a time
+  const renewIfDue = (now = new Date()) => (renewing ??= renew(now).finally(() => (renewing = null)));
+  const timer = setInterval(() => {
+    renewIfDue().catch((e) => log.error(`[keyport] connectivity listener for ${target.env.code}: could not renew its server certificate (retrying): ${e instanceof Error ? e.message : String(e)}`));
+  }, opts.renewCheckEveryMs ?? RENEW_CHECK_EVERY_MS);
+  timer.unref(); // never keeps the process alive
+
   return {
-    envCode: material.env.code,
-    port,
+    envCode: target.env.code,
+    port: (server.address() as AddressInfo).port,
     server,
-    caPem: material.caPem,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    caPem: target.caPem,
+    serverCertificate: () => ({ ...material.certificate }),
+    renewIfDue,
+    close: () => {
+      clearInterval(timer);
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
-/** Start every listener named by KEYPORT_CONNECTIVITY (e.g. "PPR:8443,PRD:8444"); failures are logged, never fatal. */
-export async function startConfiguredListeners(env: NodeJS.ProcessEnv = process.env): Promise<RunningListener[]> {
+export type ConfiguredListeners = {
+  /** The listeners started so far (more appear as retries succeed). */
+  listeners: RunningListener[];
+  /** Stop retrying and close every listener. */
+  close: () => Promise<void>;
+};
+
+/**
+ * Start every listener named by KEYPORT_CONNECTIVITY (e.g. "PPR:8443,PRD:8444"). Failures are never
+ * fatal: a listener that cannot start (environment or CA not created yet, port busy) is retried on
+ * an unref'd timer; the reason is logged when it first occurs or changes, the start once.
+ */
+export async function startConfiguredListeners(
+  env: Record<string, string | undefined> = process.env,
+  opts: { retryEveryMs?: number; log?: Log } = {},
+): Promise<ConfiguredListeners> {
   const config = parseListenerConfig(env.KEYPORT_CONNECTIVITY);
   const host = env.KEYPORT_CONNECTIVITY_HOST?.trim() || "127.0.0.1";
-  const started: RunningListener[] = [];
-  for (const c of config) {
+  const log = opts.log ?? consoleLog;
+  const retryEveryMs = opts.retryEveryMs ?? START_RETRY_EVERY_MS;
+  const listeners: RunningListener[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+
+  const attempt = async (c: { envCode: string; port: number }, lastError: string | null): Promise<void> => {
     try {
-      const l = await startConnectivityListener({ envCode: c.envCode, port: c.port, host });
-      started.push(l);
-      console.log(`[keyport] connectivity test for ${c.envCode}: https://${host}:${l.port}/api/healthCheck`);
+      const l = await startConnectivityListener({ envCode: c.envCode, port: c.port, host, log });
+      if (closed) {
+        await l.close();
+        return;
+      }
+      listeners.push(l);
+      log.info(`[keyport] connectivity test for ${c.envCode}: ${healthCheckUrl(host, l.port)}`);
     } catch (e) {
-      console.error(`[keyport] connectivity listener for ${c.envCode} not started: ${e instanceof Error ? e.message : String(e)}`);
+      const reason = e instanceof Error ? e.message : String(e);
+      if (reason !== lastError) log.error(`[keyport] connectivity listener for ${c.envCode} not started: ${reason} Retrying every ${retryEveryMs >= 1000 ? `${Math.round(retryEveryMs / 1000)} s` : `${retryEveryMs} ms`}.`);
+      if (closed) return;
+      const t = setTimeout(() => {
+        timers.delete(t);
+        void attempt(c, reason);
+      }, retryEveryMs);
+      t.unref();
+      timers.add(t);
     }
-  }
-  return started;
+  };
+  await Promise.all(config.map((c) => attempt(c, null)));
+  return {
+    listeners,
+    close: async () => {
+      closed = true;
+      for (const t of timers) clearTimeout(t);
+      await Promise.all(listeners.map((l) => l.close()));
+    },
+  };
 }
