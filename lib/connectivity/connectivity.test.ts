@@ -19,9 +19,9 @@ import { submitCertificateRequest } from "@/lib/services/requests/submit-request
 import { approveCertificateRequest } from "@/lib/services/requests/decide-request";
 import { downloadCertificate, downloadTruststore } from "@/lib/services/certificates/download-certificate";
 import { revokeCertificate } from "@/lib/services/certificates/revoke-certificate";
-import { getCertificate } from "@/lib/services/certificates/read-certificates";
+import { certificateStatus, getCertificate, listCertificates } from "@/lib/services/certificates/read-certificates";
 import { approveAllowlistRequest, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
-import { caChainFile, getEnvironmentCaChain } from "@/lib/services/ca/ca-chain";
+import { caChainFile, getEnvironmentCaChain, getEnvironmentCrl } from "@/lib/services/ca/ca-chain";
 import { buildKeyAndChainPkcs12 } from "@/lib/pki/pkcs12";
 import { runCli } from "@/lib/cli/run-cli";
 import { CLI_ACTOR } from "@/lib/auth/actor";
@@ -322,6 +322,28 @@ describe("built-in connectivity listener", () => {
     } finally {
       await v6.close();
     }
+  });
+
+  it("keeps its own certificates out of partners' views and never 'expiring'; officers see them labelled and can revoke them", async () => {
+    const current = listener.serverCertificate();
+    const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
+    const all = await listCertificates(world.officer1.actor, { environment: world.env.code, limit: 1000 });
+    expect(all.find((c) => c.id === current.id)).toMatchObject({ organisation: null, service: "Keyport connectivity listener", status: "valid" });
+    // 30 days of validity is inside a partner certificate's "expiring" window; Keyport renews its own, so it is not "expiring".
+    expect(certificateStatus({ notAfter: current.notAfter, revokedAt: null, orgId: world.orgA.id, profileCode: "mtls-client" })).toBe("expiring");
+    expect(ids(await listCertificates(world.officer1.actor, { environment: world.env.code, status: "expiring" }))).not.toContain(current.id);
+    expect(ids(await listCertificates(world.officer1.actor, { environment: world.env.code, status: "valid" }))).toContain(current.id);
+    expect(ids(await listCertificates(world.partnerA.actor, { environment: world.env.code }))).not.toContain(current.id);
+    await expect(getCertificate(world.partnerA.actor, current.id)).rejects.toMatchObject({ code: "not_found" });
+
+    // Still a certificate the CA signed: an officer can revoke one, and the CRL lists it.
+    const temporary = await startConnectivityListener({ envCode: world.env.code, port: 0 });
+    const { id, serial } = temporary.serverCertificate();
+    await temporary.close();
+    expect((await revokeCertificate(world.officer1.actor, id, { reason: "cessationOfOperation" })).status).toBe("revoked");
+    const crl = await getEnvironmentCrl(world.env.code, "issuing");
+    const text = execFileSync("openssl", ["crl", "-inform", "DER", "-noout", "-text"], { input: Buffer.from(crl.der), encoding: "utf8" });
+    expect(text.replace(/\s/g, "")).toContain(`SerialNumber:${serial.replace(/^0+/, "")}`);
   });
 
   it("keeps trying to start while the environment or its CA does not exist, and logs once when it starts", async () => {

@@ -5,16 +5,21 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { assertId, orgWhere } from "@/lib/services/scope";
+import { serviceCertificateWhere, servicePurpose } from "./service-certificates";
 
 export const EXPIRING_DAYS = 30;
 const DAY = 86_400_000;
 
 export type CertificateStatus = "valid" | "expiring" | "expired" | "revoked";
 
-export function certificateStatus(c: { notAfter: Date; revokedAt: Date | null }, now = Date.now()): CertificateStatus {
+/**
+ * "expiring" is a call to act (renew within EXPIRING_DAYS). Keyport's own service certificates
+ * (the connectivity listener's) are renewed by Keyport, so they are "valid" until they expire.
+ */
+export function certificateStatus(c: { notAfter: Date; revokedAt: Date | null; orgId: string | null; profileCode: string }, now = Date.now()): CertificateStatus {
   if (c.revokedAt) return "revoked";
   if (c.notAfter.getTime() <= now) return "expired";
-  if (c.notAfter.getTime() - now <= EXPIRING_DAYS * DAY) return "expiring";
+  if (c.notAfter.getTime() - now <= EXPIRING_DAYS * DAY && !servicePurpose(c)) return "expiring";
   return "valid";
 }
 
@@ -36,6 +41,8 @@ export function certificateView(c: Row) {
     environmentName: c.env.name,
     organisation: c.org?.code ?? null,
     organisationName: c.org?.legalName ?? null,
+    /** For Keyport's own certificates (no organisation): what they serve, e.g. "Keyport connectivity listener". */
+    service: servicePurpose(c),
     profile: c.profileCode,
     notBefore: c.notBefore,
     notAfter: c.notAfter,
@@ -71,9 +78,9 @@ function statusWhere(status: CertificateStatus | undefined): Prisma.CertificateW
     case "expired":
       return { revokedAt: null, notAfter: { lte: now } };
     case "expiring":
-      return { revokedAt: null, notAfter: { gt: now, lte: soon } };
+      return { revokedAt: null, notAfter: { gt: now, lte: soon }, NOT: serviceCertificateWhere };
     case "valid":
-      return { revokedAt: null, notAfter: { gt: soon } };
+      return { revokedAt: null, OR: [{ notAfter: { gt: soon } }, { AND: [serviceCertificateWhere, { notAfter: { gt: now } }] }] };
     default:
       return {};
   }

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Card, Empty, PageTitle } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
-import { StatusBadge } from "@/components/ui/badge";
+import { Badge, StatusBadge } from "@/components/ui/badge";
 import { Mono, Notice } from "@/components/ui/details";
 import { colonHex, formatDay } from "@/components/ui/format";
 import { CertificateSearch } from "@/components/officer/certificate-search";
@@ -61,7 +61,14 @@ export default async function CertificatesPage({ searchParams }: Props) {
                 <Mono>{colonHex(c.serial).slice(0, 23)}…</Mono>
               </Link>,
               <span key="subj" className="break-all">{c.subject}</span>,
-              c.organisation ?? "provider",
+              c.organisation ??
+                (c.service ? (
+                  <Badge key="svc" tone="info" title="Keyport's own certificate, renewed automatically; never counted as expiring">
+                    {c.service}
+                  </Badge>
+                ) : (
+                  "provider"
+                )),
               c.environment,
               formatDay(c.notAfter),
               <StatusBadge key="st" status={c.status} />,

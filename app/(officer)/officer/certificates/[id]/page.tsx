@@ -42,7 +42,14 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
                 ["Serial", <Mono key="s"><span data-testid="serial">{colonHex(c.serial)}</span></Mono>],
                 ["Subject", c.subject],
                 ["Issuer", info.issuerString],
-                ["Organisation", c.organisation ? `${c.organisation} · ${c.organisationName}` : "provider"],
+                [
+                  "Organisation",
+                  c.organisation
+                    ? `${c.organisation} · ${c.organisationName}`
+                    : c.service
+                      ? `none: the ${c.service}'s own server certificate (key kept only in its memory, renewed automatically before expiry)`
+                      : "provider",
+                ],
                 ["Environment", `${c.environment} · ${c.environmentName}`],
                 ["Profile", c.profile],
                 ["Valid", `${formatTime(c.notBefore)} → ${formatTime(c.notAfter)}`],
