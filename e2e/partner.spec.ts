@@ -321,7 +321,9 @@ test("[partner] tests connectivity with the curl command the page gives; the res
   await expect(results.locator('[data-outcome="ok"]').first()).toBeVisible();
   await expect(results).toContainText("127.0.0.1");
   await page.goto(`/partner/certificates/${browserCertId}`);
-  await expect(page.getByRole("list", { name: "Connectivity tests" })).toContainText("from 127.0.0.1");
+  const timeline = page.getByRole("list", { name: "Certificate timeline" });
+  await expect(timeline.locator('[data-event="issued"]')).toContainText("on approval of certificate request");
+  await expect(timeline.locator('[data-event="connectivity_verified"]').last()).toHaveText(/Connectivity verified at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC from 127\.0\.0\.1/);
 });
 
 test("[partner] renews a certificate (environment and profile kept, linked to its predecessor) and revokes it; the CRL lists it", async ({ page, request }) => {

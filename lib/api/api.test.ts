@@ -67,7 +67,7 @@ describe("API v1", () => {
     const certs = await call(certificates.GET, { token: a, path: `/api/v1/certificates?environment=${w.env.code}` });
     expect(certs.data.certificates).toHaveLength(1);
     const one = await call(certificate.GET, { token: a, params: { id: certId } });
-    expect(one.data).toMatchObject({ id: certId, status: "valid" });
+    expect(one.data).toMatchObject({ id: certId, status: "valid", timeline: { events: [{ type: "issued", requestId: id }], omittedVerifications: 0 } });
     expect(one.data.serial).toMatch(/^[0-9A-F]+$/);
     expect(one.data.fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     const found = await call(certificates.GET, { token: a, path: `/api/v1/certificates?q=${encodeURIComponent(one.data.fingerprint)}` });

@@ -85,6 +85,38 @@ export function openApiDocument(serverUrl: string) {
             revocationReason: { type: ["string", "null"] },
           },
         },
+        TimelineEvent: {
+          type: "object",
+          required: ["type", "at", "message"],
+          description: "One event in a certificate's history. Only successful connectivity tests are events (refusals are listed under the partner's connectivity results).",
+          properties: {
+            type: { type: "string", enum: ["issued", "connectivity_verified", "revoked", "expired"] },
+            at: { type: "string", format: "date-time" },
+            message: { type: "string", examples: ["Connectivity verified at 2026-11-23 10:03:12 UTC from 203.0.113.10"] },
+            requestId: { type: ["string", "null"], format: "uuid", description: "issued: the request it was issued from." },
+            renews: { type: ["string", "null"], format: "uuid", description: "issued: the certificate it renews." },
+            sourceIp: { type: "string", description: "connectivity_verified: the source IP the listener saw." },
+            environment: { type: "string", description: "connectivity_verified: the environment tested." },
+            reason: { type: ["string", "null"], description: "revoked: the RFC 5280 reason." },
+          },
+        },
+        CertificateWithTimeline: {
+          allOf: [
+            ref("Certificate"),
+            {
+              type: "object",
+              properties: {
+                timeline: {
+                  type: "object",
+                  properties: {
+                    events: { type: "array", items: ref("TimelineEvent"), description: "Issue first, then by time." },
+                    omittedVerifications: { type: "integer", description: "Successful tests older than the newest 50, not listed." },
+                  },
+                },
+              },
+            },
+          ],
+        },
         AllowlistRequest: {
           type: "object",
           properties: {
@@ -167,7 +199,7 @@ export function openApiDocument(serverUrl: string) {
         },
       },
       "/api/v1/certificates/{id}": {
-        get: { summary: "One certificate.", parameters: [idParam("certificate")], responses: { "200": { description: "The certificate.", content: json(ref("Certificate")) }, "404": notFound, ...common } },
+        get: { summary: "One certificate, with its timeline (issued, connectivity verified, revoked, expired).", parameters: [idParam("certificate")], responses: { "200": { description: "The certificate.", content: json(ref("CertificateWithTimeline")) }, "404": notFound, ...common } },
       },
       "/api/v1/certificates/{id}/download": {
         get: {
@@ -196,7 +228,7 @@ export function openApiDocument(serverUrl: string) {
               properties: { reason: { type: "string", enum: [...OFFICER_REVOCATION_REASONS], description: `Partners: ${PARTNER_REVOCATION_REASONS.join(", ")}.` }, comment: { type: "string" } },
             }),
           },
-          responses: { "200": { description: "The revoked certificate.", content: json(ref("Certificate")) }, "404": notFound, "409": error("Already revoked."), "422": error("Reason not allowed."), ...common },
+          responses: { "200": { description: "The revoked certificate.", content: json(ref("CertificateWithTimeline")) }, "404": notFound, "409": error("Already revoked."), "422": error("Reason not allowed."), ...common },
         },
       },
       "/api/v1/ip-allowlist-requests": {

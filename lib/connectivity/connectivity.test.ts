@@ -62,6 +62,7 @@ let other: Awaited<ReturnType<typeof makeWorld>>;
 let revokedId = "";
 let expiredId = "";
 let goodId = "";
+let reallyExpiredId = "";
 let listener: RunningListener;
 
 const cli = (argv: string[]) => {
@@ -171,7 +172,7 @@ beforeAll(async () => {
   revokedId = await twoOfficers("revoked");
   expiredId = await twoOfficers("expired");
   await twoOfficers("fresh"); // stays valid and unrevoked through every test
-  await issueExpired(world, "really-expired");
+  reallyExpiredId = await issueExpired(world, "really-expired");
   await issue(other, other.partnerA, other.officer1, "foreign");
   await revokeCertificate(world.partnerA.actor, revokedId, { reason: "keyCompromise" });
   // A certificate whose row says expired (the listener reads validity from the database); "really-expired" is expired in its DER too.
@@ -197,8 +198,16 @@ describe("built-in connectivity listener", () => {
     const cert = await getCertificate(world.partnerA.actor, goodId);
     expect(body).toMatchObject({ status: "ok", organisation: world.orgA.code, sourceIp: "127.0.0.1", environment: world.env.code, certificate: { serial: cert.serial } });
     expect(new Date(body.certificate.notAfter).getTime()).toBe(cert.notAfter.getTime());
+    // On the certificate's timeline, the same for the partner and for officers: issued from its request, then verified.
     const after = await getCertificate(world.partnerA.actor, goodId);
-    expect(after.connectivity[0]).toMatchObject({ sourceIp: "127.0.0.1" });
+    expect(after.timeline.events[0]).toMatchObject({ type: "issued", requestId: cert.requestId, message: expect.stringContaining(`certificate request ${cert.requestId!.slice(0, 8)}`) });
+    expect(after.timeline.events.at(-1)).toMatchObject({
+      type: "connectivity_verified",
+      sourceIp: "127.0.0.1",
+      environment: world.env.code,
+      message: expect.stringMatching(/^Connectivity verified at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC from 127\.0\.0\.1$/),
+    });
+    expect((await getCertificate(world.officer1.actor, goodId)).timeline).toEqual(after.timeline);
   });
 
   it("tells each refusal apart: no certificate, unknown CA, revoked, expired, source IP not allowlisted", async () => {
@@ -215,6 +224,11 @@ describe("built-in connectivity listener", () => {
       expect(r.status, `${code}: ${r.error}`).toBe(status);
       expect(JSON.parse(r.body).error.code).toBe(code);
     }
+    // Refusals are not verifications: the timelines show issue, revocation with its reason, and expiry only.
+    const types = async (id: string) => (await getCertificate(world.officer1.actor, id)).timeline.events.map((e) => e.type);
+    expect(await types(revokedId)).toEqual(["issued", "revoked"]);
+    expect((await getCertificate(world.partnerA.actor, revokedId)).timeline.events[1].message).toMatch(/^Revoked at .* UTC, reason: keyCompromise$/);
+    expect(await types(reallyExpiredId)).toEqual(["issued", "expired"]);
   });
 
   it("serves a GnuTLS client too (gnutls-cli): 200 with a valid certificate, 403 once revoked", async () => {

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { assertId, orgWhere } from "@/lib/services/scope";
 import { serviceCertificateWhere, servicePurpose } from "./service-certificates";
+import { certificateTimeline } from "./certificate-timeline";
 
 export const EXPIRING_DAYS = 30;
 const DAY = 86_400_000;
@@ -26,7 +27,6 @@ export function certificateStatus(c: { notAfter: Date; revokedAt: Date | null; o
 const include = {
   org: { select: { code: true, legalName: true } },
   env: { select: { code: true, name: true } },
-  connectivityTests: { where: { ok: true }, orderBy: { at: "desc" }, take: 5, select: { at: true, sourceIp: true } },
   renewalRequests: { select: { id: true, status: true, certificate: { select: { id: true } } } },
 } satisfies Prisma.CertificateInclude;
 
@@ -54,7 +54,6 @@ export function certificateView(c: Row) {
     requestId: c.requestId,
     renews: c.renewsCertificateId,
     renewedBy: c.renewalRequests.map((r) => ({ requestId: r.id, status: r.status, certificateId: r.certificate?.id ?? null })),
-    connectivity: c.connectivityTests.map((t) => ({ at: t.at, sourceIp: t.sourceIp })),
   };
 }
 
@@ -141,7 +140,9 @@ export async function findCertificateForActor(actor: Actor, id: string) {
   return row;
 }
 
+/** One certificate with its timeline (issued, connectivity verified, revoked, expired). */
 export async function getCertificate(actor: Actor, id: string) {
   authorize(actor, "certificate:read");
-  return certificateView(await findCertificateForActor(actor, id));
+  const row = await findCertificateForActor(actor, id);
+  return { ...certificateView(row), timeline: await certificateTimeline(row) };
 }

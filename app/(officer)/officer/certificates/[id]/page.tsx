@@ -1,8 +1,9 @@
 import Link from "next/link";
-import { Card, Empty, PageTitle } from "@/components/ui/card";
+import { Card, PageTitle } from "@/components/ui/card";
 import { StatusBadge } from "@/components/ui/badge";
 import { DetailList, Mono } from "@/components/ui/details";
 import { colonHex, formatTime } from "@/components/ui/format";
+import { CertificateTimeline } from "@/components/certificates/certificate-timeline";
 import { RevokeForm } from "@/components/officer/revoke-form";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { getCertificateDetails } from "@/lib/services/certificates/certificate-details";
@@ -23,7 +24,7 @@ const DOWNLOADS = [
 export default async function CertificatePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requirePageActor("area:officer", `/officer/certificates/${id}`);
-  const { certificate: c, info } = await orNotFound(getCertificateDetails(actor, id));
+  const { certificate: c, info, timeline } = await orNotFound(getCertificateDetails(actor, id));
   const key = info.publicKey.algorithm === "rsa" ? `RSA ${info.publicKey.bits}` : `ECDSA ${info.publicKey.curve ?? ""}`;
   return (
     <div className="grid gap-6">
@@ -74,18 +75,8 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
               ]}
             />
           </Card>
-          <Card title="Successful connectivity tests">
-            {c.connectivity.length ? (
-              <ul className="text-sm">
-                {c.connectivity.map((t, i) => (
-                  <li key={i}>
-                    {formatTime(t.at)} from {t.sourceIp}
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <Empty>None recorded.</Empty>
-            )}
+          <Card title="Timeline">
+            <CertificateTimeline timeline={timeline} area="officer" />
           </Card>
         </div>
         <div className="grid gap-6">

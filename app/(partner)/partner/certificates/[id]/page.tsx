@@ -1,9 +1,10 @@
 import type { ReactNode } from "react";
 import Link from "next/link";
-import { Card, Empty, PageTitle } from "@/components/ui/card";
+import { Card, PageTitle } from "@/components/ui/card";
 import { StatusBadge } from "@/components/ui/badge";
 import { DetailList, Mono, Notice } from "@/components/ui/details";
 import { colonHex, formatTime } from "@/components/ui/format";
+import { CertificateTimeline } from "@/components/certificates/certificate-timeline";
 import { CertificateDownloads } from "@/components/partner/certificate-downloads";
 import { RevokeOwnForm } from "@/components/partner/revoke-own-form";
 import { requirePageActor } from "@/lib/auth/web-actor";
@@ -17,7 +18,7 @@ export const dynamic = "force-dynamic";
 export default async function PartnerCertificatePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requirePageActor("area:partner", `/partner/certificates/${id}`);
-  const { certificate: c, info } = await orNotFound(getCertificateDetails(actor, id));
+  const { certificate: c, info, timeline } = await orNotFound(getCertificateDetails(actor, id));
   const material = await certificateMaterial(actor, c.id);
   const key = info.publicKey.algorithm === "rsa" ? `RSA ${info.publicKey.bits}` : `ECDSA ${info.publicKey.curve ?? ""}`;
   const renewable = c.status === "valid" || c.status === "expiring";
@@ -83,18 +84,8 @@ export default async function PartnerCertificatePage({ params }: { params: Promi
               </p>
             ) : null}
           </Card>
-          <Card title="Successful connectivity tests">
-            {c.connectivity.length ? (
-              <ul className="text-sm" aria-label="Connectivity tests">
-                {c.connectivity.map((t, i) => (
-                  <li key={i}>
-                    {formatTime(t.at)} from {t.sourceIp}
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <Empty>None recorded yet. A successful TLS connection to the test endpoint with this certificate shows here.</Empty>
-            )}
+          <Card title="Timeline">
+            <CertificateTimeline timeline={timeline} area="partner" />
           </Card>
           <Card title="Revocation">
             <RevokeOwnForm id={c.id} serial={colonHex(c.serial)} revoked={c.status === "revoked"} reasons={[...PARTNER_REVOCATION_REASONS]} />
