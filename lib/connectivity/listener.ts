@@ -95,20 +95,21 @@ export function healthCheckUrl(host: string, port: number): string {
   return `https://${isIP(h) === 6 ? `[${h}]` : h}:${port}/api/healthCheck`;
 }
 
-type ListenerEnvironment = { env: { id: string; code: string }; issuingId: string; caPem: string };
+type ListenerEnvironment = { env: { id: string; code: string }; issuingId: string; issuingNotAfter: Date; caPem: string };
 
 /** The environment and its active CAs; a clear error when either is missing (the listener retries). */
 async function loadEnvironment(envCode: string): Promise<ListenerEnvironment> {
   const db = getDb();
   const env = await db.environment.findUnique({ where: { code: envCode } });
   if (!env) throw new AppError("not_found", `KEYPORT_CONNECTIVITY names environment ${envCode}, which does not exist yet.`);
-  const cas = await db.certificateAuthority.findMany({ where: { envId: env.id, active: true }, select: { id: true, kind: true, certDer: true } });
+  const cas = await db.certificateAuthority.findMany({ where: { envId: env.id, active: true }, select: { id: true, kind: true, certDer: true, notAfter: true } });
   const issuing = cas.find((c) => c.kind === "issuing");
   const root = cas.find((c) => c.kind === "root");
   if (!issuing || !root) throw new AppError("conflict", `Environment ${env.code} has no CA yet (npm run keyport -- ca init --env ${env.code}).`);
   return {
     env: { id: env.id, code: env.code },
     issuingId: issuing.id,
+    issuingNotAfter: issuing.notAfter,
     caPem: [issuing, root].map((c) => pemEncode("CERTIFICATE", new Uint8Array(c.certDer))).join(""),
   };
 }
@@ -273,6 +274,8 @@ export async function startConnectivityListener(opts: {
 
   const renew = async (now: Date) => {
     if (material.certificate.notAfter.getTime() - now.getTime() >= SERVER_CERT_RENEW_BEFORE_MS) return false;
+    // A certificate never outlives its issuing CA: near the CA's end a new one would not last longer.
+    if (target.issuingNotAfter.getTime() <= material.certificate.notAfter.getTime()) return false;
     const next = await issueServerCertificate(target, names, actor, material.certificate.id);
     apply(next); // new handshakes get the new certificate; open connections keep theirs
     material = next;
