@@ -64,6 +64,7 @@ let expiredId = "";
 let goodId = "";
 let reallyExpiredId = "";
 let listener: RunningListener;
+const listenerLog: string[] = [];
 
 const cli = (argv: string[]) => {
   const out: string[] = [];
@@ -178,7 +179,7 @@ beforeAll(async () => {
   // A certificate whose row says expired (the listener reads validity from the database); "really-expired" is expired in its DER too.
   await getDb().certificate.update({ where: { id: expiredId }, data: { notAfter: new Date(Date.now() - 60_000) } });
   writeFileSync(join(dir, "ca.pem"), (await caChainFile(world.env.code, "pem")).body);
-  listener = await startConnectivityListener({ envCode: world.env.code, port: 0 });
+  listener = await startConnectivityListener({ envCode: world.env.code, port: 0, log: { info: (l) => listenerLog.push(l), error: (l) => listenerLog.push(l) } });
   writeFileSync(join(dir, "listener-ca.pem"), listener.caPem);
 }, 120_000);
 
@@ -308,6 +309,7 @@ describe("built-in connectivity listener", () => {
     const [a, b] = await Promise.all([listener.renewIfDue(later), listener.renewIfDue(later)]);
     expect([a, b]).toEqual([true, true]); // one renewal, shared
     const second = listener.serverCertificate();
+    expect(listenerLog).toEqual([`[keyport] connectivity listener for ${world.env.code}: new server certificate ${second.serial}, valid until ${second.notAfter.toISOString()}.`]);
     expect(second.serial).not.toBe(first.serial);
     expect(second.notAfter.getTime()).toBeGreaterThan(first.notAfter.getTime() - 60_000);
     expect((await presentedCertificate("127.0.0.1", listener.port, listener.caPem)).serial).toBe(second.serial.toUpperCase());
