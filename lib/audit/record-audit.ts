@@ -18,12 +18,23 @@ export type AuditEntry = {
 const AUDIT_LOCK_KEY = 7_202_611;
 
 /**
+ * Take the audit chain's lock for the rest of the caller's transaction (re-entrant).
+ * Lock order, so that two writers never wait on each other in opposite orders
+ * (deadlock): the row being decided (a request or certificate, FOR UPDATE), then this
+ * lock, then CA rows (FOR UPDATE for a CRL, key-share for a new certificate). Code that
+ * locks a CA row calls this first (regenerateCrl, signLeaf, jobs).
+ */
+export async function lockAuditChain(tx: Tx): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`;
+}
+
+/**
  * Append an audit event inside the caller's transaction. The advisory lock
  * serialises writers so each row links to the one before it (hash chain).
  */
 export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`;
-  const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
+  await lockAuditChain(tx);
+  const head = await tx.auditChainHead.findUnique({ where: { id: 1 }, select: { hash: true } });
   const { actorId, actorEmail } = actor.type === "anonymous" ? { actorId: null, actorEmail: "anonymous" } : actorLabel(actor);
   const row = {
     id: randomUUID(),
@@ -36,7 +47,10 @@ export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry):
     targetId: entry.targetId ?? null,
     sourceIp: actor.ip,
     details: entry.details ?? {},
-    prevHash: last?.hash ?? GENESIS_HASH,
+    prevHash: head?.hash ?? GENESIS_HASH,
   };
-  await tx.auditEvent.create({ data: { ...row, details: row.details as object, hash: auditHash(row) } });
+  const hash = auditHash(row);
+  const { seq } = await tx.auditEvent.create({ data: { ...row, details: row.details as object, hash }, select: { seq: true } });
+  // The head moves with the chain, in the same transaction: deleting the newest events is then detectable too.
+  await tx.auditChainHead.upsert({ where: { id: 1 }, create: { id: 1, seq, hash, updatedAt: row.at }, update: { seq, hash, updatedAt: row.at } });
 }

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db/client";
 import { toDbBytes } from "@/lib/db/bytes";
 import type { Actor } from "@/lib/auth/actor";
-import { recordAudit } from "@/lib/audit/record-audit";
+import { lockAuditChain, recordAudit } from "@/lib/audit/record-audit";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { buildCaCertificate } from "@/lib/pki/cert/ca-certificate";
 import { issueLeafCertificate } from "@/lib/pki/cert/leaf-certificate";
@@ -167,6 +167,8 @@ export async function signLeaf(
     at?: Date;
   },
 ) {
+  // The audit lock before the certificate insert's key-share lock on the CA row (see lockAuditChain).
+  await lockAuditChain(tx);
   const ca = await tx.certificateAuthority.findFirst({ where: { envId: params.env.id, kind: "issuing", active: true } });
   if (!ca) throw new AppError("conflict", `Environment ${params.env.code} has no CA yet. Run: npm run keyport -- ca init --env ${params.env.code}`);
   const signer = signerFor(ca);
@@ -216,7 +218,9 @@ export async function signLeaf(
 
 /** Build and store the next CRL of a CA (its number increases by one), inside the caller's transaction. */
 export async function regenerateCrl(tx: Tx, actor: Actor, caId: string, at: Date = new Date()) {
-  // Row lock: concurrent regenerations of one CA take turns, so CRL numbers never repeat.
+  // The audit lock first, then the CA row (see lockAuditChain). The row lock makes
+  // concurrent regenerations of one CA take turns, so CRL numbers never repeat.
+  await lockAuditChain(tx);
   const [locked] = await tx.$queryRaw<{ crl_number: bigint }[]>`SELECT crl_number FROM certificate_authorities WHERE id = ${caId}::uuid FOR UPDATE`;
   if (!locked) throw new AppError("not_found", "No such CA.");
   const ca = await tx.certificateAuthority.findUniqueOrThrow({ where: { id: caId } });

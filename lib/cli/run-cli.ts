@@ -274,10 +274,10 @@ const COMMANDS: Record<string, Command> = {
     parse(args, {}, []);
     const r = await verifyAuditChain();
     if (r.ok) {
-      io.out(`Audit trail intact: ${r.rows} event(s), every hash and link verified.`);
+      io.out(`Audit trail intact: ${r.rows} event(s), every hash and link verified${r.head ? `; head #${r.head.seq} ${r.head.hash}` : ""}.`);
       return 0;
     }
-    io.err(`Audit trail BROKEN after ${r.rows} verified event(s): ${r.brokenAt} — ${r.reason}`);
+    io.err(`Audit trail BROKEN after ${r.verified} verified event(s): ${r.brokenAt} — ${r.reason}`);
     return 1;
   },
   demo: async (args, io) => {

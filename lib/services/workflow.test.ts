@@ -26,6 +26,9 @@ import {
 } from "@/lib/services/allowlist/allowlist-requests";
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { makeWorld, opensslCsr } from "@/lib/testing/world";
+import { CLI_ACTOR } from "@/lib/auth/actor";
+import { runJobs } from "@/lib/services/jobs/run-jobs";
+import pg from "pg";
 
 afterAll(disconnectDb);
 
@@ -162,6 +165,40 @@ describe("certificate requests", () => {
     expect(await getDb().approval.count({ where: { certificateRequestId: id } })).toBe(2);
     expect((await verifyAuditChain()).ok).toBe(true);
   });
+});
+
+describe("lock order", () => {
+  // Needs a real server: on the embedded database (one backend) a second client cannot hold a lock.
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    "a revocation and a final approval running beside `jobs run` (which renews a due CRL) never deadlock",
+    async () => {
+      const w = await makeWorld({ approvalsRequired: 1 });
+      const cert = await issued(w, "lock-order");
+      const { id: pendingId } = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr("/CN=lock-order-2").csr });
+      // Another audit writer holds the chain's lock while all three start: each waits at its first lock.
+      const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await holder.connect();
+      try {
+        await holder.query("BEGIN");
+        await holder.query("SELECT pg_advisory_xact_lock(7202611)");
+        const due = () => new Date(Date.now() + 5 * 86_400_000);
+        const work = Promise.allSettled([
+          revokeCertificate(w.partnerA.actor, cert.id, { reason: "superseded" }),
+          runJobs(CLI_ACTOR, due, { envCode: w.env.code }),
+          approveCertificateRequest(w.officer1.actor, pendingId),
+        ]);
+        await new Promise((r) => setTimeout(r, 500));
+        await holder.query("COMMIT");
+        const results = await work;
+        for (const r of results) expect(r.status === "rejected" ? String(r.reason) : "ok").toBe("ok");
+      } finally {
+        await holder.end();
+      }
+      expect((await getCertificate(w.officer1.actor, cert.id)).status).toBe("revoked");
+      expect(await getDb().certificate.count({ where: { requestId: pendingId } })).toBe(1);
+      expect((await verifyAuditChain()).ok).toBe(true);
+    },
+  );
 });
 
 async function issued(world: Awaited<ReturnType<typeof makeWorld>>, cn: string) {

@@ -99,6 +99,41 @@ describe("audit verify", () => {
       expect(deleted.brokenAt).toContain(`#${rows[0].seq}`);
       expect(deleted.reason).toMatch(/deleted or altered/);
     }
+    // Deleting the newest events leaves every remaining link intact: the chain's head catches it.
+    const tail = await inRolledBackTx(async (tx) => {
+      await tx.$executeRawUnsafe(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);
+      await tx.$executeRaw`DELETE FROM audit_events WHERE seq >= ${rows[1].seq}`;
+      return verifyAuditChain(tx);
+    });
+    expect(tail.ok).toBe(false);
+    if (!tail.ok) {
+      expect(tail.brokenAt).toContain(`after event #${rows[2].seq}`);
+      expect(tail.reason).toMatch(new RegExp(`head records event #${rows[0].seq}.*ends at #${rows[2].seq}.*deleted`));
+    }
+    // The head itself only moves forward and cannot be deleted...
+    await expect(db.$executeRaw`UPDATE audit_chain_head SET seq = seq - 1`).rejects.toThrow(/only moves forward/);
+    await expect(db.$executeRaw`DELETE FROM audit_chain_head`).rejects.toThrow(/only moves forward/);
+    // ...and with its guard disabled, a deleted head or a replaced newest event is still found.
+    const headless = await inRolledBackTx(async (tx) => {
+      await tx.$executeRawUnsafe(`ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_forward_only`);
+      await tx.$executeRaw`DELETE FROM audit_chain_head`;
+      return verifyAuditChain(tx);
+    });
+    expect(headless).toMatchObject({ ok: false, reason: expect.stringMatching(/head record is missing/) });
+    const replaced = await inRolledBackTx(async (tx) => {
+      await tx.$executeRawUnsafe(`ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_forward_only`);
+      await tx.$executeRaw`UPDATE audit_chain_head SET hash = ${"f".repeat(64)}`;
+      return verifyAuditChain(tx);
+    });
+    expect(replaced).toMatchObject({ ok: false, brokenAt: expect.stringContaining(`#${rows[0].seq}`) });
+
+    const cliBroken = await inRolledBackTx(async (tx) => {
+      await tx.$executeRawUnsafe(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);
+      await tx.$executeRaw`DELETE FROM audit_events WHERE seq = ${rows[0].seq}`;
+      return verifyAuditChain(tx);
+    });
+    expect(cliBroken).toMatchObject({ ok: false, verified: cliBroken.rows });
+
     // The rollback restored everything.
     expect((await verifyAuditChain()).ok).toBe(true);
   });

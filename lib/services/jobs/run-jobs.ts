@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { CRL_VALIDITY, latestCrl, regenerateCrl } from "@/lib/ca/authority";
+import { lockAuditChain } from "@/lib/audit/record-audit";
 
 /** A CRL is renewed once less than half of its lifetime is left (RFC 5280 §5.1.2.5: publish before nextUpdate). */
 export function crlIsDue(crl: { thisUpdate: Date; nextUpdate: Date } | null, now = new Date()): boolean {
@@ -25,6 +26,8 @@ export async function runJobs(actor: Actor, now = () => new Date(), opts: { envC
   for (const ca of cas) {
     const result = await db.$transaction(
       async (tx) => {
+        // Audit lock, then the CA row: the order every audit writer uses (lockAuditChain).
+        await lockAuditChain(tx);
         await tx.$queryRaw`SELECT id FROM certificate_authorities WHERE id = ${ca.id}::uuid FOR UPDATE`;
         const current = await latestCrl(tx, ca.id);
         const at = now();

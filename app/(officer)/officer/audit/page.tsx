@@ -55,7 +55,7 @@ export default async function AuditPage({ searchParams }: Props) {
           </Notice>
         ) : (
           <Notice tone="bad">
-            Chain BROKEN at {chain.brokenAt}: {chain.reason}. {chain.rows - 1} events before it verified.
+            Chain BROKEN at {chain.brokenAt}: {chain.reason}. {chain.verified} events before it verified.
           </Notice>
         )}
       </div>
