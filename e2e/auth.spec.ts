@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { signIn, signInAs } from "./support/helpers";
-import { E2E_PASSWORDS } from "./support/env";
+import pg from "pg";
+import { E2E_PASSWORDS, e2eDatabaseUrl } from "./support/env";
 
 test("[partner] signs in and lands on the partner home with their organisation", async ({ page }) => {
   await signInAs(page, "partner@acme.test", "/partner");
@@ -39,6 +40,21 @@ test("[anyone] a wrong password gets one generic message and no session", async 
   await expect(page.getByText(/^Sign-in failed/)).toHaveText("Sign-in failed. Check your email and password, or try again later.");
   await page.goto("/officer");
   await expect(page).toHaveURL(/\/signin/);
+});
+
+test("[anyone] a client-written X-Forwarded-For never reaches the audit trail (the socket's peer does)", async ({ page }) => {
+  await page.setExtraHTTPHeaders({ "X-Forwarded-For": "203.0.113.66", "X-Real-IP": "203.0.113.67", "X-Keyport-Peer": "203.0.113.68" });
+  await signIn(page, "spoofer@keyport.test", "not-the-password");
+  await expect(page.getByText(/^Sign-in failed/)).toBeVisible();
+  const db = new pg.Client({ connectionString: e2eDatabaseUrl() });
+  await db.connect();
+  try {
+    const { rows } = await db.query("SELECT source_ip FROM audit_events WHERE action = 'auth.signin_failed' AND details->>'email' = 'spoofer@keyport.test'");
+    expect(rows).toHaveLength(1);
+    expect(["127.0.0.1", "::1"]).toContain(rows[0].source_ip);
+  } finally {
+    await db.end();
+  }
 });
 
 test("[anyone] no session is sent to the sign-in page", async ({ page }) => {
