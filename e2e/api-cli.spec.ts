@@ -1,5 +1,7 @@
 import { expect, test } from "@playwright/test";
+import pg from "pg";
 import { keyport } from "./support/helpers";
+import { e2eDatabaseUrl } from "./support/env";
 
 test("[anyone] GET /api/health reports the database", async ({ request }) => {
   const res = await request.get("/api/health");
@@ -49,4 +51,30 @@ test("[admin CLI] creates a token that authenticates; usage errors exit 2, failu
   expect(revoked.code, revoked.stderr).toBe(0);
   expect((await request.get("/api/v1/me", { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
   expect(keyport(["token", "revoke", "--token", token]).code).toBe(1);
+});
+
+test("[gateway] CA and CRL downloads with a token are in the audit trail; anonymous fetches are served and not recorded", async ({ request }) => {
+  const created = keyport(["token", "create", "--user", "gateway@keyport.test", "--name", "ca-crl-e2e"]);
+  expect(created.code, created.stderr).toBe(0);
+  const headers = { authorization: `Bearer ${created.stdout.trim()}` };
+  const db = new pg.Client({ connectionString: e2eDatabaseUrl() });
+  await db.connect();
+  const count = async () =>
+    Number((await db.query("SELECT count(*) FROM audit_events WHERE action IN ('ca.download', 'crl.download') AND actor_email = 'gateway@keyport.test'")).rows[0].count);
+  try {
+    const before = await count();
+    for (const path of ["/crl/PPR.crl", "/crl/PPR-root.crl", "/ca/PPR-root.cer", "/api/v1/environments/PPR/ca?format=p7b"]) {
+      const anonymous = await request.get(path);
+      expect(anonymous.status(), path).toBe(200);
+      expect((await request.get(path, { headers })).status(), path).toBe(200);
+    }
+    expect(await count()).toBe(before + 4);
+    const { rows } = await db.query("SELECT action, details FROM audit_events WHERE actor_email = 'gateway@keyport.test' AND action = 'crl.download' ORDER BY seq DESC LIMIT 1");
+    expect(rows[0].details).toMatchObject({ environment: "PPR", file: "PPR-root.crl" });
+    // A wrong token is refused even where no token is needed.
+    expect((await request.get("/crl/PPR.crl", { headers: { authorization: `Bearer kp_${"x".repeat(43)}` } })).status()).toBe(401);
+    expect((await request.get("/crl/PPR.crl")).headers()["cache-control"]).toBe("no-cache");
+  } finally {
+    await db.end();
+  }
 });

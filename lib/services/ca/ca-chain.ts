@@ -1,4 +1,6 @@
 import { getDb } from "@/lib/db/client";
+import type { Actor } from "@/lib/auth/actor";
+import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { findEnvironmentCas, latestCrl } from "@/lib/ca/authority";
 import { MEDIA_TYPES, chainToPem } from "@/lib/pki/cert/download-formats";
@@ -44,4 +46,28 @@ export async function caChainFile(envCode: string, format: string) {
     default:
       return { body: issuing, contentType: MEDIA_TYPES.certificateDer.contentType, filename: `${chain.env.code}-issuing.cer` };
   }
+}
+
+/**
+ * Record a download of public CA material (a CA certificate or chain, a CRL) by a signed-in
+ * user or a token. Anonymous fetches by relying parties (TLS stacks, gateways polling the
+ * CRL) are not recorded: they carry no identity and would flood the trail.
+ */
+export async function recordPublicDownload(
+  actor: Actor | null,
+  what: { action: "ca.download" | "crl.download"; envCode: string; file: string; format?: string },
+): Promise<void> {
+  if (!actor) return;
+  const db = getDb();
+  const env = await db.environment.findUnique({ where: { code: what.envCode.toUpperCase() }, select: { id: true, code: true } });
+  if (!env) return;
+  await db.$transaction((tx) =>
+    recordAudit(tx, actor, {
+      action: what.action,
+      orgId: actor.type === "user" ? actor.orgId : null,
+      targetType: "environment",
+      targetId: env.id,
+      details: { environment: env.code, file: what.file, ...(what.format ? { format: what.format } : {}) },
+    }),
+  );
 }
