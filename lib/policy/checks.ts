@@ -2,6 +2,7 @@
 // for live checks and on the server at submission and again at signing).
 // Each check is { code, result: "pass" | "warn" | "fail", message }.
 import { describePattern } from "./describe-pattern";
+import { compilePattern } from "./pattern";
 import { KEY_TYPE_LABEL, type KeyTypeId, type Profile, type SubjectRule } from "./profile";
 
 export type CheckResult = "pass" | "warn" | "fail";
@@ -136,9 +137,9 @@ export function checkSubject(csr: Pick<CsrFacts, "subject" | "subjectRdns" | "ke
           : { code, result: "fail", message: `${attr} is ${quote(value)}; it must be exactly ${quote(want)}.` },
       );
     } else if (rule.pattern !== undefined) {
-      const re = new RegExp(`^(?:${substitute(rule.pattern, { ...ctx, keyType }, true)})$`, "u");
+      const re = compilePattern(substitute(rule.pattern, { ...ctx, keyType }, true));
       checks.push(
-        re.test(value)
+        re.matches(value)
           ? { code, result: "pass", message: `${attr} ${quote(value)} matches the required form.` }
           : { code, result: "fail", message: `${attr} ${quote(value)} does not have the required form.${expected(rule, ctx, keyType)}` },
       );

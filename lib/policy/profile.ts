@@ -2,6 +2,7 @@
 // as JSON). This module validates a profile definition and names the exact
 // field at fault. Pure: runs in the browser for live checks too.
 import { z } from "zod";
+import { patternSyntaxError } from "./pattern";
 
 export const KEY_TYPES = ["rsa-2048", "rsa-3072", "rsa-4096", "ecdsa-p256", "ecdsa-p384"] as const;
 export type KeyTypeId = (typeof KEY_TYPES)[number];
@@ -31,13 +32,7 @@ function unknownPlaceholder(source: string): string | null {
 
 function validRegex(source: string): string | null {
   // Check the pattern with placeholders replaced by a harmless literal.
-  const probe = source.replace(/\{(org|orgName|env|keyType)\}/g, "x");
-  try {
-    new RegExp(`^(?:${probe})$`, "u");
-    return null;
-  } catch (e) {
-    return (e as Error).message.replace(/^Invalid regular expression: /, "");
-  }
+  return patternSyntaxError(source.replace(/\{(org|orgName|env|keyType)\}/g, "x"));
 }
 
 const subjectRule = z

@@ -1,6 +1,7 @@
 // The subject a profile expects from an organisation in an environment: what the partner's
 // `openssl req -subj` and the in-browser key generator pre-fill. Pure (browser and server).
 import { describePattern } from "./describe-pattern";
+import { compilePattern } from "./pattern";
 import { substitute, type CheckContext } from "./checks";
 import type { KeyTypeId, Profile } from "./profile";
 
@@ -41,7 +42,7 @@ function literalOf(pattern: string): string | null {
 
 const matches = (pattern: string, value: string) => {
   try {
-    return new RegExp(`^(?:${pattern})$`, "u").test(value);
+    return compilePattern(pattern).matches(value);
   } catch {
     return false;
   }
