@@ -97,7 +97,7 @@ test("[officer] two officers approve a PRD request in the browser; the first can
   const stale = await o1.context().newPage();
   await stale.goto(`/officer/requests/${id}`);
 
-  await o1.getByLabel("Comment (optional)").fill("DN and key checked");
+  await o1.getByLabel("Comment (optional; officers only)").fill("DN and key checked");
   await o1.getByRole("button", { name: "Approve" }).click();
   await expect(o1.getByText("Approved: 1 of 2 approvals. One more officer must approve before the certificate is issued.")).toBeVisible();
   await expect(o1.getByTestId("request-status")).toHaveText("pending");

@@ -17,7 +17,7 @@ export type DecisionPanelProps = {
   kind: "certificate" | "allowlist";
   id: string;
   status: string;
-  approvals: { officer: string; email: string; comment: string | null; at: string }[];
+  approvals: { officer: string; email?: string; comment?: string | null; at: string }[];
   approvalsRequired: number;
   /** The signed-in officer approved already. */
   approvedByMe: boolean;
@@ -47,7 +47,7 @@ export function DecisionPanel(p: DecisionPanelProps) {
         {p.approvals.length ? (
           <ul className="mt-1 grid gap-1 text-sm text-slate-700" aria-label="Approvals so far">
             {p.approvals.map((a) => (
-              <li key={a.email}>
+              <li key={`${a.officer}-${a.at}`}>
                 ✓ {a.officer} <span className="text-slate-500">({a.email}, {a.at})</span>
                 {a.comment ? <span className="block pl-4 text-slate-600">“{a.comment}”</span> : null}
               </li>
@@ -78,7 +78,7 @@ export function DecisionPanel(p: DecisionPanelProps) {
             <>
               <form action={approve} className="grid gap-2" aria-label="Approve">
                 <input type="hidden" name="id" value={p.id} />
-                <TextAreaField label="Comment (optional)" name="comment" rows={2} maxLength={1000} defaultValue={approved.ok ? "" : approved.values?.comment} />
+                <TextAreaField label="Comment (optional; officers only)" name="comment" rows={2} maxLength={1000} defaultValue={approved.ok ? "" : approved.values?.comment} />
                 <div>
                   <SubmitButton pending={approving}>Approve</SubmitButton>
                 </div>

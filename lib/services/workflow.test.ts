@@ -116,6 +116,12 @@ describe("certificate requests", () => {
     const first = await approveCertificateRequest(w.officer1.actor, id, { comment: "key and DN fine" });
     expect(first.status).toBe("pending");
     expect(first.approvals).toHaveLength(1);
+    expect(first.approvals[0]).toMatchObject({ officerId: w.officer1.id, email: w.officer1.email, comment: "key and DN fine" });
+    // The partner sees who approved and when; the officer's email and comment stay with the provider.
+    const seen = await getCertificateRequest(w.partnerA.actor, id);
+    expect(seen.approvals).toEqual([{ officer: first.approvals[0].officer, at: first.approvals[0].at }]);
+    expect(JSON.stringify(seen)).not.toContain("key and DN fine");
+    expect(JSON.stringify(seen)).not.toContain(w.officer1.email);
     await appError(approveCertificateRequest(w.officer1.actor, id), "conflict", /already approved/);
     const second = await approveCertificateRequest(w.officer2.actor, id);
     expect(second.status).toBe("issued");

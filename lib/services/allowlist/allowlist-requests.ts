@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { type JudgedEntry, judgeEntries, overlaps, parseCidr } from "@/lib/net/cidr";
 import { parseInput } from "@/lib/validation";
 import { actorUserId, assertId, orgScope, orgWhere } from "@/lib/services/scope";
-import { alreadyDecided, approveSchema, recordDecision, rejectSchema } from "@/lib/services/requests/approvals";
+import { type ApprovalView, alreadyDecided, approveSchema, forAudience, recordDecision, rejectSchema } from "@/lib/services/requests/approvals";
 
 export const MAX_ENTRIES = 50;
 
@@ -60,7 +60,7 @@ export function allowlistRequestView(r: Row) {
     entries: r.entries.map((e) => ({ cidr: e.cidr, input: e.input, entryId: e.entryId, warnings: e.warnings as { code: string; message: string }[] })),
     approvals: r.approvals
       .filter((a) => a.decision === "approve")
-      .map((a) => ({ officerId: a.officer.id, officer: a.officer.name, email: a.officer.email, comment: a.comment, at: a.createdAt })),
+      .map((a): ApprovalView => ({ officerId: a.officer.id, officer: a.officer.name, email: a.officer.email, comment: a.comment, at: a.createdAt })),
     approvalsRequired: r.env.approvalsRequired,
     rejectionReason: r.rejectionReason,
     submittedAt: r.createdAt,
@@ -195,14 +195,14 @@ export async function listAllowlistRequests(actor: Actor, filters: z.input<typeo
     orderBy: { createdAt: f.status === "pending" ? "asc" : "desc" },
     take: f.limit,
   });
-  return rows.map(allowlistRequestView);
+  return rows.map((r) => forAudience(actor, allowlistRequestView(r)));
 }
 
 export async function getAllowlistRequest(actor: Actor, id: string) {
   authorize(actor, "allowlist:read");
   const row = await getDb().allowlistRequest.findFirst({ where: { id: assertId(id, "allowlist request"), ...orgWhere(actor) }, include });
   if (!row) throw new AppError("not_found", `No allowlist request with id "${id}".`);
-  return allowlistRequestView(row);
+  return forAudience(actor, allowlistRequestView(row));
 }
 
 /** Overlaps of a pending request's entries with other organisations' approved entries (officers only). */

@@ -20,6 +20,24 @@ export const rejectSchema = z.object({
     .max(1000, "At most 1000 characters."),
 });
 
+/** One approval as shown: officers see who (with email) and their comment; partners see a name and a time. */
+export type ApprovalView = { officer: string; at: Date; officerId?: string; email?: string; comment?: string | null };
+
+/**
+ * The provider's internal detail of a decision stays with the provider: for a partner
+ * (an actor scoped to an organisation) approvals keep the officer's name and time only,
+ * and an approval's comment is left out of the timeline. A rejection's reason is meant
+ * for the partner and stays.
+ */
+export function forAudience<T extends { approvals: ApprovalView[]; timeline?: { event: string; detail: string | null }[] }>(actor: Actor, view: T): T {
+  if (actor.type !== "user" || !actor.orgId) return view;
+  return {
+    ...view,
+    approvals: view.approvals.map((a) => ({ officer: a.officer, at: a.at })),
+    ...(view.timeline ? { timeline: view.timeline.map((t) => (t.event === "approved" ? { ...t, detail: null } : t)) } : {}),
+  };
+}
+
 type Target = { kind: "certificate"; requestId: string } | { kind: "allowlist"; requestId: string };
 
 /**

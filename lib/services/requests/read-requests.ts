@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import type { Check } from "@/lib/policy/checks";
 import { parseInput } from "@/lib/validation";
 import { assertId, orgWhere } from "@/lib/services/scope";
+import { type ApprovalView, forAudience } from "./approvals";
 
 const include = {
   org: { select: { code: true, legalName: true } },
@@ -20,7 +21,7 @@ type Row = Prisma.CertificateRequestGetPayload<{ include: typeof include }>;
 export type TimelineEvent = { at: Date; event: "submitted" | "approved" | "rejected" | "issued"; by: string | null; detail: string | null };
 
 export function requestView(r: Row) {
-  const approvals = r.approvals
+  const approvals: ApprovalView[] = r.approvals
     .filter((a) => a.decision === "approve")
     .map((a) => ({ officerId: a.officer.id, officer: a.officer.name, email: a.officer.email, comment: a.comment, at: a.createdAt }));
   const timeline: TimelineEvent[] = [
@@ -86,7 +87,7 @@ export async function listCertificateRequests(actor: Actor, filters: z.input<typ
     orderBy: { createdAt: f.status === "pending" ? "asc" : "desc" },
     take: f.limit,
   });
-  return rows.map(requestView);
+  return rows.map((r) => forAudience(actor, requestView(r)));
 }
 
 /** One request; another organisation's request is "not found", exactly like a missing id. */
@@ -94,7 +95,7 @@ export async function getCertificateRequest(actor: Actor, id: string) {
   authorize(actor, "request:read");
   const row = await getDb().certificateRequest.findFirst({ where: { id: assertId(id, "certificate request"), ...orgWhere(actor) }, include });
   if (!row) throw new AppError("not_found", `No certificate request with id "${id}".`);
-  return requestView(row);
+  return forAudience(actor, requestView(row));
 }
 
 /** The stored CSR of a request (officers review it; partners see their own). */

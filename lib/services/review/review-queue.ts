@@ -77,7 +77,7 @@ export async function listReviewQueue(actor: Actor, filters: ReviewQueueFilters 
       approvalsRequired: r.approvalsRequired,
       warnings: r.checks.filter((c) => c.result === "warn").length,
       failures: r.checks.filter((c) => c.result === "fail").length,
-      approvedBy: r.approvals.map((a) => a.officerId),
+      approvedBy: r.approvals.flatMap((a) => (a.officerId ? [a.officerId] : [])),
     })),
     ...allowlists.map((r) => ({
       type: "allowlist" as const,
@@ -93,7 +93,7 @@ export async function listReviewQueue(actor: Actor, filters: ReviewQueueFilters 
       approvalsRequired: r.approvalsRequired,
       warnings: r.entries.reduce((n, e) => n + e.warnings.length, 0),
       failures: 0,
-      approvedBy: r.approvals.map((a) => a.officerId),
+      approvedBy: r.approvals.flatMap((a) => (a.officerId ? [a.officerId] : [])),
     })),
   ];
   items.sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
