@@ -52,8 +52,33 @@ export function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
 }
 
+const UNSTORABLE_TEXT = new Set(["22021", "22P05"]);
+
+/**
+ * PostgreSQL refused text it cannot store: 22021 (invalid byte sequence, e.g. U+0000 in text) or
+ * 22P05 (untranslatable character, e.g. \u0000 in json). Input parsing refuses these first; this is
+ * the last line, so a gap there is a 422 rather than a 500. Prisma wraps the driver's error
+ * (meta.driverAdapterError.cause.originalCode); pg's own errors carry `code`.
+ */
+export function isUnstorableTextError(e: unknown): boolean {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [e];
+  while (queue.length && seen.size < 20) {
+    const x = queue.shift();
+    if (typeof x !== "object" || x === null || seen.has(x)) continue;
+    seen.add(x);
+    const o = x as Record<string, unknown>;
+    if (UNSTORABLE_TEXT.has(String(o.code)) || UNSTORABLE_TEXT.has(String(o.originalCode))) return true;
+    queue.push(o.cause, o.meta, o.driverAdapterError);
+  }
+  return false;
+}
+
 /** lib/pki reports its own errors; the ones a user caused become AppErrors (others stay unexpected). */
 export function asAppError(e: unknown): unknown {
+  if (isUnstorableTextError(e)) {
+    return new AppError("validation_failed", "The input contains a character that cannot be stored (such as U+0000 NUL); remove it and try again.");
+  }
   if (!(e instanceof PkiError)) return e;
   switch (e.code) {
     case "invalid_input":

@@ -1,4 +1,5 @@
 import { AppError, asAppError, logUnexpected } from "@/lib/errors";
+import { controlCharacterMessage, findControlCharacter } from "@/lib/control-characters";
 
 export type FormState = {
   ok: boolean;
@@ -30,7 +31,15 @@ export function formError(error: unknown, where: string, form?: FormData): FormS
   return { ok: false, message: `Something went wrong (ref ${logUnexpected(e, where)}).`, values };
 }
 
+/**
+ * A text field of a submitted form. U+0000 and other control characters are refused here, naming the
+ * field (tab and line breaks may stay: textareas are multi-line; the service's schema refuses them
+ * where a field is single-line).
+ */
 export function formText(form: FormData, name: string): string | undefined {
   const v = form.get(name);
-  return typeof v === "string" ? v : undefined;
+  if (typeof v !== "string") return undefined;
+  const found = findControlCharacter(v, { multiline: true });
+  if (found) throw new AppError("validation_failed", controlCharacterMessage(name, found), { [name]: controlCharacterMessage("This field", found) });
+  return v;
 }

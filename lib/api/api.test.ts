@@ -5,6 +5,8 @@ import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { makeWorld, opensslCsr } from "@/lib/testing/world";
+import { AppError, asAppError } from "@/lib/errors";
+import { errorResponse } from "@/lib/api/handler";
 import * as requests from "@/app/api/v1/certificate-requests/route";
 import * as request from "@/app/api/v1/certificate-requests/[id]/route";
 import * as approve from "@/app/api/v1/certificate-requests/[id]/approve/route";
@@ -136,6 +138,73 @@ describe("API v1", () => {
     expect(noReason.data.error.fields.reason).toBeTruthy();
     const rejected = await call(reject.POST, { token: w.officer1.token, params: { id }, body: { reason: "wrong CN" } });
     expect(rejected.data).toMatchObject({ status: "rejected", rejectionReason: "wrong CN" });
+  });
+
+  it("refuses U+0000 and other control characters in any body field, query parameter or path with 422 naming it (404 for a path); nothing is stored", async () => {
+    const w = await makeWorld();
+    const a = w.partnerA.token;
+    const env = w.env.code;
+    const missing = "00000000-0000-4000-8000-000000000000";
+    const counts = async () => [await getDb().certificateRequest.count(), await getDb().allowlistRequest.count(), await getDb().auditEvent.count()];
+    const before = await counts();
+    const { csr } = opensslCsr(`/CN=${w.orgA.code}-nul`);
+    for (const [handler, token, body, field, params] of [
+      [allowRequests.POST, a, { environment: env, entries: ["9.9.4.4"], note: "a\u0000b" }, "note"],
+      [allowRequests.POST, a, { environment: `${env}\u0000`, entries: ["9.9.4.4"] }, "environment"],
+      [allowRequests.POST, a, { environment: env, entries: ["9.9.4.4\u0000"] }, "entries.0"],
+      [allowRequests.POST, a, { environment: env, entries: ["9.9.4.4"], note: "bell\u0007 and C1 \u0085" }, "note"],
+      [requests.POST, a, { environment: `${env}\u0000`, csr }, "environment"],
+      [requests.POST, a, { environment: env, profile: "mtls\u0000", csr }, "profile"],
+      [requests.POST, a, { environment: env, csr: `${csr}\u0000` }, "csr"],
+      [requests.POST, a, { environment: env, csr, renews: "\u0000" }, "renews"],
+      // A single-line field keeps no line break; multi-line text (a note, a comment, a reason) may.
+      [requests.POST, a, { environment: `${env}\nX`, csr }, "environment"],
+      [revoke.POST, a, { reason: "superseded", comment: "x\u0000" }, "comment", { id: missing }],
+      [reject.POST, w.officer1.token, { reason: "no\u0000" }, "reason", { id: missing }],
+      [allowReject.POST, w.officer1.token, { reason: "no\u0000" }, "reason", { id: missing }],
+      [approve.POST, w.officer1.token, { comment: "\u001b[31mred" }, "comment", { id: missing }],
+      [pkcs12.POST, a, { password: "changeit\u0000123" }, "password", { id: missing }],
+    ] as const) {
+      const res = await call(handler, { token, body, params: (params ?? {}) as Record<string, string> });
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(res.data.error.code).toBe("validation_failed");
+      expect(Object.keys(res.data.error.fields), JSON.stringify(body)).toContain(field);
+      expect(res.data.error.message).toMatch(/control character U\+00(00|07|1B)|must be on one line/);
+    }
+    const noted = await call(allowRequests.POST, { token: a, body: { environment: env, entries: ["9.9.4.5"], note: "line one\nline two\tend" } });
+    expect(noted.status).toBe(201);
+    expect(noted.data.note).toBe("line one\nline two\tend");
+
+    for (const [handler, path, param] of [
+      [certificates.GET, `/api/v1/certificates?environment=${env}%00`, "environment"],
+      [certificates.GET, "/api/v1/certificates?q=%00", "q"],
+      [certificates.GET, "/api/v1/certificates?organisation=%00", "organisation"],
+      [requests.GET, `/api/v1/certificate-requests?environment=${env}%00`, "environment"],
+      [allowRequests.GET, "/api/v1/ip-allowlist-requests?organisation=x%01", "organisation"],
+      [allowlist.GET, `/api/v1/ip-allowlist?environment=${env}%0A`, "environment"],
+    ] as const) {
+      const res = await call(handler, { token: a, path });
+      expect(res.status, path).toBe(422);
+      expect(Object.keys(res.data.error.fields), path).toEqual([param]);
+      expect(res.data.error.message).toContain(`query parameter ${param}`);
+    }
+    const ca = await call(envCa.GET, { params: { code: `${env}\u0000` }, path: `/api/v1/environments/${env}%00/ca` });
+    expect(ca.status).toBe(404);
+    expect(ca.data.error.code).toBe("not_found");
+    expect((await call(envAllowlist.GET, { token: w.gateway.token, params: { code: "\u0000" } })).status).toBe(404);
+    expect(await counts()).toEqual([before[0], before[1] + 1, before[2] + 1]);
+  });
+
+  it("maps PostgreSQL's refusal of U+0000 (22021) to a 422 as the last line, never a 500", async () => {
+    const refused = await getDb()
+      .environment.findUnique({ where: { code: "PPR\u0000" } })
+      .then(() => null, (e: unknown) => e);
+    expect(refused).toBeTruthy();
+    const mapped = asAppError(refused);
+    expect(mapped).toBeInstanceOf(AppError);
+    expect(mapped).toMatchObject({ code: "validation_failed" });
+    const res = errorResponse(refused, "test");
+    expect(res.status).toBe(422);
   });
 
   it("gives another organisation's token 404, exactly as for an id that does not exist", async () => {

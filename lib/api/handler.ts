@@ -5,6 +5,8 @@ import type { Permission } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { authenticateToken } from "@/lib/services/tokens/authenticate-token";
 import { AppError, asAppError, logUnexpected } from "@/lib/errors";
+import { controlCharacterMessage, findControlCharacter, printable } from "@/lib/control-characters";
+import { controlCharacterErrors } from "@/lib/validation";
 
 type RouteContext<P> = { params: Promise<P> };
 type Handler<P> = (args: { req: Request; actor: Actor; params: P }) => Promise<Response>;
@@ -20,6 +22,17 @@ export function errorResponse(error: unknown, where: string): Response {
   return NextResponse.json({ error: { code: "internal", message: `Something went wrong (ref ${ref}).` } }, { status: 500 });
 }
 
+/** A path segment with a control character names nothing that exists (ids are UUIDs, codes are [A-Z0-9-]). */
+function checkedParams<P>(params: P, req: Request): P {
+  for (const [name, value] of Object.entries(params ?? {})) {
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => typeof v === "string" && findControlCharacter(v))) {
+      throw new AppError("not_found", `No API object at ${printable(new URL(req.url).pathname, 200)}: the ${name} in the path contains a control character.`);
+    }
+  }
+  return params;
+}
+
 /**
  * The one wrapper for /api/v1 route handlers: authenticate the bearer token,
  * check the permission from the table, map every error to `{ error: { code, message } }`.
@@ -30,7 +43,7 @@ export function withApi<P = Record<string, string>>(permission: Permission, hand
       const ip = clientIpFrom((n) => req.headers.get(n));
       const actor = await authenticateToken(req.headers.get("authorization"), ip);
       authorize(actor, permission);
-      return await handler({ req, actor, params: await ctx.params });
+      return await handler({ req, actor, params: checkedParams(await ctx.params, req) });
     } catch (e) {
       return errorResponse(e, `${req.method} ${new URL(req.url).pathname}`);
     }
@@ -52,6 +65,10 @@ export async function readJson(req: Request, maxBytes = 64 * 1024): Promise<Reco
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new AppError("bad_request", "The request body must be a JSON object.");
   }
+  // No field anywhere may hold U+0000 or another control character (tab and line breaks may stay here;
+  // the service's schema refuses them in single-line fields).
+  const controls = controlCharacterErrors(body, () => true);
+  if (Object.keys(controls).length) throw new AppError("validation_failed", [...new Set(Object.values(controls))].join(" "), controls);
   return body as Record<string, unknown>;
 }
 
@@ -68,16 +85,24 @@ export function fileResponse(file: { body: Uint8Array | string; contentType: str
   });
 }
 
-/** Query parameters as a plain object (first value of each). */
+/** Query parameters as a plain object (first value of each); a control character in any is a 422 naming it. */
 export function queryOf(req: Request): Record<string, string> {
-  return Object.fromEntries(new URL(req.url).searchParams.entries());
+  const query: Record<string, string> = {};
+  const fields: Record<string, string> = {};
+  for (const [name, value] of new URL(req.url).searchParams.entries()) {
+    const found = findControlCharacter(value);
+    if (found) fields[name] ??= controlCharacterMessage(`The query parameter ${printable(name)}`, found);
+    query[name] ??= value;
+  }
+  if (Object.keys(fields).length) throw new AppError("validation_failed", Object.values(fields).join(" "), fields);
+  return query;
 }
 
 /** Public route (no token): same error mapping as withApi. */
 export function publicApi<P = Record<string, string>>(handler: (args: { req: Request; params: P }) => Promise<Response>) {
   return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
     try {
-      return await handler({ req, params: await ctx.params });
+      return await handler({ req, params: checkedParams(await ctx.params, req) });
     } catch (e) {
       return errorResponse(e, `${req.method} ${new URL(req.url).pathname}`);
     }

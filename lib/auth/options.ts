@@ -6,6 +6,7 @@ import { clearAccount, isThrottled, recordFailure } from "@/lib/auth/throttle";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { Role } from "@/lib/auth/permissions";
+import { findControlCharacter, printable } from "@/lib/control-characters";
 
 export const SESSION_MAX_AGE_S = 8 * 60 * 60;
 
@@ -18,9 +19,12 @@ export const authOptions: NextAuthOptions = {
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       // Every failure returns null: the sign-in page shows one generic message.
       async authorize(credentials, req) {
-        const email = String(credentials?.email ?? "").trim().toLowerCase();
+        const typed = String(credentials?.email ?? "").trim().toLowerCase();
         const password = String(credentials?.password ?? "");
-        if (!email || !password || email.length > 320 || password.length > 200) return null;
+        if (!typed || !password || typed.length > 320 || password.length > 200) return null;
+        // No account's email holds a control character; U+0000 could not even be looked up or
+        // audited (PostgreSQL error 22021), so such an attempt is recorded with them escaped.
+        const email = findControlCharacter(typed) ? printable(typed, 320) : typed;
         const headers = (req?.headers ?? {}) as Record<string, string | string[] | undefined>;
         const ip = clientIpFrom((name) => {
           const v = headers[name];

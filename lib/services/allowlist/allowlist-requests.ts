@@ -5,26 +5,30 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { type JudgedEntry, judgeEntries, overlaps, parseCidr } from "@/lib/net/cidr";
-import { parseInput } from "@/lib/validation";
+import { describeInput, parseInput } from "@/lib/validation";
 import { actorUserId, assertId, orgScope, orgWhere } from "@/lib/services/scope";
 import { type ApprovalView, alreadyDecided, approveSchema, forAudience, recordDecision, rejectSchema } from "@/lib/services/requests/approvals";
 
 export const MAX_ENTRIES = 50;
 
-const entryInput = z.union([
-  z.string(),
-  z.object({ cidr: z.string() }).transform((o) => o.cidr),
-  z.object({ address: z.string() }).transform((o) => o.address),
-]);
+const entryInput = describeInput(
+  z.union([z.string(), z.object({ cidr: z.string() }).transform((o) => o.cidr), z.object({ address: z.string() }).transform((o) => o.address)]),
+  { expects: 'a string such as "203.0.113.10" or "2001:db8::/48"' },
+);
 
 export const submitAllowlistSchema = z.object({
-  environment: z.string({ message: "Choose an environment." }).trim().min(1, "Choose an environment.").max(32),
+  environment: describeInput(z.string({ message: "Choose an environment." }).trim().min(1, "Choose an environment.").max(32), {
+    expects: 'a string (an environment code such as "PPR")',
+  }),
   kind: z.enum(["add", "remove"], { message: 'kind is "add" or "remove".' }).default("add"),
-  entries: z
-    .array(entryInput, { message: "entries is a list of IP addresses or CIDR ranges." })
-    .min(1, "Give at least one IP address or CIDR range.")
-    .max(MAX_ENTRIES, `At most ${MAX_ENTRIES} entries per request.`),
-  note: z.string({ message: "The note must be text." }).trim().max(500, "At most 500 characters.").default(""),
+  entries: describeInput(
+    z
+      .array(entryInput, { message: "entries is a list of IP addresses or CIDR ranges." })
+      .min(1, "Give at least one IP address or CIDR range.")
+      .max(MAX_ENTRIES, `At most ${MAX_ENTRIES} entries per request.`),
+    { expects: 'a list of IP addresses or CIDR ranges, such as ["203.0.113.10", "2001:db8::/48"]' },
+  ),
+  note: describeInput(z.string({ message: "The note must be text." }).trim().max(500, "At most 500 characters.").default(""), { multiline: true }),
 });
 
 /** Split a textarea into entries: one per line or comma, `#` starts a comment. */

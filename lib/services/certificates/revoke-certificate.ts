@@ -4,7 +4,7 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { regenerateCrl } from "@/lib/ca/authority";
-import { parseInput } from "@/lib/validation";
+import { describeInput, parseInput } from "@/lib/validation";
 import { assertId, orgScope } from "@/lib/services/scope";
 import { getCertificate } from "./read-certificates";
 
@@ -24,7 +24,7 @@ export const OFFICER_REVOCATION_REASONS = [
 
 export const revokeSchema = z.object({
   reason: z.string({ message: "Choose a revocation reason." }).trim().min(1, "Choose a revocation reason."),
-  comment: z.string().trim().max(1000).optional(),
+  comment: describeInput(z.string().trim().max(1000, "At most 1000 characters.").optional(), { multiline: true }),
 });
 
 /**

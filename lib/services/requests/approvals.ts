@@ -2,22 +2,25 @@ import { z } from "zod";
 import type { Tx } from "@/lib/db/client";
 import type { Actor } from "@/lib/auth/actor";
 import { AppError, isUniqueViolation } from "@/lib/errors";
+import { describeInput } from "@/lib/validation";
 
 export const approveSchema = z.object({
-  comment: z
-    .string({ message: "The comment must be text." })
-    .trim()
-    .max(1000, "At most 1000 characters.")
-    .optional()
-    .transform((v) => v || null),
+  comment: describeInput(
+    z
+      .string({ message: "The comment must be text." })
+      .trim()
+      .max(1000, "At most 1000 characters.")
+      .optional()
+      .transform((v) => v || null),
+    { multiline: true },
+  ),
 });
 
 export const rejectSchema = z.object({
-  reason: z
-    .string({ message: "Give a reason; the partner sees it." })
-    .trim()
-    .min(1, "Give a reason; the partner sees it.")
-    .max(1000, "At most 1000 characters."),
+  reason: describeInput(
+    z.string({ message: "Give a reason; the partner sees it." }).trim().min(1, "Give a reason; the partner sees it.").max(1000, "At most 1000 characters."),
+    { multiline: true },
+  ),
 });
 
 /** One approval as shown: officers see who (with email) and their comment; partners see a name and a time. */

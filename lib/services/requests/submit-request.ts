@@ -5,19 +5,35 @@ import { toDbBytes } from "@/lib/db/bytes";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
-import { parseInput } from "@/lib/validation";
+import { describeInput, parseInput } from "@/lib/validation";
 import { type CsrEvaluation, MAX_CSR_BYTES, evaluateCsr } from "@/lib/services/csr/evaluate-csr";
 import { actorUserId, assertId, orgScope } from "@/lib/services/scope";
 
 export const submitRequestSchema = z.object({
-  environment: z.string({ message: "Choose an environment." }).trim().min(1, "Choose an environment.").max(32),
-  profile: z.string().trim().max(64).optional().transform((v) => v || "mtls-client"),
-  csr: z.union([z.string(), z.instanceof(Uint8Array)], { message: "Paste a CSR or choose a CSR file." }),
-  renews: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => v || undefined),
+  environment: describeInput(z.string({ message: "Choose an environment." }).trim().min(1, "Choose an environment.").max(32), {
+    expects: 'a string (an environment code such as "PPR")',
+  }),
+  profile: describeInput(
+    z
+      .string()
+      .trim()
+      .max(64)
+      .optional()
+      .transform((v) => v || "mtls-client"),
+    { expects: 'a string (a profile code such as "mtls-client")' },
+  ),
+  csr: describeInput(z.union([z.string(), z.instanceof(Uint8Array)], { message: "Paste a CSR or choose a CSR file." }), {
+    expects: "a string (the CSR as PEM text, or as base64 DER)",
+    multiline: true,
+  }),
+  renews: describeInput(
+    z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => v || undefined),
+    { expects: "a string (the id of the certificate this request renews)" },
+  ),
 });
 
 export type SubmitRequestInput = z.input<typeof submitRequestSchema>;
