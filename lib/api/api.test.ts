@@ -42,6 +42,10 @@ async function call(handler: unknown, opts: { method?: string; path?: string; to
   return { status: res.status, data, headers: res.headers };
 }
 
+/** One world for tests that only read, or that count what they add: makeWorld costs seconds. */
+let shared: ReturnType<typeof makeWorld> | undefined;
+const sharedWorld = () => (shared ??= makeWorld());
+
 describe("API v1", () => {
   it("runs the partner flow end to end: submit, track, issue, list, download, truststore, revoke", async () => {
     const w = await makeWorld();
@@ -141,7 +145,7 @@ describe("API v1", () => {
   });
 
   it("refuses U+0000 and other control characters in any body field, query parameter or path with 422 naming it (404 for a path); nothing is stored", async () => {
-    const w = await makeWorld();
+    const w = await sharedWorld();
     const a = w.partnerA.token;
     const env = w.env.code;
     const missing = "00000000-0000-4000-8000-000000000000";
@@ -193,6 +197,62 @@ describe("API v1", () => {
     expect(ca.data.error.code).toBe("not_found");
     expect((await call(envAllowlist.GET, { token: w.gateway.token, params: { code: "\u0000" } })).status).toBe(404);
     expect(await counts()).toEqual([before[0], before[1] + 1, before[2] + 1]);
+  });
+
+  it("reads a body no further than its limit: a declared Content-Length is refused unread, an endless chunked body is cut off", async () => {
+    const w = await sharedWorld();
+    /** A body of `total` bytes of JSON-ish filler, produced only as the reader pulls it. */
+    const endless = (total = 300 * 1024 * 1024) => {
+      let pulled = 0;
+      const stream = new ReadableStream<Uint8Array>(
+        {
+          pull(controller) {
+            if (pulled >= total) return controller.close();
+            const chunk = new Uint8Array(16 * 1024).fill(0x20);
+            if (pulled === 0) chunk[0] = 0x7b; // "{"
+            pulled += chunk.length;
+            controller.enqueue(chunk);
+          },
+        },
+        { highWaterMark: 0 },
+      );
+      return { stream, pulled: () => pulled };
+    };
+    const post = (handler: unknown, body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}, params: Record<string, string> = {}) =>
+      (handler as Handler)(
+        new Request("http://localhost:3000/api/v1/x", {
+          method: "POST",
+          headers: { authorization: `Bearer ${w.partnerA.token}`, "content-type": "application/json", ...headers },
+          body,
+          duplex: "half",
+        } as RequestInit),
+        { params: Promise.resolve(params) },
+      );
+
+    for (const [handler, limit, params] of [
+      [requests.POST, 96 * 1024, {}],
+      [allowRequests.POST, 64 * 1024, {}],
+      [revoke.POST, 64 * 1024, { id: "00000000-0000-4000-8000-000000000000" }],
+    ] as const) {
+      const chunked = endless();
+      const res = await post(handler, chunked.stream, {}, params);
+      expect(res.status).toBe(413);
+      expect((await res.json()).error.code).toBe("too_large");
+      // Read up to the limit plus the chunk that crossed it: not the 300 MB on offer.
+      expect(chunked.pulled()).toBeLessThanOrEqual(limit + 16 * 1024);
+
+      const declared = endless();
+      const refused = await post(handler, declared.stream, { "content-length": String(300 * 1024 * 1024) }, params);
+      expect(refused.status).toBe(413);
+      expect(declared.pulled()).toBe(0);
+    }
+    // Under the limit, a streamed body is read whole.
+    const small = new TextEncoder().encode(JSON.stringify({ environment: w.env.code, entries: ["9.9.4.7"] }));
+    const ok = await post(allowRequests.POST, new ReadableStream({ start: (c) => (c.enqueue(small), c.close()) }));
+    expect(ok.status).toBe(201);
+    // Bytes that are not UTF-8 are not JSON.
+    const latin1 = await post(allowRequests.POST, new ReadableStream({ start: (c) => (c.enqueue(Uint8Array.from([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d])), c.close()) }));
+    expect(latin1.status).toBe(400);
   });
 
   it("maps PostgreSQL's refusal of U+0000 (22021) to a 422 as the last line, never a 500", async () => {

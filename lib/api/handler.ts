@@ -50,17 +50,48 @@ export function withApi<P = Record<string, string>>(permission: Permission, hand
   };
 }
 
-/** Read a JSON body: 413 above maxBytes, 400 when it is not a JSON object. */
-export async function readJson(req: Request, maxBytes = 64 * 1024): Promise<Record<string, unknown>> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError("too_large", `The request body is larger than ${maxBytes} bytes.`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new AppError("too_large", `The request body is larger than ${maxBytes} bytes.`);
+const tooLarge = (maxBytes: number) => new AppError("too_large", `The request body is larger than ${maxBytes} bytes.`);
+
+/**
+ * The body's bytes, never more than maxBytes of them: a declared Content-Length above the limit is
+ * refused before reading, and a chunked (or understated) body is read as a stream and dropped as soon
+ * as it passes the limit, so an oversize upload costs at most maxBytes of memory.
+ */
+export async function readBody(req: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.byteLength;
+  }
+  return body;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function parseJsonObject(bytes: Uint8Array): Record<string, unknown> {
   let body: unknown;
   try {
-    body = JSON.parse(text);
+    // RFC 8259 §8.1: JSON text exchanged between systems is UTF-8.
+    body = JSON.parse(utf8.decode(bytes));
   } catch {
-    throw new AppError("bad_request", "The request body is not valid JSON.");
+    throw new AppError("bad_request", "The request body is not valid JSON (UTF-8).");
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new AppError("bad_request", "The request body must be a JSON object.");
@@ -70,6 +101,11 @@ export async function readJson(req: Request, maxBytes = 64 * 1024): Promise<Reco
   const controls = controlCharacterErrors(body, () => true);
   if (Object.keys(controls).length) throw new AppError("validation_failed", [...new Set(Object.values(controls))].join(" "), controls);
   return body as Record<string, unknown>;
+}
+
+/** Read a JSON body: 413 above maxBytes (read no further than that), 400 when it is not a JSON object. */
+export async function readJson(req: Request, maxBytes = 64 * 1024): Promise<Record<string, unknown>> {
+  return parseJsonObject(await readBody(req, maxBytes));
 }
 
 /** A file download: bytes or text, with an attachment filename. */
@@ -111,9 +147,7 @@ export function publicApi<P = Record<string, string>>(handler: (args: { req: Req
 
 /** A JSON body that may be empty (e.g. an approval without a comment). */
 export async function readOptionalJson(req: Request, maxBytes = 64 * 1024): Promise<Record<string, unknown>> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError("too_large", `The request body is larger than ${maxBytes} bytes.`);
-  const text = await req.text();
-  if (!text.trim()) return {};
-  return readJson(new Request(req.url, { method: "POST", body: text, headers: { "content-type": "application/json" } }), maxBytes);
+  const bytes = await readBody(req, maxBytes);
+  if (!new TextDecoder().decode(bytes).trim()) return {};
+  return parseJsonObject(bytes);
 }
