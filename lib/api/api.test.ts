@@ -42,6 +42,32 @@ async function call(handler: unknown, opts: { method?: string; path?: string; to
   return { status: res.status, data, headers: res.headers };
 }
 
+type RouteModule = Record<string, Handler>;
+
+/** Every route file under app/api/v1 (except the catch-all), by its URL path template ("/api/v1/certificates/{id}"). */
+async function routeModules(): Promise<{ path: string; template: string; mod: RouteModule }[]> {
+  const root = join(process.cwd(), "app/api/v1");
+  const dirs: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name === "route.ts") dirs.push(relative(root, dir));
+    }
+  };
+  walk(root);
+  return Promise.all(
+    dirs
+      .filter((d) => !d.startsWith("[..."))
+      .sort()
+      .map(async (d) => ({
+        path: `/api/v1/${d}`,
+        template: `/api/v1/${d}`.replace(/\[(\w+)\]/g, "{$1}"),
+        mod: (await import(join(root, d, "route.ts"))) as RouteModule,
+      })),
+  );
+}
+
 /** One world for tests that only read, or that count what they add: makeWorld costs seconds. */
 let shared: ReturnType<typeof makeWorld> | undefined;
 const sharedWorld = () => (shared ??= makeWorld());
@@ -253,6 +279,26 @@ describe("API v1", () => {
     // Bytes that are not UTF-8 are not JSON.
     const latin1 = await post(allowRequests.POST, new ReadableStream({ start: (c) => (c.enqueue(Uint8Array.from([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d])), c.close()) }));
     expect(latin1.status).toBe(400);
+  });
+
+  it("answers a method a route does not implement with 405, the API's error shape and an Allow header, on every route", async () => {
+    for (const { path, mod } of await routeModules()) {
+      const options = await mod.OPTIONS(new Request(`http://localhost:3000${path}`, { method: "OPTIONS" }), { params: Promise.resolve({}) });
+      expect(options.status, path).toBe(204);
+      const allow = options.headers.get("allow")!.split(", ");
+      expect(allow, path).toContain("OPTIONS");
+      for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"].filter((m) => !allow.includes(m))) {
+        const res = await mod[method](new Request(`http://localhost:3000${path}`, { method }), { params: Promise.resolve({}) });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get("allow")).toBe(allow.join(", "));
+        const body = await res.json();
+        expect(body.error).toEqual({ code: "method_not_allowed", message: `${method} is not supported on ${path}; use ${allow.join(", ")}.` });
+      }
+    }
+    const del = await call((await import("@/app/api/v1/certificates/[id]/route")).DELETE, { method: "DELETE", path: "/api/v1/certificates/00000000-0000-4000-8000-000000000000" });
+    expect(del.status).toBe(405);
+    expect(del.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
+    expect(del.data.error.code).toBe("method_not_allowed");
   });
 
   it("maps PostgreSQL's refusal of U+0000 (22021) to a 422 as the last line, never a 500", async () => {

@@ -9,6 +9,7 @@ import { controlCharacterMessage, findControlCharacter, printable } from "@/lib/
 import { controlCharacterErrors } from "@/lib/validation";
 
 type RouteContext<P> = { params: Promise<P> };
+type RouteHandler<P> = (req: Request, ctx: RouteContext<P>) => Promise<Response>;
 type Handler<P> = (args: { req: Request; actor: Actor; params: P }) => Promise<Response>;
 
 export function errorResponse(error: unknown, where: string): Response {
@@ -20,6 +21,29 @@ export function errorResponse(error: unknown, where: string): Response {
   }
   const ref = logUnexpected(e, where);
   return NextResponse.json({ error: { code: "internal", message: `Something went wrong (ref ${ref}).` } }, { status: 500 });
+}
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof METHODS)[number];
+
+/**
+ * Every HTTP method of an /api/v1 route file: `export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({ GET: … })`.
+ * A method the route does not implement answers 405 in the API's error shape with an Allow header
+ * (RFC 9110 §15.5.6; Next.js alone answers an empty 405 without one); OPTIONS answers 204 with the
+ * same Allow; HEAD is GET's (the server drops the body).
+ */
+export function apiRoute<P>(handlers: Partial<Record<Method, RouteHandler<P>>>): Record<Method | "HEAD" | "OPTIONS", RouteHandler<P>> {
+  const implemented = METHODS.filter((m) => handlers[m]);
+  const allow = [...implemented, ...(handlers.GET ? ["HEAD"] : []), "OPTIONS"].sort().join(", ");
+  const notAllowed: RouteHandler<P> = async (req) => {
+    const path = new URL(req.url).pathname;
+    const res = errorResponse(new AppError("method_not_allowed", `${printable(req.method, 16)} is not supported on ${printable(path, 200)}; use ${allow}.`), `${req.method} ${path}`);
+    res.headers.set("allow", allow);
+    return res;
+  };
+  const options: RouteHandler<P> = async () => new Response(null, { status: 204, headers: { allow } });
+  const route = Object.fromEntries(METHODS.map((m) => [m, handlers[m] ?? notAllowed])) as Record<Method, RouteHandler<P>>;
+  return { ...route, HEAD: handlers.GET ?? notAllowed, OPTIONS: options };
 }
 
 /** A path segment with a control character names nothing that exists (ids are UUIDs, codes are [A-Z0-9-]). */

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { queryOf, readJson, withApi } from "@/lib/api/handler";
+import { apiRoute, queryOf, readJson, withApi } from "@/lib/api/handler";
 import { listCertificateRequests } from "@/lib/services/requests/read-requests";
 import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
 
@@ -8,14 +8,15 @@ export const dynamic = "force-dynamic";
 // A JSON body carries the CSR (at most 64 KiB) as PEM or base64 DER, plus a little JSON.
 const MAX_BODY = 96 * 1024;
 
-export const POST = withApi("request:submit", async ({ req, actor }) => {
-  const body = await readJson(req, MAX_BODY);
-  const result = await submitCertificateRequest(actor, body as never);
-  return NextResponse.json(result, { status: 201 });
-});
-
-export const GET = withApi("request:read", async ({ req, actor }) => {
-  const q = queryOf(req);
-  const requests = await listCertificateRequests(actor, { status: q.status as never, environment: q.environment, organisation: q.organisation });
-  return NextResponse.json({ requests });
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
+  POST: withApi("request:submit", async ({ req, actor }) => {
+    const body = await readJson(req, MAX_BODY);
+    const result = await submitCertificateRequest(actor, body as never);
+    return NextResponse.json(result, { status: 201 });
+  }),
+  GET: withApi("request:read", async ({ req, actor }) => {
+    const q = queryOf(req);
+    const requests = await listCertificateRequests(actor, { status: q.status as never, environment: q.environment, organisation: q.organisation });
+    return NextResponse.json({ requests });
+  }),
 });

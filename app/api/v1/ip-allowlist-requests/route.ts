@@ -1,15 +1,16 @@
 import { NextResponse } from "next/server";
-import { queryOf, readJson, withApi } from "@/lib/api/handler";
+import { apiRoute, queryOf, readJson, withApi } from "@/lib/api/handler";
 import { listAllowlistRequests, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withApi("allowlist:submit", async ({ req, actor }) => {
-  const result = await submitAllowlistRequest(actor, (await readJson(req)) as never);
-  return NextResponse.json(result, { status: 201 });
-});
-
-export const GET = withApi("allowlist:read", async ({ req, actor }) => {
-  const q = queryOf(req);
-  return NextResponse.json({ requests: await listAllowlistRequests(actor, { status: q.status as never, environment: q.environment, organisation: q.organisation }) });
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
+  POST: withApi("allowlist:submit", async ({ req, actor }) => {
+    const result = await submitAllowlistRequest(actor, (await readJson(req)) as never);
+    return NextResponse.json(result, { status: 201 });
+  }),
+  GET: withApi("allowlist:read", async ({ req, actor }) => {
+    const q = queryOf(req);
+    return NextResponse.json({ requests: await listAllowlistRequests(actor, { status: q.status as never, environment: q.environment, organisation: q.organisation }) });
+  }),
 });

@@ -1,8 +1,10 @@
 import { NextResponse } from "next/server";
-import { queryOf, withApi } from "@/lib/api/handler";
+import { apiRoute, queryOf, withApi } from "@/lib/api/handler";
 import { listAllowlistEntries } from "@/lib/services/allowlist/allowlist-requests";
 
 export const dynamic = "force-dynamic";
 
 // Approved entries: a partner's own organisation, per environment.
-export const GET = withApi("allowlist:read", async ({ req, actor }) => NextResponse.json({ entries: await listAllowlistEntries(actor, { environment: queryOf(req).environment }) }));
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
+  GET: withApi("allowlist:read", async ({ req, actor }) => NextResponse.json({ entries: await listAllowlistEntries(actor, { environment: queryOf(req).environment }) })),
+});

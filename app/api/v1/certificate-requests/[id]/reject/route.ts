@@ -1,9 +1,11 @@
 import { NextResponse } from "next/server";
-import { readOptionalJson, withApi } from "@/lib/api/handler";
+import { apiRoute, readOptionalJson, withApi } from "@/lib/api/handler";
 import { rejectCertificateRequest } from "@/lib/services/requests/decide-request";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withApi<{ id: string }>("request:decide", async ({ req, actor, params }) =>
-  NextResponse.json(await rejectCertificateRequest(actor, params.id, (await readOptionalJson(req)) as never)),
-);
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
+  POST: withApi<{ id: string }>("request:decide", async ({ req, actor, params }) =>
+    NextResponse.json(await rejectCertificateRequest(actor, params.id, (await readOptionalJson(req)) as never)),
+  ),
+});

@@ -1,8 +1,10 @@
-import { fileResponse, queryOf, withApi } from "@/lib/api/handler";
+import { apiRoute, fileResponse, queryOf, withApi } from "@/lib/api/handler";
 import { downloadCertificate } from "@/lib/services/certificates/download-certificate";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi<{ id: string }>("certificate:download", async ({ req, actor, params }) =>
-  fileResponse(await downloadCertificate(actor, params.id, queryOf(req).format ?? "pem")),
-);
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
+  GET: withApi<{ id: string }>("certificate:download", async ({ req, actor, params }) =>
+    fileResponse(await downloadCertificate(actor, params.id, queryOf(req).format ?? "pem")),
+  ),
+});

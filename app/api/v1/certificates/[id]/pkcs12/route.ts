@@ -1,8 +1,10 @@
-import { fileResponse, readJson, withApi } from "@/lib/api/handler";
+import { apiRoute, fileResponse, readJson, withApi } from "@/lib/api/handler";
 import { downloadTruststore } from "@/lib/services/certificates/download-certificate";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withApi<{ id: string }>("certificate:download", async ({ req, actor, params }) =>
-  fileResponse(await downloadTruststore(actor, params.id, (await readJson(req)) as never)),
-);
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
+  POST: withApi<{ id: string }>("certificate:download", async ({ req, actor, params }) =>
+    fileResponse(await downloadTruststore(actor, params.id, (await readJson(req)) as never)),
+  ),
+});

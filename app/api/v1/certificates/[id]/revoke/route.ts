@@ -1,9 +1,11 @@
 import { NextResponse } from "next/server";
-import { readJson, withApi } from "@/lib/api/handler";
+import { apiRoute, readJson, withApi } from "@/lib/api/handler";
 import { revokeCertificate } from "@/lib/services/certificates/revoke-certificate";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withApi<{ id: string }>("certificate:revoke", async ({ req, actor, params }) =>
-  NextResponse.json(await revokeCertificate(actor, params.id, (await readJson(req)) as never)),
-);
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
+  POST: withApi<{ id: string }>("certificate:revoke", async ({ req, actor, params }) =>
+    NextResponse.json(await revokeCertificate(actor, params.id, (await readJson(req)) as never)),
+  ),
+});

@@ -1,9 +1,11 @@
 import { NextResponse } from "next/server";
-import { readOptionalJson, withApi } from "@/lib/api/handler";
+import { apiRoute, readOptionalJson, withApi } from "@/lib/api/handler";
 import { approveAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withApi<{ id: string }>("allowlist:decide", async ({ req, actor, params }) =>
-  NextResponse.json(await approveAllowlistRequest(actor, params.id, (await readOptionalJson(req)) as never)),
-);
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
+  POST: withApi<{ id: string }>("allowlist:decide", async ({ req, actor, params }) =>
+    NextResponse.json(await approveAllowlistRequest(actor, params.id, (await readOptionalJson(req)) as never)),
+  ),
+});
