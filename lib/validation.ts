@@ -54,10 +54,21 @@ function schemasAt(schema: z.ZodType, path: Path): z.ZodType[] {
   return [];
 }
 
-function metaAt(schema: z.ZodType, path: Path): InputMeta {
+function metaOf(schemas: z.ZodType[]): InputMeta {
   const meta: InputMeta = {};
-  for (const s of schemasAt(schema, path).reverse()) Object.assign(meta, inputMeta.get(s));
+  for (const s of [...schemas].reverse()) Object.assign(meta, inputMeta.get(s));
   return meta;
+}
+
+const metaAt = (schema: z.ZodType, path: Path) => metaOf(schemasAt(schema, path));
+
+/**
+ * Whether tab and line breaks may stay in the string at `path`: in multi-line fields, and in values
+ * the schema does not describe (unknown keys are dropped and misplaced values refused anyway).
+ */
+function multilineAt(schema: z.ZodType, path: Path): boolean {
+  const schemas = schemasAt(schema, path);
+  return !schemas.length || metaOf(schemas).multiline === true;
 }
 
 /** A field as people write it: `entries[0]`, `entries[0].cidr`, `note`. */
@@ -149,7 +160,7 @@ function issueMessage(schema: z.ZodType, input: unknown, issue: z.core.$ZodIssue
  * characters are refused first, in every string of the input (see InputMeta.multiline).
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const controls = controlCharacterErrors(input, (path) => metaAt(schema, path).multiline === true);
+  const controls = controlCharacterErrors(input, (path) => multilineAt(schema, path));
   if (Object.keys(controls).length) throw new AppError("validation_failed", [...new Set(Object.values(controls))].join(" "), controls);
 
   const result = schema.safeParse(input);

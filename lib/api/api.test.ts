@@ -170,6 +170,42 @@ describe("API v1", () => {
     expect(rejected.data).toMatchObject({ status: "rejected", rejectionReason: "wrong CN" });
   });
 
+  it("names the field at fault: unknown environment or profile (422, not 404), unknown list filters (422, not []), wrong JSON types", async () => {
+    const w = await sharedWorld();
+    const a = w.partnerA.token;
+    const before = [await getDb().certificateRequest.count(), await getDb().allowlistRequest.count()];
+    const { csr } = opensslCsr(`/CN=${w.orgA.code}-fields`);
+    for (const [handler, body, field, message] of [
+      [requests.POST, { environment: "NOPE", csr }, "environment", /^No environment with code "NOPE"; use one of .*\.$/],
+      [requests.POST, { environment: w.env.code, profile: "no-such-profile", csr }, "profile", /^No profile with code "no-such-profile"\.$/],
+      [allowRequests.POST, { environment: "NOPE", entries: ["9.9.4.4"] }, "environment", /^No environment with code "NOPE"/],
+      [requests.POST, { environment: 5, csr }, "environment", /^environment must be a string \(an environment code such as "PPR"\)\.$/],
+      [requests.POST, { environment: w.env.code, profile: null, csr }, "profile", /^profile must be a string \(a profile code such as "mtls-client"\)\.$/],
+      [requests.POST, { environment: w.env.code, csr: { pem: csr } }, "csr", /^csr must be a string \(the CSR as PEM text, or as base64 DER\)\.$/],
+      [allowRequests.POST, { environment: w.env.code, entries: [5] }, "entries.0", /^entries\[0\] must be a string such as "203\.0\.113\.10" or "2001:db8::\/48"\.$/],
+      [allowRequests.POST, { environment: w.env.code, entries: "9.9.4.4" }, "entries", /^entries must be a list of IP addresses or CIDR ranges/],
+      [allowRequests.POST, { environment: w.env.code, entries: ["9.9.4.4"], note: 7 }, "note", /^note must be a string\.$/],
+    ] as const) {
+      const res = await call(handler, { token: a, body });
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(res.data.error.fields[field], JSON.stringify(body)).toMatch(message);
+    }
+    expect([await getDb().certificateRequest.count(), await getDb().allowlistRequest.count()]).toEqual(before);
+
+    for (const [handler, path] of [
+      [certificates.GET, "/api/v1/certificates?environment=XXX"],
+      [requests.GET, "/api/v1/certificate-requests?environment=XXX"],
+      [allowRequests.GET, "/api/v1/ip-allowlist-requests?environment=XXX"],
+      [allowlist.GET, "/api/v1/ip-allowlist?environment=XXX"],
+    ] as const) {
+      const res = await call(handler, { token: a, path });
+      expect(res.status, path).toBe(422);
+      expect(res.data.error.fields, path).toEqual({ environment: expect.stringMatching(/^No environment with code "XXX"/) });
+    }
+    // A known environment in any case still filters.
+    expect((await call(certificates.GET, { token: a, path: `/api/v1/certificates?environment=${w.env.code.toLowerCase()}` })).status).toBe(200);
+  });
+
   it("refuses U+0000 and other control characters in any body field, query parameter or path with 422 naming it (404 for a path); nothing is stored", async () => {
     const w = await sharedWorld();
     const a = w.partnerA.token;

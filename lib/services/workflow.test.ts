@@ -92,7 +92,13 @@ describe("certificate requests", () => {
     const officer = await evaluateCsr(w.officer1.actor, { csr, orgCode: w.orgB.code, envCode: w.env.code });
     expect(officer.checks.find((c) => c.code === "key.reuse")!.message).toMatch(new RegExp(`${submitted.id} \\(${w.orgA.code}, ${w.env.code}\\)`));
     // Unknown environment, empty CSR, oversized CSR.
-    await appError(submitCertificateRequest(w.partnerA.actor, { environment: "NOPE", csr }), "not_found");
+    // Unknown environment or profile: the caller's input, 422 naming the field.
+    expect((await appError(submitCertificateRequest(w.partnerA.actor, { environment: "NOPE", csr }), "validation_failed")).fields).toEqual({
+      environment: expect.stringMatching(/^No environment with code "NOPE"; use one of /),
+    });
+    expect((await appError(submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, profile: "nope", csr }), "validation_failed")).fields).toEqual({
+      profile: 'No profile with code "nope".',
+    });
     await appError(submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: "  " }), "validation_failed");
     await appError(submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: "A".repeat(70_000) }), "too_large");
     expect(await counts()).toEqual(after);

@@ -8,6 +8,7 @@ import { type JudgedEntry, judgeEntries, overlaps, parseCidr } from "@/lib/net/c
 import { describeInput, parseInput } from "@/lib/validation";
 import { actorUserId, assertId, orgScope, orgWhere } from "@/lib/services/scope";
 import { type ApprovalView, alreadyDecided, approveSchema, forAudience, recordDecision, rejectSchema } from "@/lib/services/requests/approvals";
+import { requireEnvironment } from "@/lib/services/environments/find-environment";
 
 export const MAX_ENTRIES = 50;
 
@@ -120,8 +121,7 @@ export async function submitAllowlistRequest(actor: Actor, input: z.input<typeof
   if (!orgId) throw new AppError("forbidden", "Only a partner organisation's users request allowlist entries.");
   const data = parseInput(submitAllowlistSchema, input ?? {});
   const db = getDb();
-  const env = await db.environment.findUnique({ where: { code: data.environment.toUpperCase() } });
-  if (!env) throw new AppError("validation_failed", `No environment with code "${data.environment}".`, { environment: "Unknown environment." });
+  const env = await requireEnvironment(data.environment);
 
   return db.$transaction(async (tx) => {
     // One writer per organisation and environment, so duplicate checks hold under concurrent submissions.
@@ -187,11 +187,12 @@ export const listAllowlistRequestsSchema = z.object({
 export async function listAllowlistRequests(actor: Actor, filters: z.input<typeof listAllowlistRequestsSchema> = {}) {
   authorize(actor, "allowlist:read");
   const f = parseInput(listAllowlistRequestsSchema, filters);
+  const env = f.environment ? await requireEnvironment(f.environment) : null;
   const rows = await getDb().allowlistRequest.findMany({
     where: {
       ...orgWhere(actor),
       ...(f.status ? { status: f.status } : {}),
-      ...(f.environment ? { env: { code: f.environment.toUpperCase() } } : {}),
+      ...(env ? { envId: env.id } : {}),
       ...(f.organisation ? { org: { code: f.organisation } } : {}),
       ...(f.olderThanDays !== undefined ? { createdAt: { lte: new Date(Date.now() - f.olderThanDays * 86_400_000) } } : {}),
     },
@@ -290,10 +291,14 @@ export async function rejectAllowlistRequest(actor: Actor, id: string, input: z.
 }
 
 /** Approved entries: a partner's own per environment; officers and gateways see every organisation's. */
-export async function listAllowlistEntries(actor: Actor, filters: { environment?: string } = {}) {
+export const listAllowlistEntriesSchema = z.object({ environment: z.string().trim().max(32).optional() });
+
+export async function listAllowlistEntries(actor: Actor, filters: z.input<typeof listAllowlistEntriesSchema> = {}) {
   authorize(actor, "allowlist:read");
+  const f = parseInput(listAllowlistEntriesSchema, filters);
+  const env = f.environment ? await requireEnvironment(f.environment) : null;
   const rows = await getDb().allowlistEntry.findMany({
-    where: { ...orgWhere(actor), removedAt: null, ...(filters.environment ? { env: { code: filters.environment.toUpperCase() } } : {}) },
+    where: { ...orgWhere(actor), removedAt: null, ...(env ? { envId: env.id } : {}) },
     include: { org: { select: { code: true } }, env: { select: { code: true } } },
     orderBy: [{ env: { code: "asc" } }, { createdAt: "asc" }],
   });

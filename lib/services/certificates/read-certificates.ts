@@ -7,6 +7,7 @@ import { parseInput } from "@/lib/validation";
 import { assertId, orgWhere } from "@/lib/services/scope";
 import { serviceCertificateWhere, servicePurpose } from "./service-certificates";
 import { certificateTimeline } from "./certificate-timeline";
+import { requireEnvironment } from "@/lib/services/environments/find-environment";
 
 export const EXPIRING_DAYS = 30;
 const DAY = 86_400_000;
@@ -116,11 +117,12 @@ function searchWhere(q: string | undefined): Prisma.CertificateWhereInput {
 export async function listCertificates(actor: Actor, filters: z.input<typeof listCertificatesSchema> = {}) {
   authorize(actor, "certificate:read");
   const f = parseInput(listCertificatesSchema, filters);
+  const env = f.environment ? await requireEnvironment(f.environment) : null;
   const rows = await getDb().certificate.findMany({
     where: {
       AND: [
         orgWhere(actor),
-        f.environment ? { env: { code: f.environment.toUpperCase() } } : {},
+        env ? { envId: env.id } : {},
         f.organisation ? { org: { code: f.organisation } } : {},
         statusWhere(f.status),
         searchWhere(f.q),

@@ -6,6 +6,8 @@ import type { ParsedCsr } from "@/lib/pki/csr/parse-csr";
 import { type Check, accepted, keyReuseCheck, keyTypeId, runCsrChecks } from "@/lib/policy/checks";
 import { type Profile, profileAppliesTo } from "@/lib/policy/profile";
 import { findProfile } from "@/lib/services/profiles/profiles";
+import { requireEnvironment } from "@/lib/services/environments/find-environment";
+import { printable } from "@/lib/control-characters";
 
 export const MAX_CSR_BYTES = 64 * 1024;
 
@@ -91,11 +93,14 @@ export async function evaluateCsr(
   }
   const org = await db.organisation.findUnique({ where: { code: input.orgCode } });
   if (!org) throw new AppError("not_found", `No organisation with code "${input.orgCode}".`, { org: "Unknown organisation." });
-  const env = await db.environment.findUnique({ where: { code: input.envCode } });
-  if (!env) throw new AppError("not_found", `No environment with code "${input.envCode}".`, { environment: "Unknown environment." });
+  // The environment and profile are fields of the caller's input: unknown is a 422 naming the field.
+  const env = await requireEnvironment(input.envCode, "environment", db);
   const profileCode = input.profileCode ?? "mtls-client";
   const profile = await findProfile(profileCode, db);
-  if (!profile) throw new AppError("not_found", `No profile with code "${profileCode}".`, { profile: "Unknown profile." });
+  if (!profile) {
+    const message = `No profile with code "${printable(profileCode, 64)}".`;
+    throw new AppError("validation_failed", message, { profile: message });
+  }
   if (!profileAppliesTo(profile, env.code)) {
     throw new AppError("validation_failed", `Profile "${profile.code}" is not available in environment ${env.code}.`, { profile: "Not available in this environment." });
   }

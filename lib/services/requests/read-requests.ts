@@ -7,6 +7,7 @@ import type { Check } from "@/lib/policy/checks";
 import { parseInput } from "@/lib/validation";
 import { assertId, orgWhere } from "@/lib/services/scope";
 import { type ApprovalView, forAudience } from "./approvals";
+import { requireEnvironment } from "@/lib/services/environments/find-environment";
 
 const include = {
   org: { select: { code: true, legalName: true } },
@@ -74,11 +75,12 @@ export const listRequestsSchema = z.object({
 export async function listCertificateRequests(actor: Actor, filters: z.input<typeof listRequestsSchema> = {}) {
   authorize(actor, "request:read");
   const f = parseInput(listRequestsSchema, filters);
+  const env = f.environment ? await requireEnvironment(f.environment) : null;
   const rows = await getDb().certificateRequest.findMany({
     where: {
       ...orgWhere(actor),
       ...(f.status ? { status: f.status } : {}),
-      ...(f.environment ? { env: { code: f.environment.toUpperCase() } } : {}),
+      ...(env ? { envId: env.id } : {}),
       ...(f.organisation ? { org: { code: f.organisation } } : {}),
       ...(f.olderThanDays !== undefined ? { createdAt: { lte: new Date(Date.now() - f.olderThanDays * 86_400_000) } } : {}),
     },
