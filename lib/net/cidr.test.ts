@@ -22,7 +22,11 @@ describe("parseCidr", () => {
     ["010.0.0.1", "invalid", /leading zero/],
     ["1.2.3.4/33", "invalid", /prefix length/],
     ["fe80::1%eth0", "invalid", /zone/],
-    ["::ffff:1.2.3.4", "invalid", /give the IPv4 address 1\.2\.3\.4/],
+    ["::ffff:1.2.3.4", "invalid", /IPv4-mapped IPv6 address \(RFC 4291 §2\.5\.5\.2\); give the IPv4 address 1\.2\.3\.4/],
+    // IPv4-compatible (::a.b.c.d) is not IPv4-mapped (::ffff:a.b.c.d), whatever ipaddr.js makes of it.
+    ["::1.2.3.4", "invalid", /^"::1\.2\.3\.4" is an IPv4-compatible IPv6 address \(::a\.b\.c\.d\), deprecated by RFC 4291 §2\.5\.5\.1.*give the IPv4 address 1\.2\.3\.4 instead\.$/],
+    ["::102:304", "invalid", /IPv4-compatible.*give the IPv4 address 1\.2\.3\.4/],
+    ["::198.51.100.0/120", "invalid", /IPv4-compatible.*198\.51\.100\.0/],
     ["hello", "invalid", /not an IPv4/],
   ])("refuses %j (%s)", (input, code, message) => {
     const r = parseCidr(input);
@@ -57,6 +61,30 @@ describe("judgeEntries", () => {
     },
   );
 
+  it.each([
+    ["4000::1", "4000::/3"],
+    ["::2", "::/8"],
+    ["1::1", "::/8"],
+    ["100:1::1", "100::/8"],
+    ["8000::1", "8000::/3"],
+    ["c000::/48", "c000::/3"],
+    ["e000::1", "e000::/4"],
+    ["fe00::1", "fe00::/9"],
+  ])("refuses %s outside 2000::/3 (IETF-reserved %s) in production and warns elsewhere", (ip, block) => {
+    const prod = judgeEntries([ip], { production: true, existing: [] })[0];
+    expect(errors(prod)).toEqual(["reserved"]);
+    expect(prod.issues[0].message).toContain(`is in the IETF-reserved range ${block} (only 2000::/3 is global unicast, IANA IPv6 Address Space registry)`);
+    const nonProd = judgeEntries([ip], { production: false, existing: [] })[0];
+    expect([errors(nonProd), warnings(nonProd)]).toEqual([[], ["reserved"]]);
+  });
+
+  it("keeps the specific name where a special-purpose range lies outside 2000::/3", () => {
+    const [loopback, ula, translation] = judgeEntries(["::1", "fd12:3456::/48", "64:ff9b::1.2.3.4"], { production: true, existing: [] });
+    expect(loopback.issues[0].message).toContain("loopback (RFC 4291) range ::1/128");
+    expect(ula.issues[0].message).toContain("unique local (RFC 4193) range fc00::/7");
+    expect(translation.issues[0].message).toContain("IPv4/IPv6 translation (RFC 6052) range 64:ff9b::/96");
+  });
+
   it("names the special-purpose range in plain words", () => {
     const [inside, covering] = judgeEntries(["10.1.2.0/24", "0.0.0.0/0"], { production: true, existing: [] });
     expect(inside.issues.find((i) => i.code === "reserved")?.message).toBe(
@@ -76,8 +104,10 @@ describe("judgeEntries", () => {
   });
 
   it("accepts public addresses in production", () => {
-    const [a, b] = judgeEntries(["8.8.8.8", "2a00:1450:4001::/48"], { production: true, existing: [] });
+    const [a, b, c, d] = judgeEntries(["8.8.8.8", "2a00:1450:4001::/48", "2001:4860:4860::8888", "3ffe:ffff::1"], { production: true, existing: [] });
     expect(a.issues).toEqual([]);
     expect(b.issues).toEqual([]);
+    expect(c.issues).toEqual([]);
+    expect(d.issues).toEqual([]);
   });
 });

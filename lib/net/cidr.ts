@@ -13,8 +13,9 @@ export type JudgedEntry = { input: string; cidr: string | null; version: 4 | 6 |
 /** Widest ranges a partner may ask for (a provider allowlists its partners' egress, not the internet). */
 export const MAX_WIDTH = { 4: 24, 6: 48 } as const;
 
-// IANA special-purpose address registries (RFC 6890 and successors).
-const SPECIAL_RANGES: { cidr: string; label: string }[] = [
+// IANA special-purpose address registries (RFC 6890 and successors), most specific first: the
+// first range an entry lies in or overlaps names it.
+const SPECIAL_RANGES: { cidr: string; label: string; note?: string }[] = [
   { cidr: "0.0.0.0/8", label: "\"this network\" (RFC 791)" },
   { cidr: "10.0.0.0/8", label: "private (RFC 1918)" },
   { cidr: "100.64.0.0/10", label: "carrier-grade NAT (RFC 6598)" },
@@ -46,6 +47,11 @@ const SPECIAL_RANGES: { cidr: string; label: string }[] = [
   { cidr: "fe80::/10", label: "link-local (RFC 4291)" },
   { cidr: "fec0::/10", label: "deprecated site-local (RFC 3879)" },
   { cidr: "ff00::/8", label: "multicast (RFC 4291)" },
+  // IANA IPv6 Address Space registry: only 2000::/3 is allocated for global unicast (RFC 4291 §2.4);
+  // every other block not named above is reserved by the IETF and not routed on the internet.
+  ...["::/8", "100::/8", "200::/7", "400::/6", "800::/5", "1000::/4", "4000::/3", "6000::/3", "8000::/3", "a000::/3", "c000::/3", "e000::/4", "f000::/5", "f800::/6", "fe00::/9"].map(
+    (cidr) => ({ cidr, label: "IETF-reserved", note: "only 2000::/3 is global unicast, IANA IPv6 Address Space registry" }),
+  ),
 ];
 const SPECIAL = SPECIAL_RANGES.map((s) => ({ ...s, parsed: toCidr(...ipaddr.parseCIDR(s.cidr)) }));
 
@@ -77,13 +83,21 @@ export function parseCidr(raw: string): { ok: true; value: Cidr } | { ok: false;
     const decimal = addrText.replace(/(^|\.)0+(\d)/g, "$1$2");
     return { ok: false, code: "invalid", message: `"${addrText}" has a leading zero, which some systems read as octal; write ${decimal}.` };
   }
+  // ipaddr.js reads "::a.b.c.d" as the IPv4-mapped ::ffff:a.b.c.d; it is the IPv4-compatible
+  // ::a.b.c.d (RFC 4291 §2.5.5.1), a different address: recognise it before the library does.
+  const compatible = /^::(\d{1,3}(?:\.\d{1,3}){3})$/.exec(addrText);
+  if (compatible && ipaddr.IPv4.isValidFourPartDecimal(compatible[1])) return ipv4Compatible(addrText, compatible[1]);
   if (ipaddr.IPv4.isValidFourPartDecimal(addrText)) {
     addr = ipaddr.IPv4.parse(addrText);
-  } else if (ipaddr.IPv6.isValid(addrText) && addrText.includes(":")) {
+  } else if (ipaddr.IPv6.isValid(addrText) && addrText.includes(":") && !compatible) {
     addr = ipaddr.IPv6.parse(addrText);
     if ((addr as ipaddr.IPv6).isIPv4MappedAddress()) {
-      return { ok: false, code: "invalid", message: `"${addrText}" is an IPv4-mapped IPv6 address; give the IPv4 address ${(addr as ipaddr.IPv6).toIPv4Address().toString()} instead.` };
+      return { ok: false, code: "invalid", message: `"${addrText}" is an IPv4-mapped IPv6 address (RFC 4291 §2.5.5.2); give the IPv4 address ${(addr as ipaddr.IPv6).toIPv4Address().toString()} instead.` };
     }
+    // The same address written in hex (::102:304): IPv4-compatible too, unless it is ::, ::1 or
+    // another address of ::/104 (none is an IPv4 address people use; 0000::/8 is IETF-reserved).
+    const b = addr.toByteArray();
+    if (b.slice(0, 12).every((x) => x === 0) && b[12] !== 0) return ipv4Compatible(addrText, b.slice(12).join("."));
   } else {
     return { ok: false, code: "invalid", message: `"${input}" is not an IPv4 or IPv6 address${prefixText !== undefined ? " range" : ""}.` };
   }
@@ -110,6 +124,14 @@ export function parseCidr(raw: string): { ok: true; value: Cidr } | { ok: false;
   return { ok: true, value };
 }
 
+function ipv4Compatible(text: string, ipv4: string): { ok: false; code: string; message: string } {
+  return {
+    ok: false,
+    code: "invalid",
+    message: `"${text}" is an IPv4-compatible IPv6 address (::a.b.c.d), deprecated by RFC 4291 §2.5.5.1 and not used on the internet; give the IPv4 address ${ipv4} instead.`,
+  };
+}
+
 export function overlaps(a: Cidr, b: Cidr): boolean {
   if (a.version !== b.version) return false;
   const p = Math.min(a.prefix, b.prefix);
@@ -120,7 +142,7 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
 export function specialRange(c: Cidr): string | null {
   const hit = SPECIAL.find((s) => overlaps(s.parsed, c));
   if (!hit) return null;
-  return `${hit.parsed.prefix <= c.prefix ? "is in" : "overlaps"} the ${hit.label} range ${hit.parsed.cidr}`;
+  return `${hit.parsed.prefix <= c.prefix ? "is in" : "overlaps"} the ${hit.label} range ${hit.parsed.cidr}${hit.note ? ` (${hit.note})` : ""}`;
 }
 
 /**

@@ -312,7 +312,7 @@ describe("source-IP allowlist", () => {
 
   it("refuses reserved ranges in production", async () => {
     const w = await makeWorld({ production: true, approvalsRequired: 2 });
-    const e = await appError(submitAllowlistRequest(w.partnerA.actor, { environment: w.env.code, entries: ["10.0.0.1", "127.0.0.1", "100.64.0.1", "fe80::1"] }), "validation_failed");
+    const e = await appError(submitAllowlistRequest(w.partnerA.actor, { environment: w.env.code, entries: ["10.0.0.1", "127.0.0.1", "100.64.0.1", "fe80::1", "4000::1", "::2", "1::1", "8000::1", "e000::1"] }), "validation_failed");
     expect((e.extra?.entries as { errors: { code: string }[] }[]).every((x) => x.errors.some((i) => i.code === "reserved"))).toBe(true);
   });
 
