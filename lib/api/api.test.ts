@@ -4,7 +4,9 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db/client";
+import * as asn1js from "asn1js";
 import { makeWorld, opensslCsr } from "@/lib/testing/world";
+import { type TestName, ascii, buildCsr, extension, implicitName } from "@/lib/pki/csr/fixtures/build-csr";
 import { AppError, asAppError } from "@/lib/errors";
 import { errorResponse } from "@/lib/api/handler";
 import * as requests from "@/app/api/v1/certificate-requests/route";
@@ -204,6 +206,32 @@ describe("API v1", () => {
     }
     // A known environment in any case still filters.
     expect((await call(certificates.GET, { token: a, path: `/api/v1/certificates?environment=${w.env.code.toLowerCase()}` })).status).toBe(200);
+  });
+
+  it("refuses a CSR whose subject or SAN holds a control character (subject.characters), made by openssl or crafted; nothing is stored", async () => {
+    const w = await sharedWorld();
+    const before = await getDb().certificateRequest.count();
+    const utf8 = (s: string) => new asn1js.Utf8String({ value: s });
+    const crafted = async (subject: TestName, extensions?: asn1js.Sequence[]) =>
+      Buffer.from(await buildCsr({ key: "p256", subject, extensions })).toString("base64");
+    const san = (dns: string) =>
+      extension("2.5.29.17", new asn1js.Sequence({ value: [implicitName(2, ascii(dns))] }));
+    // Control: the same crafted shape without the control character is accepted by every check.
+    const clean = await call(requests.POST, { token: w.partnerA.token, body: { environment: w.env.code, csr: await crafted([["2.5.4.3", utf8(`${w.orgA.code}-clean`)]]) } });
+    expect(clean.status, JSON.stringify(clean.data)).toBe(201);
+    for (const [csr, message] of [
+      [await crafted([["2.5.4.3", utf8(`${w.orgA.code}\u0000evil`)]]), /CN ".*\\u0000evil" holds the control character U\+0000 \(NUL\)/],
+      [await crafted([["2.5.4.3", utf8(`${w.orgA.code}-c1\u009b`)]]), /U\+009B/],
+      [await crafted([["2.5.4.3", utf8(`${w.orgA.code}-san`)]], [san("api.example\u0007.evil.example")]), /DNS SAN .* U\+0007 \(BEL\)/],
+      [opensslCsr(`/CN=${w.orgA.code}\u0001evil`).csr, /U\+0001/],
+    ] as const) {
+      const res = await call(requests.POST, { token: w.partnerA.token, body: { environment: w.env.code, csr } });
+      expect(res.status).toBe(422);
+      const failed = res.data.checks.filter((c: { result: string }) => c.result === "fail");
+      expect(failed.map((c: { code: string }) => c.code)).toContain("subject.characters");
+      expect(failed.find((c: { code: string }) => c.code === "subject.characters").message).toMatch(message);
+    }
+    expect(await getDb().certificateRequest.count()).toBe(before + 1);
   });
 
   it("refuses U+0000 and other control characters in any body field, query parameter or path with 422 naming it (404 for a path); nothing is stored", async () => {

@@ -1,6 +1,7 @@
 // The named checks a CSR must pass under a profile. Pure (runs in the browser
 // for live checks and on the server at submission and again at signing).
 // Each check is { code, result: "pass" | "warn" | "fail", message }.
+import { describeCodePoint, findControlCharacter } from "@/lib/control-characters";
 import { describePattern } from "./describe-pattern";
 import { compilePattern } from "./pattern";
 import { KEY_TYPE_LABEL, type KeyTypeId, type Profile, type SubjectRule } from "./profile";
@@ -102,7 +103,47 @@ export function checkSignatureHash(csr: CsrFacts, profile: Profile): Check {
   return { code: "signature.hash", result: "pass", message: `Signed with ${HASH_LABEL[hash]} (${csr.signature.name}).` };
 }
 
-export function checkSubject(csr: Pick<CsrFacts, "subject" | "subjectRdns" | "key">, profile: Profile, ctx: CheckContext): Check[] {
+/** Bidirectional formatting controls (Unicode Bidi_Control): they reorder how text displays, so "acme" can read as another name. */
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** A value as a message can show it: control and bidi characters as \uXXXX, in quotes. */
+function shown(v: string): string {
+  return `"${v.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
+}
+
+/**
+ * subject.characters, for every profile: no subject value or SAN may hold a control character
+ * (C0, DEL, C1: U+0000 ends a C string early, others hide text or forge lines in logs and
+ * displays) or a bidirectional control; leading or trailing whitespace is a warning (software
+ * disagrees on trimming it, so names may not match). The other checks compare values as they
+ * are: without this one, "acme-ppr\u0000evil" matches a pattern of non-whitespace characters.
+ */
+export function checkCharacters(csr: { subject: CsrFacts["subject"]; sans?: CsrFacts["sans"] }): Check {
+  const values = [
+    // Values without a string form are shown as "#" + hex (RFC 4514 §2.4): nothing to find there.
+    ...csr.subject.map((a) => ({ label: a.name, value: a.value })),
+    ...(csr.sans ?? []).map((s) => ({ label: `${s.type.toUpperCase()} SAN`, value: s.value })),
+  ];
+  const bad: string[] = [];
+  const padded: string[] = [];
+  for (const { label, value } of values) {
+    const control = findControlCharacter(value);
+    const bidi = BIDI_CONTROL.exec(value);
+    if (control) bad.push(`${label} ${shown(value)} holds the control character ${describeCodePoint(control.code)}`);
+    else if (bidi) bad.push(`${label} ${shown(value)} holds the bidirectional control ${describeCodePoint(bidi[0].charCodeAt(0))}`);
+    else if (/^\s|\s$/u.test(value)) padded.push(`${label} ${shown(value)}`);
+  }
+  const code = "subject.characters";
+  if (bad.length) {
+    return { code, result: "fail", message: `${bad.join("; ")}. Control characters are not allowed in a subject or SAN: they hide text and can make one name read as another. Create the CSR again without them.` };
+  }
+  if (padded.length) {
+    return { code, result: "warn", message: `${padded.join("; ")} ${padded.length === 1 ? "has" : "have"} leading or trailing whitespace, which some software trims and some does not; names may not match. Remove it unless it is intended.` };
+  }
+  return { code, result: "pass", message: "No control characters or surrounding whitespace in the subject or SANs." };
+}
+
+export function checkSubject(csr: Pick<CsrFacts, "subject" | "subjectRdns" | "key"> & { sans?: CsrFacts["sans"] }, profile: Profile, ctx: CheckContext): Check[] {
   const checks: Check[] = [];
   const keyType = keyTypeWord(csr.key);
   for (const [attr, rule] of Object.entries(profile.subject)) {
@@ -155,6 +196,7 @@ export function checkSubject(csr: Pick<CsrFacts, "subject" | "subjectRdns" | "ke
       message: `The subject has a multi-valued RDN (${multi.map((a) => `${a.name}=${a.value}`).join(" + ")}); some software displays or matches it differently. The certificate will carry each of these attributes as its own RDN, in the same order.`,
     });
   }
+  checks.push(checkCharacters(csr));
   return checks;
 }
 

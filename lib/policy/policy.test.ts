@@ -23,7 +23,32 @@ describe("default profile mtls-client", () => {
   it("accepts an ECDSA P-256 CSR with a plain CN", () => {
     const checks = runCsrChecks(facts(), DEFAULT_PROFILE, ctx);
     expect(accepted(checks)).toBe(true);
-    expect(checks.map((c) => c.code)).toEqual(["csr.signature", "key.type", "signature.hash", "subject.CN", "subject.C", "san"]);
+    expect(checks.map((c) => c.code)).toEqual(["csr.signature", "key.type", "signature.hash", "subject.CN", "subject.C", "subject.characters", "san"]);
+  });
+
+  it.each([
+    [{ cn: "acme-ppr\u0000evil" }, /CN "acme-ppr\\u0000evil" holds the control character U\+0000 \(NUL\)/],
+    [{ cn: "acme-ppr\u001b[2Jevil" }, /U\+001B \(escape\)/],
+    [{ cn: "acme-ppr\u0085" }, /U\+0085 \(next line\)/],
+    [{ cn: "acme-ppr", extra: [{ name: "O", value: "Acme\tPayments" }] }, /O "Acme\\u0009Payments" holds the control character U\+0009 \(tab\)/],
+    [{ cn: "acme-\u202eppr" }, /bidirectional control U\+202E/],
+    [{ sans: [{ type: "dns", value: "acme.example\u0000.evil.example" }] }, /DNS SAN "acme\.example\\u0000\.evil\.example" holds the control character U\+0000/],
+  ] as [Partial<CsrFacts> & { cn?: string; extra?: { name: string; value: string }[] }, RegExp][])(
+    "fails subject.characters for a control character in any subject value or SAN (every profile): %j",
+    (over, message) => {
+      const checks = runCsrChecks(facts(over), { ...DEFAULT_PROFILE, san: "copy" }, ctx);
+      const c = byCode(checks, "subject.characters")!;
+      expect(c.result).toBe("fail");
+      expect(c.message).toMatch(message);
+      expect(accepted(checks)).toBe(false);
+    },
+  );
+
+  it("warns about leading or trailing whitespace in a value; passes a clean subject", () => {
+    const padded = byCode(runCsrChecks(facts({ cn: "acme-client", extra: [{ name: "O", value: " Acme Payments AS\u00a0" }] }), DEFAULT_PROFILE, ctx), "subject.characters")!;
+    expect(padded.result).toBe("warn");
+    expect(padded.message).toMatch(/^O " Acme Payments AS\u00a0" has leading or trailing whitespace/);
+    expect(byCode(runCsrChecks(facts({ cn: "acme-client", extra: [{ name: "O", value: "Acme Payments AS" }] }), DEFAULT_PROFILE, ctx), "subject.characters")!.result).toBe("pass");
   });
 
   it.each([
