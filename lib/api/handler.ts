@@ -133,7 +133,7 @@ export async function readJson(req: Request, maxBytes = 64 * 1024): Promise<Reco
 }
 
 /** A file download: bytes or text, with an attachment filename. */
-export function fileResponse(file: { body: Uint8Array | string; contentType: string; filename: string }, cache = "no-store"): Response {
+export function fileResponse(file: { body: Uint8Array | string; contentType: string; filename: string; headers?: Record<string, string> }, cache = "no-store"): Response {
   const body = typeof file.body === "string" ? file.body : Buffer.from(file.body);
   return new Response(body, {
     headers: {
@@ -141,6 +141,7 @@ export function fileResponse(file: { body: Uint8Array | string; contentType: str
       "content-disposition": `attachment; filename="${file.filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
       "cache-control": cache,
       "x-content-type-options": "nosniff",
+      ...file.headers,
     },
   });
 }

@@ -1,6 +1,6 @@
 // Partner and officer workflow through the services: submission with every check,
 // dual control, issuance, downloads, revocation, allowlists, and races on real PostgreSQL.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,6 +58,20 @@ function openssl(args: string[], files: Record<string, string | Uint8Array>): st
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Run a README command line as written, in a directory holding the bundle's files (and any extra). */
+function runInBundle(files: Record<string, Uint8Array>, command: string): { code: number; out: string } {
+  const dir = mkdtempSync(join(tmpdir(), "keyport-bundle-"));
+  try {
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+    const r = spawnSync("bash", ["-c", command], { cwd: dir, encoding: "utf8" });
+    return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const commandLine = (readme: string, start: RegExp) => readme.split("\n").map((l) => l.trim()).find((l) => start.test(l));
 
 describe("certificate requests", () => {
   it("stores a passing CSR as pending with its checks and an audit row; refuses failing input and stores nothing", async () => {
@@ -238,7 +252,17 @@ describe("certificates", () => {
     expect(names.some((n) => n.endsWith(".cer"))).toBe(true);
     const readme = strFromU8(zip["README.txt"]);
     expect(readme.replace(/:/g, "").toUpperCase()).toContain(cert.fingerprint.replace(/:/g, ""));
-    expect(readme).toMatch(/openssl verify/);
+    expect(readme).not.toContain("REVOKED");
+    // The README's commands work as written: verify against the chain, then with the CRL it names.
+    const verify = commandLine(readme, /^openssl verify (?!.*-crl_check)/)!;
+    expect(runInBundle(zip, verify)).toMatchObject({ code: 0, out: expect.stringContaining(": OK") });
+    expect(readme).toContain(`curl -fsS -o ${w.env.code}.crl http://`);
+    const crlCheck = commandLine(readme, /^openssl verify .*-crl_check -CRLfile /)!;
+    const crl = new Uint8Array((await getEnvironmentCrl(w.env.code, "issuing")).der);
+    expect(runInBundle({ ...zip, [`${w.env.code}.crl`]: crl }, crlCheck)).toMatchObject({ code: 0, out: expect.stringContaining(": OK") });
+    // curl is given the CA chain in the bundle: without --cacert it cannot verify the provider (exit 60).
+    expect(commandLine(readme, /^curl --cert /)).toMatch(/^curl --cert \S+-chain\.pem --key <your private key file> --cacert ca-chain\.pem https:\/\/.+$/);
+    expect(pem.headers).toEqual({ "keyport-certificate-status": "valid" });
     const p12 = (await downloadTruststore(w.partnerA.actor, cert.id, { password: "truststore-pass" })).body as Uint8Array;
     const listed = openssl(["pkcs12", "-info", "-in", "t.p12", "-passin", "pass:truststore-pass", "-nokeys"], { "t.p12": p12 });
     // The CA chain only: a leaf as trust anchor would escape revocation checks.
@@ -266,6 +290,19 @@ describe("certificates", () => {
     expect(text.toLowerCase()).toContain(cert.serial.toLowerCase().replace(/^0+/, "").slice(0, 12));
     expect(text).toMatch(/Key Compromise/);
     expect((await listCertificates(w.officer1.actor, { status: "revoked", environment: w.env.code })).map((c) => c.id)).toContain(cert.id);
+
+    // Its downloads still work (they are records) and say it is revoked.
+    const pem = await downloadCertificate(w.partnerA.actor, cert.id, "pem");
+    expect(pem.headers).toEqual({ "keyport-certificate-status": "revoked", "keyport-revocation": `revoked-at=${revoked.revokedAt!.toISOString()}; reason=keyCompromise` });
+    const zip = unzipSync((await downloadCertificate(w.partnerA.actor, cert.id, "zip")).body as Uint8Array);
+    const readme = strFromU8(zip["README.txt"]);
+    expect(readme.split("\n").slice(0, 3).join("\n")).toContain(`REVOKED on ${revoked.revokedAt!.toISOString()} (reason: keyCompromise)`);
+    expect(readme).not.toMatch(/^\s*curl --cert/m);
+    expect(zip[`${w.env.code}.crl`]).toEqual(new Uint8Array(crl.der));
+    // The README's verify command checks the CRL in the bundle and says revoked; a plain verify would say OK.
+    const crlCheck = commandLine(readme, /^openssl verify .*-crl_check/)!;
+    expect(runInBundle(zip, crlCheck)).toMatchObject({ code: 2, out: expect.stringContaining("certificate revoked") });
+    expect(commandLine(readme, /^openssl verify (?!.*-crl_check)/)).toBeUndefined();
   });
 
   it("finds certificates in the inventory by CN, or by a serial or fingerprint prefix as the pages show it", async () => {

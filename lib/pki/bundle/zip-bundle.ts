@@ -15,6 +15,10 @@ export interface BundleParams {
   organisation: string;
   /** The mTLS connectivity-test URL, when the provider runs one. */
   connectivityUrl?: string;
+  /** Where the issuing CA's CRL is published (the certificate's CRL distribution point). */
+  crlUrl?: string;
+  /** Set when the certificate is revoked: the README says so first, and the bundle carries the CRL that lists it. */
+  revocation?: { revokedAt: Date; reason: string; crlDer?: Uint8Array };
 }
 
 // Fixed timestamp: the same certificate always yields the same zip bytes.
@@ -36,8 +40,48 @@ export async function buildCertificateBundle(p: BundleParams): Promise<Uint8Arra
       `  SHA-256:       ${i.sha256Fingerprint}`,
     ].join("\n");
   const url = p.connectivityUrl ?? "https://<provider mTLS endpoint>/";
+  const revoked = p.revocation;
+  const crlFile = `${p.environment}.crl`;
+  const fetchCrl = p.crlUrl ? [`  curl -fsS -o ${crlFile} ${p.crlUrl}`] : [];
+  // -crl_check: the leaf against its issuing CA's CRL (OpenSSL reads the CRL in DER or PEM).
+  const verifyWithCrl = `  openssl verify -x509_strict -purpose sslclient -crl_check -CRLfile ${crlFile} -CAfile ca-chain.pem ${b}.pem`;
+  const banner = revoked
+    ? [
+        "*****************************************************************************",
+        `*  REVOKED on ${revoked.revokedAt.toISOString()} (reason: ${revoked.reason})`,
+        "*  Gateways that check the CRL refuse this certificate. These files are kept",
+        "*  for your records; request a new certificate (with a new key) to connect.",
+        "*****************************************************************************",
+        "",
+      ]
+    : [];
+  const use = revoked
+    ? [
+        "Check the revocation against the CRL",
+        `  ${crlFile} in this bundle is the CRL of the issuing CA as it was when you downloaded the bundle; it lists this certificate.`,
+        ...(p.crlUrl ? ["  The current one:", ...fetchCrl] : []),
+        verifyWithCrl,
+        "  Expected: \"error 23 at 0 depth lookup: certificate revoked\". (Without -crl_check, openssl verify checks only the",
+        "  signatures and dates, and would answer OK.)",
+        "",
+      ]
+    : [
+        "Check the certificate against the CA chain",
+        `  openssl verify -x509_strict -purpose sslclient -CAfile ca-chain.pem ${b}.pem`,
+        ...(p.crlUrl
+          ? ["", "Check it is not revoked, with the issuing CA's current CRL (what gateways do)", ...fetchCrl, verifyWithCrl]
+          : []),
+        "",
+        "Call the provider with mutual TLS (your private key never left your machine; use its file)",
+        `  curl --cert ${b}-chain.pem --key <your private key file> --cacert ca-chain.pem ${url}`,
+        "",
+        "Java keystore with your key (run where the key is)",
+        `  openssl pkcs12 -export -inkey <your private key file> -in ${b}-chain.pem -name ${p.organisation} -out ${b}.p12`,
+        "",
+      ];
   const readme = [
-    `Keyport certificate bundle — ${p.organisation}, environment ${p.environment}`,
+    ...banner,
+    `Keyport certificate bundle — ${p.organisation}, environment ${p.environment}${revoked ? " — REVOKED" : ""}`,
     "",
     "Files",
     `  ${b}.pem                   your certificate (PEM)`,
@@ -46,19 +90,12 @@ export async function buildCertificateBundle(p: BundleParams): Promise<Uint8Arra
     `  ${b}-chain-root-first.pem  the same, root CA first`,
     `  ${b}.p7b                   PKCS#7 with your certificate and the CA chain (Windows, Java, IIS)`,
     `  ca-chain.pem               the provider's CA chain for ${p.environment} (issuing CA, root CA)`,
+    ...(revoked?.crlDer ? [`  ${crlFile.padEnd(25)}  the issuing CA's CRL (DER), listing this certificate as revoked`] : []),
     "",
-    describe("Your certificate", leaf),
+    describe(revoked ? `Your certificate — REVOKED on ${revoked.revokedAt.toISOString()} (${revoked.reason})` : "Your certificate", leaf),
     "",
     ...infos.slice(1).flatMap((i, n) => [describe(n === infos.length - 2 ? "Root CA" : "Issuing CA", i), ""]),
-    "Check the certificate against the CA chain",
-    `  openssl verify -x509_strict -purpose sslclient -CAfile ca-chain.pem ${b}.pem`,
-    "",
-    "Call the provider with mutual TLS (your private key never left your machine; use its file)",
-    `  curl --cert ${b}-chain.pem --key <your private key file> ${url}`,
-    "",
-    "Java keystore with your key (run where the key is)",
-    `  openssl pkcs12 -export -inkey <your private key file> -in ${b}-chain.pem -name ${p.organisation} -out ${b}.p12`,
-    "",
+    ...use,
   ].join("\n");
   return zipSync(
     {
@@ -68,6 +105,7 @@ export async function buildCertificateBundle(p: BundleParams): Promise<Uint8Arra
       [`${b}-chain-root-first.pem`]: strToU8(chainToPem(chain, "root-first")),
       [`${b}.p7b`]: buildCertsOnlyPkcs7(chain),
       "ca-chain.pem": strToU8(chainToPem(p.chainDers, "leaf-first")),
+      ...(revoked?.crlDer ? { [crlFile]: revoked.crlDer } : {}),
       "README.txt": strToU8(readme),
     },
     { mtime: MTIME },

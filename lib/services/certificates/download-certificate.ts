@@ -10,12 +10,25 @@ import { buildTruststorePkcs12 } from "@/lib/pki/pkcs12/build-pkcs12";
 import { assertPkcs12Password } from "@/lib/pki/pkcs12/password";
 import { buildCertificateBundle } from "@/lib/pki/bundle/zip-bundle";
 import { connectivityUrl } from "@/lib/services/connectivity/urls";
-import { findCertificateForActor } from "./read-certificates";
+import { caUrls, latestCrl } from "@/lib/ca/authority";
+import { certificateStatus, findCertificateForActor } from "./read-certificates";
 
 export const CERTIFICATE_FORMATS = ["pem", "chain", "chain-root-first", "der", "p7b", "zip"] as const;
 export type CertificateFormat = (typeof CERTIFICATE_FORMATS)[number];
 
-export type DownloadFile = { body: Uint8Array | string; contentType: string; filename: string };
+export type DownloadFile = { body: Uint8Array | string; contentType: string; filename: string; headers?: Record<string, string> };
+
+/**
+ * Every download says what the certificate is now: `Keyport-Certificate-Status: valid|expiring|expired|revoked`,
+ * and for a revoked one `Keyport-Revocation: revoked-at=<ISO 8601>; reason=<RFC 5280 reason>`. A revoked
+ * certificate stays downloadable (it is a record), but no client should mistake it for a usable one.
+ */
+function statusHeaders(c: { notAfter: Date; revokedAt: Date | null; revocationReason: string | null }): Record<string, string> {
+  return {
+    "keyport-certificate-status": certificateStatus(c),
+    ...(c.revokedAt ? { "keyport-revocation": `revoked-at=${c.revokedAt.toISOString()}; reason=${c.revocationReason ?? "unspecified"}` } : {}),
+  };
+}
 
 /** The issuing CA and root that signed a certificate, issuing first. */
 async function caChainOf(caId: string): Promise<Uint8Array[]> {
@@ -71,6 +84,10 @@ export async function downloadCertificate(actor: Actor, id: string, format: stri
           environment: c.env.code,
           organisation: c.org?.code ?? "provider",
           connectivityUrl: connectivityUrl(c.env.code) ?? undefined,
+          crlUrl: caUrls(c.env.code).issuingCrl,
+          revocation: c.revokedAt
+            ? { revokedAt: c.revokedAt, reason: c.revocationReason ?? "unspecified", crlDer: await latestCrl(getDb(), c.caId).then((crl) => (crl ? new Uint8Array(crl.der) : undefined)) }
+            : undefined,
         }),
         contentType: "application/zip",
         filename: `${base}.zip`,
@@ -78,7 +95,7 @@ export async function downloadCertificate(actor: Actor, id: string, format: stri
       break;
   }
   await auditDownload(actor, c, format);
-  return file;
+  return { ...file, headers: statusHeaders(c) };
 }
 
 export const truststoreSchema = z.object({
