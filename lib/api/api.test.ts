@@ -27,6 +27,11 @@ import * as envAllowlist from "@/app/api/v1/environments/[code]/allowlist/route"
 import * as envCa from "@/app/api/v1/environments/[code]/ca/route";
 import * as environments from "@/app/api/v1/environments/route";
 import * as openapi from "@/app/api/v1/openapi.json/route";
+import * as crlFile from "@/app/crl/[file]/route";
+import * as caFile from "@/app/ca/[file]/route";
+import { CERTIFICATE_FORMATS } from "@/lib/services/certificates/download-certificate";
+import { CA_CHAIN_FORMATS } from "@/lib/services/ca/ca-chain";
+import { EXPORT_FORMATS } from "@/lib/services/allowlist/allowlist-requests";
 
 afterAll(disconnectDb);
 
@@ -433,7 +438,7 @@ describe("API v1", () => {
     expect((await call(certificates.GET, { token: w.gateway.token })).status).toBe(403);
   });
 
-  it("serves CA chains publicly in every format, lists environments, and documents every endpoint", async () => {
+  it("serves CA chains publicly in every format and lists environments", async () => {
     const w = await makeWorld();
     for (const [format, type] of [
       ["pem", "application/x-pem-file"],
@@ -450,23 +455,86 @@ describe("API v1", () => {
     const envs = await call(environments.GET, { token: w.partnerA.token });
     expect(envs.data.environments.map((e: { code: string }) => e.code)).toContain(w.env.code);
 
+  });
+
+  it("documents every route file's methods in OpenAPI, each error status a route answers, and the media types of its files", async () => {
+    const w = await sharedWorld();
     const doc = (await call(openapi.GET)).data;
     expect(doc.openapi).toBe("3.1.0");
-    // Every route file under app/api/v1 (except the catch-all) is in the document, with each of its methods.
-    const root = join(process.cwd(), "app/api/v1");
-    const routes: string[] = [];
-    const walk = (dir: string) => {
-      for (const name of readdirSync(dir)) {
-        const p = join(dir, name);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (name === "route.ts") routes.push(relative(root, dir));
-      }
-    };
-    walk(root);
-    const documented = Object.keys(doc.paths);
-    for (const r of routes.filter((r) => !r.startsWith("[..."))) {
-      const path = `/api/v1/${r}`.replace(/\[(\w+)\]/g, "{$1}");
-      expect(documented, path).toContain(path);
+    type Op = { security?: unknown[]; parameters?: { name: string; in: string }[]; requestBody?: unknown; responses: Record<string, { content?: Record<string, unknown> }> };
+    const modules = await routeModules();
+
+    // Every route file under app/api/v1 with exactly the methods it implements; no documented /api/v1 path without one.
+    const implemented = new Map<string, string[]>();
+    for (const { path, template, mod } of modules) {
+      const options = await mod.OPTIONS(new Request(`http://localhost:3000${path}`, { method: "OPTIONS" }), { params: Promise.resolve({}) });
+      const methods = options.headers.get("allow")!.split(", ").filter((m) => m !== "HEAD" && m !== "OPTIONS");
+      implemented.set(template, methods);
+      expect(Object.keys(doc.paths[template] ?? {}).map((m) => m.toUpperCase()).sort(), template).toEqual([...methods].sort());
     }
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith("/api/v1/")).sort()).toEqual(modules.map((m) => m.template).sort());
+
+    // Provoke each error an operation can give (no token, bad path, bad query values, bad bodies): every
+    // status that comes back is documented for that operation, and none is a 500.
+    const tokens = [w.partnerA.token, w.officer1.token, w.admin.token, w.gateway.token];
+    const missingId = "00000000-0000-4000-8000-000000000000";
+    for (const { template, mod } of modules) {
+      for (const method of implemented.get(template)!) {
+        const op = doc.paths[template][method.toLowerCase()] as Op;
+        const documented = Object.keys(op.responses);
+        const pathParams = (op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name);
+        const params = (kind: "good" | "bad") =>
+          Object.fromEntries(pathParams.map((n) => [n, n === "id" ? (kind === "good" ? missingId : "not-a-uuid") : kind === "good" ? w.env.code : "NOPE"]));
+        const probe = async (label: string, o: { token?: string; params?: Record<string, string>; query?: string; body?: unknown; raw?: string }) => {
+          const res = await call(mod[method], { method, token: o.token, params: o.params ?? params("good"), path: `${template}${o.query ?? ""}`, body: o.body, raw: o.raw });
+          expect(res.status, `${method} ${template} ${label}`).not.toBe(500);
+          expect(documented, `${method} ${template} ${label} answered ${res.status}`).toContain(String(res.status));
+          return res.status;
+        };
+        const isPublic = Array.isArray(op.security) && op.security.length === 0;
+        if (!isPublic) expect(await probe("without a token", {})).toBe(401);
+        // A token whose role may call this operation (else the probes would all be 403).
+        let token: string | undefined;
+        for (const t of isPublic ? [undefined] : tokens) {
+          token = t;
+          if ((await probe("as a role", { token: t, body: method === "POST" ? {} : undefined })) !== 403) break;
+        }
+        if (pathParams.length) await probe("with an unknown path parameter", { token, params: params("bad"), body: method === "POST" ? {} : undefined });
+        for (const q of (op.parameters ?? []).filter((p) => p.in === "query")) {
+          expect(await probe(`?${q.name}=%00`, { token, query: `?${q.name}=%00` }), `${template} ?${q.name}=%00`).toBe(422);
+          await probe(`?${q.name}=bogus`, { token, query: `?${q.name}=bogus` });
+        }
+        if (op.requestBody) {
+          expect(await probe("a body that is not JSON", { token, raw: "{not json" })).toBe(400);
+          expect(await probe("a JSON array body", { token, raw: "[]" })).toBe(400);
+          expect(await probe("a 200 KiB body", { token, raw: JSON.stringify({ x: "A".repeat(200 * 1024) }) })).toBe(413);
+          expect(await probe("a field with U+0000", { token, body: { environment: "\u0000", reason: "\u0000", comment: "\u0000", password: "\u0000" } })).toBe(422);
+        }
+      }
+    }
+
+    // Files come with a documented media type.
+    const { csr } = opensslCsr(`/CN=${w.orgA.code}-media`);
+    const id = (await call(requests.POST, { token: w.partnerA.token, body: { environment: w.env.code, csr } })).data.id;
+    const certId = (await call(approve.POST, { token: w.officer1.token, params: { id } })).data.certificateId;
+    const mediaTypes = (template: string, method = "get") => Object.keys((doc.paths[template][method] as Op).responses["200"].content ?? {});
+    const typeOf = (res: { headers: Headers }) => res.headers.get("content-type")!.split(";")[0];
+    for (const format of CERTIFICATE_FORMATS) {
+      const res = await call(download.GET, { token: w.partnerA.token, params: { id: certId }, path: `/x?format=${format}` });
+      expect(mediaTypes("/api/v1/certificates/{id}/download"), format).toContain(typeOf(res));
+      expect(res.headers.get("keyport-certificate-status")).toBe("valid");
+    }
+    const p12 = await call(pkcs12.POST, { token: w.partnerA.token, params: { id: certId }, body: { password: "changeit-123" } });
+    expect(mediaTypes("/api/v1/certificates/{id}/pkcs12", "post")).toEqual([typeOf(p12)]);
+    for (const format of CA_CHAIN_FORMATS) {
+      const res = await call(envCa.GET, { params: { code: w.env.code }, path: `/x?format=${format}` });
+      expect(mediaTypes("/api/v1/environments/{code}/ca"), format).toContain(typeOf(res));
+    }
+    for (const format of EXPORT_FORMATS) {
+      const res = await call(envAllowlist.GET, { token: w.gateway.token, params: { code: w.env.code }, path: `/x?format=${format}` });
+      expect(mediaTypes("/api/v1/environments/{code}/allowlist"), format).toContain(typeOf(res));
+    }
+    expect(mediaTypes("/crl/{file}")).toEqual([typeOf(await call(crlFile.GET, { params: { file: `${w.env.code}.crl` } }))]);
+    expect(mediaTypes("/ca/{file}")).toEqual([typeOf(await call(caFile.GET, { params: { file: `${w.env.code}-root.cer` } }))]);
   });
 });

@@ -1,17 +1,62 @@
-// OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. A test checks
-// that every route handler under app/api/v1 appears here (and nothing else does).
+// OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. A test checks that every
+// route file under app/api/v1 appears here with each of its methods (and nothing else does), and
+// provokes every error status an operation can answer to check that it is documented.
 import { CERTIFICATE_FORMATS } from "@/lib/services/certificates/download-certificate";
 import { OFFICER_REVOCATION_REASONS, PARTNER_REVOCATION_REASONS } from "@/lib/services/certificates/revoke-certificate";
 import { CA_CHAIN_FORMATS } from "@/lib/services/ca/ca-chain";
 import { EXPORT_FORMATS } from "@/lib/services/allowlist/allowlist-requests";
+import { MEDIA_TYPES } from "@/lib/pki/cert/download-formats";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ "application/json": { schema } });
 const error = (description: string) => ({ description, content: json(ref("Error")) });
 const idParam = (what: string) => ({ name: "id", in: "path", required: true, description: `The ${what}'s id (UUID).`, schema: { type: "string", format: "uuid" } });
+const codeParam = { name: "code", in: "path", required: true, description: "Environment code, e.g. PPR.", schema: { type: "string" } };
 const query = (name: string, description: string, schema: unknown = { type: "string" }) => ({ name, in: "query", required: false, description, schema });
-const common = { "401": error("Missing, unknown or revoked token."), "403": error("The token's role may not do this.") };
 const notFound = error("No such object, or it belongs to another organisation (the two are indistinguishable).");
+const text = { schema: { type: "string" } };
+const binary = { schema: { type: "string", format: "binary" } };
+const file = (description: string, types: Record<string, unknown>, headers: Record<string, unknown> = {}) => ({
+  description: `${description} (Content-Disposition: attachment).`,
+  headers: { "Content-Disposition": { schema: { type: "string" } }, ...headers },
+  content: types,
+});
+const statusHeaders = {
+  "Keyport-Certificate-Status": { description: "What the certificate is now: valid, expiring, expired or revoked.", schema: { type: "string", enum: ["valid", "expiring", "expired", "revoked"] } },
+  "Keyport-Revocation": { description: "Only for a revoked certificate: `revoked-at=<ISO 8601>; reason=<RFC 5280 reason>`.", schema: { type: "string" } },
+};
+
+type Operation = {
+  security?: unknown[];
+  parameters?: { in: string; [k: string]: unknown }[];
+  requestBody?: unknown;
+  responses: Record<string, unknown>;
+  [k: string]: unknown;
+};
+
+/**
+ * The error statuses every operation shares, by what it takes, added where an operation does not
+ * describe them more precisely: a JSON body (400 not JSON, 413 too large, 422 invalid field or a
+ * control character), query parameters (422 unknown filter value or a control character), path
+ * parameters (404), a token (401, 403). A test provokes each one against the route handlers.
+ */
+function withErrorStatuses(op: Operation, bodyLimit = "64 KiB"): Operation {
+  const responses: Record<string, unknown> = {};
+  if (op.requestBody) {
+    responses["400"] = error("The body is not a JSON object (UTF-8).");
+    responses["413"] = error(`The body is larger than ${bodyLimit} (refused without reading further).`);
+    responses["422"] = error("A field is missing, has the wrong type or an invalid value, or holds a control character; `fields` names each.");
+  }
+  if (op.parameters?.some((p) => p.in === "query")) {
+    responses["422"] ??= error("A query parameter holds a control character, or a filter value is unknown (e.g. an environment code); `fields` names it.");
+  }
+  if (op.parameters?.some((p) => p.in === "path")) responses["404"] = notFound;
+  if (!op.security || op.security.length) {
+    responses["401"] = error("Missing, unknown or revoked token.");
+    responses["403"] = error("The token's role may not do this.");
+  }
+  return { ...op, responses: { ...responses, ...op.responses } };
+}
 
 export function openApiDocument(serverUrl: string) {
   return {
@@ -20,7 +65,7 @@ export function openApiDocument(serverUrl: string) {
       title: "Keyport API",
       version: "1",
       description:
-        "Certificate requests, certificates, source-IP allowlists and CA chains for mutual TLS. Authenticate with `Authorization: Bearer <token>` (tokens are created by an admin). Every error is `{ \"error\": { \"code\", \"message\", \"fields\"? } }`.",
+        "Certificate requests, certificates, source-IP allowlists and CA chains for mutual TLS. Authenticate with `Authorization: Bearer <token>` (tokens are created by an admin). Every error is `{ \"error\": { \"code\", \"message\", \"fields\"? } }`. A method a path does not list answers 405 (`method_not_allowed`) with an `Allow` header. No text field may hold a control character (U+0000–U+001F, U+007F–U+009F; tab and line breaks only in multi-line text such as a note): 422 naming the field.",
     },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
@@ -35,7 +80,7 @@ export function openApiDocument(serverUrl: string) {
               type: "object",
               required: ["code", "message"],
               properties: {
-                code: { type: "string", enum: ["bad_request", "unauthenticated", "forbidden", "not_found", "conflict", "too_large", "validation_failed", "rate_limited", "internal"] },
+                code: { type: "string", enum: ["bad_request", "unauthenticated", "forbidden", "not_found", "method_not_allowed", "conflict", "too_large", "validation_failed", "rate_limited", "internal"] },
                 message: { type: "string" },
                 fields: { type: "object", additionalProperties: { type: "string" } },
               },
@@ -133,91 +178,119 @@ export function openApiDocument(serverUrl: string) {
       },
     },
     paths: {
-      "/api/v1/me": { get: { summary: "The token's user, role and organisation.", responses: { "200": { description: "Who you are." }, ...common } } },
-      "/api/v1/environments": { get: { summary: "Environments (e.g. PPR, PRD) and their approval rules.", responses: { "200": { description: "The environments." }, ...common } } },
+      "/api/v1/me": { get: withErrorStatuses({ summary: "The token's user, role and organisation.", responses: { "200": { description: "Who you are.", content: json({ type: "object" }) } } }) },
+      "/api/v1/environments": {
+        get: withErrorStatuses({ summary: "Environments (e.g. PPR, PRD) and their approval rules.", responses: { "200": { description: "The environments.", content: json({ type: "object" }) } } }),
+      },
       "/api/v1/certificate-requests": {
-        post: {
-          summary: "Submit a CSR (partners). Every check runs; a CSR failing any check is not stored.",
-          requestBody: {
-            required: true,
-            content: json({
-              type: "object",
-              required: ["environment", "csr"],
-              properties: {
-                environment: { type: "string", examples: ["PPR"] },
-                profile: { type: "string", default: "mtls-client" },
-                csr: { type: "string", description: "PEM, or base64 DER; at most 64 KiB." },
-                renews: { type: "string", format: "uuid", description: "The certificate this request renews (same environment)." },
+        post: withErrorStatuses(
+          {
+            summary: "Submit a CSR (partners). Every check runs; a CSR failing any check is not stored.",
+            requestBody: {
+              required: true,
+              content: json({
+                type: "object",
+                required: ["environment", "csr"],
+                properties: {
+                  environment: { type: "string", examples: ["PPR"] },
+                  profile: { type: "string", default: "mtls-client" },
+                  csr: { type: "string", description: "PEM, or base64 DER; at most 64 KiB." },
+                  renews: { type: "string", format: "uuid", description: "The certificate this request renews (same environment)." },
+                },
+              }),
+            },
+            responses: {
+              "201": { description: "Stored, pending review.", content: json({ type: "object", properties: { id: { type: "string" }, status: { const: "pending" }, checks: { type: "array", items: ref("Check") } } }) },
+              "404": error("`renews` names no certificate of yours."),
+              "413": error("The CSR exceeds 64 KiB, or the body 96 KiB."),
+              "422": {
+                description: "A check failed (nothing stored; `checks` lists them all), or a field is invalid: e.g. an unknown environment or profile (`fields.environment`, `fields.profile`).",
+                content: json({ allOf: [ref("Error"), { type: "object", properties: { checks: { type: "array", items: ref("Check") } } }] }),
               },
-            }),
+            },
           },
-          responses: {
-            "201": { description: "Stored, pending review.", content: json({ type: "object", properties: { id: { type: "string" }, status: { const: "pending" }, checks: { type: "array", items: ref("Check") } } }) },
-            "400": error("Body is not a JSON object."),
-            "413": error("The CSR or body exceeds 64 KiB."),
-            "422": { description: "A check failed (nothing stored) or a field is invalid.", content: json({ allOf: [ref("Error"), { type: "object", properties: { checks: { type: "array", items: ref("Check") } } }] }) },
-            ...common,
-          },
-        },
-        get: {
+          "96 KiB",
+        ),
+        get: withErrorStatuses({
           summary: "List requests (partners: their organisation's).",
           parameters: [query("status", "pending, issued or rejected"), query("environment", "Environment code"), query("organisation", "Organisation code (officers)")],
-          responses: { "200": { description: "Requests.", content: json({ type: "object", properties: { requests: { type: "array", items: ref("CertificateRequest") } } }) }, ...common },
-        },
+          responses: {
+            "200": { description: "Requests.", content: json({ type: "object", properties: { requests: { type: "array", items: ref("CertificateRequest") } } }) },
+            "422": error("Unknown status or environment, or a control character in a parameter; `fields` names it."),
+          },
+        }),
       },
       "/api/v1/certificate-requests/{id}": {
-        get: { summary: "One request with its checks, approvals and outcome.", parameters: [idParam("request")], responses: { "200": { description: "The request.", content: json(ref("CertificateRequest")) }, "404": notFound, ...common } },
+        get: withErrorStatuses({ summary: "One request with its checks, approvals and outcome.", parameters: [idParam("request")], responses: { "200": { description: "The request.", content: json(ref("CertificateRequest")) } } }),
       },
       "/api/v1/certificate-requests/{id}/approve": {
-        post: {
+        post: withErrorStatuses({
           summary: "Approve (officers). The final required approval issues the certificate.",
           parameters: [idParam("request")],
-          requestBody: { required: false, content: json({ type: "object", properties: { comment: { type: "string" } } }) },
+          requestBody: { required: false, content: json({ type: "object", properties: { comment: { type: "string", maxLength: 1000 } } }) },
           responses: {
             "200": { description: "pending with the approvals so far, or issued with certificateId.", content: json(ref("CertificateRequest")) },
             "403": error("Not an officer, or the officer submitted the request."),
-            "404": notFound,
             "409": error("Already decided, or this officer already approved."),
-            "422": error("The CSR no longer passes its profile."),
-            "401": common["401"],
+            "422": error("The comment is invalid, or the CSR no longer passes its profile."),
           },
-        },
+        }),
       },
       "/api/v1/certificate-requests/{id}/reject": {
-        post: {
+        post: withErrorStatuses({
           summary: "Reject with a reason the partner sees (officers).",
           parameters: [idParam("request")],
-          requestBody: { required: true, content: json({ type: "object", required: ["reason"], properties: { reason: { type: "string" } } }) },
-          responses: { "200": { description: "The rejected request.", content: json(ref("CertificateRequest")) }, "404": notFound, "409": error("Already decided."), "422": error("No reason given."), ...common },
-        },
+          requestBody: { required: true, content: json({ type: "object", required: ["reason"], properties: { reason: { type: "string", maxLength: 1000 } } }) },
+          responses: { "200": { description: "The rejected request.", content: json(ref("CertificateRequest")) }, "409": error("Already decided."), "422": error("No reason given, or it is invalid.") },
+        }),
       },
       "/api/v1/certificates": {
-        get: {
+        get: withErrorStatuses({
           summary: "List certificates (partners: their organisation's).",
           parameters: [query("environment", "Environment code"), query("organisation", "Organisation code"), query("status", "valid, expiring, expired or revoked"), query("q", "Serial, SHA-256 fingerprint or part of the subject")],
-          responses: { "200": { description: "Certificates.", content: json({ type: "object", properties: { certificates: { type: "array", items: ref("Certificate") } } }) }, ...common },
-        },
+          responses: {
+            "200": { description: "Certificates.", content: json({ type: "object", properties: { certificates: { type: "array", items: ref("Certificate") } } }) },
+            "422": error("Unknown status or environment, or a control character in a parameter; `fields` names it."),
+          },
+        }),
       },
       "/api/v1/certificates/{id}": {
-        get: { summary: "One certificate, with its timeline (issued, connectivity verified, revoked, expired).", parameters: [idParam("certificate")], responses: { "200": { description: "The certificate.", content: json(ref("CertificateWithTimeline")) }, "404": notFound, ...common } },
+        get: withErrorStatuses({
+          summary: "One certificate, with its timeline (issued, connectivity verified, revoked, expired).",
+          parameters: [idParam("certificate")],
+          responses: { "200": { description: "The certificate.", content: json(ref("CertificateWithTimeline")) } },
+        }),
       },
       "/api/v1/certificates/{id}/download": {
-        get: {
-          summary: "Download: pem (leaf), chain (leaf→root), chain-root-first, der (.cer), p7b (PKCS#7 with the chain), zip (all of them and a README).",
+        get: withErrorStatuses({
+          summary:
+            "Download: pem (leaf), chain (leaf→root), chain-root-first, der (.cer), p7b (PKCS#7 with the chain), zip (all of them and a README). A revoked certificate stays downloadable as a record; the headers and the zip README say it is revoked.",
           parameters: [idParam("certificate"), { name: "format", in: "query", required: false, schema: { type: "string", enum: [...CERTIFICATE_FORMATS], default: "pem" } }],
-          responses: { "200": { description: "The file (Content-Disposition: attachment)." }, "400": error("Unknown format."), "404": notFound, ...common },
-        },
+          responses: {
+            "200": file(
+              "pem, chain and chain-root-first: application/x-pem-file; der: application/pkix-cert (RFC 2585); p7b: application/x-pkcs7-certificates; zip: application/zip",
+              {
+                [MEDIA_TYPES.pem.contentType]: text,
+                [MEDIA_TYPES.certificateDer.contentType]: binary,
+                [MEDIA_TYPES.pkcs7.contentType]: binary,
+                "application/zip": binary,
+              },
+              statusHeaders,
+            ),
+            "400": error("Unknown format."),
+          },
+        }),
       },
       "/api/v1/certificates/{id}/pkcs12": {
-        post: {
+        post: withErrorStatuses({
           summary: "PKCS#12 truststore: the issuing CA and root that signed the certificate, as trusted entries, protected by your password (printable ASCII, 8–128 characters).",
           parameters: [idParam("certificate")],
-          requestBody: { required: true, content: json({ type: "object", required: ["password"], properties: { password: { type: "string" } } }) },
-          responses: { "200": { description: "application/x-pkcs12" }, "404": notFound, "422": error("Password too short or not printable ASCII."), ...common },
-        },
+          requestBody: { required: true, content: json({ type: "object", required: ["password"], properties: { password: { type: "string", minLength: 8, maxLength: 128 } } }) },
+          responses: { "200": file("The truststore", { [MEDIA_TYPES.pkcs12.contentType]: binary }), "422": error("Password missing, too short or not printable ASCII.") },
+        }),
       },
       "/api/v1/certificates/{id}/revoke": {
-        post: {
+        post: withErrorStatuses({
           summary: "Revoke at once; the CRL is regenerated.",
           parameters: [idParam("certificate")],
           requestBody: {
@@ -225,59 +298,118 @@ export function openApiDocument(serverUrl: string) {
             content: json({
               type: "object",
               required: ["reason"],
-              properties: { reason: { type: "string", enum: [...OFFICER_REVOCATION_REASONS], description: `Partners: ${PARTNER_REVOCATION_REASONS.join(", ")}.` }, comment: { type: "string" } },
+              properties: { reason: { type: "string", enum: [...OFFICER_REVOCATION_REASONS], description: `Partners: ${PARTNER_REVOCATION_REASONS.join(", ")}.` }, comment: { type: "string", maxLength: 1000 } },
             }),
           },
-          responses: { "200": { description: "The revoked certificate.", content: json(ref("CertificateWithTimeline")) }, "404": notFound, "409": error("Already revoked."), "422": error("Reason not allowed."), ...common },
-        },
+          responses: { "200": { description: "The revoked certificate.", content: json(ref("CertificateWithTimeline")) }, "409": error("Already revoked."), "422": error("Reason not allowed, or the comment is invalid.") },
+        }),
       },
       "/api/v1/ip-allowlist-requests": {
-        post: {
+        post: withErrorStatuses({
           summary: "Ask for source IPs (IPv4/IPv6 addresses or CIDR ranges) to be added to, or removed from, an environment's allowlist (partners).",
           requestBody: {
             required: true,
             content: json({
               type: "object",
               required: ["environment", "entries"],
-              properties: { environment: { type: "string" }, kind: { type: "string", enum: ["add", "remove"], default: "add" }, entries: { type: "array", items: { type: "string" }, maxItems: 50 }, note: { type: "string" } },
+              properties: {
+                environment: { type: "string" },
+                kind: { type: "string", enum: ["add", "remove"], default: "add" },
+                entries: { type: "array", items: { type: "string" }, maxItems: 50 },
+                note: { type: "string", maxLength: 500 },
+              },
             }),
           },
           responses: {
             "201": { description: "Stored, pending review.", content: json(ref("AllowlistRequest")) },
-            "422": { description: "One error per bad entry (host bits set, too wide, reserved range in production, duplicate…).", content: json({ allOf: [ref("Error"), { type: "object", properties: { entries: { type: "array" } } }] }) },
-            ...common,
+            "409": error("A removal of that entry is already pending."),
+            "422": {
+              description: "One error per bad entry (host bits set, too wide, reserved range in production, duplicate…), or an invalid field (unknown environment, wrong type, control character).",
+              content: json({ allOf: [ref("Error"), { type: "object", properties: { entries: { type: "array" } } }] }),
+            },
           },
-        },
-        get: { summary: "List allowlist requests.", parameters: [query("status", "pending, approved or rejected"), query("environment", "Environment code")], responses: { "200": { description: "Requests." }, ...common } },
+        }),
+        get: withErrorStatuses({
+          summary: "List allowlist requests.",
+          parameters: [query("status", "pending, approved or rejected"), query("environment", "Environment code"), query("organisation", "Organisation code (officers)")],
+          responses: { "200": { description: "Requests.", content: json({ type: "object", properties: { requests: { type: "array", items: ref("AllowlistRequest") } } }) } },
+        }),
       },
       "/api/v1/ip-allowlist-requests/{id}": {
-        get: { summary: "One allowlist request.", parameters: [idParam("request")], responses: { "200": { description: "The request.", content: json(ref("AllowlistRequest")) }, "404": notFound, ...common } },
+        get: withErrorStatuses({ summary: "One allowlist request.", parameters: [idParam("request")], responses: { "200": { description: "The request.", content: json(ref("AllowlistRequest")) } } }),
       },
       "/api/v1/ip-allowlist-requests/{id}/approve": {
-        post: { summary: "Approve (officers); the final required approval changes the allowlist.", parameters: [idParam("request")], responses: { "200": { description: "The request." }, "404": notFound, "409": error("Already decided or already approved by you."), ...common } },
+        post: withErrorStatuses({
+          summary: "Approve (officers); the final required approval changes the allowlist.",
+          parameters: [idParam("request")],
+          requestBody: { required: false, content: json({ type: "object", properties: { comment: { type: "string", maxLength: 1000 } } }) },
+          responses: {
+            "200": { description: "The request.", content: json(ref("AllowlistRequest")) },
+            "403": error("Not an officer, or the officer submitted the request."),
+            "409": error("Already decided or already approved by you."),
+          },
+        }),
       },
       "/api/v1/ip-allowlist-requests/{id}/reject": {
-        post: { summary: "Reject with a reason (officers).", parameters: [idParam("request")], responses: { "200": { description: "The request." }, "404": notFound, "422": error("No reason given."), ...common } },
+        post: withErrorStatuses({
+          summary: "Reject with a reason (officers).",
+          parameters: [idParam("request")],
+          requestBody: { required: true, content: json({ type: "object", required: ["reason"], properties: { reason: { type: "string", maxLength: 1000 } } }) },
+          responses: { "200": { description: "The request.", content: json(ref("AllowlistRequest")) }, "409": error("Already decided."), "422": error("No reason given, or it is invalid.") },
+        }),
       },
       "/api/v1/ip-allowlist": {
-        get: { summary: "Approved allowlist entries (partners: their own).", parameters: [query("environment", "Environment code")], responses: { "200": { description: "Entries." }, ...common } },
+        get: withErrorStatuses({
+          summary: "Approved allowlist entries (partners: their own).",
+          parameters: [query("environment", "Environment code")],
+          responses: { "200": { description: "Entries.", content: json({ type: "object" }) } },
+        }),
       },
       "/api/v1/environments/{code}/allowlist": {
-        get: {
+        get: withErrorStatuses({
           summary: "Export the environment's allowlist (officers, admins, gateway tokens).",
-          parameters: [{ name: "code", in: "path", required: true, schema: { type: "string" } }, { name: "format", in: "query", schema: { type: "string", enum: [...EXPORT_FORMATS], default: "json" } }],
-          responses: { "200": { description: "json, txt (one CIDR per line) or nginx (`allow …;` lines ending with `deny all;`)." }, "404": error("No such environment."), ...common },
-        },
+          parameters: [codeParam, { name: "format", in: "query", schema: { type: "string", enum: [...EXPORT_FORMATS], default: "json" } }],
+          responses: {
+            "200": { description: "json, txt (one CIDR per line) or nginx (`allow …;` lines ending with `deny all;`).", content: { "application/json": { schema: { type: "object" } }, "text/plain": text } },
+            "400": error("Unknown format."),
+            "404": error("No such environment."),
+          },
+        }),
       },
       "/api/v1/environments/{code}/ca": {
-        get: {
+        get: withErrorStatuses({
           summary: "The provider's CA chain for an environment. Public: no token needed.",
           security: [],
-          parameters: [{ name: "code", in: "path", required: true, schema: { type: "string" } }, { name: "format", in: "query", schema: { type: "string", enum: [...CA_CHAIN_FORMATS], default: "pem" } }],
-          responses: { "200": { description: "PEM chain (issuing CA first), PKCS#7, or one CA certificate in DER." }, "404": error("No such environment or no CA yet.") },
+          parameters: [codeParam, { name: "format", in: "query", schema: { type: "string", enum: [...CA_CHAIN_FORMATS], default: "pem" } }],
+          responses: {
+            "200": file("pem and pem-root-first: application/x-pem-file (issuing CA first, or root first); p7b: application/x-pkcs7-certificates; der-root, der-issuing: application/pkix-cert", {
+              [MEDIA_TYPES.pem.contentType]: text,
+              [MEDIA_TYPES.pkcs7.contentType]: binary,
+              [MEDIA_TYPES.certificateDer.contentType]: binary,
+            }),
+            "400": error("Unknown format."),
+            "404": error("No such environment, or no CA yet."),
+          },
+        }),
+      },
+      "/api/v1/openapi.json": { get: { summary: "This document.", security: [], responses: { "200": { description: "OpenAPI 3.1.", content: json({ type: "object" }) } } } },
+      // Outside /api/v1 but public and named in every certificate (CRL distribution point, AIA caIssuers).
+      "/crl/{file}": {
+        get: {
+          summary: "A CA's current CRL, DER (RFC 5280 §5): {ENV}.crl for the issuing CA, {ENV}-root.crl for the root. Public.",
+          security: [],
+          parameters: [{ name: "file", in: "path", required: true, schema: { type: "string", examples: ["PPR.crl", "PPR-root.crl"] } }],
+          responses: { "200": file("The CRL", { [MEDIA_TYPES.crl.contentType]: binary }), "404": error("No such CRL.") },
         },
       },
-      "/api/v1/openapi.json": { get: { summary: "This document.", security: [], responses: { "200": { description: "OpenAPI 3.1." } } } },
+      "/ca/{file}": {
+        get: {
+          summary: "A CA certificate, DER: {ENV}-issuing.cer or {ENV}-root.cer. Public.",
+          security: [],
+          parameters: [{ name: "file", in: "path", required: true, schema: { type: "string", examples: ["PPR-issuing.cer"] } }],
+          responses: { "200": file("The CA certificate", { [MEDIA_TYPES.certificateDer.contentType]: binary }), "404": error("No such CA certificate.") },
+        },
+      },
     },
   };
 }

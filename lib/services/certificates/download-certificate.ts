@@ -23,7 +23,7 @@ export type DownloadFile = { body: Uint8Array | string; contentType: string; fil
  * and for a revoked one `Keyport-Revocation: revoked-at=<ISO 8601>; reason=<RFC 5280 reason>`. A revoked
  * certificate stays downloadable (it is a record), but no client should mistake it for a usable one.
  */
-function statusHeaders(c: { notAfter: Date; revokedAt: Date | null; revocationReason: string | null }): Record<string, string> {
+function statusHeaders(c: Parameters<typeof certificateStatus>[0] & { revocationReason: string | null }): Record<string, string> {
   return {
     "keyport-certificate-status": certificateStatus(c),
     ...(c.revokedAt ? { "keyport-revocation": `revoked-at=${c.revokedAt.toISOString()}; reason=${c.revocationReason ?? "unspecified"}` } : {}),
