@@ -95,6 +95,22 @@ test("[partner] new request: live checks and openssl commands; a private key is 
   await expect(page.getByText("This is a private key. It was not sent anywhere.")).toBeVisible();
   await expect(page.getByRole("button", { name: "Submit request" })).toBeDisabled();
 
+  // Too large for the server (64 KiB): a 1.2 MB file or paste is named by the live check and never sent.
+  const submitButton = page.getByRole("button", { name: "Submit request" });
+  await page.getByLabel("Choose a CSR file").setInputFiles({ name: "huge.csr", mimeType: "application/octet-stream", buffer: Buffer.alloc(1_200_000, 0x41) });
+  await expect(page.getByTestId("live-checks").locator('[data-check="csr.too_large"]')).toHaveAttribute("data-result", "fail");
+  await expect(submitButton).toBeDisabled();
+  await expect(page.getByText("Not sent: The input is 1,200,000 bytes; at most 65,536 bytes (64 KiB) are accepted.", { exact: false })).toBeVisible();
+  await page.getByRole("button", { name: "Remove file and paste instead" }).click();
+  await csrBox.fill(`${"A".repeat(1_200_000)}`);
+  await expect(page.getByTestId("live-checks").locator('[data-check="csr.too_large"]')).toHaveAttribute("data-result", "fail");
+  await expect(submitButton).toBeDisabled();
+  // Just over the limit, PEM-shaped: Submit stays disabled too.
+  await csrBox.fill("");
+  await csrBox.fill(`-----BEGIN CERTIFICATE REQUEST-----\n${"B".repeat(70_000)}\n-----END CERTIFICATE REQUEST-----\n`);
+  await expect(submitButton).toBeDisabled();
+  expect(bodies.filter((b) => b.length > 64 * 1024), "nothing above 64 KiB was sent").toEqual([]);
+
   // A CSR that fails a rule: the live check names it before anything is sent.
   await csrBox.fill(opensslCsr(`weak-${run}`, `/CN=acme weak ${run}`, ["-newkey", "rsa:1024"]));
   const live = page.getByTestId("live-checks");
@@ -209,6 +225,7 @@ test("[partner] generates key + CSR in the browser (the key never leaves it), ge
   const der = await get("Certificate (DER .cer)");
   const p7b = await get("PKCS#7 (.p7b)");
   const zip = await get(/Bundle \(\.zip\)/);
+  writeFileSync(file("bundle.zip"), readFileSync(zip));
 
   // The leaf's key is the browser's key; it verifies for client auth against the chain.
   expect(sh("openssl", ["x509", "-in", leaf, "-noout", "-pubkey"]).stdout).toBe(sh("openssl", ["pkey", "-inform", "DER", "-in", "browser.p8", "-pubout"]).stdout);
@@ -262,6 +279,10 @@ test("[partner] IP allowlist: each bad entry is named and nothing is stored; goo
   await page.getByTestId("partner-nav").getByRole("link", { name: "IP allowlist" }).click();
 
   const prd = page.getByRole("form", { name: "Request PRD allowlist entries" });
+  // The textarea takes no more than a request may hold (a huge paste is cut, never posted).
+  await expect(prd.getByLabel("IP addresses or CIDR ranges")).toHaveAttribute("maxlength", "10000");
+  await prd.getByLabel("IP addresses or CIDR ranges").fill("9".repeat(12_000));
+  expect((await prd.getByLabel("IP addresses or CIDR ranges").inputValue()).length).toBe(10_000);
   await prd.getByLabel("IP addresses or CIDR ranges").fill("10.1.2.3/8\n0.0.0.0/0\n198.51.100.7\n2001:db8::/32");
   await prd.getByRole("button", { name: "Request entries for PRD" }).click();
   await expect(prd.getByText("Fix the entries marked below; nothing was submitted.")).toBeVisible();
@@ -316,6 +337,20 @@ test("[partner] tests connectivity with the curl command the page gives; the res
   const answer = JSON.parse(curl.stdout.slice(0, curl.stdout.lastIndexOf("\n")));
   expect(answer).toMatchObject({ status: "ok", organisation: "acme", sourceIp: "127.0.0.1" });
 
+  // The zip bundle's README command works as written too (it names the CA chain in the zip: --cacert ca-chain.pem).
+  const readmeCurl = sh("unzip", ["-p", "bundle.zip", "README.txt"])
+    .stdout.split("\n")
+    .map((l) => l.trim())
+    .find((l) => l.startsWith("curl --cert "))!;
+  expect(readmeCurl).toContain("--cacert ca-chain.pem");
+  expect(sh("unzip", ["-o", "-q", "bundle.zip", "-d", "bundle"]).code).toBe(0);
+  writeFileSync(file("bundle/acme-ppr.key"), readFileSync(file("browser.key")));
+  const bundleCurl = spawnSync("bash", ["-c", `${readmeCurl.replace("<your private key file>", "acme-ppr.key")} --pass '${PASSPHRASE}' --silent --show-error --write-out '\n%{http_code}'`], {
+    cwd: file("bundle"),
+    encoding: "utf8",
+  });
+  expect(`${bundleCurl.stdout}${bundleCurl.stderr}`).toMatch(/\n200$/);
+
   await page.reload();
   const results = page.getByRole("table", { name: "Connectivity tests" });
   await expect(results.locator('[data-outcome="ok"]').first()).toBeVisible();
@@ -353,6 +388,19 @@ test("[partner] renews a certificate (environment and profile kept, linked to it
   await page.reload();
   await expect(page.getByTestId("revoked-downloads")).toContainText("This certificate is revoked");
   await expect(page.getByRole("form", { name: "PKCS#12 with my key" })).toHaveCount(0);
+
+  // Downloads still work for the record, and say it is revoked: the headers, and the zip README first thing.
+  const revokedZip = await request.get(`/api/v1/certificates/${browserCertId}/download?format=zip`, { headers: { authorization: `Bearer ${partnerToken}` } });
+  expect(revokedZip.status()).toBe(200);
+  expect(revokedZip.headers()["keyport-certificate-status"]).toBe("revoked");
+  expect(revokedZip.headers()["keyport-revocation"]).toMatch(/^revoked-at=\S+Z; reason=keyCompromise$/);
+  writeFileSync(file("revoked.zip"), await revokedZip.body());
+  const revokedReadme = sh("unzip", ["-p", "revoked.zip", "README.txt"]).stdout;
+  expect(revokedReadme.split("\n")[1]).toMatch(/REVOKED on \S+Z \(reason: keyCompromise\)/);
+  expect(sh("unzip", ["-o", "-q", "revoked.zip", "-d", "revoked"]).code).toBe(0);
+  const crlVerify = revokedReadme.split("\n").map((l) => l.trim()).find((l) => l.includes("-crl_check"))!;
+  const verified = spawnSync("bash", ["-c", crlVerify], { cwd: file("revoked"), encoding: "utf8" });
+  expect(`${verified.stdout}${verified.stderr}`).toContain("certificate revoked");
 
   const crl = await request.get("/crl/PPR.crl");
   writeFileSync(file("PPR.crl"), await crl.body());

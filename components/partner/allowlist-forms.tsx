@@ -5,6 +5,7 @@ import { type PartnerFormState, requestAllowlistRemovalAction, submitAllowlistRe
 import { Field, FormMessage, SubmitButton } from "@/components/ui/form";
 import { TextAreaField } from "@/components/ui/textarea";
 import { Badge } from "@/components/ui/badge";
+import { REQUEST_LIMITS } from "@/lib/net/cidr";
 
 const initial: PartnerFormState = { ok: false };
 
@@ -19,6 +20,7 @@ export function AllowlistRequestForm({ environment, production }: { environment:
         label="IP addresses or CIDR ranges"
         name="entries"
         rows={4}
+        maxLength={REQUEST_LIMITS.text}
         className="font-mono"
         placeholder={"One per line: your public egress address or range\ne.g. a.b.c.d  or  a.b.c.0/28  or  2a00:x:x::/48"}
         defaultValue={state.ok ? "" : state.values?.entries}
@@ -36,7 +38,7 @@ export function AllowlistRequestForm({ environment, production }: { environment:
           ))}
         </ul>
       ) : null}
-      <Field label="Note for the officers" name="note" maxLength={500} defaultValue={state.ok ? "" : state.values?.note} error={state.fields?.note} placeholder="e.g. payment gateway egress, Oslo DC" />
+      <Field label="Note for the officers" name="note" maxLength={REQUEST_LIMITS.note} defaultValue={state.ok ? "" : state.values?.note} error={state.fields?.note} placeholder="e.g. payment gateway egress, Oslo DC" />
       <FormMessage state={state} />
       <div>
         <SubmitButton pending={pending}>Request entries for {environment}</SubmitButton>

@@ -5,6 +5,7 @@ import { type PartnerFormState, submitCertificateRequestAction } from "@/lib/act
 import type { Check } from "@/lib/policy/checks";
 import { type Profile, profileAppliesTo } from "@/lib/policy/profile";
 import { base64Encode } from "@/lib/pki/pem";
+import { MAX_CSR_INPUT_BYTES, findings } from "@/lib/pki/csr/findings";
 import { Notice } from "@/components/ui/details";
 import { CheckList } from "./check-list";
 import { CsrInputField } from "./csr-input";
@@ -92,13 +93,17 @@ export function NewRequestForm({
   // The CSR the last server answer is about: a refusal is shown only while the input is unchanged.
   const [answeredFor, setAnsweredFor] = useState<string | null>(null);
 
-  const input: CsrInput = mode === "paste" ? pasted : generated ? { kind: "text", text: generated } : EMPTY;
+  const input: CsrInput = useMemo(() => (mode === "paste" ? pasted : generated ? { kind: "text", text: generated } : EMPTY), [mode, pasted, generated]);
   const ctx = useMemo(() => ({ orgCode: org.code, orgName: org.legalName, envCode }), [org.code, org.legalName, envCode]);
   const live = useLiveChecks(input, profile, ctx);
   const env = environments.find((e) => e.code === envCode);
   const isPrivateKey = live.state === "done" && live.intake === "private_key";
   const liveFails = live.state === "done" ? live.checks.filter((c) => c.result === "fail").length : 0;
-  const inputKey = input.kind === "text" ? input.text : base64Encode(input.bytes);
+  // The size of what was given (a big file is read only in part): the server takes at most 64 KiB,
+  // so a larger input is never sent, whatever the live checks have got to.
+  const inputBytes = useMemo(() => (input.kind === "text" ? new TextEncoder().encode(input.text).length : input.size), [input]);
+  const tooLarge = inputBytes > MAX_CSR_INPUT_BYTES || (live.state === "done" && live.intake === "too_large");
+  const inputKey = tooLarge ? "" : input.kind === "text" ? input.text : base64Encode(input.bytes);
   const refusal = !state.ok && state.message && answeredFor === inputKey ? state : null;
   const serverFails = refusal?.checks?.filter((c) => c.result === "fail") ?? [];
   const serverReuse = refusal?.checks?.find((c) => c.code === "key.reuse") ?? null;
@@ -111,9 +116,11 @@ export function NewRequestForm({
         : "Paste or drop a CSR first."
       : isPrivateKey
         ? "That is a private key: it is not sent anywhere. Paste the CSR instead."
-        : mode === "generate" && !keyConfirmed
-          ? "Download your private key and confirm you saved it."
-          : null;
+        : tooLarge
+          ? `Not sent: ${findings.tooLarge(inputBytes).message}`
+          : mode === "generate" && !keyConfirmed
+            ? "Download your private key and confirm you saved it."
+            : null;
 
   function onSubmit(e: FormEvent) {
     e.preventDefault();

@@ -10,6 +10,7 @@ import { revokeCertificate } from "@/lib/services/certificates/revoke-certificat
 import { splitEntries, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
 import { updateMyOrganisation } from "@/lib/services/organisations/get-my-organisation";
 import { type FormState, formError, formText } from "@/lib/actions/form-state";
+import { REQUEST_LIMITS } from "@/lib/net/cidr";
 
 // Server actions are public endpoints: each one authenticates, and the service
 // authorizes and scopes to the caller's organisation.
@@ -59,10 +60,15 @@ export async function submitCertificateRequestAction(_prev: PartnerFormState, fo
 export async function submitAllowlistRequestAction(_prev: PartnerFormState, form: FormData): Promise<PartnerFormState> {
   try {
     const actor = await requireActionActor();
+    const text = formText(form, "entries") ?? "";
+    if (text.length > REQUEST_LIMITS.text) {
+      const message = `At most ${REQUEST_LIMITS.text.toLocaleString("en-US")} characters (${REQUEST_LIMITS.entries} entries); this is ${text.length.toLocaleString("en-US")}.`;
+      throw new AppError("too_large", message, { entries: message });
+    }
     const r = await submitAllowlistRequest(actor, {
       environment: formText(form, "environment") ?? "",
       kind: "add",
-      entries: splitEntries(formText(form, "entries") ?? ""),
+      entries: splitEntries(text),
       note: formText(form, "note") ?? "",
     });
     refresh();

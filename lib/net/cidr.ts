@@ -10,6 +10,13 @@ export type EntryIssue = { severity: "error" | "warning"; code: string; message:
 
 export type JudgedEntry = { input: string; cidr: string | null; version: 4 | 6 | null; issues: EntryIssue[] };
 
+/**
+ * One allowlist request: at most 50 entries, typed one a line (with # comments) in at most 10,000
+ * characters, and a note of at most 500. The form enforces them as the server does, so a paste
+ * never turns into an oversize request.
+ */
+export const REQUEST_LIMITS = { entries: 50, text: 10_000, note: 500 } as const;
+
 /** Widest ranges a partner may ask for (a provider allowlists its partners' egress, not the internet). */
 export const MAX_WIDTH = { 4: 24, 6: 48 } as const;
 

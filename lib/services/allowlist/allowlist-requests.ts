@@ -4,13 +4,13 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
-import { type JudgedEntry, judgeEntries, overlaps, parseCidr } from "@/lib/net/cidr";
+import { type JudgedEntry, REQUEST_LIMITS, judgeEntries, overlaps, parseCidr } from "@/lib/net/cidr";
 import { describeInput, parseInput } from "@/lib/validation";
 import { actorUserId, assertId, orgScope, orgWhere } from "@/lib/services/scope";
 import { type ApprovalView, alreadyDecided, approveSchema, forAudience, recordDecision, rejectSchema } from "@/lib/services/requests/approvals";
 import { requireEnvironment } from "@/lib/services/environments/find-environment";
 
-export const MAX_ENTRIES = 50;
+export const MAX_ENTRIES = REQUEST_LIMITS.entries;
 
 const entryInput = describeInput(
   z.union([z.string(), z.object({ cidr: z.string() }).transform((o) => o.cidr), z.object({ address: z.string() }).transform((o) => o.address)]),
@@ -29,7 +29,7 @@ export const submitAllowlistSchema = z.object({
       .max(MAX_ENTRIES, `At most ${MAX_ENTRIES} entries per request.`),
     { expects: 'a list of IP addresses or CIDR ranges, such as ["203.0.113.10", "2001:db8::/48"]' },
   ),
-  note: describeInput(z.string({ message: "The note must be text." }).trim().max(500, "At most 500 characters.").default(""), { multiline: true }),
+  note: describeInput(z.string({ message: "The note must be text." }).trim().max(REQUEST_LIMITS.note, `At most ${REQUEST_LIMITS.note} characters.`).default(""), { multiline: true }),
 });
 
 /** Split a textarea into entries: one per line or comma, `#` starts a comment. */
