@@ -120,15 +120,21 @@ export function* stringsIn(input: unknown): Generator<{ value: string; path: () 
   }
 }
 
-/** Field errors for control characters in `input`; `multilineAt` says where tab and line breaks may stay. */
-export function controlCharacterErrors(input: unknown, multilineAt: (path: Path) => boolean): Record<string, string> {
+/**
+ * Field errors for control characters in `input`; `multilineAt` says where tab and line breaks may stay.
+ * Fields are keyed "entries.0" (and "entries"), or as `keyOf` names them.
+ */
+export function controlCharacterErrors(input: unknown, multilineAt: (path: Path) => boolean, keyOf?: (path: Path) => string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const s of stringsIn(input)) {
     // Most strings hold no control character at all: only then is the path (and the schema) consulted.
     if (!findControlCharacter(s.value)) continue;
     const path = s.path();
     const found = findControlCharacter(s.value, { multiline: multilineAt(path) });
-    if (found) addField(fields, path, controlCharacterMessage(displayPath(path) || "The input", found));
+    if (!found) continue;
+    const message = controlCharacterMessage(displayPath(path) || "The input", found);
+    if (keyOf) fields[keyOf(path)] ??= message;
+    else addField(fields, path, message);
   }
   return fields;
 }

@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { DEFAULT_PROFILE } from "@/lib/policy/profile";
 import { createProfile, getProfileRecord, listProfileRecords, parseProfileJson, updateProfile } from "@/lib/services/profiles/manage-profiles";
 import { findProfile } from "@/lib/services/profiles/profiles";
-import { makeUser, uniq } from "@/lib/testing/world";
+import { makeEnvironment, makeUser, uniq } from "@/lib/testing/world";
 
 afterAll(disconnectDb);
 
@@ -26,11 +26,17 @@ describe("profile administration", () => {
     const admin = await makeUser("admin");
     const officer = await makeUser("officer");
     const code = `p-${uniq()}`;
-    const def = { ...DEFAULT_PROFILE, code, name: "Test profile", environments: ["PRD"], validityDays: 90 };
+    // Its own environment: the test does not rely on another test having created PRD.
+    const env = await makeEnvironment({ withCa: false });
+    const def = { ...DEFAULT_PROFILE, code, name: "Test profile", environments: [env.code], validityDays: 90 };
 
     const bad = await appError(createProfile(admin.actor, { ...def, validityDays: 0, keys: ["rsa-1024"], subject: { CN: { pattern: "(" } }, extra: 1 }));
     expect(bad.code).toBe("validation_failed");
     expect(bad.fields).toMatchObject({ validityDays: "at least 1 day", "keys[0]": expect.stringMatching(/unknown key type/), "subject.CN.pattern": expect.stringMatching(/not a valid regular expression/), extra: "unknown field" });
+
+    // "\u0000" is valid JSON, but no profile string may hold a control character (jsonb and the audit trail cannot store U+0000).
+    const nul = await appError(createProfile(admin.actor, parseProfileJson(JSON.stringify({ ...def, name: "Test\u0000", subject: { CN: { pattern: "a\tb" } } }))));
+    expect(nul.fields).toEqual({ name: expect.stringContaining("U+0000 (NUL)"), "subject.CN.pattern": expect.stringContaining("U+0009 (tab)") });
 
     expect(await createProfile(admin.actor, def)).toMatchObject({ changed: true });
     expect((await appError(createProfile(admin.actor, def))).code).toBe("conflict");

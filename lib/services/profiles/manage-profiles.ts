@@ -4,6 +4,17 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { jsonSyntaxError } from "@/lib/json-syntax";
 import { DEFAULT_PROFILE, type Profile, validateProfile } from "@/lib/policy/profile";
+import { controlCharacterErrors, displayPath } from "@/lib/validation";
+
+/**
+ * No string of a profile may hold a control character ("\u0000" is valid JSON, but jsonb and the
+ * audit trail cannot store it, and a pattern or name holding one is a mistake).
+ */
+export function refuseControlCharacters(definition: unknown): void {
+  // Keyed as validateProfile names fields ("subject.CN.pattern", "keys[0]").
+  const fields = controlCharacterErrors(definition, () => false, displayPath);
+  if (Object.keys(fields).length) throw new AppError("validation_failed", `The profile has an error: ${[...new Set(Object.values(fields))].join(" ")}`, fields);
+}
 
 /** Parse a profile definition typed into a form; a JSON syntax error names the line and column. */
 export function parseProfileJson(text: string): unknown {
@@ -15,6 +26,7 @@ export function parseProfileJson(text: string): unknown {
 }
 
 function validOrThrow(definition: unknown): Profile {
+  refuseControlCharacters(definition);
   const v = validateProfile(definition);
   if (!v.ok) {
     const fields = Object.fromEntries(v.errors.map((e) => [e.field, e.message]));
