@@ -15,6 +15,8 @@ export interface BundleParams {
   organisation: string;
   /** The mTLS connectivity-test URL, when the provider runs one. */
   connectivityUrl?: string;
+  /** The connectivity server's certificate is from this environment's CA (Keyport's listener): curl needs --cacert ca-chain.pem. */
+  connectivityServerFromCa?: boolean;
   /** Where the issuing CA's CRL is published (the certificate's CRL distribution point). */
   crlUrl?: string;
   /** Set when the certificate is revoked: the README says so first, and the bundle carries the CRL that lists it. */
@@ -73,7 +75,7 @@ export async function buildCertificateBundle(p: BundleParams): Promise<Uint8Arra
           : []),
         "",
         "Call the provider with mutual TLS (your private key never left your machine; use its file)",
-        `  curl --cert ${b}-chain.pem --key <your private key file> --cacert ca-chain.pem ${url}`,
+        `  curl --cert ${b}-chain.pem --key <your private key file>${p.connectivityServerFromCa === false ? "" : " --cacert ca-chain.pem"} ${url}`,
         "",
         "Java keystore with your key (run where the key is)",
         `  openssl pkcs12 -export -inkey <your private key file> -in ${b}-chain.pem -name ${p.organisation} -out ${b}.p12`,

@@ -9,7 +9,7 @@ import { buildCertsOnlyPkcs7 } from "@/lib/pki/pkcs7/certs-only";
 import { buildTruststorePkcs12 } from "@/lib/pki/pkcs12/build-pkcs12";
 import { assertPkcs12Password } from "@/lib/pki/pkcs12/password";
 import { buildCertificateBundle } from "@/lib/pki/bundle/zip-bundle";
-import { connectivityUrl } from "@/lib/services/connectivity/urls";
+import { connectivityServerIssuedByKeyport, connectivityUrl } from "@/lib/services/connectivity/urls";
 import { caUrls, latestCrl } from "@/lib/ca/authority";
 import { certificateStatus, findCertificateForActor } from "./read-certificates";
 
@@ -84,6 +84,7 @@ export async function downloadCertificate(actor: Actor, id: string, format: stri
           environment: c.env.code,
           organisation: c.org?.code ?? "provider",
           connectivityUrl: connectivityUrl(c.env.code) ?? undefined,
+          connectivityServerFromCa: connectivityServerIssuedByKeyport(),
           crlUrl: caUrls(c.env.code).issuingCrl,
           revocation: c.revokedAt
             ? { revokedAt: c.revokedAt, reason: c.revocationReason ?? "unspecified", crlDer: await latestCrl(getDb(), c.caId).then((crl) => (crl ? new Uint8Array(crl.der) : undefined)) }

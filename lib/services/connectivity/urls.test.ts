@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connectivityUrl } from "./urls";
+import { connectivityServerIssuedByKeyport, connectivityUrl } from "./urls";
 
 describe("connectivity test URL shown to partners", () => {
   it.each([
@@ -19,5 +19,12 @@ describe("connectivity test URL shown to partners", () => {
     } finally {
       if (saved !== undefined) process.env.KEYPORT_PUBLIC_URL = saved;
     }
+  });
+});
+
+describe("the connectivity server's CA", () => {
+  it("is the environment's CA for Keyport's own listener, the system's trust store for a provider gateway", () => {
+    expect(connectivityServerIssuedByKeyport({ KEYPORT_CONNECTIVITY: "PPR:8443" })).toBe(true);
+    expect(connectivityServerIssuedByKeyport({ KEYPORT_CONNECTIVITY_URL: "https://mtls-{env}.example.com/api/healthCheck" })).toBe(false);
   });
 });

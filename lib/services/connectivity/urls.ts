@@ -14,3 +14,13 @@ export function connectivityUrl(envCode: string, env: Record<string, string | un
   if (!m) return null;
   return `https://${new URL(publicUrl()).hostname}:${m[1]}/api/healthCheck`;
 }
+
+/**
+ * Which CA vouches for the server partners test against: Keyport's own listener serves a
+ * certificate from the environment's CA (so `--cacert <ENV>-ca-chain.pem`); a provider's
+ * gateway named by KEYPORT_CONNECTIVITY_URL has its own server certificate, normally one the
+ * partner's system trust store already knows (so no --cacert).
+ */
+export function connectivityServerIssuedByKeyport(env: Record<string, string | undefined> = process.env): boolean {
+  return !env.KEYPORT_CONNECTIVITY_URL?.trim();
+}

@@ -10,7 +10,7 @@ import { listEnvironments } from "@/lib/services/environments/list-environments"
 import { listCertificates } from "@/lib/services/certificates/read-certificates";
 import { listAllowlistEntries } from "@/lib/services/allowlist/allowlist-requests";
 import { listConnectivityTests } from "@/lib/services/connectivity/read-connectivity";
-import { connectivityUrl } from "@/lib/services/connectivity/urls";
+import { connectivityServerIssuedByKeyport, connectivityUrl } from "@/lib/services/connectivity/urls";
 import { getMyOrganisation } from "@/lib/services/organisations/get-my-organisation";
 import { param } from "../_shared/page-data";
 
@@ -42,8 +42,10 @@ export default async function ConnectivityPage({ searchParams }: { searchParams:
   const cert = usable[0];
   const base = cert ? `${org.code}-${env.code}-${cert.serial.slice(0, 8)}`.toLowerCase().replace(/[^a-z0-9._-]/g, "-") : `${org.code}-${env.code.toLowerCase()}`;
   const caFile = `${env.code}-ca-chain.pem`;
+  // Keyport's own listener has a server certificate from the environment's CA; a provider's gateway has its own.
+  const serverFromCa = connectivityServerIssuedByKeyport();
   const command = url
-    ? `curl --cert ${base}-chain.pem --key ${org.code}-${env.code.toLowerCase()}.key \\\n  --cacert ${caFile} \\\n  ${url}`
+    ? `curl --cert ${base}-chain.pem --key ${org.code}-${env.code.toLowerCase()}.key \\\n${serverFromCa ? `  --cacert ${caFile} \\\n` : ""}  ${url}`
     : null;
 
   return (
@@ -81,13 +83,17 @@ export default async function ConnectivityPage({ searchParams }: { searchParams:
                   </>
                 )}
               </li>
-              <li>
-                Download the provider&apos;s{" "}
-                <a className={link} href={`/api/v1/environments/${env.code}/ca?format=pem`} download={caFile}>
-                  {env.code} CA chain
-                </a>{" "}
-                as <code>{caFile}</code>.
-              </li>
+              {serverFromCa ? (
+                <li>
+                  Download the provider&apos;s{" "}
+                  <a className={link} href={`/api/v1/environments/${env.code}/ca?format=pem`} download={caFile}>
+                    {env.code} CA chain
+                  </a>{" "}
+                  as <code>{caFile}</code>: the test server&apos;s certificate is issued by it.
+                </li>
+              ) : (
+                <li>The provider&apos;s gateway presents its own server certificate, checked against your system&apos;s trust store.</li>
+              )}
               <li>
                 Call from a source IP on your {env.code} allowlist
                 {allowlist.length ? ` (${allowlist.map((a) => a.cidr).join(", ")})` : ""}.
