@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { printable } from "@/lib/control-characters";
 import { AppError } from "@/lib/errors";
 import { jsonSyntaxError } from "@/lib/json-syntax";
 import { DEFAULT_PROFILE, type Profile, validateProfile } from "@/lib/policy/profile";
@@ -85,10 +86,11 @@ export async function listProfileRecords(actor: Actor): Promise<ProfileRecord[]>
 /** One profile's stored definition as it is (even if invalid), for the editor. */
 export async function getProfileRecord(actor: Actor, code: string): Promise<ProfileRecord & { definition: unknown }> {
   authorize(actor, "profile:write");
-  const row = await getDb().profile.findUnique({ where: { code } });
+  // A code that cannot exist (profile codes are 2–50 lower-case letters, digits or hyphens) is not looked up.
+  const row = /^[a-z0-9][a-z0-9-]{1,49}$/.test(code) ? await getDb().profile.findUnique({ where: { code } }) : null;
   if (!row) {
     if (code === DEFAULT_PROFILE.code) return { code, name: DEFAULT_PROFILE.name, profile: DEFAULT_PROFILE, builtIn: true, updatedAt: null, error: null, definition: DEFAULT_PROFILE };
-    throw new AppError("not_found", `No profile with code "${code.slice(0, 60)}".`);
+    throw new AppError("not_found", `No profile with code "${printable(code, 60)}".`);
   }
   const v = validateProfile(row.definition);
   return {
