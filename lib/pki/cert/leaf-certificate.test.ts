@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, X509Certificate } from "node:crypto";
+import { ECDH, createHash, createPublicKey, generateKeyPairSync, X509Certificate } from "node:crypto";
 import * as asn1js from "asn1js";
 import ipaddr from "ipaddr.js";
 import * as pkijs from "pkijs";
@@ -267,6 +267,18 @@ describe("issueLeafCertificate: refusals", () => {
 
   it("refuses a keyType that does not match the key", async () => {
     await expectPkiError(issueLeafCertificate(baseParams(rsaCa, ecLeafKey, { keyType: "rsa" })), "invalid_input", /keyType/);
+  });
+
+  it("refuses a compressed EC point and a point off the curve (RFC 5480 §2.2: certificates carry the uncompressed form)", async () => {
+    const point = ecLeafKey.spkiDer.subarray(-65);
+    const compressed = ECDH.convertKey(Buffer.from(point), "prime256v1", undefined, undefined, "compressed") as Buffer;
+    // The same SPKI with the 33-byte compressed point: header 30 39 30 13 <alg> 03 22 00 <point>.
+    const spkiDer = Uint8Array.from([0x30, 0x39, ...ecLeafKey.spkiDer.subarray(2, 2 + 21), 0x03, 0x22, 0x00, ...compressed]);
+    expect(createPublicKey({ key: Buffer.from(spkiDer), format: "der", type: "spki" }).asymmetricKeyType).toBe("ec"); // a valid SPKI
+    await expectPkiError(issueLeafCertificate(baseParams(rsaCa, ecLeafKey, { spkiDer })), "invalid_input", /uncompressed point/);
+    const offCurve = Uint8Array.from(ecLeafKey.spkiDer);
+    offCurve[offCurve.length - 1] ^= 1;
+    await expectPkiError(issueLeafCertificate(baseParams(rsaCa, ecLeafKey, { spkiDer: offCurve })), "invalid_input", /not a point on P-256/);
   });
 
   it("refuses RSA keys below 2048 bits", async () => {

@@ -7,6 +7,7 @@
 // signature takes. Here everything constant per issuer is pre-encoded in an IssuerTemplate and
 // the TBSCertificate is written straight into one buffer; unit tests check that the bytes equal
 // what pkijs produces for the same inputs.
+import { EcPointError, curveByOid, decodeEcPoint } from "@/lib/pki/key/ec-curves";
 import { PkiError } from "./errors";
 import { TAG, contextConstructed, copyInto, headerSize, writeHeader } from "./der";
 import { basicConstraintsExtension, encodeGeneralNames, extendedKeyUsageExtension, keyUsageExtension, KEY_USAGE, subjectAltNameExtension, subjectKeyIdExtension, type ExtendedKeyUsage, type SubjectAltNames } from "./extensions";
@@ -69,6 +70,22 @@ function ekuExtension(usages: readonly ExtendedKeyUsage[]): Uint8Array {
   return der;
 }
 
+/**
+ * RFC 5480 §2.2: implementations SHOULD use the uncompressed form, and it is the only one every
+ * relying party reads (Java's keytool refuses compressed points). Callers pass the canonical SPKI
+ * (ParsedCsr.spkiDer); this refuses anything else rather than issue a certificate some peers cannot parse.
+ */
+function assertUncompressedPoint(curveOid: string | undefined, point: Uint8Array): void {
+  const curve = curveOid ? curveByOid(curveOid) : undefined;
+  if (!curve || point[0] !== 0x04) throw new PkiError("invalid_input", "The EC public key must be an uncompressed point on a named curve (RFC 5480 §2.2); pass the canonical SubjectPublicKeyInfo");
+  try {
+    decodeEcPoint(curve, point);
+  } catch (e) {
+    if (e instanceof EcPointError) throw new PkiError("invalid_input", `Invalid public key: ${e.message}`);
+    throw e;
+  }
+}
+
 /** Issues an end-entity certificate (see the profile above). */
 export function issueLeafCertificate(params: IssueLeafParams): Promise<IssuedCertificate> {
   try {
@@ -87,6 +104,7 @@ export async function issueLeafCertificateWithTemplate(template: IssuerTemplate,
   const spki = inspectSpki(spkiDer);
   if (spki.algorithm !== params.keyType) throw new PkiError("invalid_input", `keyType is "${params.keyType}" but the public key is ${spki.algorithm.toUpperCase()}`);
   if (spki.algorithm === "rsa" && spki.bits < 2048) throw new PkiError("invalid_input", `RSA keys must have at least 2048 bits (this one has ${spki.bits})`);
+  if (spki.algorithm === "ec") assertUncompressedPoint(spki.curveOid, spki.publicKeyBits);
   const validity = resolveValidity(params.notBefore, params.notAfter, template.issuerNotAfter);
 
   const emptySubject = isEmptyName(subjectDer);

@@ -1,9 +1,11 @@
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import * as asn1js from "asn1js";
 import { describe, expect, it } from "vitest";
 import { base64Decode } from "@/lib/pki/pem";
+import { children, encodedBytes, parseExact } from "./asn1-nodes";
 import { ascii, buildCsr, extension, implicitName, rawString } from "./fixtures/build-csr";
 import { CsrError, type ParsedCsr, parseCsr, readCsr } from "./parse-csr";
 
@@ -62,6 +64,10 @@ const TABLE: [string, Expect][] = [
     { key: { type: "rsa", oid: "1.2.840.113549.1.1.10", bits: 2048, exponent: 65537, label: "RSA-PSS 2048" }, signature: pss("sha256"), valid: true },
   ],
   ["ec-p256.csr.pem", { key: ecKey("P-256", 256), signature: ecdsa("sha256", 2), valid: true }],
+  // The same key as a compressed point and with explicit curve parameters: one key, one fingerprint.
+  ["ec-p256-compressed.csr.pem", { key: ecKey("P-256", 256), signature: ecdsa("sha256", 2), valid: true }],
+  ["ec-p384-compressed.csr.pem", { key: ecKey("P-384", 384), signature: ecdsa("sha384", 3), valid: true }],
+  ["ec-p256-explicit.csr.pem", { key: ecKey("P-256", 256), signature: ecdsa("sha256", 2), valid: true }],
   ["ec-p384.csr.pem", { key: ecKey("P-384", 384), signature: ecdsa("sha384", 3), valid: true }],
   ["ec-p521.csr.pem", { key: ecKey("P-521", 521), signature: ecdsa("sha512", 4), valid: true }],
   ["ec-secp256k1.csr.pem", { key: ecKey("secp256k1", 256), signature: ecdsa("sha256", 2), valid: false, error: /secp256k1.*not|only on P-256/ }],
@@ -102,7 +108,7 @@ describe("parseCsr over the fixtures", () => {
     expect(csr.publicKeyFingerprint).toBe(FINGERPRINTS.get(base));
   });
 
-  it("fingerprints equal `openssl req -pubkey | openssl pkey -pubin -outform DER | sha256sum`, run now", async () => {
+  it("fingerprints equal OpenSSL's SPKI for the key in canonical form (uncompressed, named curve; rsaEncryption), run now", async () => {
     let haveOpenssl = true;
     try {
       execFileSync("openssl", ["version"]);
@@ -110,10 +116,64 @@ describe("parseCsr over the fixtures", () => {
       haveOpenssl = false;
     }
     if (!haveOpenssl) return;
-    for (const name of ["rsa2048.csr.pem", "rsapss-key.csr.pem", "ec-p521.csr.pem", "ed25519.csr.pem", "dsa2048.csr.pem", "utf8.csr.pem"]) {
-      const out = execFileSync("bash", ["-c", `openssl req -in "$1" -pubkey -noout | openssl pkey -pubin -outform DER | sha256sum`, "_", path.join(DIR, name)]);
+    const canonical = {
+      plain: `openssl req -in "$1" -pubkey -noout | openssl pkey -pubin -outform DER | sha256sum`,
+      ec: `openssl req -in "$1" -pubkey -noout | openssl pkey -pubin -outform DER -ec_conv_form uncompressed -ec_param_enc named_curve | sha256sum`,
+      // The RSAPublicKey read back as a plain RSA key: the rsaEncryption SPKI of the same (n, e).
+      pss: `openssl req -in "$1" -pubkey -noout | openssl rsa -pubin -RSAPublicKey_out -outform DER | openssl rsa -RSAPublicKey_in -inform DER -pubout -outform DER | sha256sum`,
+    };
+    for (const [name, how] of [
+      ["rsa2048.csr.pem", "plain"],
+      ["rsapss-key.csr.pem", "pss"],
+      ["ec-p521.csr.pem", "plain"],
+      ["ec-p256-compressed.csr.pem", "ec"],
+      ["ec-p256-explicit.csr.pem", "ec"],
+      ["ed25519.csr.pem", "plain"],
+      ["dsa2048.csr.pem", "plain"],
+      ["utf8.csr.pem", "plain"],
+    ] as const) {
+      const out = execFileSync("bash", ["-c", canonical[how], "_", path.join(DIR, name)], { stdio: ["ignore", "pipe", "ignore"] });
       expect((await read(name)).publicKeyFingerprint, name).toBe(out.toString().split(" ")[0]);
     }
+  });
+
+  it("canonical SPKI: the CSR's own bytes for the usual encodings, so fingerprints stored before canonicalisation still match", async () => {
+    const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+    for (const name of ["rsa2048.csr.pem", "rsa3072.csr.pem", "rsa4096.csr.pem", "ec-p256.csr.pem", "ec-p384.csr.pem", "ec-p521.csr.pem", "ed25519.csr.pem", "dsa2048.csr.pem"]) {
+      const csr = await read(name);
+      expect(csr.spkiReencoded, name).toBe(false);
+      // The old definition: SHA-256 over the SPKI exactly as encoded in the CSR.
+      const spkiAsEncoded = children(children(parseExact(csr.der)!)[0])[2];
+      expect(csr.publicKeyFingerprint, name).toBe(sha256(encodedBytes(spkiAsEncoded)));
+    }
+  });
+
+  it("a compressed point or explicit parameters: re-encoded to the uncompressed named-curve SPKI of the same key", async () => {
+    const plain = await read("ec-p256.csr.pem");
+    for (const name of ["ec-p256-compressed.csr.pem", "ec-p256-explicit.csr.pem"]) {
+      const other = await read(name);
+      expect(other.spkiReencoded, name).toBe(true);
+      expect(Buffer.from(other.spkiDer).equals(Buffer.from(plain.spkiDer)), name).toBe(true);
+      expect(other.publicKeyFingerprint).toBe(plain.publicKeyFingerprint);
+      // What issuance will write: uncompressed (04 || X || Y), as `openssl ec -conv_form uncompressed` prints it.
+      expect(Buffer.from(other.spkiDer).subarray(-65)[0]).toBe(0x04);
+    }
+    const p384 = await read("ec-p384.csr.pem");
+    const p384c = await read("ec-p384-compressed.csr.pem");
+    expect(p384c.publicKeyFingerprint).toBe(p384.publicKeyFingerprint);
+    // An id-RSASSA-PSS key is the same key pair as the rsaEncryption key with its (n, e).
+    expect((await read("rsapss-key.csr.pem")).spkiReencoded).toBe(true);
+  });
+
+  it("an EC point that is not on the curve is a damaged CSR", async () => {
+    const der = base64Decode((load("ec-p256.csr.pem") as string).replace(/-----[^-]+-----/g, ""))!;
+    const csr = await read("ec-p256.csr.pem");
+    const at = Buffer.from(der).indexOf(Buffer.from(csr.spkiDer)) + csr.spkiDer.length - 1;
+    const changed = Uint8Array.from(der);
+    changed[at] ^= 0x01;
+    const r = await readCsr(changed);
+    expect(r.ok ? "ok" : r.finding.code).toBe("malformed");
+    if (!r.ok) expect(r.finding.message).toMatch(/not a point on P-256/);
   });
 
   it("keeps the exact DER, a canonical PEM and the SPKI and subject bytes as encoded", async () => {

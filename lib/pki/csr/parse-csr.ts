@@ -41,8 +41,15 @@ export type ParsedCsr = {
   sans: SubjectAltName[];
   requestedExtensions: RequestedExtension[];
   key: PublicKeyDescription;
+  /**
+   * The public key's canonical SubjectPublicKeyInfo (lib/pki/key/canonical-spki.ts): what
+   * issuance puts into the certificate and what the fingerprint is taken over. Equal to the
+   * CSR's own bytes for the usual encodings (uncompressed EC points, rsaEncryption).
+   */
   spkiDer: Uint8Array;
-  /** SHA-256 of spkiDer, lower-case hex without separators. */
+  /** True when the CSR encoded the key differently (a compressed EC point, explicit curve parameters, non-minimal integers, …). */
+  spkiReencoded: boolean;
+  /** SHA-256 of spkiDer, lower-case hex without separators: equal for every encoding of one key. */
   publicKeyFingerprint: string;
   signature: { oid: string; name: string; scheme: SignatureScheme; hash: HashName | null };
   signatureValid: boolean;
@@ -74,9 +81,11 @@ export async function parseCsr(der: Uint8Array): Promise<ParsedCsr> {
   try {
     const subjectRdns = readName(nameNode);
     const { requestedExtensions, sans } = readRequestedExtensions(csr.attributes);
-    const { key, material } = describePublicKey(spkiNode);
+    const { key, material, canonicalSpki } = describePublicKey(spkiNode);
     const { signature, pss, pssError } = describeSignatureAlgorithm(algNode);
-    const spkiDer = encodedBytes(spkiNode).slice();
+    const encodedSpki = encodedBytes(spkiNode);
+    const spkiDer = (canonicalSpki ?? encodedSpki).slice();
+    const spkiReencoded = canonicalSpki !== null && !bytesEqual(canonicalSpki, encodedSpki);
     const tbs = encodedBytes(info);
     const [fingerprint, check] = await Promise.all([
       fingerprintOf(spkiDer),
@@ -104,6 +113,7 @@ export async function parseCsr(der: Uint8Array): Promise<ParsedCsr> {
       requestedExtensions,
       key,
       spkiDer,
+      spkiReencoded,
       publicKeyFingerprint: fingerprint,
       signature: { oid: signature.oid, name: signature.name, scheme: signature.scheme, hash: signature.hash },
       signatureValid: check.valid,
@@ -126,6 +136,12 @@ export async function readCsr(input: string | Uint8Array): Promise<{ ok: true; c
     if (e instanceof CsrError) return { ok: false, finding: e.finding };
     throw e;
   }
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** SHA-256 over the SPKI DER (the usual public key pin, RFC 7469 §2.4), via WebCrypto when present. */

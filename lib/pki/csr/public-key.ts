@@ -9,11 +9,14 @@ import {
   isAlgorithmIdentifier,
   isBitString,
   isInteger,
+  isOctetString,
   isOid,
   isSequence,
   oidOf,
   parseExact,
 } from "./asn1-nodes";
+import { canonicalEcSpki, canonicalRsaSpki } from "@/lib/pki/key/canonical-spki";
+import { EcPointError, type PrimeCurve, bytesToBigInt, curveByOid, decodeEcPoint, PRIME_CURVES } from "@/lib/pki/key/ec-curves";
 import { CURVES, OID } from "./oids";
 
 export type PublicKeyType = "rsa" | "ec" | "ed25519" | "ed448" | "dsa" | "unknown";
@@ -42,7 +45,18 @@ export type PublicKeyMaterial = {
 
 export class PublicKeyError extends Error {}
 
-export function describePublicKey(spki: Node): { key: PublicKeyDescription; material: PublicKeyMaterial } {
+export type DescribedPublicKey = {
+  key: PublicKeyDescription;
+  material: PublicKeyMaterial;
+  /**
+   * The key's canonical SubjectPublicKeyInfo (lib/pki/key/canonical-spki.ts) — RSA as
+   * rsaEncryption with minimal INTEGERs, EC on a known curve as namedCurve + uncompressed
+   * point — or null when there is no other encoding to prefer (EdDSA, DSA, unknown).
+   */
+  canonicalSpki: Uint8Array | null;
+};
+
+export function describePublicKey(spki: Node): DescribedPublicKey {
   const [algId, bits] = children(spki);
   if (!isSequence(spki) || !isAlgorithmIdentifier(algId) || !isBitString(bits)) {
     throw new PublicKeyError("the public key is not a SubjectPublicKeyInfo");
@@ -68,34 +82,75 @@ export function describePublicKey(spki: Node): { key: PublicKeyDescription; mate
       for (const b of exponent) exp = exp * 256 + b;
       material.rsa = { modulus, exponent };
       const family = oid === OID.rsassaPss ? "RSA-PSS" : "RSA";
-      return { key: { type: "rsa", oid, bits: size, exponent: exp, label: `${family} ${size}` }, material };
+      return { key: { type: "rsa", oid, bits: size, exponent: exp, label: `${family} ${size}` }, material, canonicalSpki: canonicalRsaSpki(modulus, exponent) };
     }
     case OID.idEcPublicKey: {
       // ECParameters ::= CHOICE { namedCurve OID, implicitCurve NULL, specifiedCurve SEQUENCE } (RFC 5480 §2.1.1 allows only namedCurve)
-      if (!isOid(params)) return { key: { type: "ec", oid, label: "ECDSA (explicit curve parameters)" }, material };
+      // Explicit parameters equal to a named curve's are that curve (OpenSSL writes them with -param_enc explicit).
+      const prime = isOid(params) ? curveByOid(oidOf(params)) : matchSpecifiedCurve(params);
+      if (prime) {
+        let point;
+        try {
+          point = decodeEcPoint(prime, keyBytes);
+        } catch (e) {
+          if (e instanceof EcPointError) throw new PublicKeyError(e.message);
+          throw e;
+        }
+        const key: PublicKeyDescription = { type: "ec", oid, curve: prime.name, bits: prime.bits, label: `ECDSA ${prime.name}` };
+        return { key, material, canonicalSpki: canonicalEcSpki(prime, point.x, point.y) };
+      }
+      if (!isOid(params)) return { key: { type: "ec", oid, label: "ECDSA (explicit curve parameters)" }, material, canonicalSpki: null };
       const curveOid = oidOf(params);
       const known = CURVES[curveOid];
       const curve = known?.name ?? curveOid;
-      return { key: { type: "ec", oid, curve, ...(known ? { bits: known.bits } : {}), label: `ECDSA ${curve}` }, material };
+      return { key: { type: "ec", oid, curve, ...(known ? { bits: known.bits } : {}), label: `ECDSA ${curve}` }, material, canonicalSpki: null };
     }
     case OID.ed25519:
-      return { key: { type: "ed25519", oid, label: "Ed25519" }, material };
+      return { key: { type: "ed25519", oid, label: "Ed25519" }, material, canonicalSpki: null };
     case OID.ed448:
-      return { key: { type: "ed448", oid, label: "Ed448" }, material };
+      return { key: { type: "ed448", oid, label: "Ed448" }, material, canonicalSpki: null };
     case OID.idDsa: {
       // Dss-Parms ::= SEQUENCE { p INTEGER, q INTEGER, g INTEGER }; the key size is the size of p.
       const p = children(params)[0];
       if (isSequence(params) && isInteger(p)) {
         const size = bitLength(integerMagnitude(p));
-        return { key: { type: "dsa", oid, bits: size, label: `DSA ${size}` }, material };
+        return { key: { type: "dsa", oid, bits: size, label: `DSA ${size}` }, material, canonicalSpki: null };
       }
-      return { key: { type: "dsa", oid, label: "DSA" }, material };
+      return { key: { type: "dsa", oid, label: "DSA" }, material, canonicalSpki: null };
     }
     case OID.x25519:
-      return { key: { type: "unknown", oid, label: "X25519 (key agreement only, cannot sign)" }, material };
+      return { key: { type: "unknown", oid, label: "X25519 (key agreement only, cannot sign)" }, material, canonicalSpki: null };
     case OID.x448:
-      return { key: { type: "unknown", oid, label: "X448 (key agreement only, cannot sign)" }, material };
+      return { key: { type: "unknown", oid, label: "X448 (key agreement only, cannot sign)" }, material, canonicalSpki: null };
     default:
-      return { key: { type: "unknown", oid, label: `Unknown key algorithm ${oid || "(invalid OID)"}` }, material };
+      return { key: { type: "unknown", oid, label: `Unknown key algorithm ${oid || "(invalid OID)"}` }, material, canonicalSpki: null };
+  }
+}
+
+const PRIME_FIELD = "1.2.840.10045.1.1";
+
+/**
+ * SpecifiedECDomain (SEC 1 §C.2; RFC 5480 §2.1.1 forbids it in certificates) whose prime,
+ * coefficients, base point, order and cofactor are exactly those of a curve we know.
+ *   SEQUENCE { version INTEGER, fieldID SEQUENCE { prime-field OID, p INTEGER },
+ *              curve SEQUENCE { a OCTET STRING, b OCTET STRING, seed BIT STRING OPTIONAL },
+ *              base OCTET STRING, order INTEGER, cofactor INTEGER OPTIONAL, ... }
+ */
+function matchSpecifiedCurve(params: Node | undefined): PrimeCurve | null {
+  if (!isSequence(params)) return null;
+  const [version, fieldId, curve, base, order, cofactor] = children(params);
+  const [fieldType, prime] = children(fieldId);
+  const [a, b] = children(curve);
+  if (!isInteger(version) || !isSequence(fieldId) || !isOid(fieldType) || oidOf(fieldType) !== PRIME_FIELD || !isInteger(prime)) return null;
+  if (!isSequence(curve) || !isOctetString(a) || !isOctetString(b) || !isOctetString(base) || !isInteger(order)) return null;
+  const value = (n: Node) => bytesToBigInt(isInteger(n) ? integerMagnitude(n) : contentBytes(n));
+  const p = value(prime);
+  const match = PRIME_CURVES.find((c) => c.p === p && c.a === value(a) && c.b === value(b) && c.n === value(order));
+  if (!match || (cofactor !== undefined && (!isInteger(cofactor) || value(cofactor) !== match.h))) return null;
+  try {
+    const g = decodeEcPoint(match, contentBytes(base));
+    return g.x === match.gx && g.y === match.gy ? match : null;
+  } catch {
+    return null;
   }
 }
