@@ -66,6 +66,51 @@ export const SIGNATURE_ALGORITHMS: Readonly<Record<string, { name: string; schem
   "1.2.840.10040.4.3": { name: "dsa-with-SHA1", scheme: "dsa", hash: "sha1" },
   "2.16.840.1.101.3.4.3.1": { name: "dsa-with-SHA224", scheme: "dsa", hash: "sha224" },
   "2.16.840.1.101.3.4.3.2": { name: "dsa-with-SHA256", scheme: "dsa", hash: "sha256" },
+  // Named so that messages never show a bare OID; hash null: no profile allows these digests
+  // and WebCrypto cannot check them. RFC 8017 App. C (SHA-512/224, SHA-512/256), NIST CSOR /
+  // RFC 8702 (SHA-3), RFC 5758 (DSA), RFC 8692 (SHAKE), RFC 3279 / OIW (legacy), GM/T 0006 (SM2).
+  "1.2.840.113549.1.1.3": { name: "md4WithRSAEncryption", scheme: "rsa-pkcs1", hash: null },
+  "1.3.14.3.2.29": { name: "sha1WithRSASignature (OIW)", scheme: "rsa-pkcs1", hash: "sha1" },
+  "1.2.840.113549.1.1.15": { name: "sha512-224WithRSAEncryption", scheme: "rsa-pkcs1", hash: null },
+  "1.2.840.113549.1.1.16": { name: "sha512-256WithRSAEncryption", scheme: "rsa-pkcs1", hash: null },
+  "2.16.840.1.101.3.4.3.3": { name: "dsa-with-SHA384", scheme: "dsa", hash: "sha384" },
+  "2.16.840.1.101.3.4.3.4": { name: "dsa-with-SHA512", scheme: "dsa", hash: "sha512" },
+  "2.16.840.1.101.3.4.3.5": { name: "dsa-with-SHA3-224", scheme: "dsa", hash: null },
+  "2.16.840.1.101.3.4.3.6": { name: "dsa-with-SHA3-256", scheme: "dsa", hash: null },
+  "2.16.840.1.101.3.4.3.7": { name: "dsa-with-SHA3-384", scheme: "dsa", hash: null },
+  "2.16.840.1.101.3.4.3.8": { name: "dsa-with-SHA3-512", scheme: "dsa", hash: null },
+  "2.16.840.1.101.3.4.3.9": { name: "ecdsa-with-SHA3-224", scheme: "ecdsa", hash: null },
+  "2.16.840.1.101.3.4.3.10": { name: "ecdsa-with-SHA3-256", scheme: "ecdsa", hash: null },
+  "2.16.840.1.101.3.4.3.11": { name: "ecdsa-with-SHA3-384", scheme: "ecdsa", hash: null },
+  "2.16.840.1.101.3.4.3.12": { name: "ecdsa-with-SHA3-512", scheme: "ecdsa", hash: null },
+  "2.16.840.1.101.3.4.3.13": { name: "sha3-224WithRSAEncryption", scheme: "rsa-pkcs1", hash: null },
+  "2.16.840.1.101.3.4.3.14": { name: "sha3-256WithRSAEncryption", scheme: "rsa-pkcs1", hash: null },
+  "2.16.840.1.101.3.4.3.15": { name: "sha3-384WithRSAEncryption", scheme: "rsa-pkcs1", hash: null },
+  "2.16.840.1.101.3.4.3.16": { name: "sha3-512WithRSAEncryption", scheme: "rsa-pkcs1", hash: null },
+  "1.3.6.1.5.5.7.6.30": { name: "RSASSA-PSS-SHAKE128", scheme: "other", hash: null },
+  "1.3.6.1.5.5.7.6.31": { name: "RSASSA-PSS-SHAKE256", scheme: "other", hash: null },
+  "1.3.6.1.5.5.7.6.32": { name: "ecdsa-with-SHAKE128", scheme: "ecdsa", hash: null },
+  "1.3.6.1.5.5.7.6.33": { name: "ecdsa-with-SHAKE256", scheme: "ecdsa", hash: null },
+  "1.2.156.10197.1.501": { name: "SM2-with-SM3", scheme: "other", hash: null },
+};
+
+/** Display names of digests (FIPS 180-4, FIPS 202), including those no profile allows; for messages. */
+export const HASH_DISPLAY_NAMES: Readonly<Record<string, string>> = {
+  [OID.md5]: "MD5",
+  "1.2.840.113549.2.2": "MD2",
+  [OID.sha1]: "SHA-1",
+  [OID.sha224]: "SHA-224",
+  [OID.sha256]: "SHA-256",
+  [OID.sha384]: "SHA-384",
+  [OID.sha512]: "SHA-512",
+  "2.16.840.1.101.3.4.2.5": "SHA-512/224",
+  "2.16.840.1.101.3.4.2.6": "SHA-512/256",
+  "2.16.840.1.101.3.4.2.7": "SHA3-224",
+  "2.16.840.1.101.3.4.2.8": "SHA3-256",
+  "2.16.840.1.101.3.4.2.9": "SHA3-384",
+  "2.16.840.1.101.3.4.2.10": "SHA3-512",
+  "2.16.840.1.101.3.4.2.11": "SHAKE128",
+  "2.16.840.1.101.3.4.2.12": "SHAKE256",
 };
 
 /** Named curves (RFC 5480 §2.1.1.1, SEC 2, RFC 5639) with their field size in bits. */

@@ -68,6 +68,19 @@ const TABLE: [string, Expect][] = [
   ["ec-p256-compressed.csr.pem", { key: ecKey("P-256", 256), signature: ecdsa("sha256", 2), valid: true }],
   ["ec-p384-compressed.csr.pem", { key: ecKey("P-384", 384), signature: ecdsa("sha384", 3), valid: true }],
   ["ec-p256-explicit.csr.pem", { key: ecKey("P-256", 256), signature: ecdsa("sha256", 2), valid: true }],
+  // Digests WebCrypto lacks: named, not checked, never a mismatch.
+  [
+    "ec-p256-sha3-256.csr.pem",
+    { key: ecKey("P-256", 256), signature: { oid: "2.16.840.1.101.3.4.3.10", name: "ecdsa-with-SHA3-256", scheme: "ecdsa", hash: null }, valid: false, error: /ecdsa-with-SHA3-256 cannot be checked/ },
+  ],
+  [
+    "rsa2048-sha3-256.csr.pem",
+    { key: rsaKey(2048), signature: { oid: "2.16.840.1.101.3.4.3.14", name: "sha3-256WithRSAEncryption", scheme: "rsa-pkcs1", hash: null }, valid: false, error: /sha3-256WithRSAEncryption cannot be checked/ },
+  ],
+  [
+    "rsa2048-sha512-256.csr.pem",
+    { key: rsaKey(2048), signature: { oid: "1.2.840.113549.1.1.16", name: "sha512-256WithRSAEncryption", scheme: "rsa-pkcs1", hash: null }, valid: false, error: /sha512-256WithRSAEncryption cannot be checked/ },
+  ],
   ["ec-p384.csr.pem", { key: ecKey("P-384", 384), signature: ecdsa("sha384", 3), valid: true }],
   ["ec-p521.csr.pem", { key: ecKey("P-521", 521), signature: ecdsa("sha512", 4), valid: true }],
   ["ec-secp256k1.csr.pem", { key: ecKey("secp256k1", 256), signature: ecdsa("sha256", 2), valid: false, error: /secp256k1.*not|only on P-256/ }],

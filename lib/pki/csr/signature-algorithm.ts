@@ -1,7 +1,7 @@
 // Naming a CSR's signatureAlgorithm (RFC 2986 §4.2) and reading RSASSA-PSS parameters
 // (RFC 4055 §3.1, RFC 8017 App. A.2.3).
 import { type Node, children, isContext, isOid, isSequence, isUniversal, oidOf, smallInteger, UNIVERSAL_TAG } from "./asn1-nodes";
-import { HASH_BY_OID, type HashName, OID, SIGNATURE_ALGORITHMS, type SignatureScheme } from "./oids";
+import { HASH_BY_OID, HASH_DISPLAY_NAMES, type HashName, OID, SIGNATURE_ALGORITHMS, type SignatureScheme } from "./oids";
 
 export type SignatureAlgorithmDescription = {
   oid: string;
@@ -22,7 +22,9 @@ export function describeSignatureAlgorithm(algId: Node): { signature: SignatureA
   // RFC 4055 §3.1: the parameters MUST be present in a signature AlgorithmIdentifier.
   const read = readPssParams(params);
   if (typeof read === "string") return { signature: { oid, ...known }, pss: null, pssError: read };
-  return { signature: { oid, ...known, hash: read.hash }, pss: read };
+  // A digest outside HashName is named in the algorithm's name, so messages still say which.
+  const name = read.hash ? known.name : `${known.name} with ${HASH_DISPLAY_NAMES[read.hashOid] ?? read.hashOid}`;
+  return { signature: { oid, ...known, name, hash: read.hash }, pss: read };
 }
 
 const SHA1_DEFAULT = OID.sha1;

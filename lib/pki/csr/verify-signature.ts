@@ -6,7 +6,7 @@
 import * as asn1js from "asn1js";
 import { UNIVERSAL_TAG, isUniversal } from "./asn1-nodes";
 import { ecdsaDerToRaw } from "./ecdsa-signature";
-import { type HashName, OID } from "./oids";
+import { HASH_DISPLAY_NAMES, type HashName, OID } from "./oids";
 import type { PublicKeyDescription, PublicKeyMaterial } from "./public-key";
 import { verifyRsaPkcs1Sha224 } from "./rsa-pkcs1-verify";
 import { type PssParams, type SignatureAlgorithmDescription, readPssParams } from "./signature-algorithm";
@@ -90,7 +90,7 @@ async function verifyRsaPss(input: SelfSignatureInput, subtle: SubtleCrypto): Pr
   if (pss.trailerField !== 1) return bad("the RSASSA-PSS trailerField is not 1 (RFC 4055 §3.1)");
   if (pss.mgf !== OID.mgf1) return bad("the RSASSA-PSS mask generation function is not MGF1");
   const hash = pss.hash && WEBCRYPTO_HASH[pss.hash];
-  if (!hash) return unsupported(`RSASSA-PSS with the digest ${pss.hash ?? pss.hashOid} cannot be checked: WebCrypto does not implement it`);
+  if (!hash) return unsupported(`RSASSA-PSS with the digest ${HASH_DISPLAY_NAMES[pss.hashOid] ?? pss.hashOid} cannot be checked: WebCrypto does not implement it`);
   if (pss.mgfHash !== pss.hash) return unsupported("RSASSA-PSS with an MGF1 digest different from the message digest cannot be checked with WebCrypto");
 
   let spki = input.spkiDer;
