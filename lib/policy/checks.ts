@@ -14,7 +14,7 @@ export type CsrFacts = {
   subject: { name: string; value: string }[];
   subjectRdns: { name: string; value: string }[][];
   sans: { type: "dns" | "ip" | "email" | "uri" | "other"; value: string }[];
-  key: { type: string; bits?: number; exponent?: number; curve?: string; label: string };
+  key: { type: string; oid?: string; bits?: number; exponent?: number; curve?: string; label: string };
   signature: { name: string; hash: string | null; scheme: string };
   signatureValid: boolean;
   signatureError?: string;
@@ -29,8 +29,15 @@ export type CheckContext = {
 
 const HASH_LABEL: Record<string, string> = { md5: "MD5", sha1: "SHA-1", sha224: "SHA-224", sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" };
 
+/**
+ * id-RSASSA-PSS (RFC 4055 §1.2): an RSA key restricted to PSS signatures. Certificates carry
+ * rsaEncryption keys (issuance refuses this one), and TLS stacks rarely accept such a client key.
+ */
+const RSASSA_PSS_KEY_OID = "1.2.840.113549.1.1.10";
+
 /** The profile key-type id of a CSR's key, or null when it is none of ours. */
 export function keyTypeId(key: CsrFacts["key"]): KeyTypeId | null {
+  if (key.type === "rsa" && key.oid === RSASSA_PSS_KEY_OID) return null;
   if (key.type === "rsa" && key.bits) {
     const id = `rsa-${key.bits}`;
     return id in KEY_TYPE_LABEL ? (id as KeyTypeId) : null;
@@ -80,6 +87,13 @@ export function checkSignature(csr: CsrFacts): Check {
 export function checkKey(csr: CsrFacts, profile: Profile): Check {
   const allowed = profile.keys.map((k) => KEY_TYPE_LABEL[k]).join(", ");
   const id = keyTypeId(csr.key);
+  if (csr.key.type === "rsa" && csr.key.oid === RSASSA_PSS_KEY_OID) {
+    return {
+      code: "key.type",
+      result: "fail",
+      message: `Found an RSA-PSS-restricted key (id-RSASSA-PSS, ${csr.key.bits ?? "?"} bits); allowed: ${allowed}. Create an ordinary RSA key (rsaEncryption, e.g. openssl genpkey -algorithm RSA), which can still sign the CSR with PSS.`,
+    };
+  }
   if (csr.key.type === "rsa" && csr.key.exponent !== undefined && csr.key.exponent !== 65537) {
     return {
       code: "key.type",
