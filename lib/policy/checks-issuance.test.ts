@@ -58,6 +58,56 @@ async function issue(csr: ParsedCsr): Promise<{ ok: true } | { ok: false; messag
   }
 }
 
+describe("san: the same validation as issuance, with the same words", () => {
+  it.each([
+    ["DNS:foo_bar.acme.test", /"foo_bar.acme.test" \(only letters, digits and hyphens are allowed in a label \(RFC 1034 §3.5\), not "_"\)/],
+    ["DNS:acme.test.", /"acme.test." \(a trailing dot is not allowed/],
+    ["DNS:*.test", /"\*.test" \(a wildcard needs at least two labels after it/],
+    ["DNS:a b.test", /"a b.test" \(it contains a space/],
+    ["DNS:w*.acme.test", /a wildcard must be the whole leftmost label/],
+    ["DNS:-a.acme.test", /starts or ends with a hyphen/],
+    ["DNS:ok.acme.test,DNS:x..acme.test", /"x..acme.test" \(it has an empty label/],
+  ])("%s fails the san check exactly as issuance would refuse it", async (san, why) => {
+    const csr = await opensslCsr("/CN=acme-client", san);
+    const check = runCsrChecks(csr, DEFAULT_PROFILE, ctx).find((c) => c.code === "san")!;
+    expect(check.result).toBe("fail");
+    expect(check.message).toMatch(why);
+    const issued = await issue(csr);
+    expect(issued).toEqual({ ok: false, message: check.message });
+  });
+
+  it.each(["DNS:client.acme.test,DNS:*.mtls.acme.test,IP:192.0.2.10,IP:2001:db8::1,IP:::ffff:192.0.2.1", "DNS:xn--blbr-roa.example,DNS:A-1.Example.COM"])(
+    "accepted SANs (%s) are issued",
+    async (san) => {
+      const csr = await opensslCsr("/CN=acme-client", san);
+      expect(accepted(runCsrChecks(csr, DEFAULT_PROFILE, ctx))).toBe(true);
+      expect(await issue(csr)).toEqual({ ok: true });
+    },
+  );
+
+  it("every iPAddress a CSR can carry (4 or 16 octets) is one issuance accepts", async () => {
+    const { formatIpAddress } = await import("@/lib/pki/csr/ip-address");
+    const { ipAddressProblem } = await import("@/lib/pki/cert/san-names");
+    const samples = [new Uint8Array(4), new Uint8Array(16), Uint8Array.of(255, 255, 255, 255), new Uint8Array(16).fill(255)];
+    for (let i = 0; i < 500; i++) {
+      const b = new Uint8Array(i % 2 ? 4 : 16);
+      crypto.getRandomValues(b);
+      // Runs of zeros and IPv4-mapped forms are where text forms differ.
+      if (i % 3 === 0) b.fill(0, 0, Math.min(b.length, 10));
+      if (i % 5 === 0 && b.length === 16) b.set([0xff, 0xff], 10);
+      samples.push(b);
+    }
+    for (const b of samples) expect(ipAddressProblem(formatIpAddress(b)!), formatIpAddress(b)!).toBeNull();
+  });
+
+  it("an empty subject without SANs fails the san check, as issuance refuses it", async () => {
+    const csr = await opensslCsr("/");
+    const check = runCsrChecks(csr, DEFAULT_PROFILE, ctx).find((c) => c.code === "san")!;
+    expect(check).toMatchObject({ result: "fail", message: expect.stringMatching(/subject is empty/) });
+    expect(await issue(csr)).toMatchObject({ ok: false, message: expect.stringMatching(/empty subject needs at least one subjectAltName/) });
+  });
+});
+
 describe("key.type: an id-RSASSA-PSS key", () => {
   it("fails with the reason and the way out, and issuance would refuse it too", async () => {
     // `openssl genpkey -algorithm RSA-PSS` (make-fixtures.sh), its CSR signed with PSS.

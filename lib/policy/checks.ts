@@ -2,6 +2,7 @@
 // for live checks and on the server at submission and again at signing).
 // Each check is { code, result: "pass" | "warn" | "fail", message }.
 import { describeCodePoint, findControlCharacter } from "@/lib/control-characters";
+import { subjectAltNameProblem } from "@/lib/pki/cert/san-names";
 import { describePattern } from "./describe-pattern";
 import { compilePattern } from "./pattern";
 import { KEY_TYPE_LABEL, type KeyTypeId, type Profile, type SubjectRule } from "./profile";
@@ -224,7 +225,12 @@ function expected(rule: SubjectRule, ctx: CheckContext, keyType: string): string
 }
 
 export function checkSan(csr: CsrFacts, profile: Profile): Check {
-  if (!csr.sans.length) return { code: "san", result: "pass", message: "The CSR requests no subject alternative names." };
+  if (!csr.sans.length) {
+    // RFC 5280 §4.2.1.6: with an empty subject the identity is in the SANs; issuance refuses a certificate with neither.
+    return csr.subject.length === 0
+      ? { code: "san", result: "fail", message: "The subject is empty, so the certificate needs at least one DNS or IP subject alternative name to name its holder; add a subject (CN) or a SAN." }
+      : { code: "san", result: "pass", message: "The CSR requests no subject alternative names." };
+  }
   const list = csr.sans.map((s) => `${s.type.toUpperCase()}:${s.value}`).join(", ");
   if (profile.san === "forbid") {
     return { code: "san", result: "fail", message: `This profile allows no subject alternative names; the CSR requests ${list}.` };
@@ -237,6 +243,9 @@ export function checkSan(csr: CsrFacts, profile: Profile): Check {
       message: `Only DNS and IP subject alternative names can be copied; the CSR also requests ${others.map((s) => `${s.type.toUpperCase()}:${s.value}`).join(", ")}.`,
     };
   }
+  // The same validation issuance applies (lib/pki/cert/san-names.ts), with the same words.
+  const problems = csr.sans.map(subjectAltNameProblem).filter((p): p is string => p !== null);
+  if (problems.length) return { code: "san", result: "fail", message: problems.join(" ") };
   return { code: "san", result: "pass", message: `These subject alternative names will be copied into the certificate: ${list}.` };
 }
 

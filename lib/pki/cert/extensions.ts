@@ -6,6 +6,7 @@ import * as pkijs from "pkijs";
 import { PkiError } from "./errors";
 import { DER_TRUE, TAG, bytesEqual, contextPrimitive, encodeOctetString, encodeOid, sequence, tlv } from "./der";
 import { parseIpAddress } from "./ip";
+import { assertDnsName } from "./san-names";
 import { OID } from "./oids";
 
 export type ExtendedKeyUsage = "clientAuth" | "serverAuth";
@@ -109,20 +110,7 @@ export function authorityInfoAccessExtension(caIssuersUrl: string): Uint8Array {
 
 // ---- subjectAltName (hot path) ----
 
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
-
-/** Preferred name syntax (RFC 5280 §4.2.1.6, RFC 1034 §3.5) with an optional leftmost "*" label; A-labels for IDNs. */
-export function assertDnsName(name: string): void {
-  const labels = name.split(".");
-  const [first, ...others] = labels;
-  const ok =
-    name.length > 0 &&
-    name.length <= 253 &&
-    labels.length >= 1 &&
-    (first === "*" ? others.length >= 2 : DNS_LABEL.test(first)) &&
-    others.every((l) => DNS_LABEL.test(l));
-  if (!ok) throw new PkiError("invalid_input", `Not a valid DNS name for a certificate: ${JSON.stringify(name)} (use the punycode A-label form for internationalised names)`);
-}
+export { assertDnsName } from "./san-names";
 
 export interface SubjectAltNames {
   dns: string[];
