@@ -2,7 +2,7 @@
 import { DEFAULT_DATA_DIR, ensureDatabaseUrl } from "@/lib/db/embedded";
 import { disconnectDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrations";
-import { USAGE, runCli } from "@/lib/cli/run-cli";
+import { USAGE, describeFailure, runCli } from "@/lib/cli/run-cli";
 import { ensureLocalMasterKey } from "@/lib/ca/master-key";
 
 async function main(): Promise<number> {
@@ -16,7 +16,7 @@ async function main(): Promise<number> {
   try {
     db = await ensureDatabaseUrl();
   } catch (e) {
-    io.err(`keyport: ${(e as Error).message}`);
+    io.err(`keyport: ${describeFailure(e)}`);
     return 1;
   }
   try {
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (e) => {
-    console.error(`keyport: ${(e as Error)?.message ?? e}`);
+    console.error(`keyport: ${describeFailure(e)}`);
     process.exit(1);
   },
 );

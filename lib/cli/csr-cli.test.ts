@@ -105,6 +105,55 @@ describe("keyport csr check", () => {
   });
 });
 
+describe("database failures", () => {
+  /** Run the CLI against another DATABASE_URL (a fresh client), then return to the run's database. */
+  async function withDatabaseUrl<T>(url: string, fn: () => Promise<T>): Promise<T> {
+    const saved = process.env.DATABASE_URL;
+    await disconnectDb();
+    process.env.DATABASE_URL = url;
+    try {
+      return await fn();
+    } finally {
+      await disconnectDb();
+      process.env.DATABASE_URL = saved;
+    }
+  }
+
+  it("print the reason in one line; csr check exits 2 (cannot check), other commands 1", async () => {
+    const csr = file("db.csr", opensslCsr("/CN=db-check").csr);
+    // Port 1 on loopback: nothing listens there (connection refused at once).
+    const refused = await withDatabaseUrl("postgres://postgres@127.0.0.1:1/keyport", async () => ({
+      check: await cli(["csr", "check", csr, "--org", org.code, "--env", env.code]),
+      json: await cli(["csr", "check", csr, "--org", org.code, "--env", env.code, "--json"]),
+      org: await cli(["org", "create", "--code", `o-${uniq()}`, "--name", "Some Org AS", "--email", "x@example.test"]),
+    }));
+    for (const [r, code] of [
+      [refused.check, 2],
+      [refused.json, 2],
+      [refused.org, 1],
+    ] as const) {
+      expect(r.code).toBe(code);
+      expect(r.out).toBe("");
+      expect(r.err.split("\n")).toHaveLength(1);
+      expect(r.err).toMatch(/cannot reach the database at 127\.0\.0\.1:1 \(connection refused\)/);
+      expect(r.err).not.toMatch(/\bat .*\.ts:\d+|invocation/);
+    }
+    expect(refused.check.err).toMatch(/^keyport csr check: cannot check the CSR: cannot reach/);
+
+    // A database that does not exist, on the run's own server (PGlite serves any name: skip there).
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/keyport_missing_${uniq()}`;
+    const missing = await withDatabaseUrl(url.toString(), () => cli(["csr", "check", csr, "--org", org.code, "--env", env.code]));
+    if (process.env.TEST_DATABASE_URL) {
+      expect(missing.code).toBe(2);
+      expect(missing.err).toMatch(new RegExp(`^keyport csr check: cannot check the CSR: database "${url.pathname.slice(1)}" does not exist`));
+      expect(missing.err.split("\n")).toHaveLength(1);
+    }
+    // And back on the run's database, the same check works.
+    expect((await cli(["csr", "check", csr, "--org", org.code, "--env", env.code])).code).toBe(0);
+  });
+});
+
 describe("keyport profile import/export", () => {
   it("round-trips a profile and refuses a malformed one naming the field", async () => {
     const code = `p-${uniq()}`;

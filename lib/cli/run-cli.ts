@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { CLI_ACTOR } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
+import { describeDatabaseError } from "@/lib/db/database-error";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { createOrganisation } from "@/lib/services/organisations/create-organisation";
 import { createUser } from "@/lib/services/users/create-user";
@@ -40,7 +41,8 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
   audit verify                                check the audit trail's hash chain; names the first broken link
 
   csr check FILE --org acme --env PPR [--profile mtls-client] [--json]
-                                              run exactly a submission's checks: exit 0 accepted, 1 rejected, 2 usage error
+                                              run exactly a submission's checks: exit 0 accepted, 1 rejected,
+                                              2 usage error or cannot check (e.g. database unreachable)
   ca init --env PPR [--key ecdsa-p256|ecdsa-p384|rsa-2048|rsa-3072|rsa-4096]
                                               create the environment's root and issuing CA (default ecdsa-p256)
   profile import FILE                         create or replace a certificate profile from JSON
@@ -331,15 +333,22 @@ export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promis
       io.err(USAGE);
       return 2;
     }
-    if (e instanceof AppError) {
-      io.err(`keyport ${name}: ${e.message}`);
-      return 1;
+    // `csr check` exits 1 only for "rejected"; a check that could not run is exit 2.
+    if (name === "csr check") {
+      io.err(`keyport ${name}: cannot check the CSR: ${describeFailure(e)}`);
+      return 2;
     }
-    if (typeof e === "object" && e !== null && (e as { code?: string }).code === "P2021") {
-      io.err("keyport: the database has no Keyport tables yet. Run: npm run keyport -- db migrate");
-      return 1;
-    }
-    io.err(`keyport ${name}: ${(e as Error)?.message?.split("\n")[0] ?? String(e)}`);
+    io.err(`keyport ${name}: ${describeFailure(e)}`);
     return 1;
   }
+}
+
+/** One line for any failure: the AppError's message, a database error's reason, else the error's first line. Never a stack trace. */
+export function describeFailure(e: unknown): string {
+  if (e instanceof AppError) return e.message;
+  const db = describeDatabaseError(e);
+  if (db) return db;
+  const message = e instanceof Error ? e.message : String(e);
+  const first = message.split("\n").map((l) => l.trim()).find(Boolean);
+  return first ?? (e instanceof Error ? `${e.name} (no message)` : "unknown error");
 }
