@@ -14,7 +14,7 @@ import { randomSerial, serialFromHex } from "@/lib/pki/cert/serial";
 import { buildCrl } from "@/lib/pki/crl/build-crl";
 import type { CaKeyType, Signer } from "@/lib/pki/cert/signer";
 import { generateCaKey, makeSigner } from "./keys";
-import { loadMasterKey } from "./master-key";
+import { type MasterKey, loadMasterKey } from "./master-key";
 import { openPrivateKey, sealPrivateKey } from "./key-vault";
 
 const DAY = 86_400_000;
@@ -60,11 +60,35 @@ function signerFor(ca: CaRow): Signer {
   return signer;
 }
 
+/**
+ * The master key for creating CAs: present, well-formed, and the one the install's existing CAs
+ * are sealed under. All CAs of one install share one master key; a CA sealed under another would
+ * leave whichever key is configured unable to open half of them.
+ */
+export async function loadMasterKeyForNewCa(db: Pick<Tx, "certificateAuthority">): Promise<MasterKey> {
+  const master = loadMasterKey();
+  const others = await db.certificateAuthority.findMany({
+    where: { active: true, masterKeyId: { not: master.id } },
+    select: { masterKeyId: true, env: { select: { code: true } } },
+    orderBy: { createdAt: "asc" },
+  });
+  if (others.length) {
+    const ids = [...new Set(others.map((o) => o.masterKeyId))];
+    const envs = [...new Set(others.map((o) => o.env.code))];
+    throw new AppError(
+      "conflict",
+      `The configured master key (id ${master.id}) is not the one the existing CAs are sealed under (id ${ids.join(", ")}; environment${envs.length > 1 ? "s" : ""} ${envs.join(", ")}). ` +
+        "Set KEYPORT_MASTER_KEY or KEYPORT_MASTER_KEY_FILE to that key: all CAs of an install share one master key. Nothing was created.",
+    );
+  }
+  return master;
+}
+
 /** Create the root and issuing CA of an environment, with their first CRLs, in one transaction. */
 export async function initEnvironmentCa(tx: Tx, actor: Actor, env: { id: string; code: string; name: string }, keyType: CaKeyType) {
   const existing = await tx.certificateAuthority.findFirst({ where: { envId: env.id, active: true } });
   if (existing) throw new AppError("conflict", `Environment ${env.code} already has a CA.`);
-  const master = loadMasterKey();
+  const master = await loadMasterKeyForNewCa(tx);
   const [rootKey, issuingKey] = await Promise.all([generateCaKey(keyType), generateCaKey(keyType)]);
   const rootSigner = makeSigner(rootKey.privateKey, keyType);
   const now = new Date();

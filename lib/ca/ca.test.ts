@@ -99,6 +99,23 @@ describe("CA per environment", () => {
     expect(await getDb().crl.count({ where: { caId: ca.id } })).toBe(1);
   });
 
+  it("refuses ca init under another master key than the existing CAs, naming both ids, and writes nothing", async () => {
+    await newEnv().then((env) => initCa(CLI_ACTOR, { envCode: env.code })); // at least one CA under the run's key
+    const { masterKeyId } = await import("./master-key");
+    const runKeyId = masterKeyId(Buffer.from(process.env.KEYPORT_MASTER_KEY!, "hex"));
+    const otherKey = "cd".repeat(32);
+    const env = await newEnv();
+    const refused = await withEnv({ KEYPORT_MASTER_KEY: otherKey, KEYPORT_MASTER_KEY_FILE: undefined }, () => initCa(CLI_ACTOR, { envCode: env.code })).catch((x) => x);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).message).toMatch(
+      new RegExp(`^The configured master key \\(id ${masterKeyId(Buffer.from(otherKey, "hex"))}\\) is not the one the existing CAs are sealed under \\(id ${runKeyId}; environments? .*\\)\\. Set KEYPORT_MASTER_KEY`),
+    );
+    expect(await getDb().certificateAuthority.count({ where: { envId: env.id } })).toBe(0);
+    // With the right key it works.
+    await initCa(CLI_ACTOR, { envCode: env.code });
+    expect(await getDb().certificateAuthority.count({ where: { envId: env.id } })).toBe(2);
+  });
+
   it("issues a leaf openssl verifies, and after revocation the regenerated CRL refuses it", async () => {
     const env = await newEnv();
     await initCa(CLI_ACTOR, { envCode: env.code, keyType: "rsa-2048" });
