@@ -26,7 +26,8 @@ export function loadMasterKey(env: NodeJS.ProcessEnv = process.env): MasterKey {
   if (!hex) {
     throw new AppError(
       "internal",
-      "No master key: set KEYPORT_MASTER_KEY (64 hex characters) or KEYPORT_MASTER_KEY_FILE. CA private keys cannot be used without it.",
+      "No master key: set KEYPORT_MASTER_KEY (64 hex characters, e.g. export KEYPORT_MASTER_KEY=$(openssl rand -hex 32)) or KEYPORT_MASTER_KEY_FILE (a file holding them). " +
+        "CA private keys cannot be created or used without it; keep it safe, it is the only way to open them.",
     );
   }
   if (!HEX64.test(hex)) {

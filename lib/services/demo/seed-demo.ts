@@ -4,6 +4,7 @@ import { createEnvironment } from "@/lib/services/environments/create-environmen
 import { createOrganisation } from "@/lib/services/organisations/create-organisation";
 import { createUser } from "@/lib/services/users/create-user";
 import { initCa } from "@/lib/services/ca/init-ca";
+import { loadMasterKeyForNewCa } from "@/lib/ca/authority";
 
 export const DEMO_USERS = [
   { email: "partner@acme.test", name: "Pat Partner", role: "partner", orgCode: "acme" },
@@ -18,25 +19,32 @@ export type DemoResult = {
   passwords: { email: string; role: string; password: string }[];
 };
 
+const DEMO_ENVIRONMENTS = [
+  { code: "PPR", name: "Pre-production", approvalsRequired: 1, production: false },
+  { code: "PRD", name: "Production", approvalsRequired: 2, production: true },
+] as const;
+
 /**
- * Seed the demo data through the same services as the web app. Idempotent:
- * what exists is left alone (passwords of existing users are not changed).
+ * Seed the demo data through the same services as the web app. Idempotent and re-runnable:
+ * what exists is left alone (passwords of existing users are not changed), what is missing is
+ * created. Everything that can refuse is checked before the first write — the master key above
+ * all, which a server database has no default for — so a refusal leaves nothing half-seeded.
  * `passwords` lets tests fix the demo passwords; otherwise they are generated.
  */
 export async function seedDemo(actor: Actor, opts: { passwords?: Record<string, string> } = {}): Promise<DemoResult> {
   authorize(actor, "demo:seed");
   const db = getDb();
   const result: DemoResult = { created: [], passwords: [] };
-  for (const env of [
-    { code: "PPR", name: "Pre-production", approvalsRequired: 1, production: false },
-    { code: "PRD", name: "Production", approvalsRequired: 2, production: true },
-  ]) {
+  const envs = await db.environment.findMany({ where: { code: { in: DEMO_ENVIRONMENTS.map((e) => e.code) } }, select: { id: true } });
+  const withCa = await db.certificateAuthority.count({ where: { envId: { in: envs.map((e) => e.id) }, active: true, kind: "issuing" } });
+  if (withCa < DEMO_ENVIRONMENTS.length) await loadMasterKeyForNewCa(db);
+  for (const env of DEMO_ENVIRONMENTS) {
     if (!(await db.environment.findUnique({ where: { code: env.code } }))) {
       await createEnvironment(actor, env);
       result.created.push(`environment ${env.code}`);
     }
   }
-  for (const code of ["PPR", "PRD"]) {
+  for (const { code } of DEMO_ENVIRONMENTS) {
     const env = await db.environment.findUniqueOrThrow({ where: { code } });
     if (!(await db.certificateAuthority.findFirst({ where: { envId: env.id, active: true } }))) {
       await initCa(actor, { envCode: code, keyType: "ecdsa-p256" });
