@@ -3,7 +3,7 @@
 import { useActionState, useMemo, useState } from "react";
 import type { FormState } from "@/lib/actions/form-state";
 import { createProfileAction, updateProfileAction } from "@/lib/actions/profiles";
-import { type Profile, validateProfile } from "@/lib/policy/profile";
+import { type Profile, validateProfileForSave } from "@/lib/policy/profile";
 import { jsonSyntaxError } from "@/lib/json-syntax";
 import { FormMessage, SubmitButton } from "@/components/ui/form";
 import { ProfileSummary } from "@/components/admin/profile-summary";
@@ -19,7 +19,7 @@ type Live = { kind: "syntax"; message: string } | { kind: "invalid"; errors: { f
 function check(text: string): Live {
   const syntax = jsonSyntaxError(text);
   if (syntax) return { kind: "syntax", message: syntax };
-  const v = validateProfile(JSON.parse(text));
+  const v = validateProfileForSave(JSON.parse(text));
   return v.ok ? { kind: "ok", profile: v.profile } : { kind: "invalid", errors: v.errors };
 }
 

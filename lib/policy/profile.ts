@@ -132,12 +132,34 @@ export function validateProfile(input: unknown): ProfileValidation {
 }
 
 export function profileAppliesTo(profile: Profile, envCode: string): boolean {
-  return profile.environments === "*" || profile.environments.includes(envCode);
+  // The built-in profile is there for every environment, whatever an older stored override says.
+  return profile.environments === "*" || profile.code === DEFAULT_PROFILE_CODE || profile.environments.includes(envCode);
+}
+
+const DEFAULT_PROFILE_CODE = "mtls-client";
+
+/**
+ * validateProfile plus the rules for saving (editor, import, API): the built-in `mtls-client`
+ * may be changed, but it stays available in every environment (`"environments": "*"`).
+ * Reading stays lenient so that a row stored before this rule still loads.
+ */
+export function validateProfileForSave(input: unknown): ProfileValidation {
+  const v = validateProfile(input);
+  if (!v.ok || v.profile.code !== DEFAULT_PROFILE_CODE || v.profile.environments === "*") return v;
+  return {
+    ok: false,
+    errors: [
+      {
+        field: "environments",
+        message: `the built-in profile "${DEFAULT_PROFILE_CODE}" applies to every environment: keep "*" (to limit environments, create a profile with its own code)`,
+      },
+    ],
+  };
 }
 
 /** The default profile, present in every install for every environment. */
 export const DEFAULT_PROFILE: Profile = {
-  code: "mtls-client",
+  code: DEFAULT_PROFILE_CODE,
   name: "mTLS client (default)",
   environments: "*",
   subject: {

@@ -5,8 +5,14 @@ import { disconnectDb, getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_PROFILE } from "@/lib/policy/profile";
 import { createProfile, getProfileRecord, listProfileRecords, parseProfileJson, updateProfile } from "@/lib/services/profiles/manage-profiles";
-import { findProfile } from "@/lib/services/profiles/profiles";
-import { makeEnvironment, makeUser, uniq } from "@/lib/testing/world";
+import { findProfile, importProfile } from "@/lib/services/profiles/profiles";
+import { makeEnvironment, makeOrganisation, makeUser, opensslCsr, uniq } from "@/lib/testing/world";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CLI_ACTOR } from "@/lib/auth/actor";
+import { runCli } from "@/lib/cli/run-cli";
+import { evaluateCsr } from "@/lib/services/csr/evaluate-csr";
 
 afterAll(disconnectDb);
 
@@ -26,8 +32,8 @@ describe("profile administration", () => {
     const admin = await makeUser("admin");
     const officer = await makeUser("officer");
     const code = `p-${uniq()}`;
-    // Its own environment: the test does not rely on another test having created PRD.
-    const env = await makeEnvironment({ withCa: false });
+    // An environment of its own: the file must not depend on another file having seeded the demo's PRD.
+    const env = await makeEnvironment();
     const def = { ...DEFAULT_PROFILE, code, name: "Test profile", environments: [env.code], validityDays: 90 };
 
     const bad = await appError(createProfile(admin.actor, { ...def, validityDays: 0, keys: ["rsa-1024"], subject: { CN: { pattern: "(" } }, extra: 1 }));
@@ -73,5 +79,46 @@ describe("profile administration", () => {
     })()!;
     expect(e.fields?.definition).toBe('Not valid JSON (line 3, column 8): unexpected "}".');
     expect(() => parseProfileJson("   ")).toThrow(/Paste the profile/);
+  });
+});
+
+describe("the built-in profile mtls-client", () => {
+  it("can be edited or imported but not narrowed to some environments; csr check keeps working in every environment", async () => {
+    const admin = await makeUser("admin");
+    const [org, ppr, prd] = await Promise.all([makeOrganisation(), makeEnvironment(), makeEnvironment()]);
+    const narrowed = { ...DEFAULT_PROFILE, environments: [ppr.code] };
+    const viaEditor = await appError(updateProfile(admin.actor, DEFAULT_PROFILE.code, narrowed));
+    expect(viaEditor.code).toBe("validation_failed");
+    expect(viaEditor.fields).toEqual({ environments: expect.stringMatching(/^the built-in profile "mtls-client" applies to every environment: keep "\*"/) });
+    const viaImport = await appError(importProfile(admin.actor, narrowed));
+    expect(viaImport.fields).toEqual({ environments: expect.stringMatching(/applies to every environment/) });
+    expect(await getDb().profile.findUnique({ where: { code: DEFAULT_PROFILE.code } })).toBeNull();
+
+    const dir = mkdtempSync(join(tmpdir(), "keyport-profile-"));
+    try {
+      const file = join(dir, "mtls-client.json");
+      writeFileSync(file, JSON.stringify(narrowed));
+      const io = { out: [] as string[], err: [] as string[] };
+      const code = await runCli(["profile", "import", file], { out: (x) => io.out.push(x), err: (x) => io.err.push(x) }, { migrate: async () => [] });
+      expect([code, io.err.join("\n")]).toEqual([1, expect.stringMatching(/environments: the built-in profile "mtls-client" applies to every environment/)]);
+      const csr = join(dir, "r.csr");
+      writeFileSync(csr, opensslCsr(`/CN=${org.code}-client`).csr);
+      for (const env of [ppr, prd]) {
+        expect(await runCli(["csr", "check", csr, "--org", org.code, "--env", env.code], { out: () => {}, err: () => {} }, { migrate: async () => [] })).toBe(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    // A narrowed override stored before this rule still applies everywhere.
+    await getDb().profile.create({ data: { code: DEFAULT_PROFILE.code, name: DEFAULT_PROFILE.name, definition: narrowed as object } });
+    try {
+      const evaluation = await evaluateCsr(CLI_ACTOR, { csr: opensslCsr(`/CN=${org.code}-legacy`).csr, orgCode: org.code, envCode: prd.code });
+      expect(evaluation.accepted).toBe(true);
+      // Widening it back is allowed.
+      expect(await updateProfile(admin.actor, DEFAULT_PROFILE.code, DEFAULT_PROFILE)).toMatchObject({ changed: true });
+    } finally {
+      await getDb().profile.deleteMany({ where: { code: DEFAULT_PROFILE.code } });
+    }
   });
 });

@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { printable } from "@/lib/control-characters";
 import { AppError } from "@/lib/errors";
 import { jsonSyntaxError } from "@/lib/json-syntax";
-import { DEFAULT_PROFILE, type Profile, validateProfile } from "@/lib/policy/profile";
+import { DEFAULT_PROFILE, type Profile, validateProfile, validateProfileForSave } from "@/lib/policy/profile";
 import { controlCharacterErrors, displayPath } from "@/lib/validation";
 
 /**
@@ -28,7 +28,7 @@ export function parseProfileJson(text: string): unknown {
 
 function validOrThrow(definition: unknown): Profile {
   refuseControlCharacters(definition);
-  const v = validateProfile(definition);
+  const v = validateProfileForSave(definition);
   if (!v.ok) {
     const fields = Object.fromEntries(v.errors.map((e) => [e.field, e.message]));
     throw new AppError("validation_failed", `The profile has ${v.errors.length === 1 ? "an error" : `${v.errors.length} errors`}: ${v.errors.map((e) => `${e.field}: ${e.message}`).join("; ")}.`, fields);

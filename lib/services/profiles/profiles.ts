@@ -2,7 +2,7 @@ import { getDb, type Tx } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
-import { DEFAULT_PROFILE, type Profile, validateProfile } from "@/lib/policy/profile";
+import { DEFAULT_PROFILE, type Profile, validateProfile, validateProfileForSave } from "@/lib/policy/profile";
 import { assertKnownEnvironments, refuseControlCharacters } from "./manage-profiles";
 
 type Reader = Pick<Tx, "profile">;
@@ -41,7 +41,7 @@ export async function listProfiles(actor: Actor): Promise<Profile[]> {
 export async function importProfile(actor: Actor, definition: unknown) {
   authorize(actor, "profile:write");
   refuseControlCharacters(definition);
-  const v = validateProfile(definition);
+  const v = validateProfileForSave(definition);
   if (!v.ok) {
     const fields = Object.fromEntries(v.errors.map((e) => [e.field, e.message]));
     throw new AppError("validation_failed", `Invalid profile: ${v.errors.map((e) => `${e.field}: ${e.message}`).join("; ")}.`, fields);
