@@ -1,15 +1,18 @@
 // The named checks and issuance must agree: a CSR that passes every check is signed, and a CSR
 // refused at signing fails a check first, with the same reason. Real OpenSSL-made CSRs.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as asn1js from "asn1js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PkiError } from "@/lib/pki/cert/errors";
 import { issueLeafCertificate } from "@/lib/pki/cert/leaf-certificate";
-import { flattenRdns } from "@/lib/pki/cert/name";
+import { certificateSubject } from "@/lib/pki/cert/name";
 import { randomSerial } from "@/lib/pki/cert/serial";
 import { type ParsedCsr, readCsr } from "@/lib/pki/csr/parse-csr";
+import { ascii, buildCsr, rawString } from "@/lib/pki/csr/fixtures/build-csr";
 import { createTestHierarchy, type TestHierarchy } from "@/lib/pki/interop/test-ca";
 import { accepted, runCsrChecks } from "./checks";
 import { DEFAULT_PROFILE } from "./profile";
@@ -35,13 +38,15 @@ async function opensslCsr(subject: string, san?: string): Promise<ParsedCsr> {
   return r.csr;
 }
 
+let lastIssued: Uint8Array | undefined;
+
 /** What approval does with a CSR that passed (lib/services/requests/decide-request.ts): the issuance outcome. */
-async function issue(csr: ParsedCsr): Promise<{ ok: true } | { ok: false; message: string }> {
+async function issue(csr: ParsedCsr, spkiDer = csr.spkiDer): Promise<{ ok: true; der?: Uint8Array } | { ok: false; message: string }> {
   const now = new Date();
   try {
-    await issueLeafCertificate({
-      subjectDer: flattenRdns(csr.subjectDer),
-      spkiDer: csr.spkiDer,
+    const issued = await issueLeafCertificate({
+      subjectDer: certificateSubject(csr.subjectDer),
+      spkiDer,
       issuerCertDer: ca.issuing.cert.der,
       signer: ca.issuing.signer,
       serial: randomSerial(),
@@ -51,6 +56,7 @@ async function issue(csr: ParsedCsr): Promise<{ ok: true } | { ok: false; messag
       extendedKeyUsage: ["clientAuth"],
       sans: { dns: csr.sans.filter((s) => s.type === "dns").map((s) => s.value), ip: csr.sans.filter((s) => s.type === "ip").map((s) => s.value) },
     });
+    lastIssued = issued.der;
     return { ok: true };
   } catch (e) {
     if (e instanceof PkiError) return { ok: false, message: e.message };
@@ -132,5 +138,48 @@ describe("EC keys in other encodings", () => {
     if (!r.ok) throw new Error(r.finding.message);
     expect(accepted(runCsrChecks(r.csr, DEFAULT_PROFILE, ctx))).toBe(true);
     expect(await issue(r.csr)).toEqual({ ok: true });
+  });
+});
+
+describe("subject: a country code in another string type", () => {
+  const asn1parse = (der: Uint8Array) => {
+    const f = join(dir, "cert.der");
+    writeFileSync(f, der);
+    return execFileSync("openssl", ["asn1parse", "-inform", "DER", "-in", f], { encoding: "utf8" });
+  };
+
+  it("is re-encoded as PrintableString (RFC 5280 App. A); everything else is copied as encoded", async () => {
+    // OpenSSL always writes C as PrintableString; other toolkits write UTF8String. Built here, Ed25519-signed.
+    const der = await buildCsr({
+      subject: [
+        ["2.5.4.6", new asn1js.Utf8String({ value: "NO" })],
+        ["2.5.4.10", new asn1js.Utf8String({ value: "Blåbær AS" })],
+        ["2.5.4.3", new asn1js.Utf8String({ value: "acme-client" })],
+      ],
+    });
+    const r = await readCsr(der);
+    if (!r.ok) throw new Error(r.finding.message);
+    expect(r.csr.subject[0]).toMatchObject({ name: "C", value: "NO", valueType: "utf8String" });
+    expect(runCsrChecks(r.csr, DEFAULT_PROFILE, ctx).find((c) => c.code === "subject.C")!.result).toBe("pass");
+    // Issued with an EC key (Ed25519 keys are not issued); the subject is what is under test.
+    const { publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    expect(await issue(r.csr, new Uint8Array(publicKey.export({ type: "spki", format: "der" })))).toEqual({ ok: true });
+    const parsed = asn1parse(lastIssued!);
+    // The subject is the second Name in the certificate (after the issuer's).
+    const subject = parsed.slice(parsed.lastIndexOf(":countryName"));
+    expect(subject).toMatch(/^:countryName\s*\n.*PRINTABLESTRING\s*:NO/);
+    expect(subject).toMatch(/organizationName\s*\n.*UTF8STRING\s*:Bl/);
+    expect(subject).toMatch(/commonName\s*\n.*UTF8STRING\s*:acme-client/);
+    expect(execFileSync("openssl", ["x509", "-inform", "DER", "-noout", "-subject", "-nameopt", "RFC2253,-esc_msb", "-in", join(dir, "cert.der")], { encoding: "utf8" }).trim()).toBe("subject=CN=acme-client,O=Blåbær AS,C=NO");
+  });
+
+  it("leaves a PrintableString C byte for byte, and a C that is not two characters unchanged", async () => {
+    const printable = await readCsr(await buildCsr({ subject: [["2.5.4.6", rawString(19, ascii("NO"))], ["2.5.4.3", rawString(12, ascii("x"))]] }));
+    const long = await readCsr(await buildCsr({ subject: [["2.5.4.6", new asn1js.Utf8String({ value: "Norway" })], ["2.5.4.3", rawString(12, ascii("x"))]] }));
+    if (!printable.ok || !long.ok) throw new Error("not read");
+    expect(Buffer.from(certificateSubject(printable.csr.subjectDer)).equals(Buffer.from(printable.csr.subjectDer))).toBe(true);
+    expect(Buffer.from(certificateSubject(long.csr.subjectDer)).equals(Buffer.from(long.csr.subjectDer))).toBe(true);
+    // The profile's C rule is what refuses the latter.
+    expect(runCsrChecks(long.csr, DEFAULT_PROFILE, ctx).find((c) => c.code === "subject.C")!.result).toBe("fail");
   });
 });

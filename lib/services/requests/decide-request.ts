@@ -4,7 +4,7 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { signLeaf } from "@/lib/ca/authority";
-import { flattenRdns } from "@/lib/pki/cert/name";
+import { certificateSubject } from "@/lib/pki/cert/name";
 import { parseInput } from "@/lib/validation";
 import { evaluateCsr } from "@/lib/services/csr/evaluate-csr";
 import { assertId } from "@/lib/services/scope";
@@ -66,7 +66,8 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
       requestId,
       renewsCertificateId: request.renewsCertificateId,
       profileCode: profile.code,
-      subjectDer: flattenRdns(csr.subjectDer),
+      // Single-valued RDNs in the CSR's order; a country code as PrintableString (RFC 5280 App. A).
+      subjectDer: certificateSubject(csr.subjectDer),
       // Shown as the CSR showed it (encoded order), unless multi-valued RDNs were split.
       subjectString: csr.subjectRdns.length === csr.subject.length ? csr.subjectString : undefined,
       spkiDer: csr.spkiDer,
