@@ -13,25 +13,30 @@ import {
   isSequence,
   isSet,
   isUniversal,
+  contentBytes,
   oidOf,
+  parseExact,
   smallInteger,
 } from "./asn1-nodes";
 import { OID } from "./oids";
 
-export type DerKind = "csr" | "certificate" | "crl" | "private_key" | "public_key" | "pkcs7" | "unknown";
+export type DerKind = "csr" | "certificate" | "crl" | "private_key" | "public_key" | "pkcs7" | "pkcs12" | "unknown";
 
 export type OuterHeader =
   | { ok: true; headerLength: number; contentLength: number | null /* null: BER indefinite length */ }
-  | { ok: false };
+  /** incomplete: the input ends inside the tag and length octets (a cut-off file, not bad DER). */
+  | { ok: false; incomplete?: boolean };
 
 /** X.690 §8.1.3: the tag and length octets of the first element, without parsing its content. */
 export function readOuterHeader(bytes: Uint8Array): OuterHeader {
-  if (bytes.length < 2 || (bytes[0] & 0x1f) === 0x1f) return { ok: false };
+  if (bytes.length < 2) return bytes.length === 1 && (bytes[0] & 0x1f) !== 0x1f ? { ok: false, incomplete: true } : { ok: false };
+  if ((bytes[0] & 0x1f) === 0x1f) return { ok: false };
   const first = bytes[1];
   if (first < 0x80) return { ok: true, headerLength: 2, contentLength: first };
   if (first === 0x80) return { ok: true, headerLength: 2, contentLength: null };
   const n = first & 0x7f;
-  if (n > 4 || bytes.length < 2 + n) return { ok: false };
+  if (n > 4) return { ok: false };
+  if (bytes.length < 2 + n) return { ok: false, incomplete: true };
   let len = 0;
   for (let i = 0; i < n; i++) len = len * 256 + bytes[2 + i];
   return { ok: true, headerLength: 2 + n, contentLength: len };
@@ -53,10 +58,11 @@ export function classifyDer(root: Node): DerKind {
   const [a, b, c] = kids;
   const version = smallInteger(a);
 
-  // PKCS #12 PFX (RFC 7292 §4): SEQUENCE { INTEGER 3, ContentInfo (data | signedData), MacData OPTIONAL }
+  // PKCS #12 PFX (RFC 7292 §4): SEQUENCE { INTEGER 3, ContentInfo (data | signedData), MacData OPTIONAL }.
+  // Whether it holds a private key is pfxKeyContent's question.
   if (version === 3 && isSequence(b)) {
     const ct = children(b)[0];
-    if (isOid(ct) && (oidOf(ct) === OID.pkcs7Data || oidOf(ct) === OID.pkcs7SignedData)) return "private_key";
+    if (isOid(ct) && (oidOf(ct) === OID.pkcs7Data || oidOf(ct) === OID.pkcs7SignedData)) return "pkcs12";
   }
   // PKCS #8 PrivateKeyInfo / OneAsymmetricKey (RFC 5208 §5, RFC 5958 §2): { INTEGER 0|1, AlgorithmIdentifier, OCTET STRING, ... }
   if ((version === 0 || version === 1) && isAlgorithmIdentifier(b) && isOctetString(c)) return "private_key";
@@ -105,4 +111,65 @@ function isName(n: Node | undefined): boolean {
 
 function isTime(n: Node | undefined): boolean {
   return isUniversal(n, UNIVERSAL_TAG.UTC_TIME) || isUniversal(n, UNIVERSAL_TAG.GENERALIZED_TIME);
+}
+
+/** PKCS #12 bag types (RFC 7292 §4.2). */
+const KEY_BAG = "1.2.840.113549.1.12.10.1.1";
+const SHROUDED_KEY_BAG = "1.2.840.113549.1.12.10.1.2";
+const SAFE_CONTENTS_BAG = "1.2.840.113549.1.12.10.1.6";
+
+/** OCTET STRING content, also in the constructed (BER) form some PKCS #12 writers use. */
+function octetContent(n: Node | undefined): Uint8Array | null {
+  if (!isOctetString(n)) return null;
+  if (!n.idBlock.isConstructed) return contentBytes(n);
+  const parts = children(n).map(octetContent);
+  if (parts.some((p) => p === null)) return null;
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p!.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p!, at);
+    at += p!.length;
+  }
+  return out;
+}
+
+/** The SEQUENCE inside a ContentInfo of type data: { OID data, [0] EXPLICIT OCTET STRING }. */
+function dataContent(contentInfo: Node | undefined): Node | null {
+  const [type, wrapped] = children(contentInfo);
+  if (!isOid(type) || oidOf(type) !== OID.pkcs7Data || !isContext(wrapped, 0)) return null;
+  const bytes = octetContent(children(wrapped)[0]);
+  return bytes ? parseExact(bytes) : null;
+}
+
+type SeenBags = { key: boolean; hidden: boolean };
+
+function scanSafeContents(safeContents: Node, seen: SeenBags, depth: number): void {
+  for (const bag of children(safeContents)) {
+    const [bagId, value] = children(bag);
+    if (!isOid(bagId)) {
+      seen.hidden = true;
+      continue;
+    }
+    const id = oidOf(bagId);
+    if (id === KEY_BAG || id === SHROUDED_KEY_BAG) seen.key = true;
+    else if (id === SAFE_CONTENTS_BAG && depth < 4 && isSequence(children(value)[0])) scanSafeContents(children(value)[0], seen, depth + 1);
+    else if (id === SAFE_CONTENTS_BAG) seen.hidden = true;
+  }
+}
+
+/**
+ * What a PFX shows of its contents without its password: "key" when a keyBag or
+ * pkcs8ShroudedKeyBag is visible, "none" when every part is visible and none is a key,
+ * "hidden" when some part is encrypted (OpenSSL encrypts the certificates by default) or unreadable.
+ */
+export function pfxKeyContent(pfx: Node): "key" | "none" | "hidden" {
+  const authSafe = dataContent(children(pfx)[1]);
+  if (!authSafe || !isSequence(authSafe)) return "hidden";
+  const seen: SeenBags = { key: false, hidden: false };
+  for (const contentInfo of children(authSafe)) {
+    const safeContents = dataContent(contentInfo);
+    if (safeContents && isSequence(safeContents)) scanSafeContents(safeContents, seen, 0);
+    else seen.hidden = true; // encryptedData, envelopedData, or not readable
+  }
+  return seen.key ? "key" : seen.hidden ? "hidden" : "none";
 }

@@ -9,6 +9,7 @@ export type IntakeCode =
   | "certificate"
   | "public_key"
   | "pkcs7"
+  | "pkcs12"
   | "multiple_blocks"
   | "truncated"
   | "malformed"
@@ -47,6 +48,19 @@ export const findings = {
       ? `The input contains a private key next to the CSR. We did not accept it. ${KEY_ADVICE}`
       : `This is a private key, not a certificate signing request. We did not accept it. ${KEY_ADVICE}`,
   }),
+  /** A PKCS #12 file with a visible keyBag or pkcs8ShroudedKeyBag (RFC 7292 §4.2.1–4.2.2). */
+  privateKeyPkcs12: (): IntakeFinding => ({
+    code: "private_key",
+    message: `This is a PKCS #12 file (.p12/.pfx) that contains a private key, not a certificate signing request. We did not accept it. ${KEY_ADVICE}`,
+  }),
+  /** A PKCS #12 file without a visible key: certificates only, or contents we cannot see without its password. */
+  pkcs12: (contentsHidden: boolean): IntakeFinding => ({
+    code: "pkcs12",
+    message: contentsHidden
+      ? "This is a PKCS #12 file (.p12/.pfx), not a certificate signing request. Its contents are password-protected, so we cannot tell whether it holds a private key; " +
+        `a .p12 usually does, and then it must never leave the system that uses the certificate (if it was sent anywhere, create a new key pair). ${SEND_CSR}`
+      : `This is a PKCS #12 file (.p12/.pfx) holding certificates only, not a certificate signing request. ${SEND_CSR}`,
+  }),
   certificate: (): IntakeFinding => ({
     code: "certificate",
     message: `This is a certificate, not a certificate signing request: we issue the certificate from your CSR. ${SEND_CSR}`,
@@ -65,6 +79,11 @@ export const findings = {
     code: "multiple_blocks",
     message: `The input contains ${labels.length} PEM blocks (${labels.join(", ")}). Send exactly one certificate signing request at a time.`,
   }),
+  /** Several DER objects one after the other (binary files concatenated). `things`: "two certificate signing requests", … */
+  multipleDer: (things: string): IntakeFinding => ({
+    code: "multiple_blocks",
+    message: `The input holds ${things} one after the other. Send exactly one certificate signing request at a time.`,
+  }),
   truncatedPem: (label: string): IntakeFinding => ({
     code: "truncated",
     message: `The CSR is incomplete: it has a -----BEGIN ${label}----- line but no matching -----END ${label}----- line. Copy the whole block, including the END line.`,
@@ -73,11 +92,17 @@ export const findings = {
     code: "truncated",
     message: "The CSR is incomplete: it has an -----END----- line but no -----BEGIN----- line. Copy the whole block, from the BEGIN line to the END line.",
   }),
+  truncatedDerHeader: (present: number): IntakeFinding => ({
+    code: "truncated",
+    message: `The CSR is incomplete: only its first ${present === 1 ? "byte is" : `${present} bytes are`} present, not even its length. Send the complete file.`,
+  }),
   truncatedDer: (declared: number, present: number): IntakeFinding => ({
     code: "truncated",
     message: `The CSR is incomplete: its header declares ${declared.toLocaleString("en-US")} bytes but only ${present.toLocaleString("en-US")} are present. Send the complete file.`,
   }),
   malformed: (why: string): IntakeFinding => ({ code: "malformed", message: `The CSR is damaged and cannot be read: ${why}` }),
+  trailingBytes: (n: number): IntakeFinding =>
+    findings.malformed(`there ${n === 1 ? "is 1 unexpected byte" : `are ${n.toLocaleString("en-US")} unexpected bytes`} after the end of the DER data.`),
   unreadable: (what?: string): IntakeFinding => ({
     code: "unreadable",
     message: `${what ?? "This does not look like a certificate signing request."} ${SEND_CSR}`,

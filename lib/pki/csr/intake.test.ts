@@ -6,6 +6,7 @@ import { type DecodedCsrInput, decodeCsrInput } from "./intake";
 
 const DIR = path.join(import.meta.dirname, "fixtures");
 const BINARY = /\.(der|p12|bin)$/;
+const message = (r: DecodedCsrInput) => (r.ok ? "" : r.finding.message);
 const load = (name: string): string | Uint8Array =>
   BINARY.test(name) ? new Uint8Array(readFileSync(path.join(DIR, name))) : readFileSync(path.join(DIR, name), "utf8");
 
@@ -37,8 +38,11 @@ describe("decodeCsrInput over the fixtures", () => {
     ["key-ed25519-pkcs8.pem", "private_key"],
     ["key-openssh", "private_key"],
     ["bundle.p12", "private_key"],
+    ["bundle-plain-key.p12", "private_key"],
     ["csr-plus-key.pem", "private_key"],
+    ["csr-plus-key.der", "private_key"],
     ["key-plus-csr.pem", "private_key"],
+    ["key-pgp.asc", "private_key"],
     // Other things that are not a CSR
     ["cert-selfsigned.pem", "certificate"],
     ["cert-selfsigned.der", "certificate"],
@@ -46,9 +50,14 @@ describe("decodeCsrInput over the fixtures", () => {
     ["pubkey.pem", "public_key"],
     ["pubkey.der", "public_key"],
     ["pubkey-openssh.txt", "public_key"],
+    ["pubkey-pgp.asc", "public_key"],
+    ["certs-only.p12", "pkcs12"],
+    ["certs-only-plain.p12", "pkcs12"],
+    ["csr-labelled-certificate.pem", "ok:pem"],
     ["certs.p7b.pem", "pkcs7"],
     ["certs.p7b.der", "pkcs7"],
     ["two-csrs.pem", "multiple_blocks"],
+    ["two-csrs.der", "multiple_blocks"],
     ["truncated.csr.pem", "truncated"],
     ["truncated.csr.der", "truncated"],
     ["mismatched-labels.csr.pem", "malformed"],
@@ -107,6 +116,50 @@ describe("decodeCsrInput edge cases", () => {
   it("DER whose length exceeds the data is truncated; extra bytes after it are malformed", () => {
     expect(codeOf(decodeCsrInput(der.subarray(0, der.length - 1)))).toBe("truncated");
     expect(codeOf(decodeCsrInput(Uint8Array.from([...der, 0])))).toBe("malformed");
+    expect(message(decodeCsrInput(Uint8Array.from([...der, 0])))).toMatch(/there is 1 unexpected byte after the end/);
+  });
+
+  it("the first 1, 2 or 3 bytes of a DER CSR are a truncated CSR, not bad DER", () => {
+    for (const n of [1, 2, 3, 4]) {
+      const r = decodeCsrInput(der.subarray(0, n));
+      expect(codeOf(r), `${n} bytes`).toBe("truncated");
+      expect(message(r)).toMatch(/The CSR is incomplete/);
+    }
+    expect(message(decodeCsrInput(der.subarray(0, 1)))).toMatch(/only its first byte is present/);
+    expect(message(decodeCsrInput(der.subarray(0, 3)))).toMatch(/only its first 3 bytes are present/);
+  });
+
+  it("DER objects one after the other say what they are", () => {
+    expect(message(decodeCsrInput(load("two-csrs.der")))).toBe(
+      "The input holds two certificate signing requests one after the other. Send exactly one certificate signing request at a time.",
+    );
+    const cert = load("cert-selfsigned.der") as Uint8Array;
+    expect(message(decodeCsrInput(Uint8Array.from([...der, ...cert])))).toMatch(/^The input holds a certificate signing request and a certificate one after the other/);
+    expect(message(decodeCsrInput(Uint8Array.from([...der, ...der, ...der])))).toMatch(/three certificate signing requests/);
+    // The same as base64 text.
+    expect(codeOf(decodeCsrInput(base64Encode(load("two-csrs.der") as Uint8Array)))).toBe("multiple_blocks");
+    // A private key among them is refused as such, "next to the CSR".
+    expect(message(decodeCsrInput(load("csr-plus-key.der")))).toMatch(/private key next to the CSR.*Never share a private key/);
+  });
+
+  it("PKCS #12: a visible key keeps the private-key advice; without one it is named as PKCS #12", () => {
+    expect(message(decodeCsrInput(load("bundle.p12")))).toMatch(/^This is a PKCS #12 file \(.p12\/.pfx\) that contains a private key.*Never share a private key/);
+    expect(message(decodeCsrInput(load("bundle-plain-key.p12")))).toMatch(/contains a private key/);
+    const hidden = message(decodeCsrInput(load("certs-only.p12")));
+    expect(hidden).toMatch(/^This is a PKCS #12 file .*password-protected, so we cannot tell whether it holds a private key.*Send the certificate signing request/);
+    const plain = message(decodeCsrInput(load("certs-only-plain.p12")));
+    expect(plain).toMatch(/^This is a PKCS #12 file \(.p12\/.pfx\) holding certificates only, not a certificate signing request\. Send the certificate signing request/);
+    expect(plain).not.toMatch(/private key/);
+  });
+
+  it("the content decides over the PEM label", () => {
+    // A CSR under another label is accepted; a certificate under the CSR label is a certificate.
+    const csrAsCert = decodeCsrInput(load("csr-labelled-certificate.pem"));
+    expect(csrAsCert.ok && Buffer.from(csrAsCert.der).equals(Buffer.from(der))).toBe(true);
+    const certBody = (load("cert-selfsigned.pem") as string).split("\n").slice(1, -2).join("\n");
+    expect(codeOf(decodeCsrInput(`-----BEGIN CERTIFICATE REQUEST-----\n${certBody}\n-----END CERTIFICATE REQUEST-----\n`))).toBe("certificate");
+    const pubBody = (load("pubkey.pem") as string).split("\n").slice(1, -2).join("\n");
+    expect(codeOf(decodeCsrInput(`-----BEGIN CERTIFICATE-----\n${pubBody}\n-----END CERTIFICATE-----\n`))).toBe("public_key");
   });
 
   it("base64 that does not decode is malformed; text is unreadable", () => {
@@ -123,14 +176,21 @@ describe("decodeCsrInput edge cases", () => {
     expect(codeOf(decodeCsrInput(Uint8Array.from([0x30, 0x03, 0x02, 0x02, 0x01])))).toBe("malformed");
   });
 
-  it("labels that are not a CSR", () => {
-    const body = pem.split("\n").slice(1, -2).join("\n");
+  it("labels that are not a CSR, around content that is not recognisable either", () => {
+    // DER that is no known object (SEQUENCE { INTEGER 5, OCTET STRING }): the label is all there is to go on.
+    const body = base64Encode(Uint8Array.from([0x30, 0x06, 0x02, 0x01, 0x05, 0x04, 0x01, 0x00]));
     const wrap = (label: string) => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
     expect(codeOf(decodeCsrInput(wrap("X509 CRL")))).toBe("unreadable");
     expect(codeOf(decodeCsrInput(wrap("PKCS7")))).toBe("pkcs7");
     expect(codeOf(decodeCsrInput(wrap("RSA PUBLIC KEY")))).toBe("public_key");
+    expect(codeOf(decodeCsrInput(wrap("CERTIFICATE")))).toBe("certificate");
     expect(codeOf(decodeCsrInput(wrap("SOMETHING ELSE")))).toBe("unreadable");
     expect(codeOf(decodeCsrInput(`${pem}\n${wrap("CERTIFICATE")}`))).toBe("multiple_blocks");
+    // The CSR's own body under any of them is the CSR.
+    const csrBody = pem.split("\n").slice(1, -2).join("\n");
+    for (const label of ["X509 CRL", "PKCS7", "PUBLIC KEY", "SOMETHING ELSE"]) {
+      expect(codeOf(decodeCsrInput(`-----BEGIN ${label}-----\n${csrBody}\n-----END ${label}-----\n`)), label).toBe("ok:pem");
+    }
   });
 
   it("a CSR label around key material, JWK, PuTTY and RFC 4716 keys are private keys", () => {
@@ -165,7 +225,7 @@ describe("decodeCsrInput edge cases", () => {
 
 describe("findings", () => {
   it("each code has its own message, and every message tells the partner what to do", () => {
-    const samples = ["key-pkcs8.pem", "cert-selfsigned.pem", "pubkey.pem", "certs.p7b.pem", "two-csrs.pem", "truncated.csr.pem", "bad-base64.csr.pem", "plain.txt"];
+    const samples = ["key-pkcs8.pem", "cert-selfsigned.pem", "pubkey.pem", "certs.p7b.pem", "certs-only.p12", "two-csrs.pem", "truncated.csr.pem", "bad-base64.csr.pem", "plain.txt"];
     const messages = new Map<string, string>();
     for (const s of samples) {
       const r = decodeCsrInput(load(s));
@@ -178,7 +238,7 @@ describe("findings", () => {
     if (!empty.ok) messages.set(empty.finding.code, empty.finding.message);
     if (!large.ok) messages.set(large.finding.code, large.finding.message);
     expect([...messages.keys()].sort()).toEqual(
-      ["certificate", "empty", "malformed", "multiple_blocks", "pkcs7", "private_key", "public_key", "too_large", "truncated", "unreadable"].sort(),
+      ["certificate", "empty", "malformed", "multiple_blocks", "pkcs7", "pkcs12", "private_key", "public_key", "too_large", "truncated", "unreadable"].sort(),
     );
     expect(new Set(messages.values()).size).toBe(messages.size);
     expect(messages.get("private_key")).toMatch(/Never share a private key/);
@@ -198,8 +258,11 @@ describe("findings", () => {
     "key-sec1-ec.der",
     "key-openssh",
     "bundle.p12",
+    "bundle-plain-key.p12",
     "csr-plus-key.pem",
+    "csr-plus-key.der",
     "key-plus-csr.pem",
+    "key-pgp.asc",
   ])("a private-key finding never contains key bytes (%s)", (name) => {
     const input = load(name);
     const r = decodeCsrInput(name === "key-openssh" ? new TextEncoder().encode(input as string) : input);

@@ -4,7 +4,7 @@
 // "NEW CERTIFICATE REQUEST" label), raw DER and bare base64 DER. Pure: browser and Node.
 import { base64Decode } from "@/lib/pki/pem";
 import { type Node, parseExact } from "./asn1-nodes";
-import { classifyDer, isOpenSshPrivateKey, readOuterHeader } from "./der-shape";
+import { type DerKind, classifyDer, isOpenSshPrivateKey, pfxKeyContent, readOuterHeader } from "./der-shape";
 import { type IntakeFinding, MAX_CSR_INPUT_BYTES, findings } from "./findings";
 import { displayLabel, pemBodyBase64, scanPemBlocks } from "./pem-scan";
 
@@ -17,11 +17,11 @@ export type DecodedCsrInput = { ok: true; der: Uint8Array; format: CsrInputForma
 /** RFC 7468 §7 and the legacy Netscape/Microsoft label for the same structure. */
 const CSR_LABELS = new Set(["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]);
 const CERTIFICATE_LABELS = new Set(["CERTIFICATE", "TRUSTED CERTIFICATE", "X509 CERTIFICATE", "X.509 CERTIFICATE"]);
-const PUBLIC_KEY_LABELS = new Set(["PUBLIC KEY", "RSA PUBLIC KEY", "EC PUBLIC KEY", "DSA PUBLIC KEY"]);
+const PUBLIC_KEY_LABELS = new Set(["PUBLIC KEY", "RSA PUBLIC KEY", "EC PUBLIC KEY", "DSA PUBLIC KEY", "PGP PUBLIC KEY BLOCK"]);
 const PKCS7_LABELS = new Set(["PKCS7", "PKCS #7 SIGNED DATA", "CMS"]);
 
-/** A PEM boundary of a private key anywhere, even an END line whose BEGIN was cut off. */
-const PRIVATE_KEY_BOUNDARY = /-----(BEGIN|END) [^\r\n-]{0,80}PRIVATE KEY-----/i;
+/** A PEM boundary of a private key anywhere, even an END line whose BEGIN was cut off; OpenPGP armor (RFC 4880 §6.2) says "PRIVATE KEY BLOCK". */
+const PRIVATE_KEY_BOUNDARY = /-----(BEGIN|END) [^\r\n-]{0,80}PRIVATE KEY( BLOCK)?-----/i;
 /** Key formats that are not PEM/DER: PuTTY .ppk, RFC 4716 SSH2 private keys. */
 const OTHER_PRIVATE_KEY = [PRIVATE_KEY_BOUNDARY, /^PuTTY-User-Key-File-\d+:/m, /---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----/];
 /** A JWK (RFC 7517) or JWK set with a private member "d" (RFC 7518 §6.2.2.1, §6.3.2.1, RFC 8037 §2). */
@@ -35,6 +35,8 @@ export function decodeCsrInput(input: string | Uint8Array): DecodedCsrInput {
 
   if (typeof input !== "string") {
     if (input.length === 0) return fail(findings.empty());
+    // One byte 0x30 is also the text "0": as a file it is the first byte of a DER CSR.
+    if (input.length === 1 && input[0] === 0x30) return fail(findings.truncatedDerHeader(1));
     const text = bytesToText(input);
     // Every DER object we accept or recognise is a SEQUENCE (0x30). DER of any size has
     // control bytes (tags, lengths) or bytes invalid as UTF-8, so it never passes as text;
@@ -69,7 +71,7 @@ function decodePem(text: string): DecodedCsrInput {
   // A private key anywhere wins over every other finding, whatever else is in the text...
   if (PRIVATE_KEY_BOUNDARY.test(text) || /^PuTTY-User-Key-File-\d+:/m.test(text)) return keyFinding();
   // ...including key material wrapped in an innocent-looking label.
-  if (blocks.some((b) => (b.der && isOpenSshPrivateKey(b.der)) || (b.root && classifyDer(b.root) === "private_key"))) return keyFinding();
+  if (blocks.some((b) => (b.der && isOpenSshPrivateKey(b.der)) || (b.root && holdsPrivateKey(b.root)))) return keyFinding();
   if (blocks.length > 1) return fail(findings.multipleBlocks(blocks.map((b) => displayLabel(b.label))));
 
   const [block] = blocks;
@@ -82,6 +84,11 @@ function decodePem(text: string): DecodedCsrInput {
       ),
     );
   }
+  // The content decides over the label: a CSR under "CERTIFICATE" or "PUBLIC KEY" (hand-edited, or
+  // from a tool that labels everything alike) is accepted — it is signed, its label carries nothing
+  // we use — and a certificate under "CERTIFICATE REQUEST" is reported as the certificate it is.
+  const kind = block.root ? classifyDer(block.root) : null;
+  if (block.der && kind !== null && kind !== "unknown") return decodeDer(block.der, "pem", block.root);
   if (CERTIFICATE_LABELS.has(block.label)) return fail(findings.certificate());
   if (PUBLIC_KEY_LABELS.has(block.label)) return fail(findings.publicKey());
   if (PKCS7_LABELS.has(block.label)) return fail(findings.pkcs7());
@@ -110,14 +117,14 @@ function decodeBareBase64(text: string): DecodedCsrInput {
 /** `root` is the already-parsed element when the caller has it (undefined: parse here). */
 function decodeDer(der: Uint8Array, format: CsrInputFormat, root?: Node | null): DecodedCsrInput {
   const header = readOuterHeader(der);
-  if (!header.ok) return fail(findings.malformed("the DER header is invalid."));
+  if (!header.ok) return fail(header.incomplete ? findings.truncatedDerHeader(der.length) : findings.malformed("the DER header is invalid."));
   if (header.contentLength !== null) {
     const declared = header.headerLength + header.contentLength;
     if (declared > der.length) {
       // Still refuse a cut-off private key as a private key.
       return fail(looksLikeTruncatedKey(der) ? findings.privateKey(false) : findings.truncatedDer(declared, der.length));
     }
-    if (declared < der.length) return fail(findings.malformed(`there are ${der.length - declared} unexpected bytes after the end of the DER data.`));
+    if (declared < der.length) return fail(concatenatedDer(der) ?? findings.trailingBytes(der.length - declared));
   }
   const parsed = root === undefined ? parseExact(der) : root;
   switch (parsed ? classifyDer(parsed) : null) {
@@ -125,6 +132,10 @@ function decodeDer(der: Uint8Array, format: CsrInputFormat, root?: Node | null):
       return { ok: true, der: der.slice(), format };
     case "private_key":
       return fail(findings.privateKey(false));
+    case "pkcs12": {
+      const content = pfxKeyContent(parsed!);
+      return fail(content === "key" ? findings.privateKeyPkcs12() : findings.pkcs12(content === "hidden"));
+    }
     case "certificate":
       return fail(findings.certificate());
     case "public_key":
@@ -138,6 +149,49 @@ function decodeDer(der: Uint8Array, format: CsrInputFormat, root?: Node | null):
     default:
       return fail(findings.malformed("the data is DER, but not a PKCS #10 certificate signing request (RFC 2986)."));
   }
+}
+
+/** A private key, or a PKCS #12 file in which one is visible. */
+function holdsPrivateKey(root: Node): boolean {
+  const kind = classifyDer(root);
+  return kind === "private_key" || (kind === "pkcs12" && pfxKeyContent(root) === "key");
+}
+
+const KIND_NAMES: Record<DerKind, [string, string]> = {
+  csr: ["certificate signing request", "certificate signing requests"],
+  certificate: ["certificate", "certificates"],
+  crl: ["certificate revocation list", "certificate revocation lists"],
+  private_key: ["private key", "private keys"],
+  public_key: ["public key", "public keys"],
+  pkcs7: ["PKCS #7 bundle", "PKCS #7 bundles"],
+  pkcs12: ["PKCS #12 file", "PKCS #12 files"],
+  unknown: ["unrecognised DER object", "unrecognised DER objects"],
+};
+const COUNT_WORDS = ["no", "a", "two", "three", "four", "five", "six", "seven", "eight", "nine"];
+
+/**
+ * Several complete DER objects one after the other (e.g. `cat a.der b.der`): the finding for
+ * what they are — a private key among them wins — or null when the rest is not DER (then the
+ * generic "unexpected bytes" finding stands).
+ */
+function concatenatedDer(der: Uint8Array): IntakeFinding | null {
+  const roots: Node[] = [];
+  for (let at = 0; at < der.length; ) {
+    const h = readOuterHeader(der.subarray(at));
+    if (!h.ok || h.contentLength === null || roots.length >= 16) return null;
+    const end = at + h.headerLength + h.contentLength;
+    const root = end <= der.length ? parseExact(der.subarray(at, end)) : null;
+    if (!root) return null;
+    roots.push(root);
+    at = end;
+  }
+  const kinds = roots.map((r) => (holdsPrivateKey(r) ? "private_key" : classifyDer(r)));
+  if (kinds.includes("private_key")) return findings.privateKey(kinds.includes("csr"));
+  const counts = new Map<DerKind, number>();
+  for (const k of kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
+  const parts = [...counts].map(([k, n]) => `${COUNT_WORDS[n] ?? n} ${KIND_NAMES[k][n === 1 ? 0 : 1]}`);
+  const things = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}` : parts[0];
+  return findings.multipleDer(things);
 }
 
 /** PKCS #5 / PKCS #12 password-based encryption OIDs (1.2.840.113549.1.5.*, 1.2.840.113549.1.12.*), DER content octets. */

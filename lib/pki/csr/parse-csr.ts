@@ -64,7 +64,7 @@ const malformed = (why: string) => new CsrError(findings.malformed(why));
 export async function parseCsr(der: Uint8Array): Promise<ParsedCsr> {
   const parsed = asn1js.fromBER(der as BufferSource, BER_OPTIONS);
   if (parsed.offset === -1) throw malformed("the data is not valid DER (X.690).");
-  if (parsed.offset !== der.length) throw malformed(`there are ${der.length - parsed.offset} unexpected bytes after the end of the DER data.`);
+  if (parsed.offset !== der.length) throw new CsrError(findings.trailingBytes(der.length - parsed.offset));
   let csr: pkijs.CertificationRequest;
   try {
     csr = new pkijs.CertificationRequest({ schema: parsed.result });
