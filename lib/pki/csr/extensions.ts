@@ -2,7 +2,6 @@
 // RFC 2986 §4.1) holding Extensions (RFC 5280 §4.1), and the subjectAltName GeneralNames
 // in it (RFC 5280 §4.2.1.6).
 import type * as asn1js from "asn1js";
-import type * as pkijs from "pkijs";
 import {
   type Node,
   UNIVERSAL_TAG,
@@ -27,7 +26,10 @@ export type RequestedExtension = { oid: string; critical: boolean };
 
 export class ExtensionError extends Error {}
 
-export function readRequestedExtensions(attributes: pkijs.Attribute[] | undefined): {
+/** A CSR attribute (RFC 2986 §4.1): its type and the values of its SET. */
+export type CsrAttribute = { type: string; values: Node[] };
+
+export function readRequestedExtensions(attributes: CsrAttribute[] | undefined): {
   requestedExtensions: RequestedExtension[];
   sans: SubjectAltName[];
 } {

@@ -12,7 +12,10 @@ export type { IntakeCode, IntakeFinding } from "./findings";
 
 export type CsrInputFormat = "pem" | "der" | "base64";
 
-export type DecodedCsrInput = { ok: true; der: Uint8Array; format: CsrInputFormat } | { ok: false; finding: IntakeFinding };
+export type DecodedCsrInput =
+  /** root: the asn1js parse tree of `der` (parseCsr reuses it rather than parse again). */
+  | { ok: true; der: Uint8Array; format: CsrInputFormat; root: Node }
+  | { ok: false; finding: IntakeFinding };
 
 /** RFC 7468 §7 and the legacy Netscape/Microsoft label for the same structure. */
 const CSR_LABELS = new Set(["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]);
@@ -35,6 +38,8 @@ export function decodeCsrInput(input: string | Uint8Array): DecodedCsrInput {
 
   if (typeof input !== "string") {
     if (input.length === 0) return fail(findings.empty());
+    // Our own copy: the parse tree returned with the DER points into these bytes.
+    input = input.slice();
     // One byte 0x30 is also the text "0": as a file it is the first byte of a DER CSR.
     if (input.length === 1 && input[0] === 0x30) return fail(findings.truncatedDerHeader(1));
     const text = bytesToText(input);
@@ -129,7 +134,8 @@ function decodeDer(der: Uint8Array, format: CsrInputFormat, root?: Node | null):
   const parsed = root === undefined ? parseExact(der) : root;
   switch (parsed ? classifyDer(parsed) : null) {
     case "csr":
-      return { ok: true, der: der.slice(), format };
+      // `der` is intake's own buffer (a copy of the input, or decoded from text): no copy needed.
+      return { ok: true, der, format, root: parsed! };
     case "private_key":
       return fail(findings.privateKey(false));
     case "pkcs12": {
