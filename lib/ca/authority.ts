@@ -1,7 +1,7 @@
 // Keyport's CAs: a root and an issuing CA (pathlen 0) per environment, each
 // with its own key. This module is the only one that decrypts CA private keys;
 // it hands lib/pki a signer and never returns or logs key material.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db/client";
 import { toDbBytes } from "@/lib/db/bytes";
 import type { Actor } from "@/lib/auth/actor";
@@ -10,6 +10,7 @@ import { AppError, isUniqueViolation } from "@/lib/errors";
 import { buildCaCertificate } from "@/lib/pki/cert/ca-certificate";
 import { issueLeafCertificate } from "@/lib/pki/cert/leaf-certificate";
 import { parseCertificateInfo } from "@/lib/pki/cert/certificate-info";
+import { nameToString } from "@/lib/pki/cert/name";
 import { randomSerial, serialFromHex } from "@/lib/pki/cert/serial";
 import { buildCrl } from "@/lib/pki/crl/build-crl";
 import type { CaKeyType, Signer } from "@/lib/pki/cert/signer";
@@ -213,7 +214,6 @@ export async function signLeaf(
       crlUrl: urls.issuingCrl,
       caIssuersUrl: urls.issuingCert,
     });
-    const info = await parseCertificateInfo(issued.der);
     try {
       return await tx.certificate.create({
         data: {
@@ -224,12 +224,13 @@ export async function signLeaf(
           renewsCertificateId: params.renewsCertificateId ?? null,
           profileCode: params.profileCode,
           serialHex: issued.serialHex,
-          subject: params.subjectString ?? info.subjectString,
+          // The certificate's subject is subjectDer as given: no need to parse the certificate back.
+          subject: params.subjectString ?? nameToString(params.subjectDer),
           notBefore: issued.notBefore,
           notAfter: issued.notAfter,
           der: toDbBytes(issued.der),
           publicKeyFingerprint: params.publicKeyFingerprint,
-          sha256Fingerprint: info.sha256Fingerprint,
+          sha256Fingerprint: sha256Fingerprint(issued.der),
         },
       });
     } catch (e) {
@@ -238,6 +239,11 @@ export async function signLeaf(
       throw e;
     }
   }
+}
+
+/** As parseCertificateInfo and `openssl x509 -fingerprint -sha256` write it: upper-case hex pairs joined by ":". */
+function sha256Fingerprint(der: Uint8Array): string {
+  return createHash("sha256").update(der).digest("hex").toUpperCase().replace(/(..)(?!$)/g, "$1:");
 }
 
 /** Build and store the next CRL of a CA (its number increases by one), inside the caller's transaction. */

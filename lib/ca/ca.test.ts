@@ -138,6 +138,10 @@ describe("CA per environment", () => {
       }),
     );
     const leaf = write("leaf.pem", "CERTIFICATE", cert.der);
+    // The stored subject and fingerprint are what OpenSSL reads from the certificate.
+    const x509 = openssl(["x509", "-in", leaf, "-noout", "-fingerprint", "-sha256", "-subject", "-nameopt", "RFC2253"]);
+    expect(x509.out).toContain(`sha256 Fingerprint=${cert.sha256Fingerprint}`);
+    expect(x509.out).toContain(`subject=${cert.subject}`);
     const rootPem = write("r.pem", "CERTIFICATE", root.certDer);
     const issPem = write("i.pem", "CERTIFICATE", issuing.certDer);
     const verify = (extra: string[]) => openssl(["verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", rootPem, "-untrusted", issPem, ...extra, leaf]);
