@@ -98,22 +98,26 @@ function redact(url: string): string {
 
 // ---------------------------------------------------------------------------
 // The wasm engine (one instance of the module per process; engines are cheap)
+//
+// The wasm-bindgen glue is a package module, loaded once per process even when this file is
+// loaded more than once (test runners isolate test files; bundlers may duplicate modules). Its
+// state therefore lives on globalThis too: a second instantiation handed to the same glue
+// corrupts it (seen as "unreachable" traps and timeouts in the next engine).
+type EngineState = { gluePromise?: Promise<WasmGlue>; lastPanicMessage?: string; timers: Set<NodeJS.Timeout>; running: number };
+const engineState = ((globalThis as { __keyportSchemaEngine?: EngineState }).__keyportSchemaEngine ??= { timers: new Set(), running: 0 });
 
-let gluePromise: Promise<WasmGlue> | undefined;
-let lastPanicMessage: string | undefined;
 /** The message of the engine's last panic, if any (the trap itself only says "unreachable"). */
 export function lastEnginePanic(): string | undefined {
-  return lastPanicMessage;
+  return engineState.lastPanicMessage;
 }
-const engineTimers = new Set<NodeJS.Timeout>();
-let enginesRunning = 0;
+const engineTimers = engineState.timers;
 
 function loadEngineModule(): Promise<WasmGlue> {
-  gluePromise ??= (async () => {
+  engineState.gluePromise ??= (async () => {
     // The engine reports a Rust panic's message here before trapping; keep it for the error.
     (globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown }).PRISMA_WASM_PANIC_REGISTRY ??= {
       set_message(message: string) {
-        lastPanicMessage = message;
+        engineState.lastPanicMessage = message;
       },
     };
     const glue = await import("@prisma/schema-engine-wasm/schema_engine_bg");
@@ -145,8 +149,8 @@ function loadEngineModule(): Promise<WasmGlue> {
     (instance.exports.__wbindgen_start as () => void)();
     return glue;
   })();
-  gluePromise.catch(() => (gluePromise = undefined));
-  return gluePromise;
+  engineState.gluePromise.catch(() => (engineState.gluePromise = undefined));
+  return engineState.gluePromise;
 }
 
 // ---------------------------------------------------------------------------
@@ -336,7 +340,7 @@ async function withEngine<T>(
     }
   };
   let engine: SchemaEngine | undefined;
-  enginesRunning++;
+  engineState.running++;
   try {
     try {
       engine = await glue.SchemaEngine.new(
@@ -355,7 +359,7 @@ async function withEngine<T>(
       /* already freed */
     }
     await factory.close();
-    if (--enginesRunning === 0) {
+    if (--engineState.running === 0) {
       for (const timer of engineTimers) clearTimeout(timer);
       engineTimers.clear();
     }
