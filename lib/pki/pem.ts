@@ -4,10 +4,27 @@ export type PemBlock = { label: string; der: Uint8Array };
 
 const BLOCK = /-----BEGIN ([A-Z0-9 #\-]+)-----([\s\S]*?)-----END ([A-Z0-9 #\-]+)-----/g;
 
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** RFC 4648 §4 base64 with padding. A table loop: several times faster than String.fromCharCode(...) + btoa. */
 export function base64Encode(bytes: Uint8Array): string {
-  let bin = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
+  const parts: string[] = [];
+  let out = "";
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out += B64[v >> 18] + B64[(v >> 12) & 63] + B64[(v >> 6) & 63] + B64[v & 63];
+    if (out.length >= 0x4000) {
+      parts.push(out);
+      out = "";
+    }
+  }
+  if (i < bytes.length) {
+    const v = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8);
+    out += B64[v >> 18] + B64[(v >> 12) & 63] + (i + 1 < bytes.length ? B64[(v >> 6) & 63] : "=") + "=";
+  }
+  parts.push(out);
+  return parts.join("");
 }
 
 /** Strict base64 decode; returns null when the text is not base64. */

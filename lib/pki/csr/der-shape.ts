@@ -49,7 +49,7 @@ export function isOpenSshPrivateKey(bytes: Uint8Array): boolean {
   return bytes.length >= OPENSSH_MAGIC.length && OPENSSH_MAGIC.every((b, i) => bytes[i] === b);
 }
 
-const allIntegers = (nodes: Node[]) => nodes.every((n) => isInteger(n));
+const allIntegers = (nodes: readonly Node[]) => nodes.every((n) => isInteger(n));
 
 /** Which kind of object this DER element is, by shape. */
 export function classifyDer(root: Node): DerKind {
@@ -121,7 +121,7 @@ const SAFE_CONTENTS_BAG = "1.2.840.113549.1.12.10.1.6";
 /** OCTET STRING content, also in the constructed (BER) form some PKCS #12 writers use. */
 function octetContent(n: Node | undefined): Uint8Array | null {
   if (!isOctetString(n)) return null;
-  if (!n.idBlock.isConstructed) return contentBytes(n);
+  if (!n.constructed) return contentBytes(n);
   const parts = children(n).map(octetContent);
   if (parts.some((p) => p === null)) return null;
   const out = new Uint8Array(parts.reduce((sum, p) => sum + p!.length, 0));

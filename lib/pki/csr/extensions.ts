@@ -1,10 +1,10 @@
 // The extensions a CSR asks for: the PKCS #9 extensionRequest attribute (RFC 2985 §5.4.2,
 // RFC 2986 §4.1) holding Extensions (RFC 5280 §4.1), and the subjectAltName GeneralNames
 // in it (RFC 5280 §4.2.1.6).
-import type * as asn1js from "asn1js";
 import {
   type Node,
   UNIVERSAL_TAG,
+  booleanValue,
   children,
   contentBytes,
   decodeOidContent,
@@ -27,7 +27,7 @@ export type RequestedExtension = { oid: string; critical: boolean };
 export class ExtensionError extends Error {}
 
 /** A CSR attribute (RFC 2986 §4.1): its type and the values of its SET. */
-export type CsrAttribute = { type: string; values: Node[] };
+export type CsrAttribute = { type: string; values: readonly Node[] };
 
 export function readRequestedExtensions(attributes: CsrAttribute[] | undefined): {
   requestedExtensions: RequestedExtension[];
@@ -46,7 +46,7 @@ export function readRequestedExtensions(attributes: CsrAttribute[] | undefined):
     // Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
     const parts = children(ext);
     const [id] = parts;
-    const critical = parts.length === 3 && isUniversal(parts[1], UNIVERSAL_TAG.BOOLEAN) ? (parts[1] as asn1js.Boolean).valueBlock.value : false;
+    const critical = parts.length === 3 && isUniversal(parts[1], UNIVERSAL_TAG.BOOLEAN) ? booleanValue(parts[1]) : false;
     const value = parts[parts.length - 1];
     if (!isSequence(ext) || !isOid(id) || !isOctetString(value) || parts.length < 2 || parts.length > 3 || (parts.length === 3 && !isUniversal(parts[1], UNIVERSAL_TAG.BOOLEAN))) {
       throw new ExtensionError("a requested extension is not a well-formed Extension");
@@ -76,15 +76,15 @@ function readGeneralName(n: Node): SubjectAltName {
     }
   };
   // The CHOICE alternatives are IMPLICIT context tags except directoryName ([4], EXPLICIT: a Name is a CHOICE).
-  if (isContext(n, 2) && !n.idBlock.isConstructed) return { type: "dns", value: ascii("dNSName") };
-  if (isContext(n, 7) && !n.idBlock.isConstructed) {
+  if (isContext(n, 2) && !n.constructed) return { type: "dns", value: ascii("dNSName") };
+  if (isContext(n, 7) && !n.constructed) {
     const ip = formatIpAddress(contentBytes(n));
     if (ip === null) throw new ExtensionError("a subjectAltName iPAddress is neither 4 (IPv4) nor 16 (IPv6) bytes");
     return { type: "ip", value: ip };
   }
-  if (isContext(n, 1) && !n.idBlock.isConstructed) return { type: "email", value: ascii("rfc822Name") };
-  if (isContext(n, 6) && !n.idBlock.isConstructed) return { type: "uri", value: ascii("uniformResourceIdentifier") };
-  if (isContext(n, 0) && n.idBlock.isConstructed) {
+  if (isContext(n, 1) && !n.constructed) return { type: "email", value: ascii("rfc822Name") };
+  if (isContext(n, 6) && !n.constructed) return { type: "uri", value: ascii("uniformResourceIdentifier") };
+  if (isContext(n, 0) && n.constructed) {
     // otherName ::= SEQUENCE { type-id OID, value [0] EXPLICIT ANY } (IMPLICIT, so the [0] holds the two fields)
     const [typeId, wrapped] = children(n);
     if (!isOid(typeId)) throw new ExtensionError("a subjectAltName otherName has no type OID");
@@ -92,8 +92,8 @@ function readGeneralName(n: Node): SubjectAltName {
     const shown = inner ? decodeAttributeValue(inner).value : "";
     return { type: "other", value: `otherName:${oidOf(typeId)}${shown ? `:${shown}` : ""}` };
   }
-  if (isContext(n, 4) && n.idBlock.isConstructed) return { type: "other", value: `directoryName:${formatName(readName(children(n)[0]))}` };
-  if (isContext(n, 8) && !n.idBlock.isConstructed) return { type: "other", value: `registeredID:${decodeOidContent(contentBytes(n)) ?? "?"}` };
+  if (isContext(n, 4) && n.constructed) return { type: "other", value: `directoryName:${formatName(readName(children(n)[0]))}` };
+  if (isContext(n, 8) && !n.constructed) return { type: "other", value: `registeredID:${decodeOidContent(contentBytes(n)) ?? "?"}` };
   if (isContext(n, 3)) return { type: "other", value: "x400Address" };
   if (isContext(n, 5)) return { type: "other", value: "ediPartyName" };
   throw new ExtensionError("a subjectAltName entry is not a GeneralName");

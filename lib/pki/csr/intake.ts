@@ -13,7 +13,7 @@ export type { IntakeCode, IntakeFinding } from "./findings";
 export type CsrInputFormat = "pem" | "der" | "base64";
 
 export type DecodedCsrInput =
-  /** root: the asn1js parse tree of `der` (parseCsr reuses it rather than parse again). */
+  /** root: the parse tree of `der` (asn1-nodes.ts; parseCsr reuses it rather than parse again). */
   | { ok: true; der: Uint8Array; format: CsrInputFormat; root: Node }
   | { ok: false; finding: IntakeFinding };
 

@@ -5,10 +5,8 @@
 //   CertificationRequest ::= SEQUENCE { certificationRequestInfo, signatureAlgorithm, signature BIT STRING }
 //   CertificationRequestInfo ::= SEQUENCE { version INTEGER { v1(0) }, subject Name,
 //                                           subjectPKInfo SubjectPublicKeyInfo, attributes [0] Attributes }
-import * as asn1js from "asn1js";
 import { pemEncode, toHex } from "@/lib/pki/pem";
 import {
-  BER_OPTIONS,
   type Node,
   children,
   contentBytes,
@@ -21,7 +19,9 @@ import {
   isSequence,
   isSet,
   oidOf,
+  parseFirst,
   smallInteger,
+  unusedBits,
 } from "./asn1-nodes";
 import { ExtensionError, type RequestedExtension, type SubjectAltName, readRequestedExtensions } from "./extensions";
 import { CsrError, type IntakeFinding, findings } from "./findings";
@@ -83,10 +83,10 @@ const malformed = (why: string) => new CsrError(findings.malformed(why));
 function readStructure(root: Node) {
   const bad = () => malformed("the data does not have the structure of a PKCS #10 certificate signing request (RFC 2986).");
   const [info, algNode, signatureNode, ...extra] = children(root);
-  if (!isSequence(root) || extra.length || !isSequence(info) || !isAlgorithmIdentifier(algNode) || !isBitString(signatureNode) || signatureNode.idBlock.isConstructed) throw bad();
+  if (!isSequence(root) || extra.length || !isSequence(info) || !isAlgorithmIdentifier(algNode) || !isBitString(signatureNode) || signatureNode.constructed) throw bad();
   const [versionNode, nameNode, spkiNode, attributesNode, ...more] = children(info);
   // RFC 2986 makes attributes mandatory (possibly empty); some encoders leave the empty [0] out.
-  if (!isInteger(versionNode) || !isSequence(nameNode) || !isSequence(spkiNode) || more.length || (attributesNode && !(isContext(attributesNode, 0) && attributesNode.idBlock.isConstructed))) {
+  if (!isInteger(versionNode) || !isSequence(nameNode) || !isSequence(spkiNode) || more.length || (attributesNode && !(isContext(attributesNode, 0) && attributesNode.constructed))) {
     throw bad();
   }
   const version = smallInteger(versionNode);
@@ -107,27 +107,23 @@ function readStructure(root: Node) {
 export async function parseCsr(der: Uint8Array, root?: Node): Promise<ParsedCsr> {
   let tree = root;
   if (!tree) {
-    const parsed = asn1js.fromBER(der as BufferSource, BER_OPTIONS);
-    if (parsed.offset === -1) throw malformed("the data is not valid DER (X.690).");
-    if (parsed.offset !== der.length) throw new CsrError(findings.trailingBytes(der.length - parsed.offset));
-    tree = parsed.result;
+    const parsed = parseFirst(der);
+    if (!parsed.node) throw malformed("the data is not valid DER (X.690).");
+    if (parsed.end !== der.length) throw new CsrError(findings.trailingBytes(der.length - parsed.end));
+    tree = parsed.node;
   }
   const { info, nameNode, spkiNode, attributes, algNode, signatureNode } = readStructure(tree);
 
   try {
-    const subjectRdns = readName(nameNode);
-    const { requestedExtensions, sans } = readRequestedExtensions(attributes);
     const { key, material, canonicalSpki } = describePublicKey(spkiNode);
     const { signature, pss, pssError } = describeSignatureAlgorithm(algNode);
     const encodedSpki = encodedBytes(spkiNode);
     const spkiDer = (canonicalSpki ?? encodedSpki).slice();
-    const spkiReencoded = canonicalSpki !== null && !bytesEqual(canonicalSpki, encodedSpki);
-    const tbs = encodedBytes(info);
-    const fingerprint = fingerprintOf(spkiDer);
-    const check = await verifySelfSignature({
-      tbs,
+    // Started first: WebCrypto verifies on its thread pool while the rest is read here (it never rejects).
+    const verifying = verifySelfSignature({
+      tbs: encodedBytes(info),
       signatureValue: contentBytes(signatureNode),
-      unusedBits: (signatureNode as asn1js.BitString).valueBlock.unusedBits,
+      unusedBits: unusedBits(signatureNode),
       spkiDer,
       key,
       material,
@@ -135,10 +131,16 @@ export async function parseCsr(der: Uint8Array, root?: Node): Promise<ParsedCsr>
       pss,
       pssError,
     });
+    const subjectRdns = readName(nameNode);
+    const { requestedExtensions, sans } = readRequestedExtensions(attributes);
+    const spkiReencoded = canonicalSpki !== null && !bytesEqual(canonicalSpki, encodedSpki);
+    const fingerprint = fingerprintOf(spkiDer);
     const copy = der.slice();
+    const pem = pemEncode("CERTIFICATE REQUEST", copy);
+    const check = await verifying;
     return {
       der: copy,
-      pem: pemEncode("CERTIFICATE REQUEST", copy),
+      pem,
       subject: subjectRdns.flat(),
       subjectRdns,
       subjectString: formatName(subjectRdns),

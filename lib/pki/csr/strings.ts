@@ -41,7 +41,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
  * "#" + hex of its DER, as RFC 4514 §2.4 prescribes for values without a string form.
  */
 export function decodeAttributeValue(node: Node): DecodedString {
-  const type = node.idBlock.tagClass === 1 && !node.idBlock.isConstructed ? TYPE_BY_TAG[node.idBlock.tagNumber] : undefined;
+  const type = node.tagClass === 1 && !node.constructed ? TYPE_BY_TAG[node.tagNumber] : undefined;
   if (!type) return { value: `#${toHex(encodedBytes(node))}`, valueType: "other" };
   return { value: decodeStringBytes(contentBytes(node), type), valueType: type };
 }

@@ -2,6 +2,7 @@ import { ECDH, createECDH, createHash, createPublicKey, generateKeyPairSync } fr
 import { execFileSync } from "node:child_process";
 import * as asn1js from "asn1js";
 import { describe, expect, it } from "vitest";
+import { parseExact } from "@/lib/pki/csr/asn1-nodes";
 import { describePublicKey } from "@/lib/pki/csr/public-key";
 import { canonicalEcSpki, canonicalRsaSpki } from "./canonical-spki";
 import { EcPointError, PRIME_CURVES, bytesToBigInt, decodeEcPoint, encodeUncompressedPoint, isOnCurve } from "./ec-curves";
@@ -9,7 +10,7 @@ import { EcPointError, PRIME_CURVES, bytesToBigInt, decodeEcPoint, encodeUncompr
 const NODE_CURVE: Record<string, string> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1", secp256k1: "secp256k1" };
 const OPENSSL_CURVE = NODE_CURVE;
 
-const spkiOf = (der: Uint8Array) => asn1js.fromBER(der as BufferSource).result;
+const spkiOf = (der: Uint8Array) => parseExact(der)!;
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 describe("curve parameters", () => {
