@@ -1,6 +1,6 @@
 // The named checks and issuance must agree: a CSR that passes every check is signed, and a CSR
 // refused at signing fails a check first, with the same reason. Real OpenSSL-made CSRs.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -138,6 +138,16 @@ describe("EC keys in other encodings", () => {
     if (!r.ok) throw new Error(r.finding.message);
     expect(accepted(runCsrChecks(r.csr, DEFAULT_PROFILE, ctx))).toBe(true);
     expect(await issue(r.csr)).toEqual({ ok: true });
+    // Java's keytool refuses a certificate with a compressed point ("Failed to parse input"); this one it reads.
+    const cert = join(dir, "compressed-key.der");
+    writeFileSync(cert, lastIssued!);
+    const keytool = spawnSync("keytool", ["-printcert", "-file", cert], { encoding: "utf8" });
+    if (keytool.error) return; // no Java on this machine
+    expect(keytool.status, keytool.stdout + keytool.stderr).toBe(0);
+    expect(keytool.stdout).toMatch(/256-bit EC \(secp256r1\) key/);
+    // The point in the certificate is the uncompressed one of the same key.
+    const text = execFileSync("openssl", ["x509", "-inform", "DER", "-in", cert, "-noout", "-text"], { encoding: "utf8" });
+    expect(text).toMatch(/pub:\s*\n\s*04:/);
   });
 });
 
