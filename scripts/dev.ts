@@ -9,7 +9,7 @@ import { applyMigrations } from "@/lib/db/migrations";
 import { disconnectDb } from "@/lib/db/client";
 import { CLI_ACTOR } from "@/lib/auth/actor";
 import { seedDemo } from "@/lib/services/demo/seed-demo";
-import { printDemo } from "@/lib/cli/run-cli";
+import { describeFailure, printDemo } from "@/lib/cli/run-cli";
 import { ensureLocalMasterKey } from "@/lib/ca/master-key";
 
 const mode = process.argv[2] === "demo" ? "demo" : "dev";
@@ -76,6 +76,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  console.error(`keyport: ${(e as Error)?.message ?? e}`);
+  console.error(`keyport: ${describeFailure(e)}`);
   process.exit(1);
 });
