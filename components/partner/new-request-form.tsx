@@ -97,7 +97,9 @@ export function NewRequestForm({
   const ctx = useMemo(() => ({ orgCode: org.code, orgName: org.legalName, envCode }), [org.code, org.legalName, envCode]);
   const live = useLiveChecks(input, profile, ctx);
   const env = environments.find((e) => e.code === envCode);
-  const isPrivateKey = live.state === "done" && live.intake === "private_key";
+  // Key material never leaves the browser: a private key, and a PKCS #12 file (which usually holds one).
+  const isPrivateKey = live.state === "done" && (live.intake === "private_key" || live.intake === "pkcs12");
+  const isPkcs12 = live.state === "done" && live.intake === "pkcs12";
   const liveFails = live.state === "done" ? live.checks.filter((c) => c.result === "fail").length : 0;
   // The size of what was given (a big file is read only in part): the server takes at most 64 KiB,
   // so a larger input is never sent, whatever the live checks have got to.
@@ -115,7 +117,7 @@ export function NewRequestForm({
         ? "Generate a key and CSR first."
         : "Paste or drop a CSR first."
       : isPrivateKey
-        ? "That is a private key: it is not sent anywhere. Paste the CSR instead."
+        ? `That is ${isPkcs12 ? "a PKCS #12 file (.p12/.pfx)" : "a private key"}: it is not sent anywhere. Paste the CSR instead.`
         : tooLarge
           ? `Not sent: ${findings.tooLarge(inputBytes).message}`
           : mode === "generate" && !keyConfirmed
@@ -222,7 +224,7 @@ export function NewRequestForm({
           </div>
           {mode === "paste" ? (
             <div className="grid gap-4" role="tabpanel" aria-label="Paste or upload a CSR">
-              <CsrInputField value={pasted} onChange={setPasted} error={isPrivateKey ? "This is a private key. It was not sent anywhere." : undefined} />
+              <CsrInputField value={pasted} onChange={setPasted} error={isPrivateKey ? `This is ${isPkcs12 ? "a PKCS #12 file (.p12/.pfx)" : "a private key"}. It was not sent anywhere.` : undefined} />
               {profile ? <OpensslCommands profile={profile} org={org} envCode={envCode} /> : null}
             </div>
           ) : (
