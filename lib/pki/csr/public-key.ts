@@ -75,6 +75,8 @@ export function describePublicKey(spki: Node): DescribedPublicKey {
       if (!rsaKey || !isSequence(rsaKey) || !isInteger(n) || !isInteger(e) || children(rsaKey).length !== 2) {
         throw new PublicKeyError("the RSA public key is not an RSAPublicKey");
       }
+      // Both are positive (RFC 8017 §3.1); a negative INTEGER is not a key, whatever its magnitude.
+      if (contentBytes(n)[0] & 0x80 || contentBytes(e)[0] & 0x80) throw new PublicKeyError("the RSA public key has a negative modulus or exponent");
       const modulus = integerMagnitude(n);
       const exponent = integerMagnitude(e);
       const size = bitLength(modulus);

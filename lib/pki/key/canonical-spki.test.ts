@@ -121,3 +121,28 @@ class ECDHKey {
     return new Uint8Array(ECDH.convertKey(this.uncompressed, this.curve, undefined, undefined, format) as Buffer);
   }
 }
+
+describe("non-canonical encodings a CSR may carry", () => {
+  it("RSA: padded INTEGERs, long-form lengths and absent parameters become the one DER form; a negative modulus is refused", () => {
+    const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const canonical = new Uint8Array(publicKey.export({ type: "spki", format: "der" }));
+    const jwk = publicKey.export({ format: "jwk" });
+    const n = Buffer.from(jwk.n!, "base64url");
+    // RSAPublicKey with a needlessly padded exponent, in an SPKI whose AlgorithmIdentifier omits NULL and whose
+    // SEQUENCE uses a 4-octet length (BER, not DER).
+    const int = (b: Buffer) => Buffer.concat([Buffer.from([0x02, 0x82, b.length >> 8, b.length & 0xff]), b]);
+    const rsaKey = Buffer.concat([int(Buffer.concat([Buffer.from([0]), n])), int(Buffer.from([0, 0, 1, 0, 1]))]);
+    const rsaSeq = Buffer.concat([Buffer.from([0x30, 0x82, rsaKey.length >> 8, rsaKey.length & 0xff]), rsaKey]);
+    const bits = Buffer.concat([Buffer.from([0x03, 0x82, (rsaSeq.length + 1) >> 8, (rsaSeq.length + 1) & 0xff, 0]), rsaSeq]);
+    const alg = Buffer.from("300b06092a864886f70d010101", "hex");
+    const body = Buffer.concat([alg, bits]);
+    const ber = Buffer.concat([Buffer.from([0x30, 0x84, 0, 0, body.length >> 8, body.length & 0xff]), body]);
+    const described = describePublicKey(parseExact(new Uint8Array(ber))!);
+    expect(described.key).toMatchObject({ type: "rsa", bits: 2048, exponent: 65537 });
+    expect(hex(described.canonicalSpki!)).toBe(hex(canonical));
+
+    const negative = Buffer.from(ber);
+    negative[negative.indexOf(Buffer.concat([Buffer.from([0]), n.subarray(0, 8)]))] = 0xff; // the modulus' leading 00 → ff
+    expect(() => describePublicKey(parseExact(new Uint8Array(negative))!)).toThrow(/negative modulus/);
+  });
+});
