@@ -119,7 +119,10 @@ test("[officer] two officers approve a PRD request in the browser; the first can
 
   // The partner's systems: status, download, verify with openssl against the public chain.
   const seen = await (await request.get(`/api/v1/certificate-requests/${id}`, { headers: asPartner() })).json();
-  expect(seen).toMatchObject({ status: "issued", approvals: [{ comment: "DN and key checked" }, { comment: null }] });
+  // The partner sees who approved and when; the officers' comment and emails stay with the provider.
+  expect(seen).toMatchObject({ status: "issued", approvals: [{ officer: expect.any(String), at: expect.any(String) }, { officer: expect.any(String) }] });
+  expect(JSON.stringify(seen)).not.toContain("DN and key checked");
+  expect(JSON.stringify(seen)).not.toContain("@keyport.test");
   issuedCertificateId = seen.certificateId;
   const pem = await request.get(`/api/v1/certificates/${issuedCertificateId}/download?format=pem`, { headers: asPartner() });
   expect(pem.status()).toBe(200);
