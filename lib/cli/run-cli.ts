@@ -203,7 +203,8 @@ const COMMANDS: Record<string, Command> = {
       io.out(JSON.stringify({ accepted: r.accepted, profile: r.profile.code, checks: r.checks, csr: r.csr }, null, 2));
     } else {
       if (r.csr) io.out(`Subject: ${r.csr.subject}\nKey: ${r.csr.keyType}\nSignature: ${r.csr.signatureAlgorithm}\nPublic key SHA-256: ${r.csr.publicKeyFingerprint}`);
-      for (const c of r.checks) io.out(`${c.result.toUpperCase().padEnd(4)}  ${c.code.padEnd(16)} ${c.message}`);
+      const width = Math.max(16, ...r.checks.map((c) => c.code.length));
+      for (const c of r.checks) io.out(`${c.result.toUpperCase().padEnd(4)}  ${c.code.padEnd(width)} ${c.message}`);
       io.out(r.accepted ? `Accepted under profile ${r.profile.code} for ${r.org.code} in ${r.env.code}.` : "Rejected.");
     }
     return r.accepted ? 0 : 1;
