@@ -4,13 +4,13 @@
 // - starts the mTLS connectivity listeners named by KEYPORT_CONNECTIVITY (e.g. "PPR:8443,PRD:8444").
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const [{ default: http }, { stampPeerAddress, trustedProxies }] = await Promise.all([import("node:http"), import("./lib/auth/client-ip")]);
+  const [{ default: http }, { default: https }, { installPeerStamp, trustedProxies }] = await Promise.all([
+    import("node:http"),
+    import("node:https"),
+    import("./lib/auth/client-ip"),
+  ]);
   trustedProxies(); // a malformed KEYPORT_TRUSTED_PROXIES stops the start with its message
-  const emit = http.Server.prototype.emit;
-  http.Server.prototype.emit = function (this: InstanceType<typeof http.Server>, event: string | symbol, ...args: unknown[]) {
-    if (event === "request") stampPeerAddress(args[0] as InstanceType<typeof http.IncomingMessage>);
-    return Reflect.apply(emit, this, [event, ...args]) as boolean;
-  } as typeof emit;
+  installPeerStamp([http.Server, https.Server]); // next start, and next dev --experimental-https
 
   if (!process.env.KEYPORT_CONNECTIVITY?.trim()) return;
   const { startConfiguredListeners } = await import("./lib/connectivity/listener");

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { authOptions } from "@/lib/auth/options";
 import { makeUser } from "@/lib/testing/world";
+import { PEER_HEADER, peerHeaderValue } from "@/lib/auth/client-ip";
 
 afterAll(disconnectDb);
 
@@ -13,7 +14,7 @@ const authorize = (authOptions.providers[0] as unknown as { options: { authorize
 describe("sign-in audit", () => {
   it("records a failed sign-in as anonymous with the source IP, and a success as the user", async () => {
     const user = await makeUser("officer");
-    const headers = { "x-keyport-peer": "198.51.100.23", "x-forwarded-for": "203.0.113.99" };
+    const headers = { [PEER_HEADER]: peerHeaderValue("198.51.100.23"), "x-forwarded-for": "203.0.113.99" };
     expect(await authorize({ email: user.email, password: "wrong password" }, { headers })).toBeNull();
     const failed = await getDb().auditEvent.findFirstOrThrow({ where: { action: "auth.signin_failed" }, orderBy: { seq: "desc" } });
     expect(failed).toMatchObject({ actorId: null, actorEmail: "anonymous", sourceIp: "198.51.100.23", details: { email: user.email } });
