@@ -9,7 +9,7 @@ import { lockAuditChain, recordAudit } from "@/lib/audit/record-audit";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { buildCaCertificate } from "@/lib/pki/cert/ca-certificate";
 import { issueLeafCertificate } from "@/lib/pki/cert/leaf-certificate";
-import { parseCertificateInfo } from "@/lib/pki/cert/certificate-info";
+import { formatFingerprint, parseCertificateInfo } from "@/lib/pki/cert/certificate-info";
 import { nameToString } from "@/lib/pki/cert/name";
 import { randomSerial, serialFromHex } from "@/lib/pki/cert/serial";
 import { buildCrl } from "@/lib/pki/crl/build-crl";
@@ -241,9 +241,8 @@ export async function signLeaf(
   }
 }
 
-/** As parseCertificateInfo and `openssl x509 -fingerprint -sha256` write it: upper-case hex pairs joined by ":". */
 function sha256Fingerprint(der: Uint8Array): string {
-  return createHash("sha256").update(der).digest("hex").toUpperCase().replace(/(..)(?!$)/g, "$1:");
+  return formatFingerprint(createHash("sha256").update(der).digest("hex"));
 }
 
 /** Build and store the next CRL of a CA (its number increases by one), inside the caller's transaction. */

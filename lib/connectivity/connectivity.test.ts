@@ -376,10 +376,10 @@ describe("built-in connectivity listener", () => {
     try {
       expect(started.listeners).toEqual([]);
       await new Promise((r) => setTimeout(r, 300)); // several retries, one message
-      expect(lines).toEqual([`error [keyport] connectivity listener for ${code} not started: KEYPORT_CONNECTIVITY names environment ${code}, which does not exist yet. Retrying every 50 ms.`]);
+      expect(lines).toEqual([`error [keyport] connectivity listener for ${code} not started: KEYPORT_CONNECTIVITY names ${code}: No environment with code "${code}". Retrying every 50 ms.`]);
       await createEnvironment(CLI_ACTOR, { code, name: `Retry ${code}`, approvalsRequired: 1, production: false });
       await until(() => lines.length === 2);
-      expect(lines[1]).toMatch(new RegExp(`^error .*${code} not started: Environment ${code} has no CA yet`));
+      expect(lines[1]).toMatch(new RegExp(`^error .*${code} not started: KEYPORT_CONNECTIVITY names ${code}: Environment ${code} has no CA yet`));
       await initCa(CLI_ACTOR, { envCode: code, keyType: "ecdsa-p256" });
       await until(() => started.listeners.length === 1);
       await new Promise((r) => setTimeout(r, 150));

@@ -9,6 +9,8 @@ import { createServer, type Server } from "node:https";
 import { isIP, type AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { getDb } from "@/lib/db/client";
+import { dnsNameProblem } from "@/lib/pki/cert/san-names";
+import { getEnvironmentCaChain } from "@/lib/services/ca/ca-chain";
 import { type Actor, CLI_ACTOR } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { signLeaf, publicUrl } from "@/lib/ca/authority";
@@ -64,7 +66,6 @@ export const START_RETRY_EVERY_MS = 60_000;
 
 const UNSPECIFIED = new Set(["0.0.0.0", "::", "0:0:0:0:0:0:0:0"]);
 const stripBrackets = (h: string) => h.replace(/^\[(.*)\]$/, "$1");
-const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 /**
  * The server certificate's SANs: loopback by name and address (IPv4 and IPv6), the public host of
@@ -84,7 +85,7 @@ export function serverCertificateNames(bindHost: string, publicUrl: string): { d
     const host = raw.toLowerCase();
     if (!host || UNSPECIFIED.has(host)) continue;
     if (isIP(host)) ip.add(host);
-    else if (DNS_NAME.test(host)) dns.add(host);
+    else if (dnsNameProblem(host) === null) dns.add(host);
   }
   return { dns: [...dns], ip: [...ip] };
 }
@@ -95,21 +96,19 @@ export function healthCheckUrl(host: string, port: number): string {
   return `https://${isIP(h) === 6 ? `[${h}]` : h}:${port}/api/healthCheck`;
 }
 
-type ListenerEnvironment = { env: { id: string; code: string }; issuingId: string; issuingNotAfter: Date; caPem: string };
+type ListenerEnvironment = { env: { id: string; code: string }; issuingId: string; issuingNotAfter: Date; issuingDer: Uint8Array; caPem: string };
 
 /** The environment and its active CAs; a clear error when either is missing (the listener retries). */
 async function loadEnvironment(envCode: string): Promise<ListenerEnvironment> {
-  const db = getDb();
-  const env = await db.environment.findUnique({ where: { code: envCode } });
-  if (!env) throw new AppError("not_found", `KEYPORT_CONNECTIVITY names environment ${envCode}, which does not exist yet.`);
-  const cas = await db.certificateAuthority.findMany({ where: { envId: env.id, active: true }, select: { id: true, kind: true, certDer: true, notAfter: true } });
-  const issuing = cas.find((c) => c.kind === "issuing");
-  const root = cas.find((c) => c.kind === "root");
-  if (!issuing || !root) throw new AppError("conflict", `Environment ${env.code} has no CA yet (npm run keyport -- ca init --env ${env.code}).`);
+  const { env, issuing, root } = await getEnvironmentCaChain(envCode).catch((e: unknown) => {
+    if (e instanceof AppError && e.code === "not_found") throw new AppError("not_found", `KEYPORT_CONNECTIVITY names ${envCode}: ${e.message}`);
+    throw e;
+  });
   return {
     env: { id: env.id, code: env.code },
     issuingId: issuing.id,
     issuingNotAfter: issuing.notAfter,
+    issuingDer: new Uint8Array(issuing.certDer),
     caPem: [issuing, root].map((c) => pemEncode("CERTIFICATE", new Uint8Array(c.certDer))).join(""),
   };
 }
@@ -148,10 +147,9 @@ async function issueServerCertificate(target: ListenerEnvironment, names: { dns:
     });
     return c;
   });
-  const issuing = await db.certificateAuthority.findUniqueOrThrow({ where: { id: target.issuingId }, select: { certDer: true } });
   return {
     key: privateKey.export({ type: "pkcs8", format: "pem" }) as string,
-    certChainPem: chainToPem([new Uint8Array(cert.der), new Uint8Array(issuing.certDer)]),
+    certChainPem: chainToPem([new Uint8Array(cert.der), target.issuingDer]),
     certificate: { id: cert.id, serial: cert.serialHex, notAfter: cert.notAfter },
   };
 }

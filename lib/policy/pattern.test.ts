@@ -13,6 +13,10 @@ describe("profile patterns (RE2)", () => {
     expect(compilePattern("\\S+").matches("a\u2028b")).toBe(false);
     expect(compilePattern("TLSMA-(RSA|ECDSA)/acme/TSH/TSP\\.PPR").matches("TLSMA-RSA/acme/TSH/TSP.PPR")).toBe(true);
     expect(compilePattern("[A-Z]{2}").matches("NOR")).toBe(false);
+    // The whole value, alternation included (as ^(?:a|ab)$ would).
+    expect(compilePattern("a|ab").matches("ab")).toBe(true);
+    expect(compilePattern("RSA|ECDSA").matches("RSAX")).toBe(false);
+    expect(compilePattern("RSA|ECDSA").matches("xECDSA")).toBe(false);
     expect(compilePattern("\\p{Lu}{2}").matches("ÅØ")).toBe(true);
   });
 

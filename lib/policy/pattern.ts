@@ -49,9 +49,8 @@ export function compilePattern(source: string): Pattern {
 
 function compileUncached(source: string): Pattern {
   try {
-    const translated = withJsWhitespace(source);
-    RE2JS.compile(translated); // alone first, so an error quotes the administrator's pattern, not our wrapper
-    const re = RE2JS.compile(`^(?:${translated})$`);
+    const re = RE2JS.compile(withJsWhitespace(source));
+    // Matcher.matches() is a whole-value match (like ^(?:…)$), so errors quote the administrator's own pattern.
     return { matches: (value) => re.matcher(value).matches() };
   } catch (e) {
     throw new PatternSyntaxError((e as Error).message.replace(/^error parsing regexp: /, ""));

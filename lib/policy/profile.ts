@@ -69,7 +69,9 @@ const subjectRule = z
     }
   });
 
-const codeSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,49}$/, "use 2–50 lower-case letters, digits or hyphens");
+/** A profile code: 2–50 lower-case letters, digits or hyphens. */
+export const PROFILE_CODE = /^[a-z0-9][a-z0-9-]{1,49}$/;
+const codeSchema = z.string().regex(PROFILE_CODE, "use 2–50 lower-case letters, digits or hyphens");
 
 export const profileSchema = z
   .object({

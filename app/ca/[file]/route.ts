@@ -1,6 +1,6 @@
 import { errorResponse } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
-import { optionalActor } from "@/lib/auth/optional-actor";
+import { optionalActor } from "@/lib/api/optional-actor";
 import { getEnvironmentCaChain, recordPublicDownload } from "@/lib/services/ca/ca-chain";
 
 export const dynamic = "force-dynamic";

@@ -77,7 +77,7 @@ export async function parseCertificateInfo(der: Uint8Array): Promise<Certificate
     notBefore: parts.notBefore,
     notAfter: parts.notAfter,
     spkiSha256: hex(spkiHash),
-    sha256Fingerprint: hex(certHash).toUpperCase().replace(/(..)(?!$)/g, "$1:"),
+    sha256Fingerprint: formatFingerprint(hex(certHash)),
     ski: skiValue ? hex(readSubjectKeyId(skiValue)) : undefined,
     aki: akiBytes ? hex(akiBytes) : undefined,
     isCa: bc.cA,
@@ -90,4 +90,9 @@ export async function parseCertificateInfo(der: Uint8Array): Promise<Certificate
     extendedKeyUsage,
     sans,
   };
+}
+
+/** A certificate fingerprint as stored and shown (and as `openssl x509 -fingerprint -sha256` writes it): upper-case hex pairs joined by ":". */
+export function formatFingerprint(hexDigest: string): string {
+  return hexDigest.toUpperCase().replace(/(..)(?!$)/g, "$1:");
 }

@@ -147,27 +147,13 @@ export function nameToString(der: Uint8Array): string {
   return rdns.reverse().join(",");
 }
 
-/**
- * The same Name with every attribute in its own RDN, in encoded order: a
- * multi-valued RDN (CN=a+O=b) becomes CN=a, O=b. Attribute bytes (string types
- * included) are copied as encoded.
- */
-export function flattenRdns(der: Uint8Array): Uint8Array {
-  const outer = readSingle(der, TAG.SEQUENCE, "subject name");
-  const rdns: Uint8Array[] = [];
-  for (const rdn of readChildren(der, outer, "subject name")) {
-    for (const atv of readChildren(der, rdn, "subject name")) rdns.push(tlv(TAG.SET, tlvBytes(der, atv)));
-  }
-  return tlv(TAG.SEQUENCE, ...rdns);
-}
-
 /** X.520 attributes whose syntax is PrintableString SIZE (2) (RFC 5280 App. A X520countryName; CA/B EV jurisdictionCountryName). */
 const COUNTRY_ATTRIBUTES = new Set(["2.5.4.6", "1.3.6.1.4.1.311.60.2.1.3"]);
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 
 /**
  * The subject a certificate gets from a CSR's subject: every attribute in its own RDN, in
- * encoded order (see flattenRdns), bytes as encoded — except a country code in another string
+ * encoded order (a multi-valued RDN such as CN=a+O=b becomes CN=a, O=b), bytes as encoded — except a country code in another string
  * type (a UTF8String "NO" from some toolkits), which is re-encoded as the PrintableString RFC 5280
  * requires. Only when it is two PrintableString characters: anything else is copied unchanged
  * (the profile's C rule is where a malformed country is refused).

@@ -6,6 +6,7 @@
 //   CertificationRequestInfo ::= SEQUENCE { version INTEGER { v1(0) }, subject Name,
 //                                           subjectPKInfo SubjectPublicKeyInfo, attributes [0] Attributes }
 import { pemEncode, toHex } from "@/lib/pki/pem";
+import { bytesEqual } from "@/lib/pki/cert/der";
 import {
   type Node,
   children,
@@ -173,12 +174,6 @@ export async function readCsr(input: string | Uint8Array): Promise<{ ok: true; c
     if (e instanceof CsrError) return { ok: false, finding: e.finding };
     throw e;
   }
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**

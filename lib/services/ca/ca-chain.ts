@@ -12,7 +12,7 @@ export async function getEnvironmentCaChain(envCode: string) {
   const env = await db.environment.findUnique({ where: { code: envCode } });
   if (!env) throw new AppError("not_found", `No environment with code "${envCode}".`);
   const cas = await findEnvironmentCas(db, env.id);
-  if (!cas) throw new AppError("not_found", `Environment ${env.code} has no CA yet.`);
+  if (!cas) throw new AppError("not_found", `Environment ${env.code} has no CA yet (npm run keyport -- ca init --env ${env.code}).`);
   return { env, root: cas.root, issuing: cas.issuing };
 }
 

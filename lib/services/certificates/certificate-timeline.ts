@@ -49,10 +49,9 @@ function issuedMessage(row: TimelineRow): string {
 export async function certificateTimeline(row: TimelineRow, now = new Date()): Promise<CertificateTimeline> {
   const db = getDb();
   const where = { certificateId: row.id, ok: true };
-  const [tests, total] = await Promise.all([
-    db.connectivityTest.findMany({ where, orderBy: { at: "desc" }, take: MAX_VERIFICATIONS, select: { at: true, sourceIp: true, envCode: true } }),
-    db.connectivityTest.count({ where }),
-  ]);
+  const tests = await db.connectivityTest.findMany({ where, orderBy: { at: "desc" }, take: MAX_VERIFICATIONS, select: { at: true, sourceIp: true, envCode: true } });
+  // Counted only when the list is full; a test recorded between the two reads must not make the difference negative.
+  const omitted = tests.length < MAX_VERIFICATIONS ? 0 : Math.max(0, (await db.connectivityTest.count({ where })) - tests.length);
   const events: TimelineEvent[] = [];
   for (const t of tests.reverse()) {
     events.push({ type: "connectivity_verified", at: t.at, message: `Connectivity verified at ${when(t.at)} from ${t.sourceIp}`, sourceIp: t.sourceIp, environment: t.envCode });
@@ -62,5 +61,5 @@ export async function certificateTimeline(row: TimelineRow, now = new Date()): P
   events.sort((a, b) => a.at.getTime() - b.at.getTime());
   // Issue comes first: everything else happens to the certificate it created.
   events.unshift({ type: "issued", at: row.createdAt, message: issuedMessage(row), requestId: row.requestId, renews: row.renewsCertificateId });
-  return { events, omittedVerifications: total - tests.length };
+  return { events, omittedVerifications: omitted };
 }

@@ -24,6 +24,12 @@ export async function runJobs(actor: Actor, now = () => new Date(), opts: { envC
   const cas = await db.certificateAuthority.findMany({ where: { active: true, ...(opts.envCode ? { env: { code: opts.envCode } } : {}) }, select: { id: true, kind: true, subject: true, env: { select: { code: true } } }, orderBy: { createdAt: "asc" } });
   const report: JobReport = { crls: [] };
   for (const ca of cas) {
+    // Most runs find nothing due: decide that without locks, and lock (then decide again) only to renew.
+    const seen = await latestCrl(db, ca.id);
+    if (!crlIsDue(seen, now())) {
+      report.crls.push({ ca: ca.subject, environment: ca.env.code, kind: ca.kind, number: seen?.number.toString() ?? null, action: "fresh" });
+      continue;
+    }
     const result = await db.$transaction(
       async (tx) => {
         // Audit lock, then the CA row: the order every audit writer uses (lockAuditChain).

@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { printable } from "@/lib/control-characters";
 import { AppError } from "@/lib/errors";
 import { jsonSyntaxError } from "@/lib/json-syntax";
-import { DEFAULT_PROFILE, type Profile, validateProfile, validateProfileForSave } from "@/lib/policy/profile";
+import { DEFAULT_PROFILE, PROFILE_CODE, type Profile, validateProfile, validateProfileForSave } from "@/lib/policy/profile";
 import { controlCharacterErrors, displayPath } from "@/lib/validation";
 
 /**
@@ -87,7 +87,7 @@ export async function listProfileRecords(actor: Actor): Promise<ProfileRecord[]>
 export async function getProfileRecord(actor: Actor, code: string): Promise<ProfileRecord & { definition: unknown }> {
   authorize(actor, "profile:write");
   // A code that cannot exist (profile codes are 2–50 lower-case letters, digits or hyphens) is not looked up.
-  const row = /^[a-z0-9][a-z0-9-]{1,49}$/.test(code) ? await getDb().profile.findUnique({ where: { code } }) : null;
+  const row = PROFILE_CODE.test(code) ? await getDb().profile.findUnique({ where: { code } }) : null;
   if (!row) {
     if (code === DEFAULT_PROFILE.code) return { code, name: DEFAULT_PROFILE.name, profile: DEFAULT_PROFILE, builtIn: true, updatedAt: null, error: null, definition: DEFAULT_PROFILE };
     throw new AppError("not_found", `No profile with code "${printable(code, 60)}".`);

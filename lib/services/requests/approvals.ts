@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Tx } from "@/lib/db/client";
 import type { Actor } from "@/lib/auth/actor";
 import { AppError, isUniqueViolation } from "@/lib/errors";
+import { orgScope } from "@/lib/services/scope";
 import { describeInput } from "@/lib/validation";
 
 export const approveSchema = z.object({
@@ -28,12 +29,12 @@ export type ApprovalView = { officer: string; at: Date; officerId?: string; emai
 
 /**
  * The provider's internal detail of a decision stays with the provider: for a partner
- * (an actor scoped to an organisation) approvals keep the officer's name and time only,
+ * (an actor scoped to an organisation, see orgScope) approvals keep the officer's name and time only,
  * and an approval's comment is left out of the timeline. A rejection's reason is meant
  * for the partner and stays.
  */
 export function forAudience<T extends { approvals: ApprovalView[]; timeline?: { event: string; detail: string | null }[] }>(actor: Actor, view: T): T {
-  if (actor.type !== "user" || !actor.orgId) return view;
+  if (orgScope(actor) === null) return view;
   return {
     ...view,
     approvals: view.approvals.map((a) => ({ officer: a.officer, at: a.at })),

@@ -1,5 +1,5 @@
 import { apiRoute, fileResponse, publicApi, queryOf } from "@/lib/api/handler";
-import { optionalActor } from "@/lib/auth/optional-actor";
+import { optionalActor } from "@/lib/api/optional-actor";
 import { caChainFile, recordPublicDownload } from "@/lib/services/ca/ca-chain";
 
 export const dynamic = "force-dynamic";
