@@ -16,7 +16,8 @@ import {
   parseExact,
 } from "./asn1-nodes";
 import { canonicalEcSpki, canonicalRsaSpki } from "@/lib/pki/key/canonical-spki";
-import { EcPointError, type PrimeCurve, bytesToBigInt, curveByOid, decodeEcPoint, PRIME_CURVES } from "@/lib/pki/key/ec-curves";
+import { bytesToBigInt } from "@/lib/pki/bigint";
+import { EcPointError, type PrimeCurve, curveByOid, decodeEcPoint, PRIME_CURVES } from "@/lib/pki/key/ec-curves";
 import { CURVES, OID } from "./oids";
 
 export type PublicKeyType = "rsa" | "ec" | "ed25519" | "ed448" | "dsa" | "unknown";

@@ -2,6 +2,7 @@
 // the one digest WebCrypto lacks: SHA-224. Verification compares the re-encoded message
 // representative as a whole (the "encode and compare" method RFC 8017 recommends), so no
 // padding parsing is involved. Everything here is public data: no constant-time concerns.
+import { bigIntToBytes, bytesToBigInt, modPow } from "@/lib/pki/bigint";
 import { sha224 } from "./sha256";
 
 /** DigestInfo prefix for SHA-224 (RFC 8017 §9.2 Note 1): SEQUENCE { {id-sha224, NULL}, OCTET STRING (28) }. */
@@ -11,11 +12,11 @@ export function verifyRsaPkcs1Sha224(key: { modulus: Uint8Array; exponent: Uint8
   const k = key.modulus.length;
   // §8.2.2 step 1: the signature is exactly k octets.
   if (signature.length !== k) return false;
-  const n = toBigInt(key.modulus);
-  const s = toBigInt(signature);
+  const n = bytesToBigInt(key.modulus);
+  const s = bytesToBigInt(signature);
   // §5.2.2 RSAVP1: s must be in [0, n-1].
   if (s >= n) return false;
-  const em = toBytes(modPow(s, toBigInt(key.exponent), n), k);
+  const em = bigIntToBytes(modPow(s, bytesToBigInt(key.exponent), n), k);
   const t = new Uint8Array(SHA224_DIGEST_INFO.length + 28);
   t.set(SHA224_DIGEST_INFO);
   t.set(sha224(message), SHA224_DIGEST_INFO.length);
@@ -31,27 +32,3 @@ export function verifyRsaPkcs1Sha224(key: { modulus: Uint8Array; exponent: Uint8
   return diff === 0;
 }
 
-function toBigInt(b: Uint8Array): bigint {
-  let hex = "";
-  for (const x of b) hex += x.toString(16).padStart(2, "0");
-  return hex ? BigInt(`0x${hex}`) : 0n;
-}
-
-function toBytes(v: bigint, length: number): Uint8Array {
-  const hex = v.toString(16).padStart(length * 2, "0");
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-function modPow(base: bigint, exp: bigint, mod: bigint): bigint {
-  let result = 1n;
-  let b = base % mod;
-  let e = exp;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % mod;
-    b = (b * b) % mod;
-    e >>= 1n;
-  }
-  return result;
-}

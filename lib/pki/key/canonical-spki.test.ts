@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { parseExact } from "@/lib/pki/csr/asn1-nodes";
 import { describePublicKey } from "@/lib/pki/csr/public-key";
 import { canonicalEcSpki, canonicalRsaSpki } from "./canonical-spki";
-import { EcPointError, PRIME_CURVES, bytesToBigInt, decodeEcPoint, encodeUncompressedPoint, isOnCurve } from "./ec-curves";
+import { bytesToBigInt } from "@/lib/pki/bigint";
+import { EcPointError, PRIME_CURVES, decodeEcPoint, encodeUncompressedPoint, isOnCurve } from "./ec-curves";
 
 const NODE_CURVE: Record<string, string> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1", secp256k1: "secp256k1" };
 const OPENSSL_CURVE = NODE_CURVE;

@@ -5,6 +5,7 @@
 //
 // Parameters: SEC 2 v2 §2.4.2 (secp256k1), FIPS 186-4 App. D.1.2 (P-256, P-384, P-521) —
 // the same values `openssl ecparam -name … -param_enc explicit` prints (tested).
+import { bigIntToBytes, bytesToBigInt, modPow } from "@/lib/pki/bigint";
 
 export type PrimeCurve = {
   /** WebCrypto / FIPS name ("P-256"), or the SEC 2 name. */
@@ -82,29 +83,6 @@ const mod = (x: bigint, p: bigint) => {
   const r = x % p;
   return r < 0n ? r + p : r;
 };
-
-function modPow(base: bigint, exponent: bigint, p: bigint): bigint {
-  let result = 1n;
-  let b = mod(base, p);
-  for (let e = exponent; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * b) % p;
-    b = (b * b) % p;
-  }
-  return result;
-}
-
-export function bytesToBigInt(bytes: Uint8Array): bigint {
-  let hex = "";
-  for (const b of bytes) hex += b.toString(16).padStart(2, "0");
-  return hex ? BigInt(`0x${hex}`) : 0n;
-}
-
-function bigIntToBytes(value: bigint, size: number): Uint8Array {
-  const hex = value.toString(16).padStart(size * 2, "0");
-  const out = new Uint8Array(size);
-  for (let i = 0; i < size; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
 
 /** x³ + ax + b mod p. */
 const rhs = (c: PrimeCurve, x: bigint) => mod(((x * x) % c.p) * x + c.a * x + c.b, c.p);
