@@ -7,6 +7,7 @@ import { authenticateToken } from "@/lib/services/tokens/authenticate-token";
 import { AppError, asAppError, logUnexpected } from "@/lib/errors";
 import { controlCharacterMessage, findControlCharacter, printable } from "@/lib/control-characters";
 import { controlCharacterErrors } from "@/lib/validation";
+import { concat } from "@/lib/pki/cert/der";
 
 type RouteContext<P> = { params: Promise<P> };
 type RouteHandler<P> = (req: Request, ctx: RouteContext<P>) => Promise<Response>;
@@ -98,13 +99,7 @@ export async function readBody(req: Request, maxBytes: number): Promise<Uint8Arr
     }
     chunks.push(value);
   }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    body.set(c, at);
-    at += c.byteLength;
-  }
-  return body;
+  return concat(chunks);
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });

@@ -19,6 +19,7 @@ import {
   smallInteger,
 } from "./asn1-nodes";
 import { OID } from "./oids";
+import { concat } from "@/lib/pki/cert/der";
 
 export type DerKind = "csr" | "certificate" | "crl" | "private_key" | "public_key" | "pkcs7" | "pkcs12" | "unknown";
 
@@ -124,13 +125,7 @@ function octetContent(n: Node | undefined): Uint8Array | null {
   if (!n.constructed) return contentBytes(n);
   const parts = children(n).map(octetContent);
   if (parts.some((p) => p === null)) return null;
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p!.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p!, at);
-    at += p!.length;
-  }
-  return out;
+  return concat(parts as Uint8Array[]);
 }
 
 /** The SEQUENCE inside a ContentInfo of type data: { OID data, [0] EXPLICIT OCTET STRING }. */
