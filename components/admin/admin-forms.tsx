@@ -7,6 +7,7 @@ import {
   createTokenAction,
   createUserAction,
   revokeTokenAction,
+  endUserSessionsAction,
 } from "@/lib/actions/admin";
 import type { FormState } from "@/lib/actions/form-state";
 import { Field, FormMessage, SelectField, SubmitButton } from "@/components/ui/form";
@@ -104,6 +105,19 @@ export function RevokeTokenButton({ id }: { id: string }) {
         Revoke
       </button>
       {state.message && !state.ok ? <span className="ml-2 text-xs text-red-700">{state.message}</span> : null}
+    </form>
+  );
+}
+
+export function EndSessionsButton({ email }: { email: string }) {
+  const [state, action, pending] = useActionState(endUserSessionsAction, initial);
+  return (
+    <form action={action} aria-label={`End sessions of ${email}`}>
+      <input type="hidden" name="email" value={email} />
+      <button type="submit" disabled={pending} className="text-xs text-red-700 underline">
+        End sessions
+      </button>
+      {state.message ? <span className={`ml-2 text-xs ${state.ok ? "text-slate-600" : "text-red-700"}`}>{state.message}</span> : null}
     </form>
   );
 }

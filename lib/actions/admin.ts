@@ -7,6 +7,7 @@ import { createUser } from "@/lib/services/users/create-user";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { createToken } from "@/lib/services/tokens/create-token";
 import { revokeToken } from "@/lib/services/tokens/revoke-token";
+import { endSessionsOfUser } from "@/lib/services/users/end-sessions";
 import { type FormState, formError, formText } from "@/lib/actions/form-state";
 
 // Server actions are public endpoints: each one authenticates, and the service authorizes.
@@ -82,5 +83,16 @@ export async function revokeTokenAction(_prev: FormState, form: FormData): Promi
     return { ok: true, message: `Revoked token ${r.prefix}….` };
   } catch (e) {
     return formError(e, "revokeTokenAction", form);
+  }
+}
+
+export async function endUserSessionsAction(_prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    const actor = await requireActionActor();
+    const r = await endSessionsOfUser(actor, { email: formText(form, "email") ?? "" });
+    revalidatePath("/admin");
+    return { ok: true, message: `Ended ${r.ended} session(s).` };
+  } catch (e) {
+    return formError(e, "endUserSessionsAction", form);
   }
 }

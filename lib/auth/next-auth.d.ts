@@ -9,6 +9,8 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT {
     uid?: string;
+    /** The session row (lib/auth/sessions.ts) this token stands for. */
+    sid?: string;
     role?: Role;
     orgId?: string | null;
   }

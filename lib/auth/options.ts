@@ -1,17 +1,16 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { getDb } from "@/lib/db/client";
-import { dummyPasswordHash, verifyPassword } from "@/lib/auth/password";
-import { clearAccount, isThrottled, recordFailure } from "@/lib/auth/throttle";
 import { clientIpFrom } from "@/lib/auth/client-ip";
-import { recordAudit } from "@/lib/audit/record-audit";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
+import { endSession, sessionMaxMinutes } from "@/lib/auth/sessions";
 import type { Role } from "@/lib/auth/permissions";
-import { findControlCharacter, printable } from "@/lib/control-characters";
-
-export const SESSION_MAX_AGE_S = 8 * 60 * 60;
+import { signInWithPassword } from "@/lib/services/auth/sign-in";
+import { getDb } from "@/lib/db/client";
+import { recordAudit } from "@/lib/audit/record-audit";
 
 export const authOptions: NextAuthOptions = {
-  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
+  // The JWT only points at a session row (token.sid); lib/auth/sessions.ts decides whether it is open.
+  session: { strategy: "jwt", maxAge: sessionMaxMinutes() * 60 },
   pages: { signIn: "/signin", error: "/signin" },
   providers: [
     CredentialsProvider({
@@ -19,49 +18,21 @@ export const authOptions: NextAuthOptions = {
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       // Every failure returns null: the sign-in page shows one generic message.
       async authorize(credentials, req) {
-        const typed = String(credentials?.email ?? "").trim().toLowerCase();
-        const password = String(credentials?.password ?? "");
-        if (!typed || !password || typed.length > 320 || password.length > 200) return null;
-        // No account's email holds a control character; U+0000 could not even be looked up or
-        // audited (PostgreSQL error 22021), so such an attempt is recorded with them escaped.
-        const email = findControlCharacter(typed) ? printable(typed, 320) : typed;
         const headers = (req?.headers ?? {}) as Record<string, string | string[] | undefined>;
         const ip = clientIpFrom((name) => {
           const v = headers[name];
           return Array.isArray(v) ? v.join(",") : v;
         });
-        if (await isThrottled(email, ip)) return null;
-        const db = getDb();
-        const user = await db.user.findUnique({ where: { email } });
-        const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-        if (!user || !ok || user.disabled) {
-          await recordFailure(email, ip);
-          await db.$transaction((tx) =>
-            recordAudit(tx, { type: "anonymous", ip }, {
-              action: "auth.signin_failed",
-              orgId: user?.orgId ?? null,
-              details: { email, ip },
-            }),
-          );
-          return null;
-        }
-        await clearAccount(email);
-        await db.$transaction((tx) =>
-          recordAudit(
-            tx,
-            { type: "user", userId: user.id, email: user.email, name: user.name, role: user.role, orgId: user.orgId, via: "web", ip },
-            { action: "auth.signin", orgId: user.orgId, targetType: "user", targetId: user.id },
-          ),
-        );
-        return { id: user.id, email: user.email, name: user.name, role: user.role, orgId: user.orgId };
+        return signInWithPassword({ email: credentials?.email, password: credentials?.password, ip });
       },
     }),
   ],
   callbacks: {
     async jwt({ token, user }) {
       if (user) {
-        const u = user as unknown as { id: string; role: Role; orgId: string | null };
+        const u = user as unknown as { id: string; role: Role; orgId: string | null; sessionId: string };
         token.uid = u.id;
+        token.sid = u.sessionId;
         token.role = u.role;
         token.orgId = u.orgId;
       }
@@ -75,6 +46,27 @@ export const authOptions: NextAuthOptions = {
         orgId: (token.orgId as string | null) ?? null,
       };
       return session;
+    },
+    // Every redirect next-auth makes (its callbackUrl parameter and cookie included, which anyone
+    // can forge) goes through safeCallbackPath: a same-origin path or the portal's home, never a throw.
+    async redirect({ url, baseUrl }) {
+      const path = safeCallbackPath(url, baseUrl);
+      return `${baseUrl}${path ?? "/"}`;
+    },
+  },
+  events: {
+    // Sign-out ends the session row, so a copy of the cookie opens nothing afterwards.
+    async signOut({ token }) {
+      await getDb().$transaction(async (tx) => {
+        const userId = await endSession(token?.sid, "signout", tx);
+        const user = userId ? await tx.user.findUnique({ where: { id: userId } }) : null;
+        if (!user) return;
+        await recordAudit(
+          tx,
+          { type: "user", userId: user.id, email: user.email, name: user.name, role: user.role, orgId: user.orgId, via: "web", ip: null },
+          { action: "auth.signout", orgId: user.orgId, targetType: "user", targetId: user.id, details: { session: token.sid } },
+        );
+      });
     },
   },
 };

@@ -14,6 +14,7 @@ export const PERMISSIONS = {
   "organisation:read-own": ["partner"],
   "user:create": ["admin"],
   "user:list": ["admin"],
+  "user:sessions-end": ["admin"],
   "environment:create": ["admin"],
   "environment:list": ["partner", "officer", "admin", "gateway"],
   "token:create": ["admin"],

@@ -1,25 +1,26 @@
 import "server-only";
-import { getServerSession } from "next-auth";
-import { headers } from "next/headers";
+import { getToken } from "next-auth/jwt";
+import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
-import { getDb } from "@/lib/db/client";
-import { authOptions } from "@/lib/auth/options";
+import { cache } from "react";
+import { findOpenSession } from "@/lib/auth/sessions";
 import type { Actor } from "@/lib/auth/actor";
 import { type Permission, roleHas } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { AppError } from "@/lib/errors";
 
 /**
- * The signed-in user as an Actor, re-read from the database on every request so
- * a disabled account or a changed role takes effect at once (the JWT is only a pointer).
+ * The signed-in user as an Actor. The JWT is only a pointer to a session row: the row and its
+ * user are read on every request (once per request for server components, through React's
+ * cache), so sign-out, a password reset, an ended or idle session, a disabled account or a
+ * changed role takes effect at once, on every instance.
  */
-export async function getWebActor(): Promise<Actor | null> {
-  const session = await getServerSession(authOptions);
-  const id = session?.user?.id;
-  if (!id) return null;
-  const user = await getDb().user.findUnique({ where: { id } });
-  if (!user || user.disabled) return null;
-  const h = await headers();
+export const getWebActor = cache(async (): Promise<Actor | null> => {
+  const [h, jar] = await Promise.all([headers(), cookies()]);
+  const token = await getToken({ req: { headers: h, cookies: jar } as unknown as Parameters<typeof getToken>[0]["req"] }).catch(() => null);
+  const open = await findOpenSession(token?.sid);
+  if (!open || open.user.id !== token?.uid) return null;
+  const { user } = open;
   return {
     type: "user",
     userId: user.id,
@@ -30,7 +31,7 @@ export async function getWebActor(): Promise<Actor | null> {
     via: "web",
     ip: clientIpFrom((n) => h.get(n)),
   };
-}
+});
 
 /** For pages: no session → sign-in page; wrong role → the 403 page. */
 export async function requirePageActor(permission: Permission, callbackUrl: string): Promise<Actor & { type: "user" }> {

@@ -9,6 +9,7 @@ import { createEnvironment } from "@/lib/services/environments/create-environmen
 import { createOrganisation } from "@/lib/services/organisations/create-organisation";
 import { createUser } from "@/lib/services/users/create-user";
 import { setUserPassword } from "@/lib/services/users/set-password";
+import { endSessionsOfUser } from "@/lib/services/users/end-sessions";
 import { createToken } from "@/lib/services/tokens/create-token";
 import { revokeToken } from "@/lib/services/tokens/revoke-token";
 import { seedDemo } from "@/lib/services/demo/seed-demo";
@@ -29,7 +30,8 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
   org create --code acme --name "Acme Payments AS" --email certs@acme.test
   user create --email EMAIL --role partner|officer|admin|gateway [--org CODE] [--name NAME] [--password PW]
                                               (a password is generated and printed when omitted)
-  user password --email EMAIL [--password PW] reset a password (generated when omitted)
+  user password --email EMAIL [--password PW] reset a password (generated when omitted); ends the user's sessions
+  user sessions end --email EMAIL             sign the user out everywhere, at once
   token create --user EMAIL [--name NAME]     prints only the token on stdout (shown once)
   token revoke (--id TOKEN_ID | --token TOKEN)
   demo                                        seed the demo data (idempotent)
@@ -160,6 +162,12 @@ const COMMANDS: Record<string, Command> = {
     const { generatedPassword } = await setUserPassword(CLI_ACTOR, { email: str(v.email)!, password: str(v.password) });
     io.err(`Password changed for ${str(v.email)}.`);
     if (generatedPassword) io.out(`Password (shown once): ${generatedPassword}`);
+    return 0;
+  },
+  "user sessions end": async (args, io) => {
+    const v = parse(args, { email: { type: "string" } }, ["email"]);
+    const r = await endSessionsOfUser(CLI_ACTOR, { email: str(v.email)! });
+    io.err(`Ended ${r.ended} open session(s) of ${r.email}.`);
     return 0;
   },
   "token create": async (args, io) => {
@@ -310,8 +318,9 @@ export function printDemo(r: Awaited<ReturnType<typeof seedDemo>>, io: CliIo) {
 
 /** Run one CLI invocation; returns the exit code (0 ok, 1 failure, 2 usage). */
 export async function runCli(argv: string[], io: CliIo, ctx: CliContext): Promise<number> {
-  const two = argv.slice(0, 2).join(" ");
-  const [name, rest] = COMMANDS[two] ? [two, argv.slice(2)] : [argv[0] ?? "", argv.slice(1)];
+  // Commands are one to three words ("demo", "user create", "user sessions end").
+  const words = [3, 2, 1].find((n) => argv.length >= n && COMMANDS[argv.slice(0, n).join(" ")]) ?? 1;
+  const [name, rest] = [argv.slice(0, words).join(" "), argv.slice(words)];
   const command = COMMANDS[name];
   if (!command) {
     if (argv[0] === "help" || argv[0] === "--help" || argv[0] === "-h") {

@@ -5,6 +5,7 @@ import {
   CreateOrganisationForm,
   CreateTokenForm,
   CreateUserForm,
+  EndSessionsButton,
   RevokeTokenButton,
 } from "@/components/admin/admin-forms";
 import { requirePageActor } from "@/lib/auth/web-actor";
@@ -46,8 +47,8 @@ export default async function AdminHome() {
         <Card title="Users">
           <Table
             label="Users"
-            head={["Email", "Name", "Role", "Organisation"]}
-            rows={users.map((u) => [u.email, u.name, u.role, u.org?.code ?? "—"])}
+            head={["Email", "Name", "Role", "Organisation", "Sessions"]}
+            rows={users.map((u) => [u.email, u.name, u.role, u.org?.code ?? "—", <EndSessionsButton key="s" email={u.email} />])}
           />
         </Card>
         <Card title="New user">

@@ -1,20 +1,19 @@
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { portalOrigin, safeCallbackPath } from "@/lib/auth/callback-url";
 import { SignInForm } from "@/components/auth/signin-form";
 import { getWebActor } from "@/lib/auth/web-actor";
 import { HOME_BY_ROLE, areaForPath, roleHas } from "@/lib/auth/permissions";
 
 export const dynamic = "force-dynamic";
 
-/** Only same-site paths are followed after sign-in (no open redirect). */
-function safeCallback(raw: string | string[] | undefined): string | null {
-  const v = Array.isArray(raw) ? raw[0] : raw;
-  return v && v.startsWith("/") && !v.startsWith("//") && !v.startsWith("/\\") ? v : null;
-}
-
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const actor = await getWebActor();
-  const callback = safeCallback(params.callbackUrl);
+  const raw = Array.isArray(params.callbackUrl) ? params.callbackUrl[0] : params.callbackUrl;
+  // Only same-origin paths are followed after sign-in (no open redirect): lib/auth/callback-url.ts.
+  const h = await headers();
+  const callback = safeCallbackPath(raw, portalOrigin(`http://${h.get("host") ?? "localhost"}`));
   if (actor?.type === "user") {
     // A callback into another role's area (a partner following an officer's link) goes home instead of to a 403.
     const area = callback ? areaForPath(callback.split(/[?#]/)[0]) : null;
