@@ -78,12 +78,12 @@ describe("organisations", () => {
 });
 
 describe("users", () => {
-  it("generates a password when none is given and stores only a scrypt hash", async () => {
+  it("generates a password when none is given and stores only an argon2id hash", async () => {
     const email = `u-${uniq()}@keyport.test`;
     const { user, generatedPassword } = await createUser(CLI_ACTOR, { email, role: "officer" });
     expect(generatedPassword).toMatch(/^[A-Za-z0-9]{20}$/);
     const row = await getDb().user.findUniqueOrThrow({ where: { id: user.id } });
-    expect(row.passwordHash).toMatch(/^scrypt\$/);
+    expect(row.passwordHash).toMatch(/^\$argon2id\$/);
     expect(row.passwordHash).not.toContain(generatedPassword!);
     expect(await verifyPassword(generatedPassword!, row.passwordHash)).toBe(true);
     expect(await verifyPassword("wrong-password-123", row.passwordHash)).toBe(false);
