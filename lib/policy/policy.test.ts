@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PROFILE, type Profile, validateProfile } from "./profile";
+import { DEFAULT_PROFILE, KEY_TYPES, type Profile, validateProfile } from "./profile";
+import { MAX_RSA_MODULUS_BITS } from "@/lib/pki/key/rsa-limits";
 import { type Check, type CsrFacts, accepted, keyReuseCheck, runCsrChecks } from "./checks";
 
 const ctx = { orgCode: "acme", orgName: "Acme Payments AS", envCode: "PPR" };
@@ -185,6 +186,16 @@ describe("profiles as data", () => {
     const v = validateProfile({ ...tsh, ...patch });
     expect(v.ok).toBe(false);
     expect((v as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain(field);
+  });
+
+  it("refuses RSA sizes above what CSR parsing reads (lib/pki/key/rsa-limits.ts), naming the field", () => {
+    const v = validateProfile({ ...tsh, keys: ["rsa-2048", "rsa-16384"] });
+    expect(v.ok).toBe(false);
+    expect((v as { errors: { field: string; message: string }[] }).errors).toEqual([
+      { field: "keys[1]", message: expect.stringMatching(/^RSA 16384 is more than Keyport reads: RSA keys up to 8192 bits; use one of rsa-2048, /) },
+    ]);
+    // Every key type a profile can name is within the limit.
+    for (const k of KEY_TYPES) if (k.startsWith("rsa-")) expect(Number(k.slice(4))).toBeLessThanOrEqual(MAX_RSA_MODULUS_BITS);
   });
 
   it("names an unknown placeholder and an unknown subject attribute in plain words", () => {
