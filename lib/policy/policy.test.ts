@@ -45,6 +45,16 @@ describe("default profile mtls-client", () => {
     },
   );
 
+  it("fails subject.characters for an unpaired surrogate, and no message it writes holds one (the checks are stored as jsonb)", () => {
+    const checks = runCsrChecks(facts({ cn: "acme-\ud800ppr" }), DEFAULT_PROFILE, ctx);
+    const c = byCode(checks, "subject.characters")!;
+    expect(c.result).toBe("fail");
+    expect(c.message).toMatch(/^CN "acme-\\ud800ppr" holds an unpaired UTF-16 surrogate \(U\+D800\), which is not a character/);
+    expect(checks.filter((x) => /[\ud800-\udfff]/.test(x.message)).map((x) => x.code)).toEqual([]);
+    // An emoji (a surrogate pair) is a character like any other.
+    expect(byCode(runCsrChecks(facts({ cn: "acme", extra: [{ name: "OU", value: "Betaling 💳" }] }), DEFAULT_PROFILE, ctx), "subject.characters")!.result).toBe("pass");
+  });
+
   it("warns about leading or trailing whitespace in a value; passes a clean subject", () => {
     const padded = byCode(runCsrChecks(facts({ cn: "acme-client", extra: [{ name: "O", value: " Acme Payments AS\u00a0" }] }), DEFAULT_PROFILE, ctx), "subject.characters")!;
     expect(padded.result).toBe("warn");
