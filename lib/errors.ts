@@ -57,9 +57,24 @@ export function isUniqueViolation(e: unknown): boolean {
 const UNSTORABLE_TEXT = new Set(["22021", "22P05"]);
 
 /**
- * PostgreSQL refused text it cannot store: 22021 (invalid byte sequence, e.g. U+0000 in text) or
- * 22P05 (untranslatable character, e.g. \u0000 in json). Input parsing refuses these first; this is
- * the last line, so a gap there is a 422 rather than a 500. Prisma wraps the driver's error
+ * 22P02 (invalid_text_representation) is also every malformed number, UUID or enum value: only
+ * PostgreSQL's json syntax error counts here. Prisma writes json and jsonb with JSON.stringify,
+ * which produces valid JSON except that it keeps an unpaired UTF-16 surrogate as "\ud800" — text
+ * PostgreSQL refuses ("Unicode low surrogate must follow a high surrogate", in the DETAIL that pg
+ * reports and adapter-pg drops). When a DETAIL is there, it must name the surrogate.
+ */
+function isUnicodeJsonError(o: Record<string, unknown>): boolean {
+  if (String(o.code) !== "22P02" && String(o.originalCode) !== "22P02") return false;
+  const message = String(o.originalMessage ?? o.message ?? "");
+  if (!message.startsWith("invalid input syntax for type json")) return false;
+  return typeof o.detail !== "string" || /surrogate/i.test(o.detail);
+}
+
+/**
+ * PostgreSQL refused text it cannot store: 22021 (invalid byte sequence, e.g. U+0000 in text),
+ * 22P05 (untranslatable character, e.g. \u0000 in json) or 22P02 for an unpaired surrogate in json
+ * (isUnicodeJsonError). Input parsing refuses these first; this is the last line, so a gap there
+ * is a 422 rather than a 500. Prisma wraps the driver's error
  * (meta.driverAdapterError.cause.originalCode); pg's own errors carry `code`.
  */
 export function isUnstorableTextError(e: unknown): boolean {
@@ -70,7 +85,7 @@ export function isUnstorableTextError(e: unknown): boolean {
     if (typeof x !== "object" || x === null || seen.has(x)) continue;
     seen.add(x);
     const o = x as Record<string, unknown>;
-    if (UNSTORABLE_TEXT.has(String(o.code)) || UNSTORABLE_TEXT.has(String(o.originalCode))) return true;
+    if (UNSTORABLE_TEXT.has(String(o.code)) || UNSTORABLE_TEXT.has(String(o.originalCode)) || isUnicodeJsonError(o)) return true;
     queue.push(o.cause, o.meta, o.driverAdapterError);
   }
   return false;
@@ -79,7 +94,7 @@ export function isUnstorableTextError(e: unknown): boolean {
 /** lib/pki reports its own errors; the ones a user caused become AppErrors (others stay unexpected). */
 export function asAppError(e: unknown): unknown {
   if (isUnstorableTextError(e)) {
-    return new AppError("validation_failed", "The input contains a character that cannot be stored (such as U+0000 NUL); remove it and try again.");
+    return new AppError("validation_failed", "The input contains a character that cannot be stored (such as U+0000 NUL or an unpaired UTF-16 surrogate); remove it and try again.");
   }
   if (!(e instanceof PkiError)) return e;
   switch (e.code) {

@@ -55,6 +55,18 @@ describe("parseInput", () => {
     expect(e.fields?.[field]).toMatch(message);
   });
 
+  it("refuses an unpaired surrogate in any field, naming it, and the value never reaches the schema", () => {
+    const e = refusal({ code: "A", note: "half \ud800" });
+    expect(e.fields).toEqual({ note: "note contains an unpaired UTF-16 surrogate (U+D800), which is not a character and cannot be stored; remove it." });
+    expect(parseInput(schema, { code: "A", note: "card 💳" }).note).toBe("card 💳");
+  });
+
+  it("refuses input nested deeper than 64 levels before walking it", () => {
+    let deep: unknown = "x";
+    for (let i = 0; i < 64; i++) deep = [deep];
+    expect(refusal({ code: "A", extra: deep }).message).toBe("The input is nested deeper than 64 levels.");
+  });
+
   it("keeps tab and line breaks in multi-line fields", () => {
     expect(parseInput(schema, { code: "A", note: "one\r\ntwo\tthree" }).note).toBe("one\r\ntwo\tthree");
   });
@@ -89,6 +101,12 @@ describe("findControlCharacter", () => {
     ["tab\there", true, null],
     ["C1 \u0085", true, 0x85],
     ["\u2028 is a separator, not a control", false, null],
+    // Unpaired UTF-16 surrogates: not characters, and jsonb cannot store them (issue 14).
+    ["high \ud800 alone", true, 0xd800],
+    ["low \udc00 alone", true, 0xdc00],
+    ["ends on a high \ud83d", true, 0xd83d],
+    ["pair reversed \udcb3\ud83d", true, 0xdcb3],
+    ["a pair is one character \ud83d\udcb3", true, null],
   ])("%j (multiline %s)", (s, multiline, code) => {
     expect(findControlCharacter(s, { multiline })?.code ?? null).toBe(code);
   });

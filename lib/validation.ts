@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { controlCharacterMessage, findControlCharacter } from "@/lib/control-characters";
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "@/lib/json-syntax";
 
 /**
  * What a schema tells people about a field beyond its rules:
@@ -162,10 +163,12 @@ function issueMessage(schema: z.ZodType, input: unknown, issue: z.core.$ZodIssue
 }
 
 /**
- * Parse with a zod schema; on failure throw one 422 AppError naming each bad field. Control
- * characters are refused first, in every string of the input (see InputMeta.multiline).
+ * Parse with a zod schema; on failure throw one 422 AppError naming each bad field. Input nested
+ * deeper than MAX_JSON_DEPTH, then control characters and unpaired surrogates in every string of
+ * the input (see InputMeta.multiline) are refused first.
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  if (nestedDeeperThan(input)) throw new AppError("validation_failed", `The input is nested deeper than ${MAX_JSON_DEPTH} levels.`);
   const controls = controlCharacterErrors(input, (path) => multilineAt(schema, path));
   if (Object.keys(controls).length) throw new AppError("validation_failed", [...new Set(Object.values(controls))].join(" "), controls);
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import * as asn1js from "asn1js";
 import { makeWorld, opensslCsr } from "@/lib/testing/world";
-import { type TestName, ascii, buildCsr, extension, implicitName } from "@/lib/pki/csr/fixtures/build-csr";
+import { type TestName, ascii, buildCsr, extension, implicitName, rawString } from "@/lib/pki/csr/fixtures/build-csr";
 import { AppError, asAppError } from "@/lib/errors";
 import { errorResponse } from "@/lib/api/handler";
 import * as requests from "@/app/api/v1/certificate-requests/route";
@@ -294,6 +294,64 @@ describe("API v1", () => {
     expect(await counts()).toEqual([before[0], before[1] + 1, before[2] + 1]);
   });
 
+  it("refuses an unpaired UTF-16 surrogate (JSON \\ud800) in any body field with 422 naming it, like a control character; nothing is stored", async () => {
+    const w = await sharedWorld();
+    const a = w.partnerA.token;
+    const counts = async () => [await getDb().certificateRequest.count(), await getDb().allowlistRequest.count(), await getDb().auditEvent.count()];
+    const before = await counts();
+    const { csr } = opensslCsr(`/CN=${w.orgA.code}-surrogate`);
+    // Raw JSON text: the escapes reach JSON.parse as written.
+    const json = (o: Record<string, unknown>) => JSON.stringify(o).replace(/LONE-HIGH/g, "\\ud800").replace(/LONE-LOW/g, "\\udc00");
+    for (const [handler, token, raw, field, params] of [
+      [allowRequests.POST, a, json({ environment: w.env.code, entries: ["9.9.5.5"], note: "before LONE-HIGH after" }), "note"],
+      [allowRequests.POST, a, json({ environment: w.env.code, entries: ["9.9.5.5"], note: "LONE-LOW" }), "note"],
+      [allowRequests.POST, a, json({ environment: w.env.code, entries: ["9.9.5.5LONE-HIGH"] }), "entries.0"],
+      [requests.POST, a, json({ environment: w.env.code, csr, renews: "LONE-HIGH" }), "renews"],
+      [reject.POST, w.officer1.token, json({ reason: "no LONE-HIGH" }), "reason", { id: "00000000-0000-4000-8000-000000000000" }],
+    ] as const) {
+      const res = await call(handler, { token, raw, params: (params ?? {}) as Record<string, string> });
+      expect(res.status, raw).toBe(422);
+      expect(res.data.error.code).toBe("validation_failed");
+      expect(Object.keys(res.data.error.fields), raw).toContain(field);
+      expect(res.data.error.message).toMatch(/contains an unpaired UTF-16 surrogate \(U\+D(800|C00)\), which is not a character/);
+    }
+    // A surrogate pair is one character (here an emoji) and is kept.
+    const paired = await call(allowRequests.POST, { token: a, raw: json({ environment: w.env.code, entries: ["9.9.5.6"], note: "card \ud83d\udcb3" }) });
+    expect(paired.status, JSON.stringify(paired.data)).toBe(201);
+    expect(paired.data.note).toBe("card 💳");
+    expect(await counts()).toEqual([before[0], before[1] + 1, before[2] + 1]);
+  });
+
+  it("refuses a CSR whose BMPString subject holds an unpaired surrogate with its finding (422), not a 500; nothing is stored", async () => {
+    const w = await sharedWorld();
+    const before = await getDb().certificateRequest.count();
+    const der = await buildCsr({ key: "p256", subject: [["2.5.4.3", rawString(30, [0, 0x61, 0xd8, 0x00])]] });
+    const res = await call(requests.POST, { token: w.partnerA.token, body: { environment: w.env.code, csr: Buffer.from(der).toString("base64") } });
+    expect(res.status, JSON.stringify(res.data)).toBe(422);
+    expect(res.data.checks).toEqual([{ code: "csr.malformed", result: "fail", message: expect.stringMatching(/the subject attribute CN is a BMPString holding an unpaired surrogate \(U\+D800\)/) }]);
+    expect(await getDb().certificateRequest.count()).toBe(before);
+  });
+
+  it("refuses a body nested 30,000 levels deep with 400 (no stack overflow anywhere); nothing is stored", async () => {
+    const w = await sharedWorld();
+    const before = await getDb().auditEvent.count();
+    const deep = "[".repeat(30_000) + "]".repeat(30_000);
+    for (const [handler, raw] of [
+      [allowRequests.POST, `{"environment":"${w.env.code}","entries":["9.9.6.6"],"note":${deep}}`],
+      [requests.POST, `{"environment":"${w.env.code}","csr":"x","extra":${deep}}`],
+      // Objects take 6 bytes a level: 10,000 fit the 64 KiB body limit.
+      [allowRequests.POST, `{"deep":${"{\"a\":".repeat(10_000)}1${"}".repeat(10_000)}}`],
+    ] as const) {
+      const res = await call(handler, { token: w.partnerA.token, raw });
+      expect(res.status).toBe(400);
+      expect(res.data.error).toEqual({ code: "bad_request", message: "The request body is nested deeper than 64 levels." });
+    }
+    // 64 levels are still read (and then refused by the schema for what they are).
+    const nested64 = await call(allowRequests.POST, { token: w.partnerA.token, raw: `{"environment":"${w.env.code}","entries":${"[".repeat(63)}"9.9.6.6"${"]".repeat(63)}}` });
+    expect(nested64.status).toBe(422);
+    expect(await getDb().auditEvent.count()).toBe(before);
+  });
+
   it("reads a body no further than its limit: a declared Content-Length is refused unread, an endless chunked body is cut off", async () => {
     const w = await sharedWorld();
     /** A body of `total` bytes of JSON-ish filler, produced only as the reader pulls it. */
@@ -380,6 +438,19 @@ describe("API v1", () => {
     expect(mapped).toMatchObject({ code: "validation_failed" });
     const res = errorResponse(refused, "test");
     expect(res.status).toBe(422);
+  });
+
+  it("maps PostgreSQL's refusal of an unpaired surrogate in json (22P02) to a 422 as the last line; other 22P02 errors stay unexpected", async () => {
+    const refusal = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+    // What Prisma sends for a jsonb value holding U+D800: JSON.stringify keeps it as the escape "\\ud800".
+    const surrogate = await refusal(getDb().$executeRaw`SELECT ${JSON.stringify({ note: "a\ud800b" })}::jsonb`);
+    expect(surrogate).toBeTruthy();
+    expect(asAppError(surrogate)).toMatchObject({ code: "validation_failed", message: expect.stringMatching(/unpaired UTF-16 surrogate/) });
+    expect(errorResponse(surrogate, "test").status).toBe(422);
+    // The same SQLSTATE for a malformed uuid is a bug of ours, not the user's text: a 500.
+    const uuid = await refusal(getDb().$executeRaw`SELECT ${"not-a-uuid"}::uuid`);
+    expect(uuid).toBeTruthy();
+    expect(asAppError(uuid)).not.toBeInstanceOf(AppError);
   });
 
   it("gives another organisation's token 404, exactly as for an id that does not exist", async () => {

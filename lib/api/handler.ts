@@ -7,6 +7,7 @@ import { authenticateToken } from "@/lib/services/tokens/authenticate-token";
 import { AppError, asAppError, logUnexpected } from "@/lib/errors";
 import { controlCharacterMessage, findControlCharacter, printable } from "@/lib/control-characters";
 import { controlCharacterErrors } from "@/lib/validation";
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "@/lib/json-syntax";
 import { concat } from "@/lib/pki/cert/der";
 
 type RouteContext<P> = { params: Promise<P> };
@@ -115,8 +116,10 @@ function parseJsonObject(bytes: Uint8Array): Record<string, unknown> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new AppError("bad_request", "The request body must be a JSON object.");
   }
-  // No field anywhere may hold U+0000 or another control character (tab and line breaks may stay here;
-  // the service's schema refuses them in single-line fields).
+  // JSON.parse reads any depth; JSON.stringify, recursive walks and PostgreSQL's json parser do not.
+  if (nestedDeeperThan(body)) throw new AppError("bad_request", `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
+  // No field anywhere may hold U+0000, another control character or an unpaired surrogate (tab and
+  // line breaks may stay here; the service's schema refuses them in single-line fields).
   const controls = controlCharacterErrors(body, () => true);
   if (Object.keys(controls).length) throw new AppError("validation_failed", [...new Set(Object.values(controls))].join(" "), controls);
   return body as Record<string, unknown>;

@@ -1,7 +1,7 @@
 // The named checks a CSR must pass under a profile. Pure (runs in the browser
 // for live checks and on the server at submission and again at signing).
 // Each check is { code, result: "pass" | "warn" | "fail", message }.
-import { describeCodePoint, findControlCharacter } from "@/lib/control-characters";
+import { describeCodePoint, findControlCharacter, isSurrogate } from "@/lib/control-characters";
 import { subjectAltNameProblem } from "@/lib/pki/cert/san-names";
 import { describePattern } from "./describe-pattern";
 import { compilePattern } from "./pattern";
@@ -99,7 +99,7 @@ export function checkKey(csr: CsrFacts, profile: Profile): Check {
     return {
       code: "key.type",
       result: "fail",
-      message: `Found ${csr.key.label} with public exponent ${csr.key.exponent}; only exponent 65537 is allowed. Allowed keys: ${allowed}.`,
+      message: `Found ${csr.key.label} with public exponent ${Number.isSafeInteger(csr.key.exponent) ? csr.key.exponent : `of ${Math.floor(Math.log2(csr.key.exponent)) + 1} bits`}; only exponent 65537 is allowed. Allowed keys: ${allowed}.`,
     };
   }
   if (!id || !profile.keys.includes(id)) {
@@ -121,15 +121,20 @@ export function checkSignatureHash(csr: CsrFacts, profile: Profile): Check {
 /** Bidirectional formatting controls (Unicode Bidi_Control): they reorder how text displays, so "acme" can read as another name. */
 const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
-/** A value as a message can show it: control and bidi characters as \uXXXX, in quotes. */
+/**
+ * A value as a message can show it: control and bidi characters and unpaired surrogates as \uXXXX,
+ * in quotes (the message is stored in the request's checks, and jsonb refuses an unpaired surrogate).
+ */
 function shown(v: string): string {
-  return `"${v.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
+  const unshowable = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  return `"${v.replace(unshowable, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
 }
 
 /**
  * subject.characters, for every profile: no subject value or SAN may hold a control character
  * (C0, DEL, C1: U+0000 ends a C string early, others hide text or forge lines in logs and
- * displays) or a bidirectional control; leading or trailing whitespace is a warning (software
+ * displays), an unpaired UTF-16 surrogate (not a character; lib/pki/csr/strings.ts refuses one
+ * in a BMPString already) or a bidirectional control; leading or trailing whitespace is a warning (software
  * disagrees on trimming it, so names may not match). The other checks compare values as they
  * are: without this one, "acme-ppr\u0000evil" matches a pattern of non-whitespace characters.
  */
@@ -144,7 +149,8 @@ export function checkCharacters(csr: { subject: CsrFacts["subject"]; sans?: CsrF
   for (const { label, value } of values) {
     const control = findControlCharacter(value);
     const bidi = BIDI_CONTROL.exec(value);
-    if (control) bad.push(`${label} ${shown(value)} holds the control character ${describeCodePoint(control.code)}`);
+    if (control && isSurrogate(control.code)) bad.push(`${label} ${shown(value)} holds an unpaired UTF-16 surrogate (${describeCodePoint(control.code).split(" ")[0]}), which is not a character`);
+    else if (control) bad.push(`${label} ${shown(value)} holds the control character ${describeCodePoint(control.code)}`);
     else if (bidi) bad.push(`${label} ${shown(value)} holds the bidirectional control ${describeCodePoint(bidi[0].charCodeAt(0))}`);
     else if (/^\s|\s$/u.test(value)) padded.push(`${label} ${shown(value)}`);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PROFILE, type Profile, validateProfile } from "./profile";
+import { DEFAULT_PROFILE, KEY_TYPES, type Profile, validateProfile } from "./profile";
+import { MAX_RSA_MODULUS_BITS } from "@/lib/pki/key/rsa-limits";
 import { type Check, type CsrFacts, accepted, keyReuseCheck, runCsrChecks } from "./checks";
 
 const ctx = { orgCode: "acme", orgName: "Acme Payments AS", envCode: "PPR" };
@@ -43,6 +44,16 @@ describe("default profile mtls-client", () => {
       expect(accepted(checks)).toBe(false);
     },
   );
+
+  it("fails subject.characters for an unpaired surrogate, and no message it writes holds one (the checks are stored as jsonb)", () => {
+    const checks = runCsrChecks(facts({ cn: "acme-\ud800ppr" }), DEFAULT_PROFILE, ctx);
+    const c = byCode(checks, "subject.characters")!;
+    expect(c.result).toBe("fail");
+    expect(c.message).toMatch(/^CN "acme-\\ud800ppr" holds an unpaired UTF-16 surrogate \(U\+D800\), which is not a character/);
+    expect(checks.filter((x) => /[\ud800-\udfff]/.test(x.message)).map((x) => x.code)).toEqual([]);
+    // An emoji (a surrogate pair) is a character like any other.
+    expect(byCode(runCsrChecks(facts({ cn: "acme", extra: [{ name: "OU", value: "Betaling 💳" }] }), DEFAULT_PROFILE, ctx), "subject.characters")!.result).toBe("pass");
+  });
 
   it("warns about leading or trailing whitespace in a value; passes a clean subject", () => {
     const padded = byCode(runCsrChecks(facts({ cn: "acme-client", extra: [{ name: "O", value: " Acme Payments AS\u00a0" }] }), DEFAULT_PROFILE, ctx), "subject.characters")!;
@@ -185,6 +196,16 @@ describe("profiles as data", () => {
     const v = validateProfile({ ...tsh, ...patch });
     expect(v.ok).toBe(false);
     expect((v as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain(field);
+  });
+
+  it("refuses RSA sizes above what CSR parsing reads (lib/pki/key/rsa-limits.ts), naming the field", () => {
+    const v = validateProfile({ ...tsh, keys: ["rsa-2048", "rsa-16384"] });
+    expect(v.ok).toBe(false);
+    expect((v as { errors: { field: string; message: string }[] }).errors).toEqual([
+      { field: "keys[1]", message: expect.stringMatching(/^RSA 16384 is more than Keyport reads: RSA keys up to 8192 bits; use one of rsa-2048, /) },
+    ]);
+    // Every key type a profile can name is within the limit.
+    for (const k of KEY_TYPES) if (k.startsWith("rsa-")) expect(Number(k.slice(4))).toBeLessThanOrEqual(MAX_RSA_MODULUS_BITS);
   });
 
   it("names an unknown placeholder and an unknown subject attribute in plain words", () => {

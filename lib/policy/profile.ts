@@ -2,6 +2,7 @@
 // as JSON). This module validates a profile definition and names the exact
 // field at fault. Pure: runs in the browser for live checks too.
 import { z } from "zod";
+import { MAX_RSA_MODULUS_BITS } from "@/lib/pki/key/rsa-limits";
 import { patternSyntaxError } from "./pattern";
 
 export const KEY_TYPES = ["rsa-2048", "rsa-3072", "rsa-4096", "ecdsa-p256", "ecdsa-p384"] as const;
@@ -15,6 +16,17 @@ export const KEY_TYPE_LABEL: Record<KeyTypeId, string> = {
 };
 export const SIGNATURE_HASHES = ["sha256", "sha384", "sha512"] as const;
 export const EKUS = ["clientAuth", "serverAuth"] as const;
+
+/** The modulus size of an "rsa-<bits>" key type id, or null for another id. */
+const rsaKeyBits = (id: unknown): number | null => (typeof id === "string" && /^rsa-\d{1,9}$/.test(id) ? Number(id.slice(4)) : null);
+
+function keyTypeMessage(input: unknown): string {
+  const bits = rsaKeyBits(input);
+  if (bits !== null && bits > MAX_RSA_MODULUS_BITS) {
+    return `RSA ${bits} is more than Keyport reads: RSA keys up to ${MAX_RSA_MODULUS_BITS} bits; use one of ${KEY_TYPES.join(", ")}`;
+  }
+  return `unknown key type; use one of ${KEY_TYPES.join(", ")}`;
+}
 
 /** Subject attribute short names a profile may constrain (RFC 4519 / PKCS#9 names). */
 export const SUBJECT_ATTRIBUTES = ["CN", "O", "OU", "C", "L", "ST", "street", "emailAddress", "serialNumber", "DC", "UID", "title", "GN", "SN"] as const;
@@ -83,8 +95,15 @@ export const profileSchema = z
       .or(z.literal("*")),
     subject: z.partialRecord(z.enum(SUBJECT_ATTRIBUTES, { message: `unknown attribute; use one of ${SUBJECT_ATTRIBUTES.join(", ")}` }), subjectRule),
     keys: z
-      .array(z.enum(KEY_TYPES, { message: `unknown key type; use one of ${KEY_TYPES.join(", ")}` }))
-      .min(1, "allow at least one key type"),
+      .array(z.enum(KEY_TYPES, { error: (issue) => keyTypeMessage(issue.input) }))
+      .min(1, "allow at least one key type")
+      .superRefine((keys, ctx) => {
+        // Whatever KEY_TYPES grows to, a profile never allows a key CSR parsing refuses (lib/pki/key/rsa-limits.ts).
+        keys.forEach((k, i) => {
+          const bits = rsaKeyBits(k);
+          if (bits !== null && bits > MAX_RSA_MODULUS_BITS) ctx.addIssue({ code: "custom", path: [i], message: keyTypeMessage(k) });
+        });
+      }),
     signatureHashes: z
       .array(z.enum(SIGNATURE_HASHES, { message: `unsupported hash; use one of ${SIGNATURE_HASHES.join(", ")}` }))
       .min(1, "allow at least one signature hash"),

@@ -26,6 +26,8 @@ import {
 } from "@/lib/services/allowlist/allowlist-requests";
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { makeWorld, opensslCsr } from "@/lib/testing/world";
+import { buildCsr, rawString } from "@/lib/pki/csr/fixtures/build-csr";
+import { hostileRsaCsr } from "@/lib/pki/csr/fixtures/hostile-csr";
 import { CLI_ACTOR } from "@/lib/auth/actor";
 import { runJobs } from "@/lib/services/jobs/run-jobs";
 import pg from "pg";
@@ -116,6 +118,27 @@ describe("certificate requests", () => {
     await appError(submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: "  " }), "validation_failed");
     await appError(submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: "A".repeat(70_000) }), "too_large");
     expect(await counts()).toEqual(after);
+  });
+
+  it("refuses CSRs built to cost CPU (issue 14) at once with the specific finding, and stores nothing", async () => {
+    const w = await makeWorld();
+    const before = await counts();
+    for (const [der, message] of [
+      // The 6 KB CSR that held the server for 12.6 s: sha224WithRSAEncryption, 16384-bit modulus and exponent.
+      [hostileRsaCsr(16384, 16384), /the RSA modulus has 16384 bits; Keyport reads RSA keys up to 8192 bits/],
+      [hostileRsaCsr(8192, 8192), /the RSA public exponent has 8192 bits; Keyport reads RSA public exponents up to 256 bits/],
+      [hostileRsaCsr(2048, 65536), /the RSA public exponent has 65536 bits/],
+    ] as const) {
+      const start = performance.now();
+      const e = await appError(submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: Buffer.from(der).toString("base64") }), "validation_failed", message);
+      expect(performance.now() - start).toBeLessThan(1000);
+      expect(e.extra?.checks).toEqual([{ code: "csr.unsupported_key", result: "fail", message: expect.stringMatching(message) }]);
+    }
+    // A BMPString CN holding half a surrogate pair (U+D800): the checks could not be stored (jsonb); a finding, not a 500.
+    const lone = await buildCsr({ key: "p256", subject: [["2.5.4.3", rawString(30, [0, 0x61, 0xd8, 0x00, 0, 0x62])]] });
+    const e = await appError(submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: Buffer.from(lone).toString("base64") }), "validation_failed", /unpaired surrogate \(U\+D800\)/);
+    expect((e.extra?.checks as { code: string }[]).map((c) => c.code)).toEqual(["csr.malformed"]);
+    expect(await counts()).toEqual(before);
   });
 
   it("confines partners to their organisation: another organisation's request is not found", async () => {

@@ -5,6 +5,7 @@ import * as pkijs from "pkijs";
 import { PkiError } from "./errors";
 import { TAG, encodeAscii, readChildren, readSingle, tlv, tlvBytes, valueBytes } from "./der";
 import { OID } from "./oids";
+import { decodeOidContent } from "../csr/asn1-nodes";
 
 export interface SimpleName {
   /** commonName (UTF8String, ≤ 64 characters, RFC 5280 ub-common-name). */
@@ -75,19 +76,9 @@ const SHORT_NAMES: Record<string, string> = {
   "1.2.840.113549.1.9.1": "emailAddress",
 };
 
+/** Dotted OID of OBJECT IDENTIFIER content octets; "" when they are not a valid OID (arcs bounded: lib/pki/csr/asn1-nodes.ts). */
 export function decodeOid(bytes: Uint8Array): string {
-  const arcs: bigint[] = [];
-  let v = 0n;
-  for (const b of bytes) {
-    v = (v << 7n) | BigInt(b & 0x7f);
-    if (!(b & 0x80)) {
-      arcs.push(v);
-      v = 0n;
-    }
-  }
-  if (!arcs.length) return "";
-  const first = arcs[0] < 40n ? 0n : arcs[0] < 80n ? 1n : 2n;
-  return [first, arcs[0] - first * 40n, ...arcs.slice(1)].join(".");
+  return decodeOidContent(bytes) ?? "";
 }
 
 function decodeString(tag: number, bytes: Uint8Array): string | null {

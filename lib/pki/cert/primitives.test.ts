@@ -6,6 +6,8 @@ import { formatIpAddress, parseIpAddress } from "./ip";
 import { buildName, nameToString } from "./name";
 import { sha1 } from "./sha1";
 import { encodeTime, truncateToSeconds } from "./time";
+import { inspectSpki } from "./signer";
+import { randomOdd, rsaSpki } from "../csr/fixtures/hostile-csr";
 
 const hex = (b: Uint8Array | ArrayBuffer) => Buffer.from(b instanceof ArrayBuffer ? new Uint8Array(b) : b).toString("hex");
 
@@ -95,5 +97,14 @@ describe("names", () => {
   it("rejects bad country codes and overlong values", () => {
     expect(() => buildName({ CN: "x", C: "de" })).toThrow(/country/);
     expect(() => buildName({ CN: "x".repeat(65) })).toThrow(/64/);
+  });
+});
+
+describe("inspectSpki", () => {
+  it("refuses an RSA key over the size limits (lib/pki/key/rsa-limits.ts), as CSR parsing does", () => {
+    expect(inspectSpki(rsaSpki(randomOdd(8192), Uint8Array.of(1, 0, 1)))).toMatchObject({ algorithm: "rsa", bits: 8192 });
+    expect(() => inspectSpki(rsaSpki(randomOdd(16384), Uint8Array.of(1, 0, 1)))).toThrow(/Unsupported RSA public key: the RSA modulus has 16384 bits; Keyport reads RSA keys up to 8192 bits/);
+    expect(() => inspectSpki(rsaSpki(randomOdd(2048), randomOdd(16384)))).toThrow(/the RSA public exponent has 16384 bits/);
+    expect(() => inspectSpki(rsaSpki(randomOdd(2048), Uint8Array.of(1, 0, 0)))).toThrow(/the RSA public exponent is 65536; it must be odd/);
   });
 });

@@ -1,8 +1,10 @@
 // The CA's signing capability as lib/pki sees it. The private key lives in lib/ca (or an
 // HSM); lib/pki only hands it the DER TBSCertificate / TBSCertList bytes to sign.
 import { PkiError } from "./errors";
-import { DER_NULL, TAG, bytesEqual, encodeOid, readChildren, readSingle, readTlv, sequence, valueBytes } from "./der";
+import { DER_NULL, TAG, bytesEqual, encodeOid, readChildren, readSingle, sequence, valueBytes } from "./der";
 import { OID } from "./oids";
+import { bitLength } from "../csr/asn1-nodes";
+import { rsaKeySizeProblem } from "../key/rsa-limits";
 
 export type CaKeyType = "rsa-2048" | "rsa-3072" | "rsa-4096" | "ecdsa-p256" | "ecdsa-p384";
 
@@ -121,11 +123,13 @@ export function inspectSpki(spkiDer: Uint8Array): SpkiSummary {
   if (bytesEqual(oidBytes, RSA_ALG_OID)) {
     // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 §A.1.1)
     const rsaKey = readSingle(publicKeyBits, TAG.SEQUENCE, "RSAPublicKey");
-    const modulus = readTlv(publicKeyBits, rsaKey.valueStart, rsaKey.end, "RSAPublicKey");
-    let n = valueBytes(publicKeyBits, modulus);
-    while (n.length && n[0] === 0) n = n.subarray(1);
-    const bits = n.length ? (n.length - 1) * 8 + (32 - Math.clz32(n[0])) : 0;
-    return { algorithm: "rsa", bits, publicKeyBits };
+    const [modulus, exponent] = readChildren(publicKeyBits, rsaKey, "RSAPublicKey");
+    if (modulus?.tag !== TAG.INTEGER || exponent?.tag !== TAG.INTEGER) throw new PkiError("invalid_input", "Malformed RSAPublicKey");
+    const n = valueBytes(publicKeyBits, modulus);
+    // Bounded before a key goes anywhere near WebCrypto (lib/pki/key/rsa-limits.ts).
+    const tooLarge = rsaKeySizeProblem(n, valueBytes(publicKeyBits, exponent));
+    if (tooLarge) throw new PkiError("invalid_input", `Unsupported RSA public key: ${tooLarge}`);
+    return { algorithm: "rsa", bits: bitLength(n), publicKeyBits };
   }
   if (bytesEqual(oidBytes, EC_ALG_OID)) {
     const curve = params && CURVES.find((c) => bytesEqual(spkiDer.subarray(params.start, params.end), c.der));

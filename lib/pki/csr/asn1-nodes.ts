@@ -133,7 +133,7 @@ function validPrimitive(tagNumber: number, c: Uint8Array): boolean {
     case UNIVERSAL_TAG.NULL:
       return c.length === 0;
     case UNIVERSAL_TAG.OID:
-      return c.length > 0 && (c[c.length - 1] & 0x80) === 0;
+      return c.length > 0 && (c[c.length - 1] & 0x80) === 0 && arcsWithinLimit(c);
     case UNIVERSAL_TAG.BMP_STRING:
       return c.length % 2 === 0;
     case UNIVERSAL_TAG.UNIVERSAL_STRING:
@@ -241,9 +241,25 @@ export function bitLength(magnitude: Uint8Array): number {
   return (magnitude.length - i - 1) * 8 + (32 - Math.clz32(magnitude[i]));
 }
 
-/** X.690 §8.19: dotted form of OBJECT IDENTIFIER content octets (also for IMPLICIT-tagged OIDs). */
+/**
+ * Octets one OID arc may take (X.690 §8.19.2, base 128): 20 hold 140 bits, more than the largest
+ * arcs in use (UUIDs under 2.25, X.667: 128 bits). Longer arcs are refused rather than decoded:
+ * turning an n-octet arc into decimal digits costs O(n²) (60 KB took 0.5 s).
+ */
+const MAX_OID_ARC_OCTETS = 20;
+
+function arcsWithinLimit(bytes: Uint8Array): boolean {
+  let run = 0;
+  for (const b of bytes) {
+    run = b & 0x80 ? run + 1 : 0;
+    if (run >= MAX_OID_ARC_OCTETS) return false;
+  }
+  return true;
+}
+
+/** X.690 §8.19: dotted form of OBJECT IDENTIFIER content octets (also for IMPLICIT-tagged OIDs); null when invalid or an arc is over 20 octets. */
 export function decodeOidContent(bytes: Uint8Array): string | null {
-  if (bytes.length === 0 || bytes[bytes.length - 1] & 0x80) return null;
+  if (bytes.length === 0 || bytes[bytes.length - 1] & 0x80 || !arcsWithinLimit(bytes)) return null;
   const arcs: (number | bigint)[] = [];
   let v = 0;
   let big: bigint | null = null; // once an arc outgrows 2^53

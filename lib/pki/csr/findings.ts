@@ -13,6 +13,7 @@ export type IntakeCode =
   | "multiple_blocks"
   | "truncated"
   | "malformed"
+  | "unsupported_key"
   | "unreadable";
 
 export type IntakeFinding = { code: IntakeCode; message: string };
@@ -101,6 +102,11 @@ export const findings = {
     message: `The CSR is incomplete: its header declares ${declared.toLocaleString("en-US")} bytes but only ${present.toLocaleString("en-US")} are present. Send the complete file.`,
   }),
   malformed: (why: string): IntakeFinding => ({ code: "malformed", message: `The CSR is damaged and cannot be read: ${why}` }),
+  /** A well-formed key that is not read at all (lib/pki/key/rsa-limits.ts): refused before any arithmetic on it. */
+  unsupportedKey: (why: string): IntakeFinding => ({
+    code: "unsupported_key",
+    message: `The CSR's public key cannot be used: ${why}. Create a new key pair of a usual size (for example RSA 3072 or ECDSA P-256) and a CSR from it.`,
+  }),
   trailingBytes: (n: number): IntakeFinding =>
     findings.malformed(`there ${n === 1 ? "is 1 unexpected byte" : `are ${n.toLocaleString("en-US")} unexpected bytes`} after the end of the DER data.`),
   unreadable: (what?: string): IntakeFinding => ({

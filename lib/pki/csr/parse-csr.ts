@@ -29,9 +29,9 @@ import { CsrError, type IntakeFinding, findings } from "./findings";
 import { decodeCsrInput } from "./intake";
 import { NameError, type SubjectAttribute, formatName, readName } from "./name";
 import type { HashName, SignatureScheme } from "./oids";
-import { type PublicKeyDescription, PublicKeyError, describePublicKey } from "./public-key";
-import { sha256 } from "./sha256";
+import { type PublicKeyDescription, PublicKeyError, UnsupportedKeyError, describePublicKey } from "./public-key";
 import { describeSignatureAlgorithm } from "./signature-algorithm";
+import { StringEncodingError } from "./strings";
 import { verifySelfSignature } from "./verify-signature";
 
 export { CsrError } from "./findings";
@@ -64,7 +64,7 @@ export type ParsedCsr = {
   spkiDer: Uint8Array;
   /** True when the CSR encoded the key differently (a compressed EC point, explicit curve parameters, non-minimal integers, …). */
   spkiReencoded: boolean;
-  /** SHA-256 of spkiDer, lower-case hex without separators: equal for every encoding of one key. */
+  /** SHA-256 of spkiDer, lower-case hex without separators: equal for every encoding of one key ("" in a browser without WebCrypto). */
   publicKeyFingerprint: string;
   signature: { oid: string; name: string; scheme: SignatureScheme; hash: HashName | null };
   signatureValid: boolean;
@@ -135,10 +135,10 @@ export async function parseCsr(der: Uint8Array, root?: Node): Promise<ParsedCsr>
     const subjectRdns = readName(nameNode);
     const { requestedExtensions, sans } = readRequestedExtensions(attributes);
     const spkiReencoded = canonicalSpki !== null && !bytesEqual(canonicalSpki, encodedSpki);
-    const fingerprint = fingerprintOf(spkiDer);
+    const fingerprinting = fingerprintOf(spkiDer);
     const copy = der.slice();
     const pem = pemEncode("CERTIFICATE REQUEST", copy);
-    const check = await verifying;
+    const [check, fingerprint] = await Promise.all([verifying, fingerprinting]);
     return {
       der: copy,
       pem,
@@ -158,7 +158,10 @@ export async function parseCsr(der: Uint8Array, root?: Node): Promise<ParsedCsr>
       ...(check.unsupported ? { signatureUnsupported: true } : {}),
     };
   } catch (e) {
+    if (e instanceof UnsupportedKeyError) throw new CsrError(findings.unsupportedKey(e.message));
     if (e instanceof NameError || e instanceof ExtensionError || e instanceof PublicKeyError) throw malformed(`${e.message}.`);
+    // A string inside a SAN otherName that does not match its declared type.
+    if (e instanceof StringEncodingError) throw malformed(`a subjectAltName value ${e.message}.`);
     throw e;
   }
 }
@@ -177,10 +180,13 @@ export async function readCsr(input: string | Uint8Array): Promise<{ ok: true; c
 }
 
 /**
- * SHA-256 over the SPKI DER (the usual public key pin, RFC 7469 §2.4). In plain TypeScript: for a
- * few hundred bytes it is faster than a WebCrypto digest, which is a round trip through a
- * thread pool (measured: ~10 µs against ~25 µs idle, far more on a busy machine).
+ * SHA-256 over the SPKI DER (the usual public key pin, RFC 7469 §2.4), by WebCrypto: it runs
+ * while the signature is verified, so the thread-pool round trip adds no wait. A browser without
+ * WebCrypto (a page not served over HTTPS) gets "": it cannot check the signature either, and
+ * the server, which always has WebCrypto (Node ≥ 20), computes the fingerprint that is stored.
  */
-function fingerprintOf(spkiDer: Uint8Array): string {
-  return toHex(sha256(spkiDer));
+async function fingerprintOf(spkiDer: Uint8Array): Promise<string> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return "";
+  return toHex(new Uint8Array(await subtle.digest("SHA-256", spkiDer as BufferSource)));
 }

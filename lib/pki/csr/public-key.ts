@@ -17,6 +17,7 @@ import {
 } from "./asn1-nodes";
 import { canonicalEcSpki, canonicalRsaSpki } from "@/lib/pki/key/canonical-spki";
 import { bytesToBigInt } from "@/lib/pki/bigint";
+import { rsaKeySizeProblem } from "@/lib/pki/key/rsa-limits";
 import { EcPointError, type PrimeCurve, curveByOid, decodeEcPoint, PRIME_CURVES } from "@/lib/pki/key/ec-curves";
 import { CURVES, OID } from "./oids";
 
@@ -45,6 +46,9 @@ export type PublicKeyMaterial = {
 };
 
 export class PublicKeyError extends Error {}
+
+/** A well-formed key Keyport does not read: an RSA key over the size limits of lib/pki/key/rsa-limits.ts. */
+export class UnsupportedKeyError extends PublicKeyError {}
 
 export type DescribedPublicKey = {
   key: PublicKeyDescription;
@@ -80,7 +84,11 @@ export function describePublicKey(spki: Node): DescribedPublicKey {
       if (contentBytes(n)[0] & 0x80 || contentBytes(e)[0] & 0x80) throw new PublicKeyError("the RSA public key has a negative modulus or exponent");
       const modulus = integerMagnitude(n);
       const exponent = integerMagnitude(e);
+      // Before anything else is done with them: verification, canonical encoding, fingerprint.
+      const tooLarge = rsaKeySizeProblem(modulus, exponent);
+      if (tooLarge) throw new UnsupportedKeyError(tooLarge);
       const size = bitLength(modulus);
+      // At most 256 bits: exact up to 2^53, and never 65537 beyond (which is all the checks ask).
       let exp = 0;
       for (const b of exponent) exp = exp * 256 + b;
       material.rsa = { modulus, exponent };
@@ -131,6 +139,8 @@ export function describePublicKey(spki: Node): DescribedPublicKey {
 }
 
 const PRIME_FIELD = "1.2.840.10045.1.1";
+/** The longest field element or order of a known curve (P-521: 66 octets), plus a sign octet. */
+const MAX_CURVE_OCTETS = Math.max(...PRIME_CURVES.map((c) => c.size)) + 1;
 
 /**
  * SpecifiedECDomain (SEC 1 §C.2; RFC 5480 §2.1.1 forbids it in certificates) whose prime,
@@ -146,6 +156,8 @@ function matchSpecifiedCurve(params: Node | undefined): PrimeCurve | null {
   const [a, b] = children(curve);
   if (!isInteger(version) || !isSequence(fieldId) || !isOid(fieldType) || oidOf(fieldType) !== PRIME_FIELD || !isInteger(prime)) return null;
   if (!isSequence(curve) || !isOctetString(a) || !isOctetString(b) || !isOctetString(base) || !isInteger(order)) return null;
+  // Numbers longer than any known curve's cannot match one: not turned into BigInts at all.
+  if (![prime, a, b, order, ...(cofactor ? [cofactor] : [])].every((n) => contentBytes(n).length <= MAX_CURVE_OCTETS)) return null;
   const value = (n: Node) => bytesToBigInt(isInteger(n) ? integerMagnitude(n) : contentBytes(n));
   const p = value(prime);
   const match = PRIME_CURVES.find((c) => c.p === p && c.a === value(a) && c.b === value(b) && c.n === value(order));

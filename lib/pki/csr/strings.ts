@@ -56,8 +56,21 @@ export function decodeStringBytes(b: Uint8Array, type: Exclude<StringValueType, 
       }
     case "bmpString": {
       if (b.length % 2) throw new StringEncodingError("is a BMPString with an odd number of bytes");
+      // UTF-16BE, as Windows writes it: a surrogate pair is one character beyond the BMP; half of
+      // one is no character at all (Unicode §3.9) and could not be stored or shown.
       let s = "";
-      for (let i = 0; i < b.length; i += 2) s += String.fromCharCode((b[i] << 8) | b[i + 1]);
+      for (let i = 0; i < b.length; i += 2) {
+        const unit = (b[i] << 8) | b[i + 1];
+        const low = i + 3 < b.length ? (b[i + 2] << 8) | b[i + 3] : -1;
+        if (unit >= 0xdc00 && unit <= 0xdfff) throw new StringEncodingError(`is a BMPString holding an unpaired surrogate (U+${unit.toString(16).toUpperCase()})`);
+        if (unit >= 0xd800 && unit <= 0xdbff) {
+          if (!(low >= 0xdc00 && low <= 0xdfff)) throw new StringEncodingError(`is a BMPString holding an unpaired surrogate (U+${unit.toString(16).toUpperCase()})`);
+          s += String.fromCharCode(unit, low);
+          i += 2;
+          continue;
+        }
+        s += String.fromCharCode(unit);
+      }
       return s;
     }
     case "universalString": {

@@ -1,14 +1,15 @@
 // Verifying a CSR's self-signature (RFC 2986 §3: proof that the requester holds the private
 // key) with WebCrypto, by hand for each scheme rather than through pkijs's engine: pkijs 4
-// verifies PKCS #1, PSS and ECDSA but throws on Ed25519/Ed448 and SHA-224 ("Unsupported
-// signature algorithm"), and a throw or a bare false does not tell the partner why. Algorithms
-// WebCrypto lacks (MD5, DSA, secp256k1, ...) give valid: false with the reason, never a throw.
+// verifies PKCS #1, PSS and ECDSA but throws on Ed25519/Ed448 ("Unsupported signature
+// algorithm"), and a throw or a bare false does not tell the partner why. Algorithms WebCrypto
+// lacks (MD5, SHA-224, DSA, secp256k1, ...) give valid: false with the reason, never a throw:
+// nothing here verifies by hand (a BigInt modPow on the main thread is what let one CSR freeze
+// the server, issue 14), and the key sizes reaching WebCrypto are bounded (lib/pki/key/rsa-limits.ts).
 import { base64Encode } from "@/lib/pki/pem";
 import { UNIVERSAL_TAG, isUniversal } from "./asn1-nodes";
 import { ecdsaDerToRaw } from "./ecdsa-signature";
 import { HASH_DISPLAY_NAMES, type HashName, OID } from "./oids";
 import type { PublicKeyDescription, PublicKeyMaterial } from "./public-key";
-import { verifyRsaPkcs1Sha224 } from "./rsa-pkcs1-verify";
 import { type PssParams, type SignatureAlgorithmDescription, readPssParams } from "./signature-algorithm";
 
 /** unsupported: the scheme cannot be checked here (not a mismatch). */
@@ -42,9 +43,10 @@ export async function verifySelfSignature(input: SelfSignatureInput): Promise<Si
   if (algorithm.hash === "md5" || algorithm.oid === "1.2.840.113549.1.1.2") {
     return unsupported(`${algorithm.name} cannot be checked: MD5 and MD2 are broken and WebCrypto does not implement them`);
   }
+  // SHA-224 is never an allowed hash (lib/policy/profile.ts SIGNATURE_HASHES) and WebCrypto lacks it.
+  if (algorithm.hash === "sha224") return unsupported(`${algorithm.name} cannot be checked: SHA-224 is not an allowed hash and WebCrypto does not implement it`);
   const subtle = globalThis.crypto?.subtle;
-  const needsSubtle = !(algorithm.scheme === "rsa-pkcs1" && algorithm.hash === "sha224");
-  if (needsSubtle && !subtle) return unsupported("this runtime has no WebCrypto (crypto.subtle; browsers provide it only over HTTPS or on localhost)");
+  if (!subtle) return unsupported("this runtime has no WebCrypto (crypto.subtle; browsers provide it only over HTTPS or on localhost)");
 
   try {
     switch (algorithm.scheme) {
@@ -72,9 +74,6 @@ async function verifyRsaPkcs1(input: SelfSignatureInput, subtle: SubtleCrypto): 
   const { algorithm, key, material } = input;
   // RFC 4055 §1.2: an id-RSASSA-PSS key must only be used for RSASSA-PSS signatures.
   if (key.type !== "rsa" || key.oid !== OID.rsaEncryption || !material.rsa) return bad(`the signature algorithm ${algorithm.name} does not fit a ${key.label} key`);
-  if (algorithm.hash === "sha224") {
-    return verifyRsaPkcs1Sha224(material.rsa, input.signatureValue, input.tbs) ? { valid: true } : bad(MISMATCH);
-  }
   const hash = algorithm.hash && WEBCRYPTO_HASH[algorithm.hash];
   if (!hash) return unsupported(`${algorithm.name} cannot be checked: its digest is not supported`);
   const cryptoKey = await subtle.importKey("jwk", rsaJwk(material.rsa), { name: "RSASSA-PKCS1-v1_5", hash }, false, ["verify"]);

@@ -9,6 +9,7 @@ import { DEFAULT_PROFILE } from "@/lib/policy/profile";
 import { runCsrChecks } from "@/lib/policy/checks";
 import { generateKeyAndCsr, type KeyTypeId } from "./generate";
 import { PrivateKeyFileProblem, privateKeyPem, readPrivateKeyFile } from "./private-key-file";
+import { hostileRsaPkcs8, hostileRsaPrivateKey } from "../csr/fixtures/hostile-csr";
 
 const dir = mkdtempSync(join(tmpdir(), "keyport-keygen-"));
 let n = 0;
@@ -99,6 +100,18 @@ describe("private key files", () => {
       const legacy = join(dir, `l${n++}.pem`);
       await openssl(alg[1] === "RSA" ? "rsa" : "ec", "-in", keyPath, "-traditional", "-aes256", "-passout", "pass:s3cret-pass", "-out", legacy);
       await expect(readPrivateKeyFile(new Uint8Array(readFileSync(legacy)), "s3cret-pass")).rejects.toMatchObject({ reason: "unsupported_key_file" });
+    }
+  });
+
+  it("refuses an RSA key over the size limits (lib/pki/key/rsa-limits.ts) before anything works with it", async () => {
+    const pem = (der: Uint8Array, label: string) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString("base64")}\n-----END ${label}-----\n`;
+    for (const [file, message] of [
+      [pem(hostileRsaPrivateKey(16384), "RSA PRIVATE KEY"), /This key cannot be used: the RSA modulus has 16384 bits; Keyport reads RSA keys up to 8192 bits/],
+      [pem(hostileRsaPkcs8(2048, 4096), "PRIVATE KEY"), /the RSA public exponent has 4096 bits/],
+    ] as const) {
+      const err = await readPrivateKeyFile(new TextEncoder().encode(file)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PrivateKeyFileProblem);
+      expect(err).toMatchObject({ reason: "unsupported_key_file", message: expect.stringMatching(message) });
     }
   });
 

@@ -10,6 +10,7 @@ import { decodeOid } from "../cert/name";
 import { OID } from "../cert/oids";
 import { base64Decode, pemDecodeAll, pemEncode, toArrayBuffer } from "../pem";
 import { webCryptoEngine } from "../pkcs12/engine";
+import { rsaKeySizeProblem } from "../key/rsa-limits";
 
 /** PBKDF2 iterations for a passphrase-protected key file (OpenSSL's own default is 2,048; go well above). */
 export const KEY_FILE_ITERATIONS = 200_000;
@@ -143,6 +144,29 @@ async function fromDer(der: Uint8Array, passphrase: string | undefined): Promise
  * Errors are PrivateKeyFileProblem with a reason the UI can act on (ask for the passphrase…).
  */
 export async function readPrivateKeyFile(file: Uint8Array, passphrase?: string): Promise<Uint8Array> {
+  const pkcs8 = await readAnyPrivateKeyFile(file, passphrase);
+  refuseOversizeRsaKey(pkcs8);
+  return pkcs8;
+}
+
+/** An RSA key over the limits of lib/pki/key/rsa-limits.ts is refused before WebCrypto or anything else works with it. */
+function refuseOversizeRsaKey(pkcs8Der: Uint8Array): void {
+  let problem: string | null;
+  try {
+    const [, alg, key] = readChildren(pkcs8Der, readSingle(pkcs8Der, TAG.SEQUENCE, "PKCS#8"), "PKCS#8");
+    const [oid] = readChildren(pkcs8Der, alg, "PKCS#8");
+    if (decodeOid(valueBytes(pkcs8Der, oid)) !== OID.rsaEncryption) return;
+    // RSAPrivateKey ::= SEQUENCE { version, modulus, publicExponent, … } (RFC 8017 App. A.1.2)
+    const rsa = valueBytes(pkcs8Der, key);
+    const [, n, e] = readChildren(rsa, readSingle(rsa, TAG.SEQUENCE, "RSAPrivateKey"), "RSAPrivateKey");
+    problem = rsaKeySizeProblem(valueBytes(rsa, n), valueBytes(rsa, e));
+  } catch {
+    return; // malformed: reported where the key is used, as before
+  }
+  if (problem) throw new PrivateKeyFileProblem("unsupported_key_file", `This key cannot be used: ${problem}.`);
+}
+
+async function readAnyPrivateKeyFile(file: Uint8Array, passphrase?: string): Promise<Uint8Array> {
   const text = new TextDecoder("utf-8", { fatal: false }).decode(file);
   if (text.includes("-----BEGIN")) {
     const blocks = pemDecodeAll(text).filter((b) => b.valid);

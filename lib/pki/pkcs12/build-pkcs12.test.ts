@@ -12,6 +12,7 @@ import { buildKeyAndChainPkcs12, buildTruststorePkcs12 } from "./build-pkcs12";
 import { webCryptoEngine } from "./engine";
 import { privateKeyMatchesCertificate } from "./key-match";
 import { assertPkcs12Password } from "./password";
+import { hostileRsaPkcs8 } from "../csr/fixtures/hostile-csr";
 
 const hex = (b: Uint8Array | ArrayBuffer) => Buffer.from(b instanceof ArrayBuffer ? new Uint8Array(b) : b).toString("hex");
 const pw = (s: string) => new TextEncoder().encode(s).buffer as ArrayBuffer;
@@ -164,6 +165,10 @@ describe("privateKeyMatchesCertificate", () => {
     expect(await privateKeyMatchesCertificate(new Uint8Array(otherRsa), rsaLeaf)).toBe(false);
     expect(await privateKeyMatchesCertificate(new Uint8Array(otherEc), ecLeaf)).toBe(false);
     expect(await privateKeyMatchesCertificate(new Uint8Array(otherCurve), ecLeaf)).toBe(false);
+  });
+
+  it("refuses an RSA private key over the size limits instead of comparing it", async () => {
+    await expect(privateKeyMatchesCertificate(hostileRsaPkcs8(16384), rsaLeaf)).rejects.toThrow(/Unsupported RSA private key: the RSA modulus has 16384 bits; Keyport reads RSA keys up to 8192 bits/);
   });
 
   it("derives the EC public key when the PKCS#8 does not carry it", async () => {

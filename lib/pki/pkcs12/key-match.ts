@@ -6,6 +6,7 @@ import { splitCertificate } from "../cert/certificate-der";
 import { decodeOid } from "../cert/name";
 import { OID } from "../cert/oids";
 import { curveName, inspectSpki } from "../cert/signer";
+import { rsaKeySizeProblem } from "../key/rsa-limits";
 
 interface Pkcs8Summary {
   algorithmOid: string;
@@ -38,7 +39,11 @@ function rsaPublicFromPrivate(rsaPrivateKey: Uint8Array): { n: Uint8Array; e: Ui
   // RSAPrivateKey ::= SEQUENCE { version, modulus, publicExponent, … } (RFC 8017 §A.1.2)
   const seq = readSingle(rsaPrivateKey, TAG.SEQUENCE, "RSAPrivateKey");
   const [, n, e] = readChildren(rsaPrivateKey, seq, "RSAPrivateKey");
-  return { n: stripZeros(valueBytes(rsaPrivateKey, n)), e: stripZeros(valueBytes(rsaPrivateKey, e)) };
+  if (n?.tag !== TAG.INTEGER || e?.tag !== TAG.INTEGER) throw new PkiError("invalid_input", "Malformed RSAPrivateKey");
+  const key = { n: stripZeros(valueBytes(rsaPrivateKey, n)), e: stripZeros(valueBytes(rsaPrivateKey, e)) };
+  const tooLarge = rsaKeySizeProblem(key.n, key.e);
+  if (tooLarge) throw new PkiError("invalid_input", `Unsupported RSA private key: ${tooLarge}`);
+  return key;
 }
 
 function rsaPublicFromSpki(publicKeyBits: Uint8Array): { n: Uint8Array; e: Uint8Array } {

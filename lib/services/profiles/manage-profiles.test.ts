@@ -82,6 +82,58 @@ describe("profile administration", () => {
   });
 });
 
+describe("definitions that cannot be stored (issue 14, finding 7)", () => {
+  it("an unpaired surrogate (JSON \\ud800) in any string: 422 naming the field, through the editor, the update and the import; nothing stored", async () => {
+    const admin = await makeUser("admin");
+    const env = await makeEnvironment();
+    const code = `p-${uniq()}`;
+    const def = { ...DEFAULT_PROFILE, code, name: "Surrogates", environments: [env.code] };
+    const text = JSON.stringify({ ...def, name: "Half LONE" }).replace("LONE", "\\ud800");
+    const viaEditor = await appError(createProfile(admin.actor, parseProfileJson(text)));
+    expect([viaEditor.code, viaEditor.fields]).toEqual(["validation_failed", { name: expect.stringMatching(/^name contains an unpaired UTF-16 surrogate \(U\+D800\)/) }]);
+    const viaImport = await appError(importProfile(admin.actor, { ...def, subject: { CN: { required: true, pattern: "x\udc00" } } }));
+    expect(viaImport.fields).toEqual({ "subject.CN.pattern": expect.stringMatching(/unpaired UTF-16 surrogate \(U\+DC00\)/) });
+    expect(await getDb().profile.findUnique({ where: { code } })).toBeNull();
+    await createProfile(admin.actor, def);
+    const viaUpdate = await appError(updateProfile(admin.actor, code, { ...def, name: "\ud800" }));
+    expect(viaUpdate.fields).toEqual({ name: expect.stringMatching(/unpaired UTF-16 surrogate/) });
+    expect((await getDb().profile.findUnique({ where: { code } }))?.name).toBe("Surrogates");
+    expect((await audits(code)).map((e) => e.action)).toEqual(["profile.create"]);
+  });
+
+  it("a definition nested 30,000 levels deep: the clear message from the editor, the services and the CLI, never a RangeError", async () => {
+    const admin = await makeUser("admin");
+    const code = `p-${uniq()}`;
+    const deepText = `{"code":"${code}","name":${"[".repeat(30_000)}${"]".repeat(30_000)}}`;
+    const editor = (() => {
+      try {
+        parseProfileJson(deepText);
+      } catch (err) {
+        return err as AppError;
+      }
+    })();
+    expect(editor).toBeInstanceOf(AppError);
+    // The profile object is the first level: the 64th "[" opens the 65th.
+    expect(editor?.fields).toEqual({ definition: `The JSON is nested deeper than 64 levels (line 1, column ${deepText.indexOf("[") + 64}).` });
+    const deep = JSON.parse(deepText);
+    for (const attempt of [createProfile(admin.actor, deep), importProfile(admin.actor, deep), updateProfile(admin.actor, code, deep)]) {
+      const e = await appError(attempt);
+      expect([e.code, e.message]).toEqual(["validation_failed", "The profile is nested deeper than 64 levels; a profile needs only a few."]);
+    }
+    const dir = mkdtempSync(join(tmpdir(), "keyport-deep-"));
+    try {
+      const file = join(dir, "deep.json");
+      writeFileSync(file, deepText);
+      const err: string[] = [];
+      expect(await runCli(["profile", "import", file], { out: () => {}, err: (x) => err.push(x) }, { migrate: async () => [] })).toBe(1);
+      expect(err.join("\n")).toMatch(/nested deeper than 64 levels/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await getDb().profile.findUnique({ where: { code } })).toBeNull();
+  });
+});
+
 describe("the built-in profile mtls-client", () => {
   it("can be edited or imported but not narrowed to some environments; csr check keeps working in every environment", async () => {
     const admin = await makeUser("admin");

@@ -3,15 +3,22 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { printable } from "@/lib/control-characters";
 import { AppError } from "@/lib/errors";
-import { jsonSyntaxError } from "@/lib/json-syntax";
+import { MAX_JSON_DEPTH, jsonSyntaxError, nestedDeeperThan } from "@/lib/json-syntax";
 import { DEFAULT_PROFILE, PROFILE_CODE, type Profile, validateProfile, validateProfileForSave } from "@/lib/policy/profile";
 import { controlCharacterErrors, displayPath } from "@/lib/validation";
 
 /**
- * No string of a profile may hold a control character ("\u0000" is valid JSON, but jsonb and the
- * audit trail cannot store it, and a pattern or name holding one is a mistake).
+ * What makes a profile definition unstorable before validation looks at it: nesting deeper than
+ * MAX_JSON_DEPTH (a profile nests three levels; JSON.stringify and the audit trail's canonical
+ * JSON would overflow the stack on 30,000), and in any string a control character or an
+ * unpaired surrogate ("\u0000" and "\ud800" are valid JSON, but jsonb and the audit trail cannot
+ * store them, and a pattern or name holding one is a mistake).
  */
-export function refuseControlCharacters(definition: unknown): void {
+export function refuseUnstorableDefinition(definition: unknown): void {
+  if (nestedDeeperThan(definition)) {
+    const message = `The profile is nested deeper than ${MAX_JSON_DEPTH} levels; a profile needs only a few.`;
+    throw new AppError("validation_failed", message, { definition: message });
+  }
   // Keyed as validateProfile names fields ("subject.CN.pattern", "keys[0]").
   const fields = controlCharacterErrors(definition, () => false, displayPath);
   if (Object.keys(fields).length) throw new AppError("validation_failed", `The profile has an error: ${[...new Set(Object.values(fields))].join(" ")}`, fields);
@@ -27,7 +34,7 @@ export function parseProfileJson(text: string): unknown {
 }
 
 function validOrThrow(definition: unknown): Profile {
-  refuseControlCharacters(definition);
+  refuseUnstorableDefinition(definition);
   const v = validateProfileForSave(definition);
   if (!v.ok) {
     const fields = Object.fromEntries(v.errors.map((e) => [e.field, e.message]));

@@ -3,7 +3,7 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_PROFILE, type Profile, validateProfile, validateProfileForSave } from "@/lib/policy/profile";
-import { assertKnownEnvironments, refuseControlCharacters } from "./manage-profiles";
+import { assertKnownEnvironments, refuseUnstorableDefinition } from "./manage-profiles";
 
 type Reader = Pick<Tx, "profile">;
 
@@ -40,7 +40,7 @@ export async function listProfiles(actor: Actor): Promise<Profile[]> {
 /** Create or replace a profile from its JSON definition; a malformed one is refused naming the field. */
 export async function importProfile(actor: Actor, definition: unknown) {
   authorize(actor, "profile:write");
-  refuseControlCharacters(definition);
+  refuseUnstorableDefinition(definition);
   const v = validateProfileForSave(definition);
   if (!v.ok) {
     const fields = Object.fromEntries(v.errors.map((e) => [e.field, e.message]));
