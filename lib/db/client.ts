@@ -1,18 +1,27 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
-const globalForDb = globalThis as unknown as { keyportDb?: PrismaClient };
+const globalForDb = globalThis as unknown as { keyportDb?: PrismaClient; keyportPool?: pg.Pool };
 
 function createClient(): PrismaClient {
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) {
     throw new Error("DATABASE_URL is not set. Start Keyport with `npm run dev` or `npm run demo`, or set DATABASE_URL.");
   }
-  const adapter = new PrismaPg({ connectionString, max: Number(process.env.KEYPORT_DB_POOL ?? 10) });
-  return new PrismaClient({ adapter });
+  // Our own pool, handed to the adapter, so that its use can be measured (lib/metrics).
+  const pool = new pg.Pool({ connectionString, max: Number(process.env.KEYPORT_DB_POOL ?? 10) });
+  pool.on("error", () => {}); // an idle client's error (server restart) is reported by the next query
+  globalForDb.keyportPool = pool;
+  return new PrismaClient({ adapter: new PrismaPg(pool) });
+}
+
+/** The app's connection pool, when it has been created (for metrics: total, idle and waiting). */
+export function dbPool(): pg.Pool | undefined {
+  return globalForDb.keyportPool;
 }
 
 /** The Prisma client singleton (one per process; survives Next.js hot reloads). */
@@ -25,5 +34,8 @@ export async function disconnectDb(): Promise<void> {
   if (globalForDb.keyportDb) {
     await globalForDb.keyportDb.$disconnect();
     globalForDb.keyportDb = undefined;
+    const pool = globalForDb.keyportPool;
+    globalForDb.keyportPool = undefined;
+    await pool?.end().catch(() => {});
   }
 }
