@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db/client";
 import { type Actor, actorLabel } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
-import { openAuditSeal } from "@/lib/ca/audit-seal";
+import { type AuditSeal, openAuditSeal } from "@/lib/ca/audit-seal";
 import { GENESIS_HASH, KEYED_CHAIN_VERSION, keyedAuditHash } from "@/lib/audit/hash";
 
 /** Who an audit row names: an actor, or an unauthenticated caller (a failed sign-in) seen from an IP. */
@@ -24,10 +24,30 @@ const AUDIT_LOCK_KEY = 7_202_611;
  * Lock order, so that two writers never wait on each other in opposite orders
  * (deadlock): the row being decided (a request or certificate, FOR UPDATE), then this
  * lock, then CA rows (FOR UPDATE for a CRL, key-share for a new certificate). Code that
- * locks a CA row calls this first (regenerateCrl, signLeaf, jobs).
+ * locks a CA row calls this first (regenerateCrl, signLeaf, jobs). Checkpoints of the
+ * chain's head are written under this lock too, after the event they cover, and lock nothing else.
  */
 export async function lockAuditChain(tx: Tx): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`;
+}
+
+function refuseAnotherKey(seal: AuditSeal, head: { keyId: string | null } | null) {
+  if (head?.keyId && head.keyId !== seal.keyId) {
+    // Writing on would mix two keys in one chain, which `audit verify` could only call tampering.
+    throw new AppError(
+      "internal",
+      `The configured master key (id ${seal.keyId}) is not the one the audit trail is sealed under (id ${head.keyId}): nothing was recorded. Set KEYPORT_MASTER_KEY (or KEYPORT_MASTER_KEY_FILE) to the original key.`,
+    );
+  }
+}
+
+/**
+ * Throws what recordAudit would (no master key, or another one than the trail's): for work with
+ * effects outside the database (files) that must not start when its audit row cannot be written.
+ */
+export async function assertAuditWritable(db: Pick<Tx, "auditChainHead">): Promise<void> {
+  const seal = openAuditSeal();
+  refuseAnotherKey(seal, await db.auditChainHead.findUnique({ where: { id: 1 }, select: { keyId: true } }));
 }
 
 /**
@@ -40,13 +60,7 @@ export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry):
   const seal = openAuditSeal();
   await lockAuditChain(tx);
   const head = await tx.auditChainHead.findUnique({ where: { id: 1 }, select: { hash: true, keyId: true } });
-  if (head?.keyId && head.keyId !== seal.keyId) {
-    // Writing on would mix two keys in one chain, which `audit verify` could only call tampering.
-    throw new AppError(
-      "internal",
-      `The configured master key (id ${seal.keyId}) is not the one the audit trail is sealed under (id ${head.keyId}): nothing was recorded. Set KEYPORT_MASTER_KEY (or KEYPORT_MASTER_KEY_FILE) to the original key.`,
-    );
-  }
+  refuseAnotherKey(seal, head);
   const { actorId, actorEmail } = actor.type === "anonymous" ? { actorId: null, actorEmail: "anonymous" } : actorLabel(actor);
   const row = {
     id: randomUUID(),

@@ -280,7 +280,7 @@ const COMMANDS: Record<string, Command> = {
     const r = await runJobs(CLI_ACTOR);
     for (const c of r.crls) io.out(`${c.action === "renewed" ? "renewed" : "fresh  "}  CRL #${c.number ?? "-"}  ${c.environment} ${c.kind}  ${c.ca}`);
     const cp = r.checkpoint;
-    io.out(cp.action === "created" ? `created  audit checkpoint of event #${cp.seq}` : `fresh    audit checkpoint${cp.seq ? ` of event #${cp.seq}` : ""} (the head has not moved)`);
+    if (cp) io.out(cp.action === "created" ? `created  audit checkpoint of event #${cp.seq}` : `fresh    audit checkpoint${cp.seq ? ` of event #${cp.seq}` : ""} (the head has not moved)`);
     io.err(`${r.crls.filter((c) => c.action === "renewed").length} CRL(s) renewed, ${r.crls.filter((c) => c.action === "fresh").length} still fresh.`);
     return 0;
   },

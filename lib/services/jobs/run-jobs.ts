@@ -13,8 +13,8 @@ export function crlIsDue(crl: { thisUpdate: Date; nextUpdate: Date } | null, now
 
 export type JobReport = {
   crls: { ca: string; environment: string; kind: string; number: string | null; action: "renewed" | "fresh" }[];
-  /** A signed checkpoint of the audit chain's head, made when the head moved since the newest one. */
-  checkpoint: { action: "created" | "unchanged"; seq: string | null };
+  /** A signed checkpoint of the audit chain's head, made when the head moved since the newest one (not in a run scoped to one environment). */
+  checkpoint: { action: "created" | "unchanged"; seq: string | null } | null;
 };
 
 /**
@@ -22,7 +22,8 @@ export type JobReport = {
  * active CA whose CRL is due gets a new one. Each CA is handled in its own
  * transaction under the CA's row lock, and "due" is decided again under the
  * lock, so two instances never publish two CRLs for the same window. Then the
- * audit chain's head is checkpointed if it moved (after the CRLs, to cover them).
+ * audit chain's head is checkpointed if it moved (after the CRLs, to cover them),
+ * unless the run is scoped to one environment (gateway nginx|sync renewing its CRLs).
  */
 export async function runJobs(actor: Actor, now = () => new Date(), opts: { envCode?: string } = {}): Promise<JobReport> {
   authorize(actor, "crl:generate");
@@ -51,7 +52,7 @@ export async function runJobs(actor: Actor, now = () => new Date(), opts: { envC
     );
     crls.push({ ca: ca.subject, environment: ca.env.code, kind: ca.kind, number: result.number?.toString() ?? null, action: result.action });
   }
-  return { crls, checkpoint: await checkpointIfHeadMoved(actor) };
+  return { crls, checkpoint: opts.envCode ? null : await checkpointIfHeadMoved(actor) };
 }
 
 export { CRL_VALIDITY };
