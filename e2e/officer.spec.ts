@@ -246,10 +246,47 @@ test("[officer] the audit trail shows the decisions with filters, its chain is O
   await o1.context().close();
 });
 
+test("[officer] downloads a checkpoint of the head and the public key: openssl checks the signature, `audit verify --checkpoint` the trail", async ({ browser }) => {
+  const o1 = await officerPage(browser, "officer1@keyport.test");
+  await o1.goto("/officer/audit");
+  const downloads = o1.getByLabel("Checkpoint downloads");
+  const [cpDownload] = await Promise.all([o1.waitForEvent("download"), downloads.getByRole("link", { name: "Download a checkpoint of the current head" }).click()]);
+  expect(cpDownload.suggestedFilename()).toMatch(/^keyport-audit-checkpoint-\d+-\d{8}T\d{6}\.json$/);
+  const cpFile = file("checkpoint.json");
+  await cpDownload.saveAs(cpFile);
+  const cp = JSON.parse(readFileSync(cpFile, "utf8"));
+  expect(cp).toMatchObject({ format: "keyport-audit-checkpoint/1", signatureAlgorithm: "Ed25519" });
+  const [keyDownload] = await Promise.all([o1.waitForEvent("download"), downloads.getByRole("link", { name: "Download the checkpoint public key (PEM)" }).click()]);
+  expect(keyDownload.suggestedFilename()).toBe("keyport-audit-checkpoint-key.pem");
+  await keyDownload.saveAs(file("checkpoint-key.pem"));
+
+  // Anyone with the public key checks the signature with openssl alone.
+  writeFileSync(file("checkpoint.txt"), cp.signedText);
+  writeFileSync(file("checkpoint.sig"), Buffer.from(cp.signature, "base64"));
+  const checked = openssl(["pkeyutl", "-verify", "-pubin", "-inkey", "checkpoint-key.pem", "-rawin", "-in", "checkpoint.txt", "-sigfile", "checkpoint.sig"]);
+  expect(checked.out).toContain("Signature Verified Successfully");
+  expect(checked.code).toBe(0);
+  // The trail verifies through it; the checkpoint is itself in the trail and listed on the page.
+  const verified = keyport(["audit", "verify", "--checkpoint", cpFile]);
+  expect(verified.code, verified.stderr).toBe(0);
+  expect(verified.stdout).toContain(`event #${cp.seq} has its hash`);
+  await o1.reload();
+  await expect(o1.getByRole("table", { name: "Checkpoints" })).toContainText(cp.seq);
+  await o1.goto("/officer/audit?action=audit.checkpoint");
+  await expect(o1.getByRole("table", { name: "Audit events" })).toContainText("audit.checkpoint");
+  await o1.context().close();
+});
+
 test("[partner] cannot use the officer pages or their downloads", async ({ page }) => {
   await signInAs(page, "partner@acme.test", "/partner");
   expect((await page.goto("/officer/certificates"))?.status()).toBe(403);
-  for (const path of ["/officer/audit/export?format=csv", "/officer/allowlist/export?environment=PPR&format=nginx"]) {
+  for (const path of [
+    "/officer/audit/export?format=csv",
+    "/officer/allowlist/export?environment=PPR&format=nginx",
+    "/officer/audit/checkpoint",
+    "/officer/audit/checkpoint-key",
+    "/officer/audit/checkpoint/00000000-0000-4000-8000-000000000000",
+  ]) {
     const res = await page.request.get(path);
     expect(res.status(), path).toBe(403);
     expect((await res.json()).error.code).toBe("forbidden");

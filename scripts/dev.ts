@@ -10,7 +10,7 @@ import { disconnectDb } from "@/lib/db/client";
 import { CLI_ACTOR } from "@/lib/auth/actor";
 import { seedDemo } from "@/lib/services/demo/seed-demo";
 import { describeFailure, printDemo } from "@/lib/cli/run-cli";
-import { ensureLocalMasterKey } from "@/lib/ca/master-key";
+import { ensureLocalMasterKey, loadMasterKey } from "@/lib/ca/master-key";
 
 const mode = process.argv[2] === "demo" ? "demo" : "dev";
 const dataDir = process.env.KEYPORT_DATA_DIR ?? DEFAULT_DATA_DIR;
@@ -37,10 +37,13 @@ async function main() {
     const mk = ensureLocalMasterKey(dataDir);
     if (mk?.created) {
       console.error(
-        `Generated ${path.relative(process.cwd(), mk.file)}: the master key that encrypts this demo's CA private keys. Keep it with .data/; in production set KEYPORT_MASTER_KEY or KEYPORT_MASTER_KEY_FILE.`,
+        `Generated ${path.relative(process.cwd(), mk.file)}: the master key that encrypts this demo's CA private keys and keys its audit trail. Keep it with .data/; in production set KEYPORT_MASTER_KEY or KEYPORT_MASTER_KEY_FILE.`,
       );
     }
   }
+  // Every audit event is sealed with a key derived from the master key (lib/ca/audit-seal.ts): without
+  // one nothing can be recorded, not even a sign-in. With a server database, say so now, not at sign-in.
+  loadMasterKey();
   console.error(db.embedded ? `Embedded PostgreSQL (PGlite) in ${dataDir} at ${db.url}` : "Using DATABASE_URL.");
   const { applied } = await applyMigrations(db.url);
   if (applied.length) console.error(`Applied migrations: ${applied.join(", ")}`);

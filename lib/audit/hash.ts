@@ -1,6 +1,15 @@
 import { createHash } from "node:crypto";
+import type { AuditSeal } from "@/lib/ca/audit-seal";
 
 export const GENESIS_HASH = "0".repeat(64);
+
+/**
+ * How an event's hash is made. 1: plain SHA-256 of its fields (events written before the keyed
+ * chain; anyone can recompute it, so it proves nothing against whoever can write the database).
+ * 2: HMAC-SHA-256 under a key derived from the master key (lib/ca/audit-seal.ts). New events are 2.
+ */
+export const LEGACY_CHAIN_VERSION = 1;
+export const KEYED_CHAIN_VERSION = 2;
 
 export type AuditHashInput = {
   id: string;
@@ -26,10 +35,18 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
-export function auditHash(row: AuditHashInput): string {
+function chainedFields(row: AuditHashInput) {
   // Only the chained fields: extra columns a caller passes (seq, hash) are not hashed.
   const { id, at, actorId, actorEmail, orgId, action, targetType, targetId, sourceIp, details, prevHash } = row;
-  const fields = { id, actorId, actorEmail, orgId, action, targetType, targetId, sourceIp, details, prevHash };
-  const body = canonicalJson({ ...fields, at: at.toISOString() });
-  return createHash("sha256").update(body).digest("hex");
+  return { id, actorId, actorEmail, orgId, action, targetType, targetId, sourceIp, details, prevHash, at: at.toISOString() };
+}
+
+/** Version 1 (legacy): the unkeyed SHA-256 the chain used before it was keyed. Only verified, never written. */
+export function legacyAuditHash(row: AuditHashInput): string {
+  return createHash("sha256").update(canonicalJson(chainedFields(row))).digest("hex");
+}
+
+/** Version 2: the MAC of the same fields and the version itself (so a keyed hash never stands for another version). */
+export function keyedAuditHash(row: AuditHashInput, seal: AuditSeal): string {
+  return seal.mac(canonicalJson({ ...chainedFields(row), chainVersion: KEYED_CHAIN_VERSION }));
 }

@@ -1,4 +1,5 @@
-// The master key encrypts CA private keys at rest. It comes from
+// The master key encrypts CA private keys at rest, and the audit trail's keys are derived
+// from it (lib/ca/audit-seal.ts, lib/ca/checkpoint-key.ts). It comes from
 // KEYPORT_MASTER_KEY (64 hex characters) or from a file named by
 // KEYPORT_MASTER_KEY_FILE. It is never logged and never stored in the database.
 import { createHash, randomBytes } from "node:crypto";
@@ -27,7 +28,7 @@ export function loadMasterKey(env: NodeJS.ProcessEnv = process.env): MasterKey {
     throw new AppError(
       "internal",
       "No master key: set KEYPORT_MASTER_KEY (64 hex characters, e.g. export KEYPORT_MASTER_KEY=$(openssl rand -hex 32)) or KEYPORT_MASTER_KEY_FILE (a file holding them). " +
-        "CA private keys cannot be created or used without it; keep it safe, it is the only way to open them.",
+        "CA private keys cannot be created or used, nor audit events recorded or verified, without it; keep it safe, it is the only way to open them.",
     );
   }
   if (!HEX64.test(hex)) {

@@ -21,7 +21,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { syncNginxConfig, writeNginxConfig } from "@/lib/services/gateway/nginx-config";
 import { runJobs } from "@/lib/services/jobs/run-jobs";
-import { verifyAuditChain } from "@/lib/audit/verify-chain";
+import type { ChainReport } from "@/lib/audit/verify-chain";
+import { verifyAuditTrail } from "@/lib/services/audit/verify-audit-trail";
+import { createAuditCheckpoint } from "@/lib/services/audit/create-audit-checkpoint";
+import { getCheckpointPublicKey } from "@/lib/services/audit/read-audit-checkpoints";
+import { MAX_CHECKPOINT_FILE_BYTES } from "@/lib/audit/checkpoint-file";
 
 export const USAGE = `Usage: npm run keyport -- <command> [options]
 
@@ -39,8 +43,13 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
                                               write an nginx mTLS front door: CA chain, CRLs, allowlist, server block, README
   gateway sync --env PPR --out DIR            renew due CRLs, refresh DIR's CRL file and allowlist (then: nginx -s reload);
                                               exits 1 and writes nothing when no CRL valid beyond now can be produced
-  jobs run                                    periodic work (cron-safe on several instances): renew CRLs that are due
-  audit verify                                check the audit trail's hash chain; names the first broken link
+  jobs run                                    periodic work (cron-safe on several instances): renew CRLs that are due,
+                                              checkpoint the audit chain's head when it moved
+  audit verify [--checkpoint FILE]            check the audit trail's keyed hash chain; names the first broken link.
+                                              With a checkpoint kept outside the database, also that the trail still
+                                              holds it and verifies through it (exit 0 intact, 1 broken, 2 cannot check)
+  audit checkpoint [--out FILE]               sign a checkpoint of the audit chain's head (JSON; keep it elsewhere)
+  audit checkpoint-key [--out FILE]           the public key that checks checkpoints (PEM, for openssl pkeyutl -verify)
 
   csr check FILE --org acme --env PPR [--profile mtls-client] [--json]
                                               run exactly a submission's checks: exit 0 accepted, 1 rejected,
@@ -278,18 +287,54 @@ const COMMANDS: Record<string, Command> = {
     parse(args, {}, []);
     const r = await runJobs(CLI_ACTOR);
     for (const c of r.crls) io.out(`${c.action === "renewed" ? "renewed" : "fresh  "}  CRL #${c.number ?? "-"}  ${c.environment} ${c.kind}  ${c.ca}`);
+    const cp = r.checkpoint;
+    if (cp) io.out(cp.action === "created" ? `created  audit checkpoint of event #${cp.seq}` : `fresh    audit checkpoint${cp.seq ? ` of event #${cp.seq}` : ""} (the head has not moved)`);
     io.err(`${r.crls.filter((c) => c.action === "renewed").length} CRL(s) renewed, ${r.crls.filter((c) => c.action === "fresh").length} still fresh.`);
     return 0;
   },
   "audit verify": async (args, io) => {
-    parse(args, {}, []);
-    const r = await verifyAuditChain();
-    if (r.ok) {
-      io.out(`Audit trail intact: ${r.rows} event(s), every hash and link verified${r.head ? `; head #${r.head.seq} ${r.head.hash}` : ""}.`);
-      return 0;
+    const v = parse(args, { checkpoint: { type: "string" } }, []);
+    const file = str(v.checkpoint);
+    // A checkpoint that cannot be read is "cannot check" (exit 2), never "broken".
+    const checkpointFile = file !== undefined ? readCheckpointOrFail(file) : undefined;
+    const r = await verifyAuditTrail(CLI_ACTOR, { checkpointFile, checkpointName: file }).catch((e: unknown) => {
+      throw e instanceof AppError && e.code !== "internal" ? new OneLineUsageError(e.message) : e;
+    });
+    return printChainReport(r, io);
+  },
+  "audit checkpoint": async (args, io) => {
+    const v = parse(args, { out: { type: "string" } }, []);
+    const out = str(v.out);
+    // The file is claimed before the checkpoint is made, so a name in use records nothing.
+    const fd = out === undefined ? null : openNewFile(out);
+    try {
+      const cp = await createAuditCheckpoint(CLI_ACTOR, "cli");
+      if (fd === null) io.out(cp.body.trimEnd());
+      else fs.writeSync(fd, cp.body);
+      io.err(`Signed a checkpoint of event #${cp.checkpoint.seq}${out ? ` into ${out}` : ""}. Keep it outside Keyport's database; check the trail against it with: keyport audit verify --checkpoint FILE`);
+    } catch (e) {
+      if (fd !== null) fs.rmSync(out!, { force: true });
+      throw e;
+    } finally {
+      if (fd !== null) fs.closeSync(fd);
     }
-    io.err(`Audit trail BROKEN after ${r.verified} verified event(s): ${r.brokenAt} — ${r.reason}`);
-    return 1;
+    return 0;
+  },
+  "audit checkpoint-key": async (args, io) => {
+    const v = parse(args, { out: { type: "string" } }, []);
+    const key = getCheckpointPublicKey(CLI_ACTOR);
+    const out = str(v.out);
+    if (out === undefined) io.out(key.body.trimEnd());
+    else {
+      const fd = openNewFile(out);
+      try {
+        fs.writeSync(fd, key.body);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    io.err(`Checkpoint public key, SHA-256 ${key.sha256}${out ? `, written to ${out}` : ""}.`);
+    return 0;
   },
   demo: async (args, io) => {
     parse(args, {}, []);
@@ -298,6 +343,47 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
 };
+
+function readCheckpointOrFail(file: string): Buffer {
+  try {
+    return readFileOrFail(file, MAX_CHECKPOINT_FILE_BYTES);
+  } catch (e) {
+    throw e instanceof AppError ? new OneLineUsageError(e.message) : e;
+  }
+}
+
+/** Open a file that must not exist yet (a checkpoint is never overwritten by mistake). */
+function openNewFile(file: string): number {
+  try {
+    return fs.openSync(file, "wx");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new OneLineUsageError(code === "EEXIST" ? `${file} exists already; choose another name.` : `Cannot write ${file}: ${code ?? (e as Error).message}.`);
+  }
+}
+
+/** `audit verify`'s lines and exit code: 0 intact, 1 broken, 2 not checked (no key, another key, a checkpoint that does not verify). */
+export function printChainReport(r: ChainReport, io: CliIo): number {
+  if (r.ok) {
+    io.out(`Audit trail intact: ${r.rows} event(s), every hash and link verified${r.head ? `; head #${r.head.seq} ${r.head.hash}` : ""}.`);
+    if (r.legacyRows) {
+      io.out(
+        r.keyedFrom
+          ? `${r.legacyRows} of them are legacy events (unkeyed SHA-256, written before the keyed chain), sealed by keyed event #${r.keyedFrom}.`
+          : `All ${r.legacyRows} are legacy events (unkeyed SHA-256): no keyed event seals them yet, so whoever can write the database could have rewritten them.`,
+      );
+    }
+    if (r.checkpoint) io.out(`Checkpoint of ${r.checkpoint.at} verified: its signature holds, event #${r.checkpoint.seq} has its hash, and the chain holds from it to the head.`);
+    else io.err("Without --checkpoint FILE, the newest events deleted together with a rolled-back head cannot be seen: check against a checkpoint kept outside the database.");
+    return 0;
+  }
+  if (r.unverifiable) {
+    io.err(`Audit trail NOT VERIFIED after ${r.verified} verified event(s): ${r.brokenAt} — ${r.reason}`);
+    return 2;
+  }
+  io.err(`Audit trail BROKEN after ${r.verified} verified event(s): ${r.brokenAt} — ${r.reason}`);
+  return 1;
+}
 
 /** What `gateway nginx|sync` renewed before writing, and why it could not (a warning while the current CRLs are valid). */
 function printCrlRenewal(r: { renewed: { kind: string; number: string }[]; warnings: string[] }, io: CliIo) {

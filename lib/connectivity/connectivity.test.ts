@@ -567,10 +567,31 @@ http {
     expect(after.stdout + after.stderr).toMatch(/: OK/);
     expect(await reloadUntilNot(400, "fresh")).toBe(200);
 
-    // Due (less than half the lifetime left) but not expired, and renewal fails: the current CRLs are written, with a warning.
+    // Due (less than half the lifetime left) but not expired, and renewal fails (here: the database refuses
+    // this environment's new CRLs): the current CRLs are written, with a warning.
     await ageCrls(4, 1);
-    const warned = await withMasterKey(randomBytes(32).toString("hex"), () => cli(["gateway", "sync", "--env", world.env.code, "--out", out()]));
+    const db = getDb();
+    const blockTrigger = `block_crls_${world.env.code.toLowerCase()}`;
+    await db.$executeRawUnsafe(`CREATE FUNCTION ${blockTrigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'CRL publication is blocked for this test'; END; $$`);
+    await db.$executeRawUnsafe(
+      `CREATE TRIGGER ${blockTrigger} BEFORE INSERT ON crls FOR EACH ROW WHEN (NEW.ca_id IN ('${chain.issuing.id}'::uuid, '${chain.root.id}'::uuid)) EXECUTE FUNCTION ${blockTrigger}()`,
+    );
+    let warned: Awaited<ReturnType<typeof cli>>;
+    try {
+      warned = await cli(["gateway", "sync", "--env", world.env.code, "--out", out()]);
+    } finally {
+      await db.$executeRawUnsafe(`DROP TRIGGER ${blockTrigger} ON crls`);
+      await db.$executeRawUnsafe(`DROP FUNCTION ${blockTrigger}()`);
+    }
     expect(warned.code, warned.err).toBe(0);
-    expect(warned.err).toMatch(/Warning: Could not renew the \w+ CRLs .*valid until/);
+    expect(warned.err).toMatch(/^Warning: Could not renew the \w+ CRLs \(.*CRL publication is blocked for this test.*\); wrote the current ones, valid until \S+\.$/);
+
+    // Under another master key than the audit trail's, the sync cannot be recorded: it writes nothing.
+    const beforeOtherKey = readFileSync(crlFile, "utf8");
+    await ageCrls(4, 1);
+    const otherKey = await withMasterKey(randomBytes(32).toString("hex"), () => cli(["gateway", "sync", "--env", world.env.code, "--out", out()]));
+    expect(otherKey.code).toBe(1);
+    expect(otherKey.err).toMatch(/^keyport gateway sync: The configured master key \(id [0-9a-f]{16}\) is not the one the audit trail is sealed under/);
+    expect(readFileSync(crlFile, "utf8")).toBe(beforeOtherKey);
   });
 });

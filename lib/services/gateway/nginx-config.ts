@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
-import { recordAudit } from "@/lib/audit/record-audit";
+import { assertAuditWritable, recordAudit } from "@/lib/audit/record-audit";
+import { describeDatabaseError } from "@/lib/db/database-error";
 import { AppError } from "@/lib/errors";
 import { latestCrl } from "@/lib/ca/authority";
 import { chainToPem } from "@/lib/pki/cert/download-formats";
@@ -27,7 +28,8 @@ async function currentCrls(actor: Actor, chain: Chain) {
     renewal = { renewed: report.crls.filter((c) => c.action === "renewed").map((c) => ({ kind: c.kind, number: c.number ?? "?" })), error: null };
   } catch (e) {
     if (e instanceof AppError && e.code === "forbidden") throw e;
-    renewal = { renewed: [], error: e instanceof Error ? e.message : String(e) };
+    // One line: a Prisma error's message quotes the calling code over several lines.
+    renewal = { renewed: [], error: describeDatabaseError(e) ?? (e instanceof Error ? e.message : String(e)) };
   }
   const db = getDb();
   const [issuing, root] = await Promise.all([latestCrl(db, chain.issuing.id), latestCrl(db, chain.root.id)]);
@@ -130,6 +132,7 @@ export async function writeNginxConfig(actor: Actor, input: NginxConfigInput) {
   const { outDir, ...block } = input;
   assertNginxPaths({ ...block, dir: path.resolve(outDir) });
   const m = await gatewayMaterial(actor, input.envCode);
+  await assertAuditWritable(getDb()); // the files change only if their audit row can be written
   const dir = prepareDir(outDir);
   const options: ServerBlockOptions = { ...block, envCode: m.env.code, dir };
   writeAtomic(path.join(dir, FILE_NAMES.caChain), m.caChainPem);
@@ -150,6 +153,7 @@ export async function syncNginxConfig(actor: Actor, input: { envCode: string; ou
     throw new AppError("not_found", `${dir} holds no Keyport nginx configuration; create it first with: keyport gateway nginx --env ${input.envCode.toUpperCase()} --out ${input.outDir}`);
   }
   const m = await gatewayMaterial(actor, input.envCode);
+  await assertAuditWritable(getDb()); // the files change only if their audit row can be written
   const changed = writeDynamic(dir, m);
   if (changed.length) {
     await getDb().$transaction((tx) =>

@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { CRL_VALIDITY, latestCrl, regenerateCrl } from "@/lib/ca/authority";
 import { lockAuditChain } from "@/lib/audit/record-audit";
+import { checkpointIfHeadMoved } from "@/lib/services/audit/create-audit-checkpoint";
 
 /** A CRL is renewed once less than half of its lifetime is left (RFC 5280 §5.1.2.5: publish before nextUpdate). */
 export function crlIsDue(crl: { thisUpdate: Date; nextUpdate: Date } | null, now = new Date()): boolean {
@@ -10,24 +11,30 @@ export function crlIsDue(crl: { thisUpdate: Date; nextUpdate: Date } | null, now
   return crl.nextUpdate.getTime() - now.getTime() < half;
 }
 
-export type JobReport = { crls: { ca: string; environment: string; kind: string; number: string | null; action: "renewed" | "fresh" }[] };
+export type JobReport = {
+  crls: { ca: string; environment: string; kind: string; number: string | null; action: "renewed" | "fresh" }[];
+  /** A signed checkpoint of the audit chain's head, made when the head moved since the newest one (not in a run scoped to one environment). */
+  checkpoint: { action: "created" | "unchanged"; seq: string | null } | null;
+};
 
 /**
  * Periodic work, safe to run from cron on several instances at once: every
  * active CA whose CRL is due gets a new one. Each CA is handled in its own
  * transaction under the CA's row lock, and "due" is decided again under the
- * lock, so two instances never publish two CRLs for the same window.
+ * lock, so two instances never publish two CRLs for the same window. Then the
+ * audit chain's head is checkpointed if it moved (after the CRLs, to cover them),
+ * unless the run is scoped to one environment (gateway nginx|sync renewing its CRLs).
  */
 export async function runJobs(actor: Actor, now = () => new Date(), opts: { envCode?: string } = {}): Promise<JobReport> {
   authorize(actor, "crl:generate");
   const db = getDb();
   const cas = await db.certificateAuthority.findMany({ where: { active: true, ...(opts.envCode ? { env: { code: opts.envCode } } : {}) }, select: { id: true, kind: true, subject: true, env: { select: { code: true } } }, orderBy: { createdAt: "asc" } });
-  const report: JobReport = { crls: [] };
+  const crls: JobReport["crls"] = [];
   for (const ca of cas) {
     // Most runs find nothing due: decide that without locks, and lock (then decide again) only to renew.
     const seen = await latestCrl(db, ca.id);
     if (!crlIsDue(seen, now())) {
-      report.crls.push({ ca: ca.subject, environment: ca.env.code, kind: ca.kind, number: seen?.number.toString() ?? null, action: "fresh" });
+      crls.push({ ca: ca.subject, environment: ca.env.code, kind: ca.kind, number: seen?.number.toString() ?? null, action: "fresh" });
       continue;
     }
     const result = await db.$transaction(
@@ -43,9 +50,9 @@ export async function runJobs(actor: Actor, now = () => new Date(), opts: { envC
       },
       { timeout: 60_000, maxWait: 30_000 },
     );
-    report.crls.push({ ca: ca.subject, environment: ca.env.code, kind: ca.kind, number: result.number?.toString() ?? null, action: result.action });
+    crls.push({ ca: ca.subject, environment: ca.env.code, kind: ca.kind, number: result.number?.toString() ?? null, action: result.action });
   }
-  return report;
+  return { crls, checkpoint: opts.envCode ? null : await checkpointIfHeadMoved(actor) };
 }
 
 export { CRL_VALIDITY };

@@ -1,13 +1,14 @@
 import Link from "next/link";
 import { Card, Empty, PageTitle } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
-import { Notice } from "@/components/ui/details";
+import { Mono, Notice } from "@/components/ui/details";
 import { formatTime } from "@/components/ui/format";
 import { AuditFilters } from "@/components/officer/audit-filters";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { AppError } from "@/lib/errors";
 import { listOrganisations } from "@/lib/services/organisations/list-organisations";
 import { auditChainStatus, listAuditActions, searchAuditEvents } from "@/lib/services/audit/search-audit-events";
+import { getCheckpointPublicKey, listAuditCheckpoints } from "@/lib/services/audit/read-audit-checkpoints";
 import { param } from "../_shared/page-data";
 
 export const dynamic = "force-dynamic";
@@ -34,7 +35,14 @@ export default async function AuditPage({ searchParams }: Props) {
   const actor = await requirePageActor("area:officer", "/officer/audit");
   const sp = await searchParams;
   const values = Object.fromEntries(FILTER_KEYS.map((k) => [k, param(sp, k) ?? ""])) as Record<(typeof FILTER_KEYS)[number], string>;
-  const [orgs, actions, chain] = await Promise.all([listOrganisations(actor), listAuditActions(actor), auditChainStatus(actor)]);
+  const [orgs, actions, chain, checkpoints] = await Promise.all([listOrganisations(actor), listAuditActions(actor), auditChainStatus(actor), listAuditCheckpoints(actor)]);
+  let checkpointKey: { sha256: string } | { problem: string };
+  try {
+    checkpointKey = getCheckpointPublicKey(actor);
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    checkpointKey = { problem: e.message };
+  }
   let result: Awaited<ReturnType<typeof searchAuditEvents>> | null = null;
   let problem: string | null = null;
   try {
@@ -47,11 +55,16 @@ export default async function AuditPage({ searchParams }: Props) {
   const exportHref = (format: string) => `/officer/audit/export?${query ? `${query}&` : ""}format=${format}`;
   return (
     <div className="grid gap-6">
-      <PageTitle subtitle="Every state change and download, hash-chained in the order it happened.">Audit trail</PageTitle>
+      <PageTitle subtitle="Every state change and download, hash-chained (keyed with the master key) in the order it happened.">Audit trail</PageTitle>
       <div data-testid="chain-status">
         {chain.ok ? (
           <Notice tone="good">
             Chain OK: all {chain.rows} events link to their predecessors and match their hashes.
+            {chain.legacyRows ? ` ${chain.legacyRows} of them predate the keyed chain${chain.keyedFrom ? ` and are sealed by event #${chain.keyedFrom}` : ""}.` : ""}
+          </Notice>
+        ) : chain.unverifiable ? (
+          <Notice tone="warn">
+            Chain NOT CHECKED from {chain.brokenAt}: {chain.reason}. {chain.verified} events before it verified.
           </Notice>
         ) : (
           <Notice tone="bad">
@@ -59,6 +72,53 @@ export default async function AuditPage({ searchParams }: Props) {
           </Notice>
         )}
       </div>
+      <Card
+        title="Checkpoints"
+        actions={
+          <span className="flex gap-3 text-sm" aria-label="Checkpoint downloads">
+            <a className="text-sky-800 underline" href="/officer/audit/checkpoint" download>
+              Download a checkpoint of the current head
+            </a>
+            <a className="text-sky-800 underline" href="/officer/audit/checkpoint-key" download>
+              Download the checkpoint public key (PEM)
+            </a>
+          </span>
+        }
+      >
+        <div className="grid gap-3 text-sm">
+          <p className="text-slate-600">
+            A checkpoint is the chain&apos;s newest event (number and hash) and the time, signed. Keep copies outside Keyport&apos;s database: checked with{" "}
+            <code className="text-xs">keyport audit verify --checkpoint FILE</code>, it shows events deleted or altered up to it, even by whoever can write
+            the database. <code className="text-xs">keyport jobs run</code> makes one whenever the trail has moved.
+          </p>
+          <p>
+            {"sha256" in checkpointKey ? (
+              <>
+                Signing key SHA-256: <Mono>{checkpointKey.sha256}</Mono>
+              </>
+            ) : (
+              <span className="text-red-800">{checkpointKey.problem}</span>
+            )}
+          </p>
+          {checkpoints.length ? (
+            <Table
+              label="Checkpoints"
+              head={["Event #", "Signed (UTC)", "Made by", "Hash", ""]}
+              rows={checkpoints.map((c) => [
+                c.seq,
+                <span key="t" className="whitespace-nowrap">{formatTime(c.at)}</span>,
+                c.trigger,
+                <Mono key="h">{c.hash.slice(0, 16)}…</Mono>,
+                <a key="d" className="text-sky-800 underline" href={`/officer/audit/checkpoint/${c.id}`} download>
+                  Download
+                </a>,
+              ])}
+            />
+          ) : (
+            <Empty>No checkpoint yet.</Empty>
+          )}
+        </div>
+      </Card>
       <Card title="Filters">
         <AuditFilters values={values} actions={actions} organisations={orgs.map((o) => o.code)} />
       </Card>
