@@ -9,8 +9,6 @@ import path from "node:path";
 import { keyport, signInAs } from "./support/helpers";
 import { E2E_PASSWORDS, e2eDatabaseUrl } from "./support/env";
 
-test.describe.configure({ mode: "serial" });
-
 const run = Math.random().toString(36).slice(2, 7);
 const HSTS = "max-age=63072000; includeSubDomains";
 

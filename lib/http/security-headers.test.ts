@@ -83,7 +83,7 @@ describe("next.config.mjs headers", async () => {
     const all = await headersFor("/:path*");
     expect(all).toMatchObject({ "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin" });
     const policy = all["Permissions-Policy"].split(", ");
-    for (const feature of ["camera", "microphone", "geolocation", "payment", "usb", "serial", "hid", "bluetooth", "display-capture"]) {
+    for (const feature of ["camera", "microphone", "geolocation", "payment", "usb", "serial", "hid", "display-capture"]) {
       expect(policy, feature).toContain(`${feature}=()`);
     }
     expect(policy).toContain("clipboard-write=(self)"); // the copy buttons
