@@ -9,8 +9,9 @@ import { disconnectDb, getDb } from "@/lib/db/client";
 import { ApiRateLimits, RateLimitedError, closeApiRateLimits, createRateLimitPool, rateLimitConfig } from "@/lib/api/rate-limit";
 import { withApi } from "@/lib/api/handler";
 import { peerHeaderValue } from "@/lib/auth/client-ip";
-import { makeUser, uniq, type TestUser } from "@/lib/testing/world";
+import { makeEnvironment, makeUser, uniq, type TestUser } from "@/lib/testing/world";
 import * as me from "@/app/api/v1/me/route";
+import * as envCa from "@/app/api/v1/environments/[code]/ca/route";
 
 const pools: pg.Pool[] = [];
 const pool = () => {
@@ -180,5 +181,17 @@ describe("withApi and the rate limits", () => {
     expect(refused.status).toBe(401);
     expect(refused.headers.get("cache-control")).toBe("no-store");
     expect(refused.headers.get("strict-transport-security")).toBe("max-age=63072000; includeSubDomains");
+  });
+
+  it("keeps a public answer cacheable, but not when the request carried a token", async () => {
+    const env = await makeEnvironment();
+    const get = (headers: Record<string, string>) =>
+      envCa.GET(new Request(`http://localhost:3000/api/v1/environments/${env.code}/ca?format=pem`, { headers }), { params: Promise.resolve({ code: env.code }) });
+    const anonymous = await get({});
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.headers.get("cache-control")).toBe("public, max-age=300");
+    const withToken = await get({ authorization: `Bearer ${user.token}` });
+    expect(withToken.status).toBe(200);
+    expect(withToken.headers.get("cache-control")).toBe("no-store");
   });
 });
