@@ -3,8 +3,11 @@ import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/actor";
 import type { Permission } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
-import { authenticateToken } from "@/lib/services/tokens/authenticate-token";
+import { authenticateApiToken } from "@/lib/services/tokens/authenticate-token";
 import { AppError, asAppError, logUnexpected } from "@/lib/errors";
+import { RateLimitedError, apiRateLimits } from "@/lib/api/rate-limit";
+import { strictTransportSecurity } from "@/lib/http/security-headers";
+import { carriesCredentials } from "@/lib/api/optional-actor";
 import { controlCharacterMessage, findControlCharacter, printable } from "@/lib/control-characters";
 import { controlCharacterErrors } from "@/lib/validation";
 import { MAX_JSON_DEPTH, nestedDeeperThan } from "@/lib/json-syntax";
@@ -14,15 +17,40 @@ type RouteContext<P> = { params: Promise<P> };
 type RouteHandler<P> = (req: Request, ctx: RouteContext<P>) => Promise<Response>;
 type Handler<P> = (args: { req: Request; actor: Actor; params: P }) => Promise<Response>;
 
+/**
+ * Headers of every API answer that depend on the request or the deployment (the static ones,
+ * CSP `default-src 'none'` among them, are in next.config.mjs): `no-store` for an answer that
+ * depends on who asked (RFC 9111 §5.2.2.5), and HSTS when the portal is served over HTTPS.
+ */
+function finish(res: Response, { noStore }: { noStore: boolean }): Response {
+  const hsts = strictTransportSecurity();
+  let out = res;
+  const set = (name: string, value: string) => {
+    try {
+      out.headers.set(name, value);
+    } catch {
+      // Immutable headers (a fetched Response): copy once, then set.
+      out = new Response(out.body, { status: out.status, statusText: out.statusText, headers: new Headers(out.headers) });
+      out.headers.set(name, value);
+    }
+  };
+  if (noStore) set("cache-control", "no-store");
+  if (hsts) set("strict-transport-security", hsts);
+  return out;
+}
+
+/** An error in the API's shape. Never cached; a 429 says when to come back (Retry-After, RFC 6585 §4). */
 export function errorResponse(error: unknown, where: string): Response {
   const e = asAppError(error);
   if (e instanceof AppError) {
     const body: Record<string, unknown> = { error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } };
     if (e.extra) Object.assign(body, e.extra);
-    return NextResponse.json(body, { status: e.status });
+    const res = NextResponse.json(body, { status: e.status });
+    if (e instanceof RateLimitedError) res.headers.set("retry-after", String(e.retryAfterS));
+    return finish(res, { noStore: true });
   }
   const ref = logUnexpected(e, where);
-  return NextResponse.json({ error: { code: "internal", message: `Something went wrong (ref ${ref}).` } }, { status: 500 });
+  return finish(NextResponse.json({ error: { code: "internal", message: `Something went wrong (ref ${ref}).` } }, { status: 500 }), { noStore: true });
 }
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -43,7 +71,7 @@ export function apiRoute<P>(handlers: Partial<Record<Method, RouteHandler<P>>>):
     res.headers.set("allow", allow);
     return res;
   };
-  const options: RouteHandler<P> = async () => new Response(null, { status: 204, headers: { allow } });
+  const options: RouteHandler<P> = async () => finish(new Response(null, { status: 204, headers: { allow } }), { noStore: false });
   const route = Object.fromEntries(METHODS.map((m) => [m, handlers[m] ?? notAllowed])) as Record<Method, RouteHandler<P>>;
   return { ...route, HEAD: handlers.GET ?? notAllowed, OPTIONS: options };
 }
@@ -60,16 +88,26 @@ function checkedParams<P>(params: P, req: Request): P {
 }
 
 /**
- * The one wrapper for /api/v1 route handlers: authenticate the bearer token,
- * check the permission from the table, map every error to `{ error: { code, message } }`.
+ * The one wrapper for /api/v1 route handlers: authenticate the bearer token, count the call
+ * against the rate limits (lib/api/rate-limit.ts: per token and per address, or per address for a
+ * failed authentication; 429 with Retry-After past a limit), check the permission from the table,
+ * map every error to `{ error: { code, message } }`. Every answer is `Cache-Control: no-store`.
  */
 export function withApi<P = Record<string, string>>(permission: Permission, handler: Handler<P>) {
   return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
     try {
       const ip = clientIpFrom((n) => req.headers.get(n));
-      const actor = await authenticateToken(req.headers.get("authorization"), ip);
-      authorize(actor, permission);
-      return await handler({ req, actor, params: checkedParams(await ctx.params, req) });
+      const limits = apiRateLimits();
+      let auth: Awaited<ReturnType<typeof authenticateApiToken>>;
+      try {
+        auth = await authenticateApiToken(req.headers.get("authorization"), ip);
+      } catch (e) {
+        if (e instanceof AppError && e.code === "unauthenticated") await limits.countFailedAuthentication(ip);
+        throw e;
+      }
+      await limits.countAuthenticatedCall(auth.tokenId, ip);
+      authorize(auth.actor, permission);
+      return finish(await handler({ req, actor: auth.actor, params: checkedParams(await ctx.params, req) }), { noStore: true });
     } catch (e) {
       return errorResponse(e, `${req.method} ${new URL(req.url).pathname}`);
     }
@@ -157,11 +195,15 @@ export function queryOf(req: Request): Record<string, string> {
   return query;
 }
 
-/** Public route (no token): same error mapping as withApi. */
+/**
+ * Public route (no token needed): same error mapping as withApi. Its answer may be cached as the
+ * route says, unless the request carried credentials: then it is `no-store` like any
+ * authenticated answer (and a cache would skip the download's audit row).
+ */
 export function publicApi<P = Record<string, string>>(handler: (args: { req: Request; params: P }) => Promise<Response>) {
   return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
     try {
-      return await handler({ req, params: checkedParams(await ctx.params, req) });
+      return finish(await handler({ req, params: checkedParams(await ctx.params, req) }), { noStore: carriesCredentials(req) });
     } catch (e) {
       return errorResponse(e, `${req.method} ${new URL(req.url).pathname}`);
     }

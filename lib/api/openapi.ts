@@ -38,7 +38,7 @@ type Operation = {
  * The error statuses every operation shares, by what it takes, added where an operation does not
  * describe them more precisely: a JSON body (400 not JSON, 413 too large, 422 invalid field or a
  * control character), query parameters (422 unknown filter value or a control character), path
- * parameters (404), a token (401, 403). A test provokes each one against the route handlers.
+ * parameters (404), a token (401, 403, 429 past a rate limit). A test provokes each one against the route handlers.
  */
 function withErrorStatuses(op: Operation, bodyLimit = "64 KiB"): Operation {
   const responses: Record<string, unknown> = {};
@@ -54,6 +54,10 @@ function withErrorStatuses(op: Operation, bodyLimit = "64 KiB"): Operation {
   if (!op.security || op.security.length) {
     responses["401"] = error("Missing, unknown or revoked token.");
     responses["403"] = error("The token's role may not do this.");
+    responses["429"] = {
+      ...error("Too many requests with this token or from this address, or too many failed authentications from this address (limits per minute, README)."),
+      headers: { "Retry-After": { description: "Seconds until the limit's window ends (RFC 9110 §10.2.3).", schema: { type: "integer", minimum: 1 } } },
+    };
   }
   return { ...op, responses: { ...responses, ...op.responses } };
 }

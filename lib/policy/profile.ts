@@ -5,6 +5,13 @@ import { z } from "zod";
 import { MAX_RSA_MODULUS_BITS } from "@/lib/pki/key/rsa-limits";
 import { patternSyntaxError } from "./pattern";
 
+// In the browser the page's CSP has no 'unsafe-eval' (lib/http/security-headers.ts). zod 4 compiles
+// object parsers with Function() unless told not to, and first tries Function(""): the browser
+// refuses it and reports a CSP violation before zod falls back. Jitless parsing (zod's option for
+// environments that disallow eval) never tries. Set before this module builds its schemas; no
+// other module the browser loads builds a zod schema.
+if (typeof window !== "undefined") z.config({ jitless: true });
+
 export const KEY_TYPES = ["rsa-2048", "rsa-3072", "rsa-4096", "ecdsa-p256", "ecdsa-p384"] as const;
 export type KeyTypeId = (typeof KEY_TYPES)[number];
 export const KEY_TYPE_LABEL: Record<KeyTypeId, string> = {

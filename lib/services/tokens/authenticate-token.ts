@@ -5,6 +5,11 @@ import { TOKEN_PATTERN, hashToken } from "./token-format";
 
 /** Resolve `Authorization: Bearer <token>` to the token's user. */
 export async function authenticateToken(authorization: string | null, ip: string | null): Promise<Actor> {
+  return (await authenticateApiToken(authorization, ip)).actor;
+}
+
+/** The same, with the token's id (the key of its rate limit, lib/api/rate-limit.ts). */
+export async function authenticateApiToken(authorization: string | null, ip: string | null): Promise<{ actor: Actor; tokenId: string }> {
   if (!authorization) throw new AppError("unauthenticated", "Send an API token as `Authorization: Bearer <token>`.");
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) throw new AppError("unauthenticated", "The Authorization header must be `Bearer <token>`.");
@@ -20,5 +25,5 @@ export async function authenticateToken(authorization: string | null, ip: string
     await db.apiToken.update({ where: { id: record.id }, data: { lastUsedAt: new Date() } });
   }
   const u = record.user;
-  return { type: "user", userId: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, via: "api", ip };
+  return { actor: { type: "user", userId: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, via: "api", ip }, tokenId: record.id };
 }
