@@ -46,7 +46,7 @@ const nextConfig = {
     // of any body that is too large. /api is not behind the proxy and reads its own bodies.
     proxyClientMaxBodySize: "2mb",
   },
-  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket", "pg"],
+  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket", "pg", "pg-boss", "pino", "pino-pretty", "prom-client", "argon2"],
   async headers() {
     return [
       {

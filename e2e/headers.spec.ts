@@ -5,9 +5,8 @@
 // Secure cookies and an API rate limit counted together with the first instance.
 import { type Browser, type Page, expect, test } from "@playwright/test";
 import { type ChildProcess, spawn } from "node:child_process";
-import path from "node:path";
 import { keyport, signInAs } from "./support/helpers";
-import { E2E_PASSWORDS, e2eDatabaseUrl } from "./support/env";
+import { E2E_PASSWORDS, e2eDatabaseUrl, keyportServerCommand } from "./support/env";
 
 const run = Math.random().toString(36).slice(2, 7);
 const HSTS = "max-age=63072000; includeSubDomains";
@@ -205,8 +204,9 @@ test.describe("a second instance served as https://", () => {
   const origin = `http://localhost:${port}`;
 
   test.beforeAll(async () => {
-    const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+    const server = keyportServerCommand(port);
     const env: NodeJS.ProcessEnv = {
+      ...server.env,
       ...process.env,
       DATABASE_URL: e2eDatabaseUrl(),
       NEXTAUTH_URL: "https://keyport.example",
@@ -215,7 +215,7 @@ test.describe("a second instance served as https://", () => {
       KEYPORT_API_RATE_LIMIT_TOKEN: "5",
     };
     delete env.KEYPORT_CONNECTIVITY;
-    child = spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "localhost"], { env, stdio: "ignore" });
+    child = spawn(server.command, server.args, { env, stdio: "ignore" });
     for (let i = 0; i < 120; i++) {
       const up = await fetch(`${origin}/api/health`).then(
         (r) => r.ok,

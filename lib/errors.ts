@@ -1,6 +1,9 @@
 // One error path: services throw AppError(code, userMessage); route handlers map
 // the code to an HTTP status, actions turn it into a form message.
+import { randomBytes } from "node:crypto";
 import { PkiError } from "@/lib/pki/cert/errors";
+import { log } from "@/lib/log/logger";
+import { currentRequestId } from "@/lib/log/request-context";
 
 export type ErrorCode =
   | "bad_request"
@@ -42,10 +45,14 @@ export class AppError extends Error {
   }
 }
 
-/** Log an unexpected error with a reference id; return the id (never the error) for the user. */
+/**
+ * Log an unexpected error; return the reference the user sees ("Something went wrong (ref …)"):
+ * the request's id (X-Request-Id, also in the request's log lines and audit rows), or a fresh one
+ * outside a request. The error itself goes to the log only, never to the user.
+ */
 export function logUnexpected(e: unknown, where: string): string {
-  const ref = Math.random().toString(36).slice(2, 10);
-  console.error(`[keyport] unexpected error ref=${ref} in ${where}:`, e instanceof Error ? (e.stack ?? e.message) : e);
+  const ref = currentRequestId() ?? randomBytes(6).toString("hex");
+  log("error").error({ ref, where, err: e instanceof Error ? { name: e.name, message: e.message, stack: e.stack } : String(e) }, `unexpected error in ${where} (ref ${ref})`);
   return ref;
 }
 

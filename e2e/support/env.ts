@@ -17,3 +17,8 @@ export function e2eDatabaseUrl(): string {
   url.pathname = `/${process.env.KEYPORT_E2E_DB}`;
   return url.toString();
 }
+
+/** The command that runs the Keyport server in production mode (`npm start`), for specs that start one more. */
+export function keyportServerCommand(port: number | string): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
+  return { command: process.execPath, args: ["node_modules/tsx/dist/cli.mjs", "server.ts", "--port", String(port), "--hostname", "localhost"], env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } };
+}

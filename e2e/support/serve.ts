@@ -1,14 +1,13 @@
 // The e2e web server: fresh database → migrations → demo data with known
-// passwords → the production build (`next start`). Drops the database on exit.
+// passwords → the production server (`npm start`: server.ts). Drops the database on exit.
 import { spawn } from "node:child_process";
-import path from "node:path";
 import pg from "pg";
 import { startEmbeddedDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrations";
 import { disconnectDb } from "@/lib/db/client";
 import { CLI_ACTOR } from "@/lib/auth/actor";
 import { seedDemo } from "@/lib/services/demo/seed-demo";
-import { E2E_PASSWORDS, EMBEDDED_E2E_PORT, e2eDatabaseUrl } from "./env";
+import { E2E_PASSWORDS, EMBEDDED_E2E_PORT, e2eDatabaseUrl, keyportServerCommand } from "./env";
 
 async function main() {
   const server = process.env.TEST_DATABASE_URL;
@@ -45,8 +44,9 @@ async function main() {
     KEYPORT_CONNECTIVITY: `PPR:${process.env.KEYPORT_E2E_MTLS_PORT}`,
     KEYPORT_CONNECTIVITY_HOST: "127.0.0.1",
   };
-  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [nextBin, "start", "--port", port, "--hostname", "localhost"], { stdio: "inherit", env });
+  // The production server, exactly as `npm start` runs it.
+  const keyportServer = keyportServerCommand(port);
+  const child = spawn(keyportServer.command, keyportServer.args, { stdio: "inherit", env: { ...env, ...keyportServer.env } });
 
   let stopping = false;
   const stop = async () => {

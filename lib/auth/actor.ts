@@ -13,9 +13,11 @@ export type Actor =
       via: "web" | "api";
       ip: string | null;
     }
-  | { type: "system"; name: "cli"; ip: null };
+  | { type: "system"; name: "cli" | "jobs"; ip: null };
 
 export const CLI_ACTOR: Actor = { type: "system", name: "cli", ip: null };
+/** Background jobs (lib/jobs): trusted like the CLI, named apart in the audit trail. */
+export const JOBS_ACTOR: Actor = { type: "system", name: "jobs", ip: null };
 
 /** Throws 403 unless the actor's role grants the permission. The CLI is trusted (it has the database). */
 export function authorize(actor: Actor, permission: Permission): void {
@@ -26,5 +28,5 @@ export function authorize(actor: Actor, permission: Permission): void {
 }
 
 export function actorLabel(actor: Actor): { actorId: string | null; actorEmail: string } {
-  return actor.type === "system" ? { actorId: null, actorEmail: "cli" } : { actorId: actor.userId, actorEmail: actor.email };
+  return actor.type === "system" ? { actorId: null, actorEmail: actor.name } : { actorId: actor.userId, actorEmail: actor.email };
 }

@@ -2,21 +2,20 @@
 //
 // Next.js only sets x-forwarded-for when the request has none, so a client can write
 // any address there. The server process therefore stamps every incoming request with
-// the socket's peer address in PEER_HEADER (instrumentation.ts → installPeerStamp),
+// the socket's peer address in PEER_HEADER (lib/server/keyport-server.ts → stampPeerAddress),
 // replacing any copy a client sent. The stamp carries a per-process secret, so a request
 // that reached the app without being stamped (a server we did not instrument) has no
 // address rather than one its client wrote. That peer is the client, unless it is one of
 // the reverse proxies named in KEYPORT_TRUSTED_PROXIES: then x-forwarded-for is walked from
 // the right, past trusted proxies, to the first address no trusted proxy vouches for.
 import { randomBytes } from "node:crypto";
-import type { EventEmitter } from "node:events";
 import type { IncomingMessage } from "node:http";
 import ipaddr from "ipaddr.js";
 
 export const PEER_HEADER = "x-keyport-peer";
 
-// On globalThis: Next.js may load this module more than once in one process (instrumentation, route bundles).
-const shared = globalThis as { __keyportPeerSeal?: string; __keyportPeerStamp?: boolean };
+// On globalThis: Next.js loads this module in its own bundles beside server.ts's copy.
+const shared = globalThis as { __keyportPeerSeal?: string };
 const seal = () => (shared.__keyportPeerSeal ??= randomBytes(16).toString("hex"));
 
 /** PEER_HEADER's value for a peer address, sealed with this process's secret. */
@@ -29,19 +28,6 @@ export function stampPeerAddress(req: IncomingMessage): void {
   const peer = req.socket?.remoteAddress;
   if (peer) req.headers[PEER_HEADER] = peerHeaderValue(peer);
   else delete req.headers[PEER_HEADER];
-}
-
-/** Stamp every request any HTTP or HTTPS server of this process receives (idempotent). */
-export function installPeerStamp(servers: { prototype: EventEmitter }[]): void {
-  if (shared.__keyportPeerStamp) return;
-  shared.__keyportPeerStamp = true;
-  for (const Server of servers) {
-    const emit = Server.prototype.emit;
-    Server.prototype.emit = function (this: EventEmitter, event: string | symbol, ...args: unknown[]) {
-      if (event === "request") stampPeerAddress(args[0] as IncomingMessage);
-      return Reflect.apply(emit, this, [event, ...args]) as boolean;
-    } as EventEmitter["emit"];
-  }
 }
 
 /** The address in a PEER_HEADER value, or null when this process did not seal it. */

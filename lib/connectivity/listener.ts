@@ -4,6 +4,7 @@
 // unexpired, from an approved source IP; every other case gets its own error.
 // The server certificate (30 days, no organisation: the listener's own) is renewed in place before
 // it expires; a listener whose environment or CA does not exist yet keeps trying to start.
+import { log } from "@/lib/log/logger";
 import { createHash, generateKeyPairSync } from "node:crypto";
 import { createServer, type Server } from "node:https";
 import { isIP, type AddressInfo } from "node:net";
@@ -204,7 +205,7 @@ export type RunningListener = {
 };
 
 type Log = { info: (s: string) => void; error: (s: string) => void };
-const consoleLog: Log = { info: (s) => console.log(s), error: (s) => console.error(s) };
+const consoleLog: Log = { info: (s) => log("connectivity").info(s.replace(/^\[keyport\] /, "")), error: (s) => log("connectivity").error(s.replace(/^\[keyport\] /, "")) };
 
 /** Start the listener for one environment on host:port (port 0 picks a free one). */
 export async function startConnectivityListener(opts: {

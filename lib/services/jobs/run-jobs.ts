@@ -26,6 +26,12 @@ export type JobReport = {
  * unless the run is scoped to one environment (gateway nginx|sync renewing its CRLs).
  */
 export async function runJobs(actor: Actor, now = () => new Date(), opts: { envCode?: string } = {}): Promise<JobReport> {
+  const crls = await renewDueCrls(actor, now, opts);
+  return { crls, checkpoint: opts.envCode ? null : await checkpointIfHeadMoved(actor) };
+}
+
+/** Every active CA (of one environment, or all) whose CRL is due gets a new one; see runJobs. */
+export async function renewDueCrls(actor: Actor, now = () => new Date(), opts: { envCode?: string } = {}): Promise<JobReport["crls"]> {
   authorize(actor, "crl:generate");
   const db = getDb();
   const cas = await db.certificateAuthority.findMany({ where: { active: true, ...(opts.envCode ? { env: { code: opts.envCode } } : {}) }, select: { id: true, kind: true, subject: true, env: { select: { code: true } } }, orderBy: { createdAt: "asc" } });
@@ -52,7 +58,7 @@ export async function runJobs(actor: Actor, now = () => new Date(), opts: { envC
     );
     crls.push({ ca: ca.subject, environment: ca.env.code, kind: ca.kind, number: result.number?.toString() ?? null, action: result.action });
   }
-  return { crls, checkpoint: opts.envCode ? null : await checkpointIfHeadMoved(actor) };
+  return crls;
 }
 
 export { CRL_VALIDITY };
