@@ -23,6 +23,8 @@ export type AuditHashInput = {
   sourceIp: string | null;
   details: unknown;
   prevHash: string;
+  /** X-Request-Id of the request that caused the event (keyed events only; absent when there was none). */
+  requestId?: string | null;
 };
 
 /** JSON with sorted object keys, so a row hashes the same after a jsonb round trip. */
@@ -48,5 +50,5 @@ export function legacyAuditHash(row: AuditHashInput): string {
 
 /** Version 2: the MAC of the same fields and the version itself (so a keyed hash never stands for another version). */
 export function keyedAuditHash(row: AuditHashInput, seal: AuditSeal): string {
-  return seal.mac(canonicalJson({ ...chainedFields(row), chainVersion: KEYED_CHAIN_VERSION }));
+  return seal.mac(canonicalJson({ ...chainedFields(row), requestId: row.requestId ?? undefined, chainVersion: KEYED_CHAIN_VERSION }));
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { currentRequestId } from "@/lib/log/request-context";
 import type { Tx } from "@/lib/db/client";
 import { type Actor, actorLabel } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
@@ -74,6 +75,7 @@ export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry):
     sourceIp: actor.ip,
     details: entry.details ?? {},
     prevHash: head?.hash ?? GENESIS_HASH,
+    requestId: currentRequestId() ?? null,
   };
   const hash = keyedAuditHash(row, seal);
   const { seq } = await tx.auditEvent.create({ data: { ...row, details: row.details as object, hash, chainVersion: KEYED_CHAIN_VERSION }, select: { seq: true } });

@@ -8,6 +8,7 @@
 // Stopping (SIGTERM): no new fetches; runs in progress get `graceful` time to finish, and any
 // still running after that are failed so that they are retried elsewhere.
 import PgBoss from "pg-boss";
+import pg from "pg";
 import { log } from "@/lib/log/logger";
 import { metrics } from "@/lib/metrics/metrics";
 import { JOBS, type JobDefinition } from "@/lib/jobs/definitions";
@@ -30,6 +31,18 @@ export type JobEngineOptions = {
 };
 
 const logger = () => log("jobs");
+
+async function withSetupLock(connectionString: string, work: () => Promise<void>) {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock(hashtext('keyport:jobs:setup'))");
+    await work();
+  } finally {
+    await client.query("SELECT pg_advisory_unlock(hashtext('keyport:jobs:setup'))").catch(() => {});
+    await client.end().catch(() => {});
+  }
+}
 
 async function ensureQueue(boss: PgBoss, job: JobDefinition) {
   const options = { name: job.name, policy: "standard" as const, retryLimit: job.retryLimit, retryDelay: job.retryDelay, retryBackoff: true, expireInSeconds: job.expireInSeconds };
@@ -74,10 +87,16 @@ export async function startJobEngine(opts: JobEngineOptions): Promise<JobEngine>
   });
   boss.on("error", (e: unknown) => logger().warn({ err: e instanceof Error ? e.message : String(e) }, "job engine: database error (pg-boss retries)"));
   await boss.start();
+  // Queues and schedules are set up by one instance at a time: pg-boss creates a table per queue,
+  // and two instances doing so at once deadlock each other.
+  await withSetupLock(opts.connectionString, async () => {
+    for (const job of jobs) {
+      await ensureQueue(boss, job);
+      if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
+      else await boss.unschedule(job.name).catch(() => {});
+    }
+  });
   for (const job of jobs) {
-    await ensureQueue(boss, job);
-    if (job.cron) await boss.schedule(job.name, job.cron, {}, { tz: "UTC" });
-    else await boss.unschedule(job.name).catch(() => {});
     if (opts.work ?? true) {
       await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 5 }, async ([j]) => runJob(job, j.id));
     }

@@ -53,7 +53,7 @@ function createLogger(): Logger {
   };
   if (format() === "pretty") {
     // Synchronous, in-process (no worker thread): one line per event, on stderr.
-    return pino(options, pinoPretty({ destination: 2, sync: true, colorize: process.stderr.isTTY, translateTime: "HH:MM:ss", ignore: "pid,hostname,service", singleLine: true }));
+    return pino(options, pinoPretty({ destination: 2, sync: true, colorize: process.stderr.isTTY, translateTime: "HH:MM:ss", ignore: "pid,hostname,service,component", singleLine: true, messageFormat: (line, key) => `${line.component ? `${String(line.component)}: ` : ""}${String(line[key])}` }));
   }
   return pino(options, pino.destination({ dest: 1, sync: false }));
 }
