@@ -15,6 +15,7 @@ export const PERMISSIONS = {
   "user:create": ["admin"],
   "user:list": ["admin"],
   "user:sessions-end": ["admin"],
+  "job:read": ["admin"],
   "environment:create": ["admin"],
   "environment:list": ["partner", "officer", "admin", "gateway"],
   "token:create": ["admin"],

@@ -21,6 +21,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { syncNginxConfig, writeNginxConfig } from "@/lib/services/gateway/nginx-config";
 import { runJobs } from "@/lib/services/jobs/run-jobs";
+import { listJobs } from "@/lib/services/jobs/list-jobs";
 import type { ChainReport } from "@/lib/audit/verify-chain";
 import { verifyAuditTrail } from "@/lib/services/audit/verify-audit-trail";
 import { createAuditCheckpoint } from "@/lib/services/audit/create-audit-checkpoint";
@@ -43,6 +44,7 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
                                               write an nginx mTLS front door: CA chain, CRLs, allowlist, server block, README
   gateway sync --env PPR --out DIR            renew due CRLs, refresh DIR's CRL file and allowlist (then: nginx -s reload);
                                               exits 1 and writes nothing when no CRL valid beyond now can be produced
+  jobs list                                   each background job: schedule, next run, last run, failures
   jobs run                                    periodic work (cron-safe on several instances): renew CRLs that are due,
                                               checkpoint the audit chain's head when it moved
   audit verify [--checkpoint FILE]            check the audit trail's keyed hash chain; names the first broken link.
@@ -301,6 +303,14 @@ const COMMANDS: Record<string, Command> = {
       throw e instanceof AppError && e.code !== "internal" ? new OneLineUsageError(e.message) : e;
     });
     return printChainReport(r, io);
+  },
+  "jobs list": async (args, io) => {
+    parse(args, {}, []);
+    for (const j of await listJobs(CLI_ACTOR)) {
+      const last = j.runs[0];
+      io.out(`${j.name.padEnd(18)} ${(j.cron ?? "on demand").padEnd(14)} next ${j.nextRun ? j.nextRun.toISOString() : "-"}  last ${last ? `${last.state} ${(last.completedAt ?? last.startedAt ?? last.createdAt).toISOString()}${last.error ? ` (${last.error})` : ""}` : "never"}  failures/24h ${j.failures24h}  waiting ${j.waiting}`);
+    }
+    return 0;
   },
   "audit checkpoint": async (args, io) => {
     const v = parse(args, { out: { type: "string" } }, []);
