@@ -9,6 +9,11 @@ export const E2E_PASSWORDS: Record<string, string> = {
 
 export const EMBEDDED_E2E_PORT = 54400;
 
+/** The e2e server's /metrics token (KEYPORT_METRICS_TOKEN). */
+export const E2E_METRICS_TOKEN = "e2e-metrics-token-0123456789";
+/** Everything the e2e server logs during a run (searched for secrets by e2e/zz-logs.spec.ts). */
+export const E2E_SERVER_LOG = ".e2e/server.log";
+
 /** The e2e database URL: a database on TEST_DATABASE_URL's server, or the embedded one serve.ts starts. */
 export function e2eDatabaseUrl(): string {
   const server = process.env.TEST_DATABASE_URL;

@@ -7,7 +7,9 @@ import { applyMigrations } from "@/lib/db/migrations";
 import { disconnectDb } from "@/lib/db/client";
 import { CLI_ACTOR } from "@/lib/auth/actor";
 import { seedDemo } from "@/lib/services/demo/seed-demo";
-import { E2E_PASSWORDS, EMBEDDED_E2E_PORT, e2eDatabaseUrl, keyportServerCommand } from "./env";
+import fs from "node:fs";
+import path from "node:path";
+import { E2E_METRICS_TOKEN, E2E_PASSWORDS, E2E_SERVER_LOG, EMBEDDED_E2E_PORT, e2eDatabaseUrl, keyportServerCommand } from "./env";
 
 async function main() {
   const server = process.env.TEST_DATABASE_URL;
@@ -43,10 +45,16 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: "1",
     KEYPORT_CONNECTIVITY: `PPR:${process.env.KEYPORT_E2E_MTLS_PORT}`,
     KEYPORT_CONNECTIVITY_HOST: "127.0.0.1",
+    KEYPORT_METRICS_TOKEN: E2E_METRICS_TOKEN,
   };
   // The production server, exactly as `npm start` runs it.
   const keyportServer = keyportServerCommand(port);
-  const child = spawn(keyportServer.command, keyportServer.args, { stdio: "inherit", env: { ...env, ...keyportServer.env } });
+  // Its log goes to the console and to E2E_SERVER_LOG, which e2e/zz-logs.spec.ts searches for secrets.
+  fs.mkdirSync(path.dirname(E2E_SERVER_LOG), { recursive: true });
+  const logFile = fs.createWriteStream(E2E_SERVER_LOG, { flags: "w" });
+  const child = spawn(keyportServer.command, keyportServer.args, { stdio: ["ignore", "pipe", "pipe"], env: { ...env, ...keyportServer.env } });
+  child.stdout!.on("data", (d: Buffer) => (process.stdout.write(d), logFile.write(d)));
+  child.stderr!.on("data", (d: Buffer) => (process.stderr.write(d), logFile.write(d)));
 
   let stopping = false;
   const stop = async () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { metrics } from "@/lib/metrics/metrics";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
@@ -40,7 +41,7 @@ export async function revokeCertificate(actor: Actor, id: string, input: z.input
   if (!allowed.includes(reason)) {
     throw new AppError("validation_failed", `"${reason.slice(0, 40)}" is not a reason you can give; use one of ${allowed.join(", ")}.`, { reason: `Use one of ${allowed.join(", ")}.` });
   }
-  await getDb().$transaction(
+  const envCode = await getDb().$transaction(
     async (tx) => {
       // Row lock: two revocations of one certificate take turns; the second sees it revoked.
       await tx.$queryRaw`SELECT id FROM certificates WHERE id = ${certId}::uuid FOR UPDATE`;
@@ -59,8 +60,10 @@ export async function revokeCertificate(actor: Actor, id: string, input: z.input
         details: { serial: cert.serialHex, subject: cert.subject, environment: cert.env.code, reason, ...(comment ? { comment } : {}) },
       });
       await regenerateCrl(tx, actor, cert.caId);
+      return cert.env.code;
     },
     { timeout: 60_000, maxWait: 15_000 },
   );
+  metrics().revoked.inc({ environment: envCode }); // counted once committed
   return getCertificate(actor, certId);
 }

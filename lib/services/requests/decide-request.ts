@@ -4,6 +4,7 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { signLeaf } from "@/lib/ca/authority";
+import { metrics } from "@/lib/metrics/metrics";
 import { certificateSubject } from "@/lib/pki/cert/name";
 import { parseInput } from "@/lib/validation";
 import { evaluateCsr } from "@/lib/services/csr/evaluate-csr";
@@ -29,7 +30,7 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
   authorize(actor, "request:decide");
   const requestId = assertId(id, "certificate request");
   const { comment } = parseInput(approveSchema, input ?? {});
-  await getDb().$transaction(async (tx) => {
+  const issuedIn = await getDb().$transaction(async (tx): Promise<string | null> => {
     const request = await lockRequest(tx, requestId);
     if (request.status !== "pending") throw alreadyDecided("request", request.status);
     const approvals = await recordDecision(tx, actor, { kind: "certificate", requestId }, request, { decision: "approve", comment });
@@ -40,7 +41,7 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
       targetId: requestId,
       details: { approvals, required: request.env.approvalsRequired, ...(comment ? { comment } : {}) },
     });
-    if (approvals < request.env.approvalsRequired) return;
+    if (approvals < request.env.approvalsRequired) return null;
 
     const evaluation = await evaluateCsr(
       actor,
@@ -88,7 +89,9 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
       targetId: certificate.id,
       details: { request: requestId, serial: certificate.serialHex, subject: certificate.subject, notAfter: certificate.notAfter.toISOString(), environment: request.env.code },
     });
+    return request.env.code;
   }, TX);
+  if (issuedIn) metrics().issued.inc({ environment: issuedIn }); // counted once committed
   return getCertificateRequest(actor, requestId);
 }
 

@@ -1,0 +1,52 @@
+// The newcomer's path (issue 16): `npm run demo` on a fresh data folder, with nothing configured,
+// serves the production build on the embedded database; it becomes ready, a printed account signs
+// in, and Ctrl-C stops it within 10 s.
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+
+test("[admin] npm run demo from nothing: ready, sign in with a printed password, Ctrl-C stops it within 10 s", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "keyport-demo-"));
+  const base = 5000 + Math.floor(Math.random() * 400) * 10;
+  const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, KEYPORT_DATA_DIR: dataDir, PORT: String(base), KEYPORT_EMBEDDED_DB_PORT: String(base + 1), KEYPORT_CONNECTIVITY: `PPR:${base + 2},PRD:${base + 3}` };
+  let output = "";
+  const demo: ChildProcess = spawn("npm", ["run", "demo"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  demo.stdout!.on("data", (d) => (output += d));
+  demo.stderr!.on("data", (d) => (output += d));
+  try {
+    const until = Date.now() + 200_000;
+    while (!/admin\s+admin@keyport\.test\s+\S{20}/.test(output)) {
+      if (demo.exitCode !== null || Date.now() > until) throw new Error(`the demo did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const url = `http://localhost:${base}`;
+    const ready = await fetch(`${url}/api/health/ready`);
+    expect(ready.status).toBe(200);
+    // A clean log: the start-up steps, then the accounts block last; no warnings.
+    expect(output).not.toMatch(/warn|deprecat/i);
+    expect(output).toContain("production build: up to date");
+    expect(output.trimEnd().split("\n").at(-1)).toMatch(/^─+$/);
+
+    const password = /admin\s+admin@keyport\.test\s+(\S{20})/.exec(output)![1];
+    const page = await (await browser.newContext({ baseURL: url })).newPage();
+    await page.goto("/signin");
+    await page.getByLabel("Email").fill("admin@keyport.test");
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(/\/admin$/);
+    await expect(page.getByRole("table", { name: "Users" })).toContainText("partner@acme.test");
+    await page.context().close();
+
+    const stopped = new Promise<number>((resolve) => demo.once("exit", () => resolve(Date.now())));
+    const t = Date.now();
+    process.kill(-demo.pid!, "SIGINT"); // Ctrl-C: the whole process group
+    expect((await stopped) - t).toBeLessThan(10_000);
+    expect(fs.existsSync(path.join(dataDir, "pglite.lock"))).toBe(false);
+  } finally {
+    if (demo.exitCode === null) process.kill(-demo.pid!, "SIGKILL");
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
