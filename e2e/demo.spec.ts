@@ -13,7 +13,7 @@ test("[admin] npm run demo from nothing: ready, sign in with a printed password,
   const base = 5000 + Math.floor(Math.random() * 400) * 10;
   const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME, KEYPORT_DATA_DIR: dataDir, PORT: String(base), KEYPORT_EMBEDDED_DB_PORT: String(base + 1), KEYPORT_CONNECTIVITY: `PPR:${base + 2},PRD:${base + 3}` };
   let output = "";
-  const demo: ChildProcess = spawn("npm", ["run", "demo"], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const demo: ChildProcess = spawn("npm", ["run", "demo"], { env: env as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   demo.stdout!.on("data", (d) => (output += d));
   demo.stderr!.on("data", (d) => (output += d));
   try {
