@@ -39,6 +39,10 @@ export type KeyportServerOptions = {
 export type KeyportServer = { url: string; port: number; stop: (reason?: string) => Promise<void> };
 
 const logger = () => log("server");
+const access = () => log("http");
+// JSON (production): every request at info. Readable (demo, dev): at debug, so the console shows
+// start-up steps and problems, not every page load (KEYPORT_LOG_LEVEL=debug shows them).
+const accessLevel: "info" | "debug" = process.env.KEYPORT_LOG_FORMAT === "pretty" || (process.env.NODE_ENV !== "production" && process.env.KEYPORT_LOG_FORMAT !== "json") ? "debug" : "info";
 
 function assignRequestId(req: IncomingMessage): string {
   // A request id from a trusted proxy joins our logs to its own; anyone else's is replaced.
@@ -112,7 +116,12 @@ export async function startKeyportServer(opts: KeyportServerOptions): Promise<Ke
     res.once("close", () => {
       inFlight--;
       const route = routeTemplate(url.split("?")[0]);
-      metrics().httpDuration.observe({ method: req.method ?? "GET", route, status: String(res.statusCode) }, (performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      metrics().httpDuration.observe({ method: req.method ?? "GET", route, status: String(res.statusCode) }, seconds);
+      // One access line per request (no query string: it can hold a callback URL or a filter someone typed).
+      const line = { requestId, method: req.method, path: url.split("?")[0].slice(0, 200), status: res.statusCode, ms: Math.round(seconds * 1000) };
+      if (res.statusCode >= 500) access().error(line, "request");
+      else access()[accessLevel](line, "request");
       if (inFlight === 0) draining?.();
     });
     runWithRequest({ requestId }, () => {
