@@ -87,14 +87,14 @@ async function main() {
     KEYPORT_MASTER_KEY: process.env.KEYPORT_MASTER_KEY ?? randomBytes(32).toString("hex"),
     NEXT_TELEMETRY_DISABLED: "1",
   };
-  const server = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "e2e/support/serve.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const server = spawn(process.execPath, ["--import", "tsx", "e2e/support/serve.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
   const stop = () => new Promise<void>((r) => (server.exitCode !== null ? r() : (server.once("exit", () => r()), server.kill("SIGTERM"))));
   try {
     process.env.KEYPORT_E2E_DB = env.KEYPORT_E2E_DB;
     process.env.KEYPORT_E2E_PORT = env.KEYPORT_E2E_PORT;
     await waitForServer();
     const { e2eDatabaseUrl } = await import("../e2e/support/env");
-    const token = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/keyport.ts", "token", "create", "--user", "partner@acme.test", "--name", "abuse-bench"], {
+    const token = spawnSync(process.execPath, ["--import", "tsx", "scripts/keyport.ts", "token", "create", "--user", "partner@acme.test", "--name", "abuse-bench"], {
       env: { ...env, DATABASE_URL: e2eDatabaseUrl() },
       encoding: "utf8",
     }).stdout.trim();

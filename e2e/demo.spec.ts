@@ -1,7 +1,7 @@
 // The newcomer's path (issue 16): `npm run demo` on a fresh data folder, with nothing configured,
 // serves the production build on the embedded database; it becomes ready, a printed account signs
 // in, and Ctrl-C stops it within 10 s.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -57,7 +57,8 @@ test("[admin] npm run demo from nothing: ready, sign in with a printed password,
     expect(alive(), "a process of the demo is still running").toBe(false);
     expect(Date.now() - t).toBeLessThan(10_000);
   } catch (e) {
-    throw new Error(`${(e as Error).message}\n--- demo output ---\n${output}`);
+    const ps = spawnSync("ps", ["-o", "pid,pgid,stat,cmd", "-g", String(demo.pid)], { encoding: "utf8" }).stdout;
+    throw new Error(`${(e as Error).message}\n--- demo output ---\n${output}\n--- its processes ---\n${ps}`);
   } finally {
     try {
       process.kill(-demo.pid!, "SIGKILL");

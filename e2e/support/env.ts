@@ -25,5 +25,7 @@ export function e2eDatabaseUrl(): string {
 
 /** The command that runs the Keyport server in production mode (`npm start`), for specs that start one more. */
 export function keyportServerCommand(port: number | string): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
-  return { command: process.execPath, args: ["node_modules/tsx/dist/cli.mjs", "server.ts", "--port", String(port), "--hostname", "localhost"], env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } };
+  // tsx as a loader in the server's own process (not the tsx CLI, whose parent process SIGKILLs a
+  // child that does not acknowledge a signal within 60 ms — a busy server's graceful stop).
+  return { command: process.execPath, args: ["--import", "tsx", "server.ts", "--port", String(port), "--hostname", "localhost"], env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } };
 }

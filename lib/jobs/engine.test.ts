@@ -9,7 +9,7 @@ const children: ChildProcess[] = [];
 let db: pg.Client;
 
 function startInstance(name: string, mode: "hang" | "quick"): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "lib/jobs/engine-child.test-helper.ts", name, mode], { env: process.env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "lib/jobs/engine-child.test-helper.ts", name, mode], { env: process.env, stdio: ["ignore", "pipe", "inherit"] });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.stdout!.on("data", (d: Buffer) => d.toString().includes("READY") && resolve(child));
