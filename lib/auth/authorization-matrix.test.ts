@@ -48,12 +48,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_ACTOR, type Actor, authorize } from "@/lib/auth/actor";
 import { type Permission, type Role, areaForPath, roleHas } from "@/lib/auth/permissions";
 import { guardOf } from "@/lib/api/handler";
+import { RATE_LIMIT_TABLE, closeApiRateLimits } from "@/lib/api/rate-limit";
+import { PEER_HEADER, peerHeaderValue } from "@/lib/auth/client-ip";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_PROFILE } from "@/lib/policy/profile";
 import { analyseEntry, exportedValues, hasDirective, importsOf, isAsync, parseSource, pathPattern } from "@/lib/testing/inspect-source";
 import { makeWorld, opensslCsr, uniq } from "@/lib/testing/world";
 import { approveAllowlistRequest, exportAllowlist, rejectAllowlistRequest, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
+import { createAuditCheckpoint } from "@/lib/services/audit/create-audit-checkpoint";
+import { getAuditCheckpointFile, getCheckpointPublicKey } from "@/lib/services/audit/read-audit-checkpoints";
 import { exportAuditEvents } from "@/lib/services/audit/search-audit-events";
 import { downloadCertificate, downloadTruststore } from "@/lib/services/certificates/download-certificate";
 import { revokeCertificate } from "@/lib/services/certificates/revoke-certificate";
@@ -69,7 +73,10 @@ import { newToken } from "@/lib/services/tokens/token-format";
 import { createUser } from "@/lib/services/users/create-user";
 import { endSessionsOfUser } from "@/lib/services/users/end-sessions";
 
-afterAll(disconnectDb);
+afterAll(async () => {
+  await closeApiRateLimits();
+  await disconnectDb();
+});
 
 type World = Awaited<ReturnType<typeof makeWorld>>;
 type Fixtures = World & { revokedToken: string };
@@ -78,8 +85,8 @@ type Fixtures = World & { revokedToken: string };
 type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry";
 
 /** A service call with inputs that succeed for a role allowed to make it; `id` is the row's object. */
-type ServiceCall = { service: (actor: Actor, ...args: never[]) => Promise<unknown>; args: (fx: Fixtures, id: string) => Promise<unknown[]> };
-function via<A extends [] | unknown[]>(service: (actor: Actor, ...args: A) => Promise<unknown>, args: (fx: Fixtures, id: string) => Promise<NoInfer<A>>): ServiceCall {
+type ServiceCall = { service: (actor: Actor, ...args: never[]) => unknown; args: (fx: Fixtures, id: string) => Promise<unknown[]> };
+function via<A extends [] | unknown[]>(service: (actor: Actor, ...args: A) => unknown, args: (fx: Fixtures, id: string) => Promise<NoInfer<A>>): ServiceCall {
   return { service: service as unknown as ServiceCall["service"], args };
 }
 
@@ -236,7 +243,8 @@ type PageRouteRow = { route: string; method: "GET" | "POST" } & (
       call: ServiceCall;
     }
   | { guard: "optionalActor"; permission: "public"; params: (fx: Fixtures) => Record<string, string>; audit: string }
-  | { guard: "none"; permission: "public"; why: string }
+  /** exercise: call it anonymously here (next-auth's handler needs a Next.js request). */
+  | { guard: "none"; permission: "public"; why: string; exercise?: boolean }
 );
 
 const PAGE_ROUTE_MATRIX: PageRouteRow[] = [
@@ -270,9 +278,20 @@ const PAGE_ROUTE_MATRIX: PageRouteRow[] = [
     object: "certificate",
     call: via(downloadTruststore, async (_fx, id) => [id, { password: "changeit-123" }]),
   },
+  { route: "(officer)/officer/audit/checkpoint", method: "GET", guard: "requireRouteActor", permission: "audit:export", call: via(createAuditCheckpoint, async () => ["download" as const]) },
+  {
+    route: "(officer)/officer/audit/checkpoint/[id]",
+    method: "GET",
+    guard: "requireRouteActor",
+    permission: "audit:read",
+    call: via(getAuditCheckpointFile, async () => [(await createAuditCheckpoint(CLI_ACTOR, "cli")).checkpoint.id]),
+  },
+  { route: "(officer)/officer/audit/checkpoint-key", method: "GET", guard: "requireRouteActor", permission: "audit:read", call: via(getCheckpointPublicKey, async () => []) },
   { route: "ca/[file]", method: "GET", guard: "optionalActor", permission: "public", params: (fx) => ({ file: `${fx.env.code}-root.cer` }), audit: "ca.download" },
   { route: "crl/[file]", method: "GET", guard: "optionalActor", permission: "public", params: (fx) => ({ file: `${fx.env.code}.crl` }), audit: "crl.download" },
-  { route: "api/health", method: "GET", guard: "none", permission: "public", why: "liveness for load balancers: says only whether the database answers" },
+  { route: "api/health", method: "GET", guard: "none", permission: "public", why: "for load balancers: says only whether the database answers", exercise: true },
+  { route: "api/health/live", method: "GET", guard: "none", permission: "public", why: "liveness: says only that the process serves", exercise: true },
+  { route: "api/health/ready", method: "GET", guard: "none", permission: "public", why: "readiness: database, migrations, master key present (statuses, no secrets)", exercise: true },
   { route: "api/auth/[...nextauth]", method: "GET", guard: "none", permission: "public", why: "next-auth's sign-in, sign-out and session endpoints (lib/auth/options.ts)" },
   { route: "api/auth/[...nextauth]", method: "POST", guard: "none", permission: "public", why: "next-auth's sign-in, sign-out and session endpoints (lib/auth/options.ts)" },
 ];
@@ -358,11 +377,14 @@ const OBJECT_TABLE: Record<ObjectKind, string> = {
 };
 
 let tables: string[] | undefined;
-/** The number of rows in every table, and the object's own row: what a refused call must leave as it was. */
+/**
+ * The number of rows in every table, and the object's own row: what a refused call must leave as it
+ * was. Not the rate limiter's counters: counting a refused call (a failed authentication) is its job.
+ */
 async function snapshot(kind?: ObjectKind, id?: string): Promise<unknown> {
   const db = getDb();
   tables ??= (
-    await db.$queryRaw<{ name: string }[]>`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations' ORDER BY tablename`
+    await db.$queryRaw<{ name: string }[]>`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT IN ('_prisma_migrations', ${RATE_LIMIT_TABLE}) ORDER BY tablename`
   ).map((t) => t.name);
   const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const [counts] = await db.$queryRawUnsafe<Record<string, number>[]>(`SELECT ${tables.map((t) => `(SELECT count(*)::int FROM ${quote(t)}) AS ${quote(t)}`).join(", ")}`);
@@ -417,8 +439,15 @@ const urlFor = (route: string, params: Record<string, string | string[]>) =>
 
 type CallResult = { status: number; code?: string; message?: string; json?: string };
 
+let peerSeq = 0;
+/**
+ * Each call comes from an address of its own, stamped as the server stamps a socket's peer: the API's
+ * rate limits (lib/api/rate-limit.ts) are real and counted, but never what decides a matrix outcome.
+ */
+const nextPeer = () => peerHeaderValue(`2001:db8:a17::${(++peerSeq).toString(16)}`);
+
 async function callRoute(handler: unknown, o: { method: string; url: string; authorization?: string; body?: unknown; params: Record<string, string | string[]> }): Promise<CallResult> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { [PEER_HEADER]: nextPeer() };
   if (o.authorization) headers.authorization = o.authorization;
   let body: string | undefined;
   if (o.body !== undefined) {
@@ -436,9 +465,9 @@ async function callRoute(handler: unknown, o: { method: string; url: string; aut
 }
 
 /** A service call's outcome as a status, like a route handler would answer. */
-async function settle(p: Promise<unknown>): Promise<CallResult> {
+async function settle(run: () => unknown): Promise<CallResult> {
   try {
-    await p;
+    await run();
     return { status: 200 };
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
@@ -640,7 +669,7 @@ describe("authorization matrix: server actions", () => {
   for (const row of ACTION_MATRIX) {
     it(`${row.file} ${row.action} → ${row.call.service.name}: ${row.permission}${row.object ? `, ${row.object} of organisation A` : ""}`, async () => {
       const id = row.object ? await makeObject(row.object) : "";
-      const invoke = (actor: Actor, args: unknown[]) => settle((row.call.service as (actor: Actor, ...args: unknown[]) => Promise<unknown>)(actor, ...args));
+      const invoke = (actor: Actor, args: unknown[]) => settle(() => (row.call.service as (actor: Actor, ...args: unknown[]) => unknown)(actor, ...args));
       const results: { outcome: Outcome; got: CallResult }[] = [];
       for (const caller of ROLE_CALLERS) {
         const outcome = expectedOutcome(caller, [row.permission], { object: !!row.object });
@@ -715,12 +744,10 @@ describe("authorization matrix: route handlers outside /api/v1", () => {
         const permissions = row.area ? [row.area, row.permission] : [row.permission];
         // What the route does after requireRouteActor() (proved by the test above): its own area check, then the service.
         const asRoute = (actor: Actor, args: unknown[]) =>
-          settle(
-            (async () => {
-              if (row.area) authorize(actor, row.area);
-              return (row.call.service as (actor: Actor, ...args: unknown[]) => Promise<unknown>)(actor, ...args);
-            })(),
-          );
+          settle(() => {
+            if (row.area) authorize(actor, row.area);
+            return (row.call.service as (actor: Actor, ...args: unknown[]) => unknown)(actor, ...args);
+          });
         const results: { outcome: Outcome; got: CallResult }[] = [];
         for (const caller of ROLE_CALLERS) {
           const outcome = expectedOutcome(caller, permissions, { object: !!row.object });
@@ -755,12 +782,16 @@ describe("authorization matrix: route handlers outside /api/v1", () => {
           }
         }
       });
-    } else if (row.route === "api/health") {
-      it(`${row.method} /${row.route}: public (${row.why}); writes nothing`, async () => {
+    } else if (row.exercise) {
+      it(`${row.method} /${row.route}: public (${row.why}); answers anyone and writes nothing`, async () => {
         const handler = ((await import(join(ROOT, "app", row.route, "route.ts"))) as RouteModule)[row.method];
-        const before = await snapshot();
-        expect((await callRoute(handler, { method: row.method, url: `/${row.route}`, params: {} })).status).toBe(200);
-        expect(await snapshot()).toEqual(before);
+        for (const caller of ["anonymous", "malformed", "partnerA"] as const) {
+          const before = await snapshot();
+          const got = await callRoute(handler, { method: row.method, url: `/${row.route}`, authorization: authorizationOf(caller), params: {} });
+          // 503 is a readiness answer (not ready), not an error of this request.
+          expect([200, 503], `${caller}: ${got.json ?? ""}`).toContain(got.status);
+          expect(await snapshot(), `${caller} wrote something`).toEqual(before);
+        }
       });
     }
   }
