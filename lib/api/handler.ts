@@ -17,6 +17,16 @@ type RouteContext<P> = { params: Promise<P> };
 type RouteHandler<P> = (req: Request, ctx: RouteContext<P>) => Promise<Response>;
 type Handler<P> = (args: { req: Request; actor: Actor; params: P }) => Promise<Response>;
 
+/** What guards each /api/v1 handler: the permission withApi checks, or "public" (publicApi). Read by lib/auth/authorization-matrix.test.ts. */
+const GUARDS = new WeakMap<object, Permission | "public">();
+export function guardOf(handler: unknown): Permission | "public" | undefined {
+  return typeof handler === "function" ? GUARDS.get(handler) : undefined;
+}
+function guarded<F extends object>(guard: Permission | "public", handler: F): F {
+  GUARDS.set(handler, guard);
+  return handler;
+}
+
 /**
  * Headers of every API answer that depend on the request or the deployment (the static ones,
  * CSP `default-src 'none'` among them, are in next.config.mjs): `no-store` for an answer that
@@ -94,7 +104,7 @@ function checkedParams<P>(params: P, req: Request): P {
  * map every error to `{ error: { code, message } }`. Every answer is `Cache-Control: no-store`.
  */
 export function withApi<P = Record<string, string>>(permission: Permission, handler: Handler<P>) {
-  return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
+  return guarded(permission, async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
     try {
       const ip = clientIpFrom((n) => req.headers.get(n));
       const limits = apiRateLimits();
@@ -111,7 +121,7 @@ export function withApi<P = Record<string, string>>(permission: Permission, hand
     } catch (e) {
       return errorResponse(e, `${req.method} ${new URL(req.url).pathname}`);
     }
-  };
+  });
 }
 
 const tooLarge = (maxBytes: number) => new AppError("too_large", `The request body is larger than ${maxBytes} bytes.`);
@@ -201,13 +211,13 @@ export function queryOf(req: Request): Record<string, string> {
  * authenticated answer (and a cache would skip the download's audit row).
  */
 export function publicApi<P = Record<string, string>>(handler: (args: { req: Request; params: P }) => Promise<Response>) {
-  return async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
+  return guarded("public", async (req: Request, ctx: RouteContext<P>): Promise<Response> => {
     try {
       return finish(await handler({ req, params: checkedParams(await ctx.params, req) }), { noStore: carriesCredentials(req) });
     } catch (e) {
       return errorResponse(e, `${req.method} ${new URL(req.url).pathname}`);
     }
-  };
+  });
 }
 
 /** A JSON body that may be empty (e.g. an approval without a comment). */
