@@ -1,4 +1,4 @@
-# Keyport production image: migrations run at start, then `next start`.
+# Keyport production image: migrations (unless KEYPORT_MIGRATE_ON_START=0), then the Keyport server (server.ts).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
@@ -16,4 +16,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends openssl && rm -
 COPY --from=build /app ./
 USER node
 EXPOSE 3000
-CMD ["sh", "-c", "npm run db:migrate && npm start -- --hostname 0.0.0.0 --port 3000"]
+STOPSIGNAL SIGTERM
+# Migrations: `docker-compose` runs them once (service migrate); a single container can run them first itself.
+# The server is PID 1's direct child of sh's exec: SIGTERM reaches it and it stops gracefully.
+CMD ["sh", "-c", "[ \"$KEYPORT_MIGRATE_ON_START\" = 0 ] || npm run db:migrate; exec node --import tsx server.ts --hostname 0.0.0.0 --port 3000"]
