@@ -82,10 +82,11 @@ async function crawl(page: Page, home: string, limit = 20): Promise<string[]> {
     const url = queue.shift()!;
     pages.push(url);
     await page.goto(url);
-    const hrefs = await page.locator("a[href^='/']").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute("href")!));
+    // Links to files (a download attribute, or a route handler's path) are not pages.
+    const hrefs = await page.locator("a[href^='/']:not([download])").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute("href")!));
     for (const href of hrefs) {
       const p = href.split("#")[0];
-      if (!p || seen.has(p) || /\/(download|export|pkcs12)\b|\.(cer|crl)$|^\/signout|^\/api\//.test(p)) continue;
+      if (!p || seen.has(p) || /\/(download|export|pkcs12|checkpoint|checkpoint-key)\b|\.(cer|crl|pem|json)$|^\/signout|^\/api\//.test(p)) continue;
       seen.add(p);
       queue.push(p);
     }
@@ -122,6 +123,7 @@ for (const [email, home] of [
   ["gateway@keyport.test", "/gateway"],
 ] as const) {
   test(`[${home.slice(1)}] every page reached from ${home} answers a fresh nonce CSP that its own scripts and styles satisfy`, async ({ browser }) => {
+    test.setTimeout(180_000); // up to 20 pages, each loaded twice
     await asRole(browser, email, home, async (page) => {
       const violations = await watchPolicies(page);
       const pages = await crawl(page, home);

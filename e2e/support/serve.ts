@@ -49,11 +49,12 @@ async function main() {
   };
   // The production server, exactly as `npm start` runs it.
   const keyportServer = keyportServerCommand(port);
-  // Its log goes to the console and to E2E_SERVER_LOG, which e2e/zz-logs.spec.ts searches for secrets.
+  // Its log goes to E2E_SERVER_LOG (searched for secrets by e2e/zz-logs.spec.ts); its stderr also to the console.
   fs.mkdirSync(path.dirname(E2E_SERVER_LOG), { recursive: true });
   const logFile = fs.createWriteStream(E2E_SERVER_LOG, { flags: "w" });
   const child = spawn(keyportServer.command, keyportServer.args, { stdio: ["ignore", "pipe", "pipe"], env: { ...env, ...keyportServer.env } });
-  child.stdout!.on("data", (d: Buffer) => (process.stdout.write(d), logFile.write(d)));
+  // stdout is the JSON log (one line per request): to the file only, so the test output stays readable.
+  child.stdout!.on("data", (d: Buffer) => logFile.write(d));
   child.stderr!.on("data", (d: Buffer) => (process.stderr.write(d), logFile.write(d)));
 
   let stopping = false;
