@@ -134,9 +134,11 @@ export async function startKeyportServer(opts: KeyportServerOptions): Promise<Ke
       });
     });
   });
-  server.keepAliveTimeout = 5_000;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 60_000;
+  // Idle keep-alive connections stay open longer than a load balancer's (nginx 60 s, AWS ALB 60 s), so
+  // the balancer never reuses a connection the server is closing (a 502 for a healthy instance).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000; // must exceed keepAliveTimeout
+  server.requestTimeout = 120_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, host, () => {
