@@ -25,6 +25,8 @@ import { caChainFile, getEnvironmentCaChain, getEnvironmentCrl } from "@/lib/ser
 import { buildKeyAndChainPkcs12 } from "@/lib/pki/pkcs12";
 import { runCli } from "@/lib/cli/run-cli";
 import { CLI_ACTOR } from "@/lib/auth/actor";
+import { ensureListenerCredential, renewDueListenerCredentials } from "@/lib/ca/listener-credential";
+import { jobByName } from "@/lib/jobs/definitions";
 import { latestCrl, regenerateCrl, signLeaf } from "@/lib/ca/authority";
 import { buildName } from "@/lib/pki/cert/name";
 import { pemEncode } from "@/lib/pki/pem";
@@ -300,23 +302,72 @@ describe("built-in connectivity listener", () => {
   );
 
   it("renews its server certificate before it expires, serving the new one without a restart", async () => {
-    const first = listener.serverCertificate();
-    expect((await presentedCertificate("127.0.0.1", listener.port, listener.caPem)).serial).toBe(first.serial.toUpperCase());
+    const fresh = listener.serverCertificate();
+    expect((await presentedCertificate("127.0.0.1", listener.port, listener.caPem)).serial).toBe(fresh.serial.toUpperCase());
     // Not due yet: nothing changes.
     expect(await listener.renewIfDue()).toBe(false);
+    // An instance bound to another host name needs it in the certificate: one naming both replaces it
+    // (issued 25 days ago here, so that it is due now).
+    const aged = await ensureListenerCredential(world.env, { dns: ["aged.keyport.test"], ip: [] }, CLI_ACTOR, new Date(Date.now() - 25 * 86_400_000));
+    expect(aged.issued).toBe(true);
+    expect(await listener.renewIfDue(new Date(Date.now() - 25 * 86_400_000))).toBe(true);
+    const first = listener.serverCertificate();
+    expect(first.id).toBe(aged.certificate.id);
+    expect((await presentedCertificate("127.0.0.1", listener.port, listener.caPem)).sans).toMatch(/DNS:aged\.keyport\.test/);
+    listenerLog.length = 0;
     // Less than SERVER_CERT_RENEW_BEFORE_MS left: a new certificate from the same CA, linked to the one it replaces.
-    const later = new Date(first.notAfter.getTime() - SERVER_CERT_RENEW_BEFORE_MS + 60_000);
-    const [a, b] = await Promise.all([listener.renewIfDue(later), listener.renewIfDue(later)]);
+    expect(first.notAfter.getTime() - Date.now()).toBeLessThan(SERVER_CERT_RENEW_BEFORE_MS);
+    const [a, b] = await Promise.all([listener.renewIfDue(), listener.renewIfDue()]);
     expect([a, b]).toEqual([true, true]); // one renewal, shared
     const second = listener.serverCertificate();
     expect(listenerLog).toEqual([`[keyport] connectivity listener for ${world.env.code}: new server certificate ${second.serial}, valid until ${second.notAfter.toISOString()}.`]);
     expect(second.serial).not.toBe(first.serial);
-    expect(second.notAfter.getTime()).toBeGreaterThan(first.notAfter.getTime() - 60_000);
+    expect(second.notAfter.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
     expect((await presentedCertificate("127.0.0.1", listener.port, listener.caPem)).serial).toBe(second.serial.toUpperCase());
     const row = await getDb().certificate.findUniqueOrThrow({ where: { id: second.id } });
     expect(row).toMatchObject({ orgId: null, profileCode: "connectivity-server", renewsCertificateId: first.id, revokedAt: null });
+    // The names are kept: the renewal still names the other instance's host.
+    expect((await presentedCertificate("127.0.0.1", listener.port, listener.caPem)).sans).toMatch(/DNS:aged\.keyport\.test/);
     // Client tests keep working across the change.
     expect((await curl(`https://127.0.0.1:${listener.port}/api/healthCheck`, { cert: "fresh", cacert: join(dir, "listener-ca.pem") })).status).toBe(200);
+  });
+
+  it("shares one server certificate between instances; the renewal job renews it and every listener reloads it", async () => {
+    // A second instance's listener for the same environment serves the same certificate: none issued for it.
+    const before = await getDb().certificate.count({ where: { envId: world.env.id, profileCode: "connectivity-server" } });
+    const other = await startConnectivityListener({ envCode: world.env.code, port: 0, renewCheckEveryMs: 60_000, log: { info: () => {}, error: () => {} } });
+    try {
+      const shared = listener.serverCertificate();
+      expect(other.serverCertificate().id).toBe(shared.id);
+      expect(await getDb().certificate.count({ where: { envId: world.env.id, profileCode: "connectivity-server" } })).toBe(before);
+      // The key is stored sealed (AES-GCM under the master key), never as PEM.
+      const cred = await getDb().listenerCredential.findUniqueOrThrow({ where: { envId: world.env.id } });
+      expect(Buffer.from(cred.encryptedKey).toString("latin1")).not.toMatch(/PRIVATE KEY|^\x30\x81|^\x30\x82/);
+      // Not due: the job renews nothing.
+      expect(await renewDueListenerCredentials(CLI_ACTOR)).toEqual([{ environment: world.env.code, action: "fresh", serial: shared.serial }]);
+      // Make it due (one issued 25 days ago, naming one more host), and let both listeners serve it.
+      const past = new Date(Date.now() - 25 * 86_400_000);
+      const aged = await ensureListenerCredential(world.env, { dns: ["aged2.keyport.test"], ip: [] }, CLI_ACTOR, past);
+      expect(await other.renewIfDue(past)).toBe(true);
+      expect(await listener.renewIfDue(past)).toBe(true);
+      const agedCount = await getDb().certificate.count({ where: { envId: world.env.id, profileCode: "connectivity-server" } });
+      // The job (on whichever instance it runs) renews it once, even when two runs race.
+      const [r1, r2] = await Promise.all([renewDueListenerCredentials(CLI_ACTOR), renewDueListenerCredentials(CLI_ACTOR)]);
+      expect([r1[0].action, r2[0].action].sort()).toEqual(["fresh", "renewed"]);
+      expect(r1[0].serial).toBe(r2[0].serial);
+      expect(r1[0].serial).not.toBe(aged.certificate.serial);
+      expect(await getDb().certificate.count({ where: { envId: world.env.id, profileCode: "connectivity-server" } })).toBe(agedCount + 1);
+      // Both listeners pick the new one up on their next reload, without a restart (and renew nothing themselves).
+      expect(await other.renewIfDue()).toBe(true);
+      expect(await listener.renewIfDue()).toBe(true);
+      expect(await getDb().certificate.count({ where: { envId: world.env.id, profileCode: "connectivity-server" } })).toBe(agedCount + 1);
+      expect(listener.serverCertificate().serial).toBe(r1[0].serial);
+      for (const l of [listener, other]) expect((await presentedCertificate("127.0.0.1", l.port, l.caPem)).serial).toBe(r1[0].serial.toUpperCase());
+      expect(jobByName("listener-certificate-renewal")?.cron).toBe("17 * * * *");
+    } finally {
+      await other.close();
+      listenerLog.length = 0;
+    }
   });
 
   it("names loopback (IPv4 and IPv6), the public host and the bind host in its certificate, and serves on IPv6", async () => {

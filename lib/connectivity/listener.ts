@@ -2,10 +2,12 @@
 // certificate is issued by that environment's CA. GET /api/healthCheck answers
 // 200 only to a client certificate issued by the environment's CA, unrevoked and
 // unexpired, from an approved source IP; every other case gets its own error.
-// The server certificate (30 days, no organisation: the listener's own) is renewed in place before
-// it expires; a listener whose environment or CA does not exist yet keeps trying to start.
+// The server certificate (30 days, no organisation: the listener's own) is one per environment,
+// shared by every instance (lib/ca/listener-credential.ts): the job engine renews it before it
+// expires and each listener reloads it in place; a listener whose environment or CA does not exist
+// yet keeps trying to start.
 import { log } from "@/lib/log/logger";
-import { createHash, generateKeyPairSync } from "node:crypto";
+import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:https";
 import { isIP, type AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
@@ -14,10 +16,8 @@ import { dnsNameProblem } from "@/lib/pki/cert/san-names";
 import { getEnvironmentCaChain } from "@/lib/services/ca/ca-chain";
 import { type Actor, CLI_ACTOR } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { signLeaf, publicUrl } from "@/lib/ca/authority";
-import { chainToPem } from "@/lib/pki/cert/download-formats";
-import { CONNECTIVITY_SERVER_PROFILE } from "@/lib/services/certificates/service-certificates";
-import { buildName } from "@/lib/pki/cert/name";
+import { publicUrl } from "@/lib/ca/authority";
+import { type ListenerMaterial, SERVER_CERT_RENEW_BEFORE_MS, SERVER_CERT_VALIDITY_DAYS, ensureListenerCredential } from "@/lib/ca/listener-credential";
 import { pemEncode } from "@/lib/pki/pem";
 import { parseCidr } from "@/lib/net/cidr";
 import { AppError, logUnexpected } from "@/lib/errors";
@@ -57,13 +57,11 @@ function ipAllowed(ip: string, cidrs: string[]): boolean {
   });
 }
 
-const DAY = 86_400_000;
-/** The listener's server certificate lives 30 days and is replaced when less than 10 are left (checked hourly). */
-export const SERVER_CERT_VALIDITY_DAYS = 30;
-export const SERVER_CERT_RENEW_BEFORE_MS = 10 * DAY;
-const RENEW_CHECK_EVERY_MS = 60 * 60_000;
+/** How often each listener reloads the shared credential (renewed by the job engine, or here when due). */
+const RELOAD_EVERY_MS = 5 * 60_000;
 /** How often a listener that could not start (no environment or CA yet, port busy) tries again. */
 export const START_RETRY_EVERY_MS = 60_000;
+export { SERVER_CERT_RENEW_BEFORE_MS, SERVER_CERT_VALIDITY_DAYS };
 
 const UNSPECIFIED = new Set(["0.0.0.0", "::", "0:0:0:0:0:0:0:0"]);
 const stripBrackets = (h: string) => h.replace(/^\[(.*)\]$/, "$1");
@@ -97,7 +95,7 @@ export function healthCheckUrl(host: string, port: number): string {
   return `https://${isIP(h) === 6 ? `[${h}]` : h}:${port}/api/healthCheck`;
 }
 
-type ListenerEnvironment = { env: { id: string; code: string }; issuingId: string; issuingNotAfter: Date; issuingDer: Uint8Array; caPem: string };
+type ListenerEnvironment = { env: { id: string; code: string }; issuingId: string; caPem: string };
 
 /** The environment and its active CAs; a clear error when either is missing (the listener retries). */
 async function loadEnvironment(envCode: string): Promise<ListenerEnvironment> {
@@ -108,50 +106,7 @@ async function loadEnvironment(envCode: string): Promise<ListenerEnvironment> {
   return {
     env: { id: env.id, code: env.code },
     issuingId: issuing.id,
-    issuingNotAfter: issuing.notAfter,
-    issuingDer: new Uint8Array(issuing.certDer),
     caPem: [issuing, root].map((c) => pemEncode("CERTIFICATE", new Uint8Array(c.certDer))).join(""),
-  };
-}
-
-type ServerMaterial = { key: string; certChainPem: string; certificate: { id: string; serial: string; notAfter: Date } };
-
-/**
- * Issue the listener's server certificate (ephemeral key, serverAuth) from the environment's issuing
- * CA. It has no organisation: inventories show it as the connectivity listener's own (see
- * service-certificates.ts). A renewal names the certificate it replaces.
- */
-async function issueServerCertificate(target: ListenerEnvironment, names: { dns: string[]; ip: string[] }, actor: Actor, renews: string | null): Promise<ServerMaterial> {
-  const db = getDb();
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const spkiDer = new Uint8Array(publicKey.export({ type: "spki", format: "der" }));
-  const { env } = target;
-  const cert = await db.$transaction(async (tx) => {
-    const c = await signLeaf(tx, {
-      env,
-      orgId: null,
-      renewsCertificateId: renews,
-      profileCode: CONNECTIVITY_SERVER_PROFILE,
-      subjectDer: buildName({ CN: `keyport-connectivity-${env.code.toLowerCase()}`, O: process.env.KEYPORT_PROVIDER_NAME?.trim() || "Keyport" }),
-      spkiDer,
-      keyType: "ec",
-      publicKeyFingerprint: createHash("sha256").update(spkiDer).digest("hex"),
-      validityDays: SERVER_CERT_VALIDITY_DAYS,
-      extendedKeyUsage: ["serverAuth"],
-      sans: names,
-    });
-    await recordAudit(tx, actor, {
-      action: "certificate.issue",
-      targetType: "certificate",
-      targetId: c.id,
-      details: { purpose: "connectivity listener server certificate", environment: env.code, serial: c.serialHex, ...(renews ? { renews } : {}) },
-    });
-    return c;
-  });
-  return {
-    key: privateKey.export({ type: "pkcs8", format: "pem" }) as string,
-    certChainPem: chainToPem([new Uint8Array(cert.der), target.issuingDer]),
-    certificate: { id: cert.id, serial: cert.serialHex, notAfter: cert.notAfter },
   };
 }
 
@@ -199,7 +154,7 @@ export type RunningListener = {
   caPem: string;
   /** The server certificate being served now. */
   serverCertificate: () => { id: string; serial: string; notAfter: Date };
-  /** Replace the server certificate when less than SERVER_CERT_RENEW_BEFORE_MS is left at `now`; true when it did. */
+  /** Renew the shared server certificate when less than SERVER_CERT_RENEW_BEFORE_MS is left at `now`, and serve the current one; true when it changed. */
   renewIfDue: (now?: Date) => Promise<boolean>;
   close: () => Promise<void>;
 };
@@ -261,31 +216,34 @@ export async function startConnectivityListener(opts: {
       resolve();
     });
   });
-  const apply = (m: ServerMaterial) => server.setSecureContext({ key: m.key, cert: m.certChainPem, ca: target.caPem });
-  let material: ServerMaterial;
+  const apply = (m: ListenerMaterial) => server.setSecureContext({ key: m.key, cert: m.certChainPem, ca: target.caPem });
+  let current: ListenerMaterial["certificate"];
   try {
-    material = await issueServerCertificate(target, names, actor, null);
-    apply(material);
+    const got = await ensureListenerCredential(target.env, names, actor);
+    const m = await got.open();
+    apply(m);
+    current = m.certificate;
   } catch (e) {
     await new Promise((resolve) => server.close(resolve));
     throw e;
   }
 
-  const renew = async (now: Date) => {
-    if (material.certificate.notAfter.getTime() - now.getTime() >= SERVER_CERT_RENEW_BEFORE_MS) return false;
-    // A certificate never outlives its issuing CA: near the CA's end a new one would not last longer.
-    if (target.issuingNotAfter.getTime() <= material.certificate.notAfter.getTime()) return false;
-    const next = await issueServerCertificate(target, names, actor, material.certificate.id);
-    apply(next); // new handshakes get the new certificate; open connections keep theirs
-    material = next;
-    log.info(`[keyport] connectivity listener for ${target.env.code}: new server certificate ${next.certificate.serial}, valid until ${next.certificate.notAfter.toISOString()}.`);
+  // Renew when due (under the credential's lock: one certificate between all instances and the job),
+  // and serve whatever certificate is current — including one another instance or the job renewed.
+  const reload = async (now: Date) => {
+    const got = await ensureListenerCredential(target.env, names, actor, now);
+    if (got.certificate.id === current.id) return false;
+    const m = await got.open();
+    apply(m); // new handshakes get the new certificate; open connections keep theirs
+    current = m.certificate;
+    log.info(`[keyport] connectivity listener for ${target.env.code}: new server certificate ${m.certificate.serial}, valid until ${m.certificate.notAfter.toISOString()}.`);
     return true;
   };
-  let renewing: Promise<boolean> | null = null; // one renewal at a time
-  const renewIfDue = (now = new Date()) => (renewing ??= renew(now).finally(() => (renewing = null)));
+  let reloading: Promise<boolean> | null = null; // one at a time
+  const renewIfDue = (now = new Date()) => (reloading ??= reload(now).finally(() => (reloading = null)));
   const timer = setInterval(() => {
-    renewIfDue().catch((e) => log.error(`[keyport] connectivity listener for ${target.env.code}: could not renew its server certificate (retrying): ${e instanceof Error ? e.message : String(e)}`));
-  }, opts.renewCheckEveryMs ?? RENEW_CHECK_EVERY_MS);
+    renewIfDue().catch((e) => log.error(`[keyport] connectivity listener for ${target.env.code}: could not reload its server certificate (retrying): ${e instanceof Error ? e.message : String(e)}`));
+  }, opts.renewCheckEveryMs ?? RELOAD_EVERY_MS);
   timer.unref(); // never keeps the process alive
 
   return {
@@ -293,7 +251,7 @@ export async function startConnectivityListener(opts: {
     port: (server.address() as AddressInfo).port,
     server,
     caPem: target.caPem,
-    serverCertificate: () => ({ ...material.certificate }),
+    serverCertificate: () => ({ ...current }),
     renewIfDue,
     close: () => {
       clearInterval(timer);

@@ -4,6 +4,7 @@
 import { JOBS_ACTOR } from "@/lib/auth/actor";
 import { renewDueCrls } from "@/lib/services/jobs/run-jobs";
 import { checkpointIfHeadMoved } from "@/lib/services/audit/create-audit-checkpoint";
+import { renewDueListenerCredentials } from "@/lib/ca/listener-credential";
 
 export type JobDefinition = {
   /** Queue name (pg-boss): lower-case words and dashes. */
@@ -28,6 +29,15 @@ export const JOBS: readonly JobDefinition[] = [
     retryDelay: 30,
     expireInSeconds: 10 * 60,
     run: () => renewDueCrls(JOBS_ACTOR),
+  },
+  {
+    name: "listener-certificate-renewal",
+    description: "Renew each connectivity listener's server certificate (shared by every instance) when less than 10 of its 30 days are left; listeners reload it within 5 minutes.",
+    cron: "17 * * * *",
+    retryLimit: 5,
+    retryDelay: 60,
+    expireInSeconds: 5 * 60,
+    run: () => renewDueListenerCredentials(JOBS_ACTOR),
   },
   {
     name: "audit-checkpoint",

@@ -1,4 +1,5 @@
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { CONNECTIVITY_SERVER_PROFILE } from "@/lib/ca/listener-credential";
 
 /**
  * Certificates Keyport issues to itself rather than to a partner: no organisation, a service
@@ -6,7 +7,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
  * in the inventory and the audit trail and can be revoked; but they are renewed by Keyport, so
  * "expiring" (a call to act) never applies to them.
  */
-export const CONNECTIVITY_SERVER_PROFILE = "connectivity-server";
+export { CONNECTIVITY_SERVER_PROFILE };
 
 const PURPOSES: Record<string, string> = {
   [CONNECTIVITY_SERVER_PROFILE]: "Keyport connectivity listener",
