@@ -289,6 +289,7 @@ const COMMANDS: Record<string, Command> = {
     parse(args, {}, []);
     const r = await runJobs(CLI_ACTOR);
     for (const c of r.crls) io.out(`${c.action === "renewed" ? "renewed" : "fresh  "}  CRL #${c.number ?? "-"}  ${c.environment} ${c.kind}  ${c.ca}`);
+    for (const l of r.listeners) io.out(`${l.action === "renewed" ? "renewed" : "fresh  "}  connectivity listener certificate ${l.serial}  ${l.environment}`);
     const cp = r.checkpoint;
     if (cp) io.out(cp.action === "created" ? `created  audit checkpoint of event #${cp.seq}` : `fresh    audit checkpoint${cp.seq ? ` of event #${cp.seq}` : ""} (the head has not moved)`);
     io.err(`${r.crls.filter((c) => c.action === "renewed").length} CRL(s) renewed, ${r.crls.filter((c) => c.action === "fresh").length} still fresh.`);

@@ -3,6 +3,7 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { CRL_VALIDITY, latestCrl, regenerateCrl } from "@/lib/ca/authority";
 import { lockAuditChain } from "@/lib/audit/record-audit";
 import { checkpointIfHeadMoved } from "@/lib/services/audit/create-audit-checkpoint";
+import { renewDueListenerCredentials } from "@/lib/ca/listener-credential";
 
 /** A CRL is renewed once less than half of its lifetime is left (RFC 5280 §5.1.2.5: publish before nextUpdate). */
 export function crlIsDue(crl: { thisUpdate: Date; nextUpdate: Date } | null, now = new Date()): boolean {
@@ -13,6 +14,8 @@ export function crlIsDue(crl: { thisUpdate: Date; nextUpdate: Date } | null, now
 
 export type JobReport = {
   crls: { ca: string; environment: string; kind: string; number: string | null; action: "renewed" | "fresh" }[];
+  /** The connectivity listeners' shared server certificates (not in a run scoped to one environment). */
+  listeners: { environment: string; action: "renewed" | "fresh"; serial: string }[];
   /** A signed checkpoint of the audit chain's head, made when the head moved since the newest one (not in a run scoped to one environment). */
   checkpoint: { action: "created" | "unchanged"; seq: string | null } | null;
 };
@@ -27,7 +30,9 @@ export type JobReport = {
  */
 export async function runJobs(actor: Actor, now = () => new Date(), opts: { envCode?: string } = {}): Promise<JobReport> {
   const crls = await renewDueCrls(actor, now, opts);
-  return { crls, checkpoint: opts.envCode ? null : await checkpointIfHeadMoved(actor) };
+  if (opts.envCode) return { crls, listeners: [], checkpoint: null };
+  const listeners = await renewDueListenerCredentials(actor, now());
+  return { crls, listeners, checkpoint: await checkpointIfHeadMoved(actor) };
 }
 
 /** Every active CA (of one environment, or all) whose CRL is due gets a new one; see runJobs. */
