@@ -340,9 +340,6 @@ describe("built-in connectivity listener", () => {
       const shared = listener.serverCertificate();
       expect(other.serverCertificate().id).toBe(shared.id);
       expect(await getDb().certificate.count({ where: { envId: world.env.id, profileCode: "connectivity-server" } })).toBe(before);
-      // The key is stored sealed (AES-GCM under the master key), never as PEM.
-      const cred = await getDb().listenerCredential.findUniqueOrThrow({ where: { envId: world.env.id } });
-      expect(Buffer.from(cred.encryptedKey).toString("latin1")).not.toMatch(/PRIVATE KEY|^\x30\x81|^\x30\x82/);
       // Not due: the job renews nothing.
       expect(await renewDueListenerCredentials(CLI_ACTOR)).toEqual([{ environment: world.env.code, action: "fresh", serial: shared.serial }]);
       // Make it due (one issued 25 days ago, naming one more host), and let both listeners serve it.

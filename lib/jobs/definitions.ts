@@ -17,7 +17,8 @@ export type JobDefinition = {
   retryDelay: number;
   /** A run still active after this long is taken to have died (its instance was killed) and is retried. */
   expireInSeconds: number;
-  run: () => Promise<unknown>;
+  /** The run: its pg-boss job id and when the job was created (for a cron job, its tick). */
+  run: (run: { jobId: string; createdOn: Date }) => Promise<unknown>;
 };
 
 export const JOBS: readonly JobDefinition[] = [

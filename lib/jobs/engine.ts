@@ -59,10 +59,10 @@ async function ensureQueue(boss: PgBoss, job: JobDefinition) {
 }
 
 /** Run one job's handler with its log lines and metrics. Exported for tests. */
-export async function runJob(job: JobDefinition, id: string) {
+export async function runJob(job: JobDefinition, id: string, createdOn: Date = new Date()) {
   const started = performance.now();
   try {
-    const result = await job.run();
+    const result = await job.run({ jobId: id, createdOn });
     metrics().jobDuration.observe({ job: job.name, outcome: "ok" }, (performance.now() - started) / 1000);
     logger().info({ job: job.name, jobId: id, ms: Math.round(performance.now() - started) }, `job ${job.name} done`);
     return result ?? null;
@@ -98,7 +98,7 @@ export async function startJobEngine(opts: JobEngineOptions): Promise<JobEngine>
   });
   for (const job of jobs) {
     if (opts.work ?? true) {
-      await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 5 }, async ([j]) => runJob(job, j.id));
+      await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 5, includeMetadata: true }, async ([j]) => runJob(job, j.id, j.createdOn));
     }
   }
   return {
