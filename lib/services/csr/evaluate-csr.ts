@@ -35,8 +35,9 @@ export type CsrEvaluation = {
 
 export function summarise(csr: ParsedCsr): CsrSummary {
   return {
-    subject: csr.subjectString,
-    subjectAttributes: csr.subject.map((a) => ({ name: a.name, value: a.value, valueType: a.valueType })),
+    // What will be signed when the subject can be certified; otherwise the CSR's, for the message.
+    subject: csr.certificateSubject.ok ? csr.certificateSubject.string : csr.subjectString,
+    subjectAttributes: (csr.certificateSubject.ok ? csr.certificateSubject.attributes : csr.subject).map((a) => ({ name: a.name, value: a.value, valueType: a.valueType })),
     keyType: csr.key.label,
     keyTypeId: keyTypeId(csr.key),
     publicKeyFingerprint: csr.publicKeyFingerprint,
