@@ -6,7 +6,8 @@ import { AppError } from "@/lib/errors";
 import { signLeaf } from "@/lib/ca/authority";
 import { metrics } from "@/lib/metrics/metrics";
 import { parseInput } from "@/lib/validation";
-import { evaluateCsr } from "@/lib/services/csr/evaluate-csr";
+import { readCsr } from "@/lib/pki/csr/parse-csr";
+import { addKeyReuseCheck, contextFor, evaluateParsedCsr, loadProfile } from "@/lib/services/csr/evaluate-csr";
 import { assertId } from "@/lib/services/scope";
 import { alreadyDecided, approveSchema, recordDecision, rejectSchema } from "./approvals";
 import { getCertificateRequest } from "./read-requests";
@@ -42,12 +43,10 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
     });
     if (approvals < request.env.approvalsRequired) return null;
 
-    const evaluation = await evaluateCsr(
-      actor,
-      { csr: new Uint8Array(request.csrDer), orgCode: request.org.code, envCode: request.env.code, profileCode: request.profileCode },
-      tx,
-      { excludeRequestId: requestId },
-    );
+    // The checks again, against the current profile, with the organisation and environment
+    // lockRequest loaded: one parse of the stored DER, one key-reuse query.
+    const context = contextFor(await loadProfile(request.profileCode, request.env.code, tx), request.org, request.env);
+    const evaluation = await addKeyReuseCheck(actor, evaluateParsedCsr(await readCsr(new Uint8Array(request.csrDer)), context), tx, requestId);
     if (!evaluation.accepted || !evaluation.parsed) {
       const failed = evaluation.checks.filter((c) => c.result === "fail");
       throw new AppError(
