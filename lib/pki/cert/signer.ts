@@ -4,6 +4,7 @@ import { PkiError } from "./errors";
 import { DER_NULL, TAG, bytesEqual, encodeOid, readChildren, readSingle, sequence, valueBytes } from "./der";
 import { OID } from "./oids";
 import { bitLength } from "../csr/asn1-nodes";
+import { ecdsaDerToRaw } from "../csr/ecdsa-signature";
 import { rsaKeySizeProblem } from "../key/rsa-limits";
 
 export type CaKeyType = "rsa-2048" | "rsa-3072" | "rsa-4096" | "ecdsa-p256" | "ecdsa-p384";
@@ -147,24 +148,6 @@ export function caKeyTypeOfSpki(spkiDer: Uint8Array): CaKeyType | undefined {
 }
 
 // ---- verification (WebCrypto) ----
-
-function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | null {
-  try {
-    const seq = readSingle(der, TAG.SEQUENCE, "ECDSA-Sig-Value");
-    const parts = readChildren(der, seq, "ECDSA-Sig-Value");
-    if (parts.length !== 2 || parts.some((p) => p.tag !== TAG.INTEGER)) return null;
-    const out = new Uint8Array(size * 2);
-    parts.forEach((p, i) => {
-      let v = valueBytes(der, p);
-      while (v.length > size && v[0] === 0) v = v.subarray(1);
-      if (v.length > size) throw new Error("integer too long");
-      out.set(v, (i + 1) * size - v.length);
-    });
-    return out;
-  } catch {
-    return null;
-  }
-}
 
 /** Verifies an X.509 signature (as found in a certificate or CRL) with WebCrypto. */
 export async function verifySignature(spkiDer: Uint8Array, signatureAlgorithmOid: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {

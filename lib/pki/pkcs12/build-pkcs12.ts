@@ -10,7 +10,8 @@ import { TAG, readChildren, readSingle, valueBytes } from "../cert/der";
 import { splitCertificate } from "../cert/certificate-der";
 import { decodeOid } from "../cert/name";
 import { OID } from "../cert/oids";
-import { sha1 } from "../cert/sha1";
+// SHA-1 only for identifiers (RFC 5280 §4.2.1.2 method 1 key identifiers, PKCS #12 localKeyId), never for signatures.
+import { sha1 } from "@noble/hashes/legacy.js";
 import { webCryptoEngine } from "./engine";
 import { privateKeyMatchesCertificate } from "./key-match";
 import { pkcs12PasswordBytes } from "./password";
