@@ -91,7 +91,7 @@ describe("san: the same validation as issuance, with the same words", () => {
   );
 
   it("every iPAddress a CSR can carry (4 or 16 octets) is one issuance accepts", async () => {
-    const { formatIpAddress } = await import("@/lib/pki/csr/ip-address");
+    const { formatIpAddress } = await import("@/lib/pki/ip-address");
     const { ipAddressProblem } = await import("@/lib/pki/cert/san-names");
     const samples = [new Uint8Array(4), new Uint8Array(16), Uint8Array.of(255, 255, 255, 255), new Uint8Array(16).fill(255)];
     for (let i = 0; i < 500; i++) {

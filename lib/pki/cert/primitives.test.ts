@@ -1,7 +1,7 @@
 import * as asn1js from "asn1js";
 import { describe, expect, it } from "vitest";
 import { encodeOid, encodeUnsignedBigInt, readTlv } from "./der";
-import { formatIpAddress, parseIpAddress } from "./ip";
+import { formatIpAddress, parseIpAddress } from "../ip-address";
 import { buildName, nameToString } from "./name";
 import { encodeTime, truncateToSeconds } from "./time";
 import { inspectSpki } from "./signer";

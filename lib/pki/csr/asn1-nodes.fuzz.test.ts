@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runTool } from "@/lib/pki/interop/tools";
+import { prng } from "@/lib/pki/name/crafted-der";
 import { readCsr } from "./parse-csr";
 
 let dir: string;
@@ -21,15 +22,6 @@ beforeAll(() => {
   }
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Mutations that hit the header octets a DER reader must get right. */
 function mutate(src: Uint8Array, r: () => number): Uint8Array {

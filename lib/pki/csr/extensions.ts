@@ -16,7 +16,7 @@ import {
   oidOf,
   parseExactDer,
 } from "./asn1-nodes";
-import { formatIpAddress } from "./ip-address";
+import { formatIpAddress } from "@/lib/pki/ip-address";
 import { formatName, readName } from "./name";
 import { OID } from "./oids";
 import { decodeAttributeValue, decodeStringBytes } from "./strings";

@@ -19,7 +19,7 @@ import { readName } from "@/lib/pki/csr/name";
 import { type ParsedCsr, readCsr } from "@/lib/pki/csr/parse-csr";
 import { createTestHierarchy, type TestHierarchy } from "@/lib/pki/interop/test-ca";
 import { runTool } from "@/lib/pki/interop/tools";
-import { OIDS, ascii, attr, craftCsr, oid, rdn, seq, set, tlv, tlvIndefinite, tlvLongLength, utf16be, utf32be, utf8 } from "./crafted-der";
+import { OIDS, ascii, attr, craftCsr, prng, oid, rdn, seq, set, tlv, tlvIndefinite, tlvLongLength, utf16be, utf32be, utf8 } from "./crafted-der";
 
 const ctx = { orgCode: "acme", orgName: "Acme Payments AS", envCode: "PPR" };
 const CN = (s = "acme-client") => attr("CN", tlv(0x0c, utf8(s)));
@@ -197,16 +197,6 @@ describe("crafted subjects that issue: re-encoded under our rules, exactly the d
 });
 
 // ---- fuzz: mutate subjects, re-sign validly, every issued certificate loads in OpenSSL ----
-
-/** A small deterministic PRNG (mulberry32), so a failure names a seed that reproduces it. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FUZZ_TYPES = [...Object.values(OIDS), "2.5.4.9", "2.5.4.42", "2.5.4.97", "1.2.3.4"];
 const FUZZ_TAGS = [0x0c, 0x13, 0x16, 0x14, 0x1e, 0x1c, 0x1a, 0x12, 0x04, 0x02, 0x05, 0x30];

@@ -109,3 +109,13 @@ export async function craftCsr(opts: CraftOptions): Promise<Uint8Array> {
   const csr = opts.indefiniteOuter ? tlvIndefinite(0x30, ...body) : seq(...body);
   return opts.trailing ? bytes(csr, opts.trailing) : csr;
 }
+
+/** A small deterministic PRNG (mulberry32) for the fuzz tests, so a failure names a seed that reproduces it. */
+export function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
