@@ -5,7 +5,7 @@ import { readAuthorityKeyId, readBasicConstraints, readKeyUsageBits, readSubject
 import { KEY_USAGE } from "./extensions";
 import { formatIpAddress } from "../ip-address";
 import { decodeOid, nameToString } from "./name";
-import { OID } from "./oids";
+import { OID } from "@/lib/pki/oids";
 import { serialToHex } from "./serial";
 import { curveName, inspectSpki } from "./signer";
 

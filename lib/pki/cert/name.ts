@@ -4,7 +4,7 @@ import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { PkiError } from "./errors";
 import { TAG, readChildren, readSingle, valueBytes } from "./der";
-import { OID } from "./oids";
+import { OID } from "@/lib/pki/oids";
 import { decodeOidContent } from "../csr/asn1-nodes";
 
 export interface SimpleName {

@@ -2,7 +2,7 @@
 // HSM); lib/pki only hands it the DER TBSCertificate / TBSCertList bytes to sign.
 import { PkiError } from "./errors";
 import { DER_NULL, TAG, bytesEqual, encodeOid, readChildren, readSingle, sequence, valueBytes } from "./der";
-import { OID } from "./oids";
+import { OID } from "@/lib/pki/oids";
 import { bitLength } from "../csr/asn1-nodes";
 import { ecdsaDerToRaw } from "../csr/ecdsa-signature";
 import { rsaKeySizeProblem } from "../key/rsa-limits";

@@ -18,7 +18,7 @@ import {
 } from "./asn1-nodes";
 import { formatIpAddress } from "@/lib/pki/ip-address";
 import { formatName, readName } from "./name";
-import { OID } from "./oids";
+import { OID } from "@/lib/pki/oids";
 import { decodeAttributeValue, decodeStringBytes } from "./strings";
 
 export type SubjectAltName = { type: "dns" | "ip" | "email" | "uri" | "other"; value: string };

@@ -28,7 +28,7 @@ import { ExtensionError, type RequestedExtension, type SubjectAltName, readReque
 import { CsrError, type IntakeFinding, findings } from "./findings";
 import { decodeCsrInput } from "./intake";
 import { NameError, type SubjectAttribute, formatName, readName } from "./name";
-import type { HashName, SignatureScheme } from "./oids";
+import type { HashName, SignatureScheme } from "@/lib/pki/oids";
 import { type PublicKeyDescription, PublicKeyError, UnsupportedKeyError, describePublicKey } from "./public-key";
 import { describeSignatureAlgorithm } from "./signature-algorithm";
 import { StringEncodingError } from "./strings";

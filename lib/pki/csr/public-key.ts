@@ -19,7 +19,7 @@ import { canonicalEcSpki, canonicalRsaSpki } from "@/lib/pki/key/canonical-spki"
 import { rsaKeySizeProblem } from "@/lib/pki/key/rsa-limits";
 import { toHex } from "@/lib/pki/pem";
 import { EcPointError, type PrimeCurve, curveByOid, decodeEcPoint, magnitudeHex, PRIME_CURVES } from "@/lib/pki/key/ec-curves";
-import { CURVES, OID } from "./oids";
+import { CURVES, OID } from "@/lib/pki/oids";
 
 export type PublicKeyType = "rsa" | "ec" | "ed25519" | "ed448" | "dsa" | "unknown";
 
