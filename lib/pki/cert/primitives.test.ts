@@ -1,6 +1,6 @@
 import * as asn1js from "asn1js";
 import { describe, expect, it } from "vitest";
-import { encodeOid, encodeUnsignedBigInt, readTlv } from "./der";
+import { encodeOid, encodeUnsignedBigInt, readSingle } from "./der";
 import { formatIpAddress, parseIpAddress } from "../ip-address";
 import { buildName, nameToString } from "./name";
 import { encodeTime, truncateToSeconds } from "./time";
@@ -19,9 +19,9 @@ describe("DER writer", () => {
   });
 
   it("rejects BER-only and truncated forms", () => {
-    expect(() => readTlv(Uint8Array.of(0x30, 0x80, 0, 0))).toThrow(/indefinite/);
-    expect(() => readTlv(Uint8Array.of(0x04, 0x81, 0x05, 1, 2, 3, 4, 5))).toThrow(/non-minimal/);
-    expect(() => readTlv(Uint8Array.of(0x04, 0x05, 1))).toThrow(/past its container/);
+    expect(() => readSingle(Uint8Array.of(0x30, 0x80, 0, 0), 0x30, "x")).toThrow(/indefinite/);
+    expect(() => readSingle(Uint8Array.of(0x04, 0x81, 0x05, 1, 2, 3, 4, 5), 0x04, "x")).toThrow(/non-minimal/);
+    expect(() => readSingle(Uint8Array.of(0x04, 0x05, 1), 0x04, "x")).toThrow(/past its container/);
   });
 });
 

@@ -148,10 +148,14 @@ function validPrimitive(tagNumber: number, c: Uint8Array): boolean {
   }
 }
 
-/** Parse exactly these bytes; null unless they are one complete BER element with nothing after it. */
-export function parseExact(bytes: Uint8Array): Node | null {
+/**
+ * Parse exactly these bytes; null unless they are one complete BER element with nothing after it.
+ * `ownOutput`: bytes Keyport wrote (a large CRL), bounded by their size instead of MAX_NODES
+ * (every element takes at least two octets, so the work stays linear in the input).
+ */
+export function parseExact(bytes: Uint8Array, opts: { ownOutput?: boolean } = {}): Node | null {
   try {
-    const r = readElement(bytes, 0, bytes.length, 0, { nodes: 0 });
+    const r = readElement(bytes, 0, bytes.length, 0, budgetFor(bytes, opts));
     return r.next === bytes.length ? r.node : null;
   } catch (e) {
     if (e instanceof BerError) return null;
@@ -159,10 +163,13 @@ export function parseExact(bytes: Uint8Array): Node | null {
   }
 }
 
+/** MAX_NODES for untrusted input; for Keyport's own output, as many as the bytes can hold (an element takes ≥ 2 octets). */
+const budgetFor = (bytes: Uint8Array, opts: { ownOutput?: boolean }): Budget => ({ nodes: opts.ownOutput ? Math.min(0, MAX_NODES - Math.ceil(bytes.length / 2)) : 0 });
+
 /** Parse the first element; `end` is where it ends (-1 when the bytes are not BER). */
-export function parseFirst(bytes: Uint8Array): { node: Node | null; end: number } {
+export function parseFirst(bytes: Uint8Array, opts: { ownOutput?: boolean } = {}): { node: Node | null; end: number } {
   try {
-    const r = readElement(bytes, 0, bytes.length, 0, { nodes: 0 });
+    const r = readElement(bytes, 0, bytes.length, 0, budgetFor(bytes, opts));
     return { node: r.node, end: r.next };
   } catch (e) {
     if (e instanceof BerError) return { node: null, end: -1 };
