@@ -61,7 +61,7 @@ export function useLiveChecks(input: CsrInput, profile: Profile | null, ctx: { o
           intake: null,
           checks,
           csr: {
-            subject: csr.subjectString,
+            subject: csr.certificateSubject.ok ? csr.certificateSubject.string : csr.subjectString,
             key: csr.key.label,
             signature: csr.signature.name,
             fingerprint: csr.publicKeyFingerprint,

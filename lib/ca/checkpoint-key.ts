@@ -6,7 +6,7 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
 import { encodeOctetString, encodeOid, encodeSmallInteger, sequence } from "@/lib/pki/cert/der";
 import { formatFingerprint } from "@/lib/pki/cert/certificate-info";
-import { OID } from "@/lib/pki/csr/oids";
+import { OID } from "@/lib/pki/oids";
 import { loadMasterKey } from "./master-key";
 import { deriveFromMasterKey } from "./audit-seal";
 

@@ -9,7 +9,6 @@ import * as asn1js from "asn1js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PkiError } from "@/lib/pki/cert/errors";
 import { issueLeafCertificate } from "@/lib/pki/cert/leaf-certificate";
-import { certificateSubject } from "@/lib/pki/cert/name";
 import { randomSerial } from "@/lib/pki/cert/serial";
 import { type ParsedCsr, readCsr } from "@/lib/pki/csr/parse-csr";
 import { ascii, buildCsr, rawString } from "@/lib/pki/csr/fixtures/build-csr";
@@ -45,7 +44,7 @@ async function issue(csr: ParsedCsr, spkiDer = csr.spkiDer): Promise<{ ok: true;
   const now = new Date();
   try {
     const issued = await issueLeafCertificate({
-      subjectDer: certificateSubject(csr.subjectDer),
+      subjectDer: csr.certificateSubject.ok ? csr.certificateSubject.der : csr.subjectDer,
       spkiDer,
       issuerCertDer: ca.issuing.cert.der,
       signer: ca.issuing.signer,
@@ -92,7 +91,7 @@ describe("san: the same validation as issuance, with the same words", () => {
   );
 
   it("every iPAddress a CSR can carry (4 or 16 octets) is one issuance accepts", async () => {
-    const { formatIpAddress } = await import("@/lib/pki/csr/ip-address");
+    const { formatIpAddress } = await import("@/lib/pki/ip-address");
     const { ipAddressProblem } = await import("@/lib/pki/cert/san-names");
     const samples = [new Uint8Array(4), new Uint8Array(16), Uint8Array.of(255, 255, 255, 255), new Uint8Array(16).fill(255)];
     for (let i = 0; i < 500; i++) {
@@ -179,17 +178,20 @@ describe("subject: a country code in another string type", () => {
     const subject = parsed.slice(parsed.lastIndexOf(":countryName"));
     expect(subject).toMatch(/^:countryName\s*\n.*PRINTABLESTRING\s*:NO/);
     expect(subject).toMatch(/organizationName\s*\n.*UTF8STRING\s*:Bl/);
-    expect(subject).toMatch(/commonName\s*\n.*UTF8STRING\s*:acme-client/);
+    // Rebuilt: a DirectoryString whose alphabet allows it is a PrintableString (RFC 5280 §4.1.2.4).
+    expect(subject).toMatch(/commonName\s*\n.*PRINTABLESTRING\s*:acme-client/);
     expect(execFileSync("openssl", ["x509", "-inform", "DER", "-noout", "-subject", "-nameopt", "RFC2253,-esc_msb", "-in", join(dir, "cert.der")], { encoding: "utf8" }).trim()).toBe("subject=CN=acme-client,O=Blåbær AS,C=NO");
   });
 
-  it("leaves a PrintableString C byte for byte, and a C that is not two characters unchanged", async () => {
+  it("keeps a PrintableString C as it is, and refuses a C that is not two letters at subject.encoding", async () => {
     const printable = await readCsr(await buildCsr({ subject: [["2.5.4.6", rawString(19, ascii("NO"))], ["2.5.4.3", rawString(12, ascii("x"))]] }));
     const long = await readCsr(await buildCsr({ subject: [["2.5.4.6", new asn1js.Utf8String({ value: "Norway" })], ["2.5.4.3", rawString(12, ascii("x"))]] }));
     if (!printable.ok || !long.ok) throw new Error("not read");
-    expect(Buffer.from(certificateSubject(printable.csr.subjectDer)).equals(Buffer.from(printable.csr.subjectDer))).toBe(true);
-    expect(Buffer.from(certificateSubject(long.csr.subjectDer)).equals(Buffer.from(long.csr.subjectDer))).toBe(true);
-    // The profile's C rule is what refuses the latter.
-    expect(runCsrChecks(long.csr, DEFAULT_PROFILE, ctx).find((c) => c.code === "subject.C")!.result).toBe("fail");
+    expect(printable.csr.certificateSubject.ok && Buffer.from(printable.csr.certificateSubject.der).toString("hex")).toBe(
+      Buffer.from(printable.csr.subjectDer).toString("hex").replace("0c0178", "130178"),
+    );
+    const checks = runCsrChecks(long.csr, DEFAULT_PROFILE, ctx);
+    expect(checks.find((c) => c.code === "subject.encoding")).toMatchObject({ result: "fail", message: expect.stringContaining('C: "Norway" is not two upper-case letters') });
+    expect(checks.find((c) => c.code === "subject.C")!.result).toBe("fail");
   });
 });

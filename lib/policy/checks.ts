@@ -12,7 +12,8 @@ export type Check = { code: string; result: CheckResult; message: string };
 
 /** What the checks read from a parsed CSR (lib/pki/csr's ParsedCsr satisfies it). */
 export type CsrFacts = {
-  subject: { name: string; value: string }[];
+  /** valueType "other": not a character string (value is "#" + hex, RFC 4514 §2.4), never matched against a rule. */
+  subject: { name: string; value: string; valueType?: string }[];
   subjectRdns: { name: string; value: string }[][];
   sans: { type: "dns" | "ip" | "email" | "uri" | "other"; value: string }[];
   key: { type: string; oid?: string; bits?: number; exponent?: number; curve?: string; label: string };
@@ -20,6 +21,8 @@ export type CsrFacts = {
   signatureValid: boolean;
   signatureError?: string;
   signatureUnsupported?: boolean;
+  /** The subject the certificate will carry (lib/pki/name/certificate-subject.ts), or why there is none. */
+  certificateSubject?: { ok: true; string: string } | { ok: false; problems: { attribute: string; message: string }[] };
 };
 
 export type CheckContext = {
@@ -164,7 +167,24 @@ export function checkCharacters(csr: { subject: CsrFacts["subject"]; sans?: CsrF
   return { code, result: "pass", message: "No control characters or surrounding whitespace in the subject or SANs." };
 }
 
-export function checkSubject(csr: Pick<CsrFacts, "subject" | "subjectRdns" | "key"> & { sans?: CsrFacts["sans"] }, profile: Profile, ctx: CheckContext): Check[] {
+/**
+ * subject.encoding: the certificate's subject is rebuilt from the decoded CSR subject, never
+ * copied (lib/pki/name/certificate-subject.ts); this check says what it will be, or which
+ * attribute prevents it.
+ */
+export function checkSubjectEncoding(certificateSubject: NonNullable<CsrFacts["certificateSubject"]>): Check {
+  const code = "subject.encoding";
+  if (!certificateSubject.ok) {
+    return { code, result: "fail", message: `The subject cannot be certified. ${certificateSubject.problems.map((p) => p.message).join(" ")}` };
+  }
+  return {
+    code,
+    result: "pass",
+    message: certificateSubject.string ? `The certificate's subject will be: ${certificateSubject.string}.` : "The certificate's subject will be empty; its holder is named by the subject alternative names.",
+  };
+}
+
+export function checkSubject(csr: Pick<CsrFacts, "subject" | "subjectRdns" | "key" | "certificateSubject"> & { sans?: CsrFacts["sans"] }, profile: Profile, ctx: CheckContext): Check[] {
   const checks: Check[] = [];
   const keyType = keyTypeWord(csr.key);
   for (const [attr, rule] of Object.entries(profile.subject)) {
@@ -191,6 +211,11 @@ export function checkSubject(csr: Pick<CsrFacts, "subject" | "subjectRdns" | "ke
       continue;
     }
     const value = values[0];
+    if (csr.subject.some((a) => a.name === attr && a.valueType === "other")) {
+      // Its display form "#04…" (RFC 4514 §2.4) is not a value: a pattern must never match it.
+      checks.push({ code, result: "fail", message: `${attr} is not a character string; create the CSR again with a text value for ${attr}.` });
+      continue;
+    }
     if (rule.equals !== undefined) {
       const want = substitute(rule.equals, { ...ctx, keyType }, false);
       checks.push(
@@ -218,6 +243,7 @@ export function checkSubject(csr: Pick<CsrFacts, "subject" | "subjectRdns" | "ke
     });
   }
   checks.push(checkCharacters(csr));
+  if (csr.certificateSubject) checks.push(checkSubjectEncoding(csr.certificateSubject));
   return checks;
 }
 

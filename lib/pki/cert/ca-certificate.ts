@@ -12,7 +12,8 @@ import type { IssuedCertificate } from "./leaf-certificate";
 import { signWithTemplate } from "./sign-tbs";
 import { assertValidName, buildName, isEmptyName, type SimpleName } from "./name";
 import { assertValidSerial, serialToHex } from "./serial";
-import { sha1 } from "./sha1";
+// SHA-1 only for identifiers (RFC 5280 §4.2.1.2 method 1 key identifiers, PKCS #12 localKeyId), never for signatures.
+import { sha1 } from "@noble/hashes/legacy.js";
 import { caKeyTypeOfSpki, encodeSignatureAlgorithm, inspectSpki, signerAlgorithm, verifySignature, type Signer } from "./signer";
 import { resolveValidity, truncateToSeconds, usesUtcTime } from "./time";
 import { toArrayBuffer } from "../pem";

@@ -1,10 +1,11 @@
 // A certificate summarised for display (portal pages, API responses, audit rows).
+import { toHex } from "../pem";
 import { TAG, readChildren, readSingle, valueBytes } from "./der";
 import { readAuthorityKeyId, readBasicConstraints, readKeyUsageBits, readSubjectKeyId, splitCertificate } from "./certificate-der";
 import { KEY_USAGE } from "./extensions";
-import { formatIpAddress } from "./ip";
+import { formatIpAddress } from "../ip-address";
 import { decodeOid, nameToString } from "./name";
-import { OID } from "./oids";
+import { OID } from "@/lib/pki/oids";
 import { serialToHex } from "./serial";
 import { curveName, inspectSpki } from "./signer";
 
@@ -59,7 +60,7 @@ export async function parseCertificateInfo(der: Uint8Array): Promise<Certificate
   if (sanValue) {
     for (const gn of readChildren(sanValue, readSingle(sanValue, TAG.SEQUENCE, "subjectAltName"), "subjectAltName")) {
       if (gn.tag === 0x82) sans.dns.push(String.fromCharCode(...valueBytes(sanValue, gn)));
-      if (gn.tag === 0x87) sans.ip.push(formatIpAddress(valueBytes(sanValue, gn)));
+      if (gn.tag === 0x87) sans.ip.push(formatIpAddress(valueBytes(sanValue, gn)) ?? toHex(valueBytes(sanValue, gn)));
     }
   }
   const extendedKeyUsage = ekuValue

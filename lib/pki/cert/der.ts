@@ -1,6 +1,12 @@
-// A small DER (X.690) writer and reader for the hot paths (certificate issuance, CRLs).
+// The DER (X.690) writer of lib/pki, for the hot paths (certificate issuance, CRLs): byte-identical
+// to pkijs on the issuance tests and what meets the issuance-rate target (bench/pki.ts).
 // Writing concatenates pre-encoded pieces; only single-byte tags (tag number < 31) and
 // definite lengths exist in X.509, so nothing else is supported.
+//
+// Reading goes through the one DER reader, lib/pki/csr/asn1-nodes.ts: readSingle/readChildren
+// below are an offset view of its tree for the modules that walk Keyport's own output
+// (certificates, CRLs, PKCS #7/#12), held to DER by its derViolation.
+import { type Node, derViolation, parseFirst } from "../csr/asn1-nodes";
 import { PkiError } from "./errors";
 
 export const TAG = {
@@ -145,7 +151,7 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-// ---- reader ----
+// ---- reader: a view of lib/pki/csr/asn1-nodes.ts (the one DER reader) by offsets ----
 
 export interface Tlv {
   tag: number;
@@ -155,32 +161,14 @@ export interface Tlv {
   valueStart: number;
   /** Offset just after the value. */
   end: number;
+  /** The parsed element (asn1-nodes), whose children readChildren returns. */
+  node: Node;
 }
 
-function malformed(what: string, why: string, offset: number): never {
-  throw new PkiError("invalid_input", `Malformed ${what}: ${why} at offset ${offset}`);
-}
-
-/** Reads one DER TLV at `offset`, which must end at or before `limit`. Throws on BER-only forms. */
-export function readTlv(buf: Uint8Array, offset = 0, limit = buf.length, what = "DER"): Tlv {
-  if (offset + 2 > limit) malformed(what, "truncated header", offset);
-  const tag = buf[offset];
-  if ((tag & 0x1f) === 0x1f) malformed(what, "multi-byte tags are not used in X.509", offset);
-  let length = buf[offset + 1];
-  let valueStart = offset + 2;
-  if (length & 0x80) {
-    const n = length & 0x7f;
-    if (n === 0) malformed(what, "indefinite length is not DER", offset);
-    if (n > 4) malformed(what, "length too large", offset);
-    if (valueStart + n > limit) malformed(what, "truncated length", offset);
-    length = 0;
-    for (let i = 0; i < n; i++) length = length * 256 + buf[valueStart + i];
-    valueStart += n;
-    if (length < 0x80 || (n > 1 && buf[offset + 2] === 0)) malformed(what, "non-minimal length", offset);
-  }
-  const end = valueStart + length;
-  if (end > limit) malformed(what, "value runs past its container", offset);
-  return { tag, start: offset, valueStart, end };
+function toTlv(buf: Uint8Array, node: Node): Tlv {
+  const start = node.encoded.byteOffset - buf.byteOffset;
+  const end = start + node.encoded.length;
+  return { tag: node.encoded[0], start, valueStart: end - node.content.length, end, node };
 }
 
 /** Copies `src` into `out` at `offset` and returns the offset after it (a plain loop beats TypedArray#set for short pieces). */
@@ -194,22 +182,21 @@ export function copyInto(out: Uint8Array, offset: number, src: Uint8Array): numb
   return offset + n;
 }
 
-/** The TLVs directly inside a constructed TLV (they must fill it exactly). */
+/** The TLVs directly inside a constructed TLV. */
 export function readChildren(buf: Uint8Array, parent: Tlv, what = "DER"): Tlv[] {
-  const out: Tlv[] = [];
-  for (let offset = parent.valueStart; offset < parent.end; ) {
-    const child = readTlv(buf, offset, parent.end, what);
-    out.push(child);
-    offset = child.end;
-  }
-  return out;
+  void what;
+  return parent.node.children.map((n) => toTlv(buf, n));
 }
 
-/** Reads a whole buffer as exactly one TLV with the expected tag. */
+/** Reads a whole buffer as exactly one DER element with the expected tag (BER-only forms and trailing bytes refused). */
 export function readSingle(buf: Uint8Array, tag: number, what: string): Tlv {
-  const t = readTlv(buf, 0, buf.length, what);
+  const first = parseFirst(buf, { ownOutput: true });
+  if (!first.node) throw new PkiError("invalid_input", `Malformed ${what}: not DER (truncated, or an element runs past its container)`);
+  if (first.end !== buf.length) throw new PkiError("invalid_input", `Malformed ${what}: ${buf.length - first.end} trailing bytes`);
+  const violation = derViolation(first.node);
+  if (violation) throw new PkiError("invalid_input", `Malformed ${what}: ${violation}`);
+  const t = toTlv(buf, first.node);
   if (t.tag !== tag) throw new PkiError("invalid_input", `Malformed ${what}: expected tag 0x${tag.toString(16)}, found 0x${t.tag.toString(16)}`);
-  if (t.end !== buf.length) throw new PkiError("invalid_input", `Malformed ${what}: ${buf.length - t.end} trailing bytes`);
   return t;
 }
 

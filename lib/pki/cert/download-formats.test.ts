@@ -1,13 +1,10 @@
 import { X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTestHierarchy, type TestHierarchy } from "../interop/test-ca";
+import { createTestHierarchy, issueTestLeaf, type TestHierarchy } from "../interop/test-ca";
 import { generateNodeKeyPair } from "../interop/node-signer";
 import { pemDecodeAll } from "../pem";
 import { readPkcs7Certificates } from "../pkcs7/certs-only";
 import { caChainToPkcs7, chainToPem, renderDownload } from "./download-formats";
-import { issueLeafCertificate } from "./leaf-certificate";
-import { buildName } from "./name";
-import { randomSerial } from "./serial";
 
 let h: TestHierarchy;
 let leaf: Uint8Array;
@@ -16,20 +13,7 @@ const subjects = (pem: string) => pemDecodeAll(pem).map((b) => new X509Certifica
 beforeAll(async () => {
   h = await createTestHierarchy("ecdsa-p256");
   const key = await generateNodeKeyPair("ecdsa-p256");
-  leaf = (
-    await issueLeafCertificate({
-      subjectDer: buildName({ CN: "leaf" }),
-      spkiDer: key.spkiDer,
-      issuerCertDer: h.issuing.cert.der,
-      signer: h.issuing.signer,
-      serial: randomSerial(),
-      notBefore: new Date(),
-      notAfter: new Date(Date.now() + 86_400_000),
-      keyType: "ec",
-      extendedKeyUsage: ["clientAuth"],
-      sans: { dns: [], ip: [] },
-    })
-  ).der;
+  leaf = await issueTestLeaf(h, key, "leaf");
 });
 
 describe("download formats", () => {

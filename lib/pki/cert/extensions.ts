@@ -5,9 +5,9 @@ import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { PkiError } from "./errors";
 import { DER_TRUE, TAG, bytesEqual, contextPrimitive, encodeOctetString, encodeOid, sequence, tlv } from "./der";
-import { parseIpAddress } from "./ip";
+import { parseIpAddress } from "../ip-address";
 import { assertDnsName } from "./san-names";
-import { OID } from "./oids";
+import { OID } from "@/lib/pki/oids";
 
 export type ExtendedKeyUsage = "clientAuth" | "serverAuth";
 

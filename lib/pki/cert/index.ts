@@ -8,7 +8,7 @@ export { issueLeafCertificate, issueLeafCertificateWithTemplate, type IssueLeafP
 export { createIssuerTemplate, getIssuerTemplate, type IssuerTemplate, type IssuerTemplateParams } from "./issuer-template";
 export { parseCertificateInfo, type CertificateInfo } from "./certificate-info";
 export type { ExtendedKeyUsage, SubjectAltNames } from "./extensions";
-export { parseIpAddress, formatIpAddress } from "./ip";
+export { parseIpAddress, formatIpAddress } from "../ip-address";
 export {
   MEDIA_TYPES,
   assertChainOrder,

@@ -6,8 +6,9 @@ import { PkiError } from "./errors";
 import { bytesEqual, concat } from "./der";
 import { authorityInfoAccessExtension, authorityKeyIdExtension, crlDistributionPointsExtension, KEY_USAGE } from "./extensions";
 import { readBasicConstraints, readKeyUsageBits, readSubjectKeyId, splitCertificate } from "./certificate-der";
-import { OID } from "./oids";
-import { sha1 } from "./sha1";
+import { OID } from "@/lib/pki/oids";
+// SHA-1 only for identifiers (RFC 5280 §4.2.1.2 method 1 key identifiers, PKCS #12 localKeyId), never for signatures.
+import { sha1 } from "@noble/hashes/legacy.js";
 import { caKeyTypeOfSpki, encodeSignatureAlgorithm, inspectSpki, signerAlgorithm, type CaKeyType, type Signer } from "./signer";
 
 export interface IssuerTemplate {

@@ -14,7 +14,8 @@ import { basicConstraintsExtension, encodeGeneralNames, extendedKeyUsageExtensio
 import { getIssuerTemplate, type IssuerTemplate } from "./issuer-template";
 import { assertValidName, isEmptyName } from "./name";
 import { assertValidSerial, serialToHex } from "./serial";
-import { sha1 } from "./sha1";
+// SHA-1 only for identifiers (RFC 5280 §4.2.1.2 method 1 key identifiers, PKCS #12 localKeyId), never for signatures.
+import { sha1 } from "@noble/hashes/legacy.js";
 import { assembleSignedStructure, signWithTemplate } from "./sign-tbs";
 import { inspectSpki, type Signer } from "./signer";
 import { encodedTimeSize, resolveValidity, writeTime } from "./time";

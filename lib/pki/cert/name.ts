@@ -3,8 +3,8 @@
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { PkiError } from "./errors";
-import { TAG, encodeAscii, readChildren, readSingle, tlv, tlvBytes, valueBytes } from "./der";
-import { OID } from "./oids";
+import { TAG, readChildren, readSingle, valueBytes } from "./der";
+import { OID } from "@/lib/pki/oids";
 import { decodeOidContent } from "../csr/asn1-nodes";
 
 export interface SimpleName {
@@ -136,33 +136,4 @@ export function nameToString(der: Uint8Array): string {
       .join("+"),
   );
   return rdns.reverse().join(",");
-}
-
-/** X.520 attributes whose syntax is PrintableString SIZE (2) (RFC 5280 App. A X520countryName; CA/B EV jurisdictionCountryName). */
-const COUNTRY_ATTRIBUTES = new Set(["2.5.4.6", "1.3.6.1.4.1.311.60.2.1.3"]);
-const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
-
-/**
- * The subject a certificate gets from a CSR's subject: every attribute in its own RDN, in
- * encoded order (a multi-valued RDN such as CN=a+O=b becomes CN=a, O=b), bytes as encoded — except a country code in another string
- * type (a UTF8String "NO" from some toolkits), which is re-encoded as the PrintableString RFC 5280
- * requires. Only when it is two PrintableString characters: anything else is copied unchanged
- * (the profile's C rule is where a malformed country is refused).
- */
-export function certificateSubject(der: Uint8Array): Uint8Array {
-  const outer = readSingle(der, TAG.SEQUENCE, "subject name");
-  const rdns: Uint8Array[] = [];
-  for (const rdn of readChildren(der, outer, "subject name")) {
-    for (const atv of readChildren(der, rdn, "subject name")) {
-      const [type, value] = readChildren(der, atv, "subject name");
-      const oid = type?.tag === TAG.OID ? decodeOid(valueBytes(der, type)) : "";
-      const text = value && value.tag !== TAG.PRINTABLE_STRING && COUNTRY_ATTRIBUTES.has(oid) ? decodeString(value.tag, valueBytes(der, value)) : null;
-      if (text !== null && text.length === 2 && PRINTABLE.test(text)) {
-        rdns.push(tlv(TAG.SET, tlv(TAG.SEQUENCE, tlvBytes(der, type), encodeAscii(TAG.PRINTABLE_STRING, text))));
-      } else {
-        rdns.push(tlv(TAG.SET, tlvBytes(der, atv)));
-      }
-    }
-  }
-  return tlv(TAG.SEQUENCE, ...rdns);
 }

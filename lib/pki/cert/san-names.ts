@@ -2,7 +2,7 @@
 // that both the "san" check (lib/policy, browser and server) and issuance call, so a CSR that
 // passes its checks is never refused at signing for its SANs, and the reason is worded the same.
 import { PkiError } from "./errors";
-import { parseIpAddress } from "./ip";
+import { parseIpAddress } from "../ip-address";
 
 const LDH = /^[a-z0-9-]+$/i;
 

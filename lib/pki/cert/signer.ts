@@ -2,8 +2,12 @@
 // HSM); lib/pki only hands it the DER TBSCertificate / TBSCertList bytes to sign.
 import { PkiError } from "./errors";
 import { DER_NULL, TAG, bytesEqual, encodeOid, readChildren, readSingle, sequence, valueBytes } from "./der";
-import { OID } from "./oids";
+import { OID } from "@/lib/pki/oids";
 import { bitLength } from "../csr/asn1-nodes";
+import { parseExact, parseExactDer } from "../csr/asn1-nodes";
+import { PublicKeyError, UnsupportedKeyError, describePublicKey } from "../csr/public-key";
+import { describeSignatureAlgorithm as readSignatureAlgorithm } from "../csr/signature-algorithm";
+import { verifySelfSignature } from "../csr/verify-signature";
 import { rsaKeySizeProblem } from "../key/rsa-limits";
 
 export type CaKeyType = "rsa-2048" | "rsa-3072" | "rsa-4096" | "ecdsa-p256" | "ecdsa-p384";
@@ -148,40 +152,22 @@ export function caKeyTypeOfSpki(spkiDer: Uint8Array): CaKeyType | undefined {
 
 // ---- verification (WebCrypto) ----
 
-function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | null {
-  try {
-    const seq = readSingle(der, TAG.SEQUENCE, "ECDSA-Sig-Value");
-    const parts = readChildren(der, seq, "ECDSA-Sig-Value");
-    if (parts.length !== 2 || parts.some((p) => p.tag !== TAG.INTEGER)) return null;
-    const out = new Uint8Array(size * 2);
-    parts.forEach((p, i) => {
-      let v = valueBytes(der, p);
-      while (v.length > size && v[0] === 0) v = v.subarray(1);
-      if (v.length > size) throw new Error("integer too long");
-      out.set(v, (i + 1) * size - v.length);
-    });
-    return out;
-  } catch {
-    return null;
-  }
-}
-
-/** Verifies an X.509 signature (as found in a certificate or CRL) with WebCrypto. */
+/**
+ * Verifies an X.509 signature (as found in a certificate or CRL): through the one verifier of
+ * lib/pki (lib/pki/csr/verify-signature.ts, WebCrypto), the same that checks CSR self-signatures.
+ * RSASSA-PSS is not issued here and has no parameters in this call: false.
+ */
 export async function verifySignature(spkiDer: Uint8Array, signatureAlgorithmOid: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
-  const alg = ALGORITHMS[signatureAlgorithmOid];
-  if (!alg) return false;
-  const spki = inspectSpki(spkiDer);
-  const subtle = globalThis.crypto.subtle;
-  const buf = (b: Uint8Array) => b as Uint8Array<ArrayBuffer>;
-  if (alg.family === "rsa") {
-    if (spki.algorithm !== "rsa") return false;
-    const key = await subtle.importKey("spki", buf(spkiDer), { name: "RSASSA-PKCS1-v1_5", hash: alg.hash }, false, ["verify"]);
-    return subtle.verify("RSASSA-PKCS1-v1_5", key, buf(signature), buf(data));
+  const spkiNode = parseExactDer(spkiDer);
+  const algNode = parseExact(sequence(encodeOid(signatureAlgorithmOid)));
+  if (!spkiNode || !algNode) return false;
+  try {
+    const { key, material, canonicalSpki } = describePublicKey(spkiNode);
+    const { signature: algorithm, pss, pssError } = readSignatureAlgorithm(algNode);
+    const check = await verifySelfSignature({ tbs: data, signatureValue: signature, unusedBits: 0, spkiDer: canonicalSpki ?? spkiDer, key, material, algorithm, pss, pssError });
+    return check.valid;
+  } catch (e) {
+    if (e instanceof PublicKeyError || e instanceof UnsupportedKeyError) return false;
+    throw e;
   }
-  const curve = curveName(spki.curveOid);
-  if (spki.algorithm !== "ec" || !curve) return false;
-  const raw = ecdsaDerToRaw(signature, Math.ceil(spki.bits / 8));
-  if (!raw) return false;
-  const key = await subtle.importKey("spki", buf(spkiDer), { name: "ECDSA", namedCurve: curve }, false, ["verify"]);
-  return subtle.verify({ name: "ECDSA", hash: alg.hash }, key, buf(raw), buf(data));
 }

@@ -9,7 +9,7 @@ import { TAG, contextConstructed, copyInto, encodeOid, encodeUnsignedBigInt, hea
 import { writeExtension } from "../cert/extensions";
 import { createIssuerTemplate } from "../cert/issuer-template";
 import { assembleSignedStructure, signWithTemplate } from "../cert/sign-tbs";
-import { OID } from "../cert/oids";
+import { OID } from "@/lib/pki/oids";
 import { assertValidSerial } from "../cert/serial";
 import type { Signer } from "../cert/signer";
 import { encodedTimeSize, truncateToSeconds, writeTime } from "../cert/time";

@@ -4,7 +4,7 @@ import { PkiError } from "../cert/errors";
 import { TAG, contextConstructed, readChildren, readSingle, valueBytes } from "../cert/der";
 import { decodeTime, readAuthorityKeyId, readExtensionList, readExtensions, splitCertificate } from "../cert/certificate-der";
 import { decodeOid, nameToString } from "../cert/name";
-import { OID } from "../cert/oids";
+import { OID } from "@/lib/pki/oids";
 import { serialToHex } from "../cert/serial";
 import { verifySignature } from "../cert/signer";
 import { REASON_BY_CODE, type RevocationReason } from "./reasons";

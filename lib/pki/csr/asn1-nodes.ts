@@ -1,10 +1,15 @@
-// A small BER/DER reader (X.690 §8) and typed accessors over its tree, so the structural checks
-// in this folder read like the ASN.1 they test. Written for untrusted input: definite and
-// indefinite lengths, constructed and primitive forms, bounded depth and size; OCTET STRING and
-// BIT STRING contents are never parsed speculatively. No copies: nodes are views into the input.
+// The reader for untrusted DER (X.690 §8, §10): intake, CSR parsing and the strict-DER rule
+// for what is signed. Typed accessors over its tree make the structural checks read like the
+// ASN.1 they test. Bounded depth and size; OCTET STRING and BIT STRING contents are never parsed
+// speculatively. No copies: nodes are views into the input.
 //
-// It replaced asn1js on this path (intake + CSR parsing): asn1js builds several objects per
-// element and checks every buffer through pvtsutils, which was ~40% of a CSR check's CPU time.
+// Why a project reader and not asn1js: this is the measured hot path of a CSR check (< 2 ms
+// median, bench/pki.ts); asn1js builds several objects per element and checks every buffer
+// through pvtsutils, which was ~40% of a CSR check's CPU time. It reads BER so that intake can
+// say what a pasted blob is (a BER PKCS #12 is recognised, not called garbage), and
+// `derViolation` then holds a CSR to DER: RFC 2986 §4.2 signs the DER of
+// certificationRequestInfo, and a BER form that parses here would be refused later by every
+// tool that re-encodes. asn1-nodes.fuzz.test.ts compares both against `openssl asn1parse -strict`.
 
 /** X.690 §8.1.2.2 tag classes (numbered as asn1js numbers them). */
 const UNIVERSAL = 1;
@@ -143,10 +148,14 @@ function validPrimitive(tagNumber: number, c: Uint8Array): boolean {
   }
 }
 
-/** Parse exactly these bytes; null unless they are one complete BER element with nothing after it. */
-export function parseExact(bytes: Uint8Array): Node | null {
+/**
+ * Parse exactly these bytes; null unless they are one complete BER element with nothing after it.
+ * `ownOutput`: bytes Keyport wrote (a large CRL), bounded by their size instead of MAX_NODES
+ * (every element takes at least two octets, so the work stays linear in the input).
+ */
+export function parseExact(bytes: Uint8Array, opts: { ownOutput?: boolean } = {}): Node | null {
   try {
-    const r = readElement(bytes, 0, bytes.length, 0, { nodes: 0 });
+    const r = readElement(bytes, 0, bytes.length, 0, budgetFor(bytes, opts));
     return r.next === bytes.length ? r.node : null;
   } catch (e) {
     if (e instanceof BerError) return null;
@@ -154,10 +163,13 @@ export function parseExact(bytes: Uint8Array): Node | null {
   }
 }
 
+/** MAX_NODES for untrusted input; for Keyport's own output, as many as the bytes can hold (an element takes ≥ 2 octets). */
+const budgetFor = (bytes: Uint8Array, opts: { ownOutput?: boolean }): Budget => ({ nodes: opts.ownOutput ? Math.min(0, MAX_NODES - Math.ceil(bytes.length / 2)) : 0 });
+
 /** Parse the first element; `end` is where it ends (-1 when the bytes are not BER). */
-export function parseFirst(bytes: Uint8Array): { node: Node | null; end: number } {
+export function parseFirst(bytes: Uint8Array, opts: { ownOutput?: boolean } = {}): { node: Node | null; end: number } {
   try {
-    const r = readElement(bytes, 0, bytes.length, 0, { nodes: 0 });
+    const r = readElement(bytes, 0, bytes.length, 0, budgetFor(bytes, opts));
     return { node: r.node, end: r.next };
   } catch (e) {
     if (e instanceof BerError) return { node: null, end: -1 };
@@ -277,4 +289,65 @@ export function decodeOidContent(bytes: Uint8Array): string | null {
   const head =
     typeof first === "bigint" ? [2n, first - 80n] : first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
   return [...head, ...arcs.slice(1)].join(".");
+}
+
+/** X.690 §8.23 / §10.2: the string types DER requires in the primitive form (plus BIT and OCTET STRING). */
+const STRING_TAGS = new Set([3, 4, 12, 18, 19, 20, 21, 22, 25, 26, 27, 28, 29, 30]);
+
+/**
+ * The first place where `root` is BER but not DER (X.690 §10, §11), as a sentence for the
+ * partner, or null when every element is DER: definite lengths in their shortest form, tags in
+ * their shortest form, INTEGERs minimal (§8.3.2), BOOLEAN 00 or FF (§11.1), strings primitive
+ * (§10.2), OBJECT IDENTIFIER arcs without 0x80 padding (§8.19.2). Contents of OCTET STRING and
+ * BIT STRING are not looked into (their own parser holds them to DER where it reads them).
+ */
+export function derViolation(root: Node): string | null {
+  const base = root.encoded.byteOffset;
+  const at = (n: Node) => ` (at byte ${n.encoded.byteOffset - base})`;
+  const visit = (n: Node): string | null => {
+    const e = n.encoded;
+    let i = 1;
+    if ((e[0] & 0x1f) === 0x1f) {
+      if (n.tagNumber < 31 || e[1] === 0x80) return `a tag is not in its shortest form${at(n)}`;
+      while (e[i] & 0x80) i++;
+      i++;
+    }
+    const len = e[i];
+    if (len === 0x80) return `an element has an indefinite length, which only BER allows${at(n)}`;
+    if (len > 0x80) {
+      const octets = len & 0x7f;
+      if (n.content.length < 0x80 || e[i + 1] === 0 || octets > lengthOctets(n.content.length)) return `a length is not in its shortest form (non-minimal length)${at(n)}`;
+    }
+    if (n.tagClass === UNIVERSAL) {
+      const c = n.content;
+      if (n.constructed && STRING_TAGS.has(n.tagNumber)) return `a string is in the constructed form, which only BER allows${at(n)}`;
+      if (!n.constructed) {
+        if (n.tagNumber === UNIVERSAL_TAG.INTEGER && c.length > 1 && ((c[0] === 0 && !(c[1] & 0x80)) || (c[0] === 0xff && c[1] & 0x80))) {
+          return `an INTEGER is not in its shortest form (non-minimal integer)${at(n)}`;
+        }
+        if (n.tagNumber === UNIVERSAL_TAG.BOOLEAN && c[0] !== 0 && c[0] !== 0xff) return `a BOOLEAN is neither 00 nor FF${at(n)}`;
+        if (n.tagNumber === UNIVERSAL_TAG.OID && oidPadded(c)) return `an OBJECT IDENTIFIER has a padded arc (an arc starting with 0x80)${at(n)}`;
+      }
+    }
+    for (const k of n.children) {
+      const v = visit(k);
+      if (v) return v;
+    }
+    return null;
+  };
+  return visit(root);
+}
+
+const lengthOctets = (n: number) => (n < 0x100 ? 1 : n < 0x10000 ? 2 : n < 0x1000000 ? 3 : 4);
+
+/** X.690 §8.19.2: the first octet of a subidentifier is never 0x80. */
+function oidPadded(c: Uint8Array): boolean {
+  for (let i = 0; i < c.length; i++) if (c[i] === 0x80 && (i === 0 || !(c[i - 1] & 0x80))) return true;
+  return false;
+}
+
+/** parseExact, and null unless the bytes are also DER. */
+export function parseExactDer(bytes: Uint8Array): Node | null {
+  const n = parseExact(bytes);
+  return n && derViolation(n) === null ? n : null;
 }

@@ -18,7 +18,7 @@ import {
   parseExact,
   smallInteger,
 } from "./asn1-nodes";
-import { OID } from "./oids";
+import { OID } from "@/lib/pki/oids";
 import { concat } from "@/lib/pki/cert/der";
 
 export type DerKind = "csr" | "certificate" | "crl" | "private_key" | "public_key" | "pkcs7" | "pkcs12" | "unknown";

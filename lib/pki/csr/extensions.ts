@@ -14,11 +14,11 @@ import {
   isSequence,
   isUniversal,
   oidOf,
-  parseExact,
+  parseExactDer,
 } from "./asn1-nodes";
-import { formatIpAddress } from "./ip-address";
+import { formatIpAddress } from "@/lib/pki/ip-address";
 import { formatName, readName } from "./name";
-import { OID } from "./oids";
+import { OID } from "@/lib/pki/oids";
 import { decodeAttributeValue, decodeStringBytes } from "./strings";
 
 export type SubjectAltName = { type: "dns" | "ip" | "email" | "uri" | "other"; value: string };
@@ -65,7 +65,7 @@ export function readRequestedExtensions(attributes: CsrAttribute[] | undefined):
 
 /** GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName (RFC 5280 §4.2.1.6). */
 function readGeneralNames(der: Uint8Array): SubjectAltName[] {
-  const root = parseExact(der);
+  const root = parseExactDer(der);
   if (!root || !isSequence(root) || children(root).length === 0) throw new ExtensionError("the subjectAltName extension is not a non-empty GeneralNames");
   return children(root).map(readGeneralName);
 }

@@ -14,6 +14,7 @@ export type IntakeCode =
   | "truncated"
   | "malformed"
   | "unsupported_key"
+  | "not_der"
   | "unreadable";
 
 export type IntakeFinding = { code: IntakeCode; message: string };
@@ -106,6 +107,11 @@ export const findings = {
   unsupportedKey: (why: string): IntakeFinding => ({
     code: "unsupported_key",
     message: `The CSR's public key cannot be used: ${why}. Create a new key pair of a usual size (for example RSA 3072 or ECDSA P-256) and a CSR from it.`,
+  }),
+  /** BER that is not DER (lib/pki/csr/asn1-nodes.ts derViolation): RFC 2986 §4.2 signs the DER of certificationRequestInfo. */
+  notDer: (why: string): IntakeFinding => ({
+    code: "not_der",
+    message: `The CSR is not DER-encoded: ${why}. RFC 2986 requires the DER encoding, and a certificate cannot be issued from anything else. Create the CSR again with a standard tool (for example openssl req -new), which writes DER.`,
   }),
   trailingBytes: (n: number): IntakeFinding =>
     findings.malformed(`there ${n === 1 ? "is 1 unexpected byte" : `are ${n.toLocaleString("en-US")} unexpected bytes`} after the end of the DER data.`),

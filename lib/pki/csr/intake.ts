@@ -3,7 +3,7 @@
 // Accepts PEM (RFC 7468; any line endings, text around the block, the legacy
 // "NEW CERTIFICATE REQUEST" label), raw DER and bare base64 DER. Pure: browser and Node.
 import { base64Decode } from "@/lib/pki/pem";
-import { type Node, parseExact } from "./asn1-nodes";
+import { type Node, derViolation, parseExact } from "./asn1-nodes";
 import { type DerKind, classifyDer, isOpenSshPrivateKey, pfxKeyContent, readOuterHeader } from "./der-shape";
 import { type IntakeFinding, MAX_CSR_INPUT_BYTES, findings } from "./findings";
 import { displayLabel, pemBodyBase64, scanPemBlocks } from "./pem-scan";
@@ -133,9 +133,13 @@ function decodeDer(der: Uint8Array, format: CsrInputFormat, root?: Node | null):
   }
   const parsed = root === undefined ? parseExact(der) : root;
   switch (parsed ? classifyDer(parsed) : null) {
-    case "csr":
+    case "csr": {
+      // BER was read to recognise the object; what is signed must be DER (RFC 2986 §4.2).
+      const violation = derViolation(parsed!);
+      if (violation) return fail(findings.notDer(violation));
       // `der` is intake's own buffer (a copy of the input, or decoded from text): no copy needed.
       return { ok: true, der, format, root: parsed! };
+    }
     case "private_key":
       return fail(findings.privateKey(false));
     case "pkcs12": {

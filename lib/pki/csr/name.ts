@@ -1,7 +1,7 @@
 // Reading the subject Name of a CSR (RFC 5280 §4.1.2.4, X.501): RDNs in encoded order,
 // multi-valued RDNs kept, every value decoded exactly.
 import { type Node, children, isOid, isSequence, isSet, oidOf } from "./asn1-nodes";
-import { ATTRIBUTE_NAMES } from "./oids";
+import { ATTRIBUTE_NAMES } from "@/lib/pki/oids";
 import { type StringValueType, StringEncodingError, decodeAttributeValue, escapeRfc4514 } from "./strings";
 
 export type SubjectAttribute = {

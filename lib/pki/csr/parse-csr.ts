@@ -28,17 +28,19 @@ import { ExtensionError, type RequestedExtension, type SubjectAltName, readReque
 import { CsrError, type IntakeFinding, findings } from "./findings";
 import { decodeCsrInput } from "./intake";
 import { NameError, type SubjectAttribute, formatName, readName } from "./name";
-import type { HashName, SignatureScheme } from "./oids";
+import type { HashName, SignatureScheme } from "@/lib/pki/oids";
 import { type PublicKeyDescription, PublicKeyError, UnsupportedKeyError, describePublicKey } from "./public-key";
 import { describeSignatureAlgorithm } from "./signature-algorithm";
 import { StringEncodingError } from "./strings";
 import { verifySelfSignature } from "./verify-signature";
+import { type CertificateSubject, buildCertificateSubject } from "@/lib/pki/name/certificate-subject";
 
 export { CsrError } from "./findings";
 export type { IntakeCode, IntakeFinding } from "./findings";
 export type { SubjectAttribute } from "./name";
 export type { SubjectAltName, RequestedExtension } from "./extensions";
 export type { PublicKeyDescription } from "./public-key";
+export type { CertificateSubject } from "@/lib/pki/name/certificate-subject";
 
 export type ParsedCsr = {
   der: Uint8Array;
@@ -50,8 +52,13 @@ export type ParsedCsr = {
   subjectRdns: SubjectAttribute[][];
   /** "C=NO, O=Acme Payments AS, CN=acme-client": encoded order, RFC 4514 escaping. */
   subjectString: string;
-  /** The subject Name exactly as encoded in the CSR (issuance copies these bytes). */
+  /** The subject Name exactly as encoded in the CSR (never signed: see certificateSubject). */
   subjectDer: Uint8Array;
+  /**
+   * The subject the certificate will carry, rebuilt from the decoded attributes under Keyport's
+   * rules (lib/pki/name/certificate-subject.ts), or the problems that prevent it (check subject.encoding).
+   */
+  certificateSubject: CertificateSubject;
   /** From the extensionRequest attribute; IPs in canonical text (IPv6 per RFC 5952). */
   sans: SubjectAltName[];
   requestedExtensions: RequestedExtension[];
@@ -146,6 +153,7 @@ export async function parseCsr(der: Uint8Array, root?: Node): Promise<ParsedCsr>
       subjectRdns,
       subjectString: formatName(subjectRdns),
       subjectDer: encodedBytes(nameNode).slice(),
+      certificateSubject: buildCertificateSubject(subjectRdns),
       sans,
       requestedExtensions,
       key,

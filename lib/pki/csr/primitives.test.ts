@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ecdsaDerToRaw } from "./ecdsa-signature";
-import { formatIpAddress } from "./ip-address";
+import { formatIpAddress } from "@/lib/pki/ip-address";
 import { escapeRfc4514 } from "./strings";
 
 describe("formatIpAddress (RFC 5952)", () => {

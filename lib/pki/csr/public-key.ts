@@ -16,10 +16,10 @@ import {
   parseExact,
 } from "./asn1-nodes";
 import { canonicalEcSpki, canonicalRsaSpki } from "@/lib/pki/key/canonical-spki";
-import { bytesToBigInt } from "@/lib/pki/bigint";
 import { rsaKeySizeProblem } from "@/lib/pki/key/rsa-limits";
-import { EcPointError, type PrimeCurve, curveByOid, decodeEcPoint, PRIME_CURVES } from "@/lib/pki/key/ec-curves";
-import { CURVES, OID } from "./oids";
+import { toHex } from "@/lib/pki/pem";
+import { EcPointError, type PrimeCurve, curveByOid, decodeEcPoint, magnitudeHex, PRIME_CURVES } from "@/lib/pki/key/ec-curves";
+import { CURVES, OID } from "@/lib/pki/oids";
 
 export type PublicKeyType = "rsa" | "ec" | "ed25519" | "ed448" | "dsa" | "unknown";
 
@@ -108,7 +108,7 @@ export function describePublicKey(spki: Node): DescribedPublicKey {
           throw e;
         }
         const key: PublicKeyDescription = { type: "ec", oid, curve: prime.name, bits: prime.bits, label: `ECDSA ${prime.name}` };
-        return { key, material, canonicalSpki: canonicalEcSpki(prime, point.x, point.y) };
+        return { key, material, canonicalSpki: canonicalEcSpki(prime, point.uncompressed) };
       }
       if (!isOid(params)) return { key: { type: "ec", oid, label: "ECDSA (explicit curve parameters)" }, material, canonicalSpki: null };
       const curveOid = oidOf(params);
@@ -156,15 +156,15 @@ function matchSpecifiedCurve(params: Node | undefined): PrimeCurve | null {
   const [a, b] = children(curve);
   if (!isInteger(version) || !isSequence(fieldId) || !isOid(fieldType) || oidOf(fieldType) !== PRIME_FIELD || !isInteger(prime)) return null;
   if (!isSequence(curve) || !isOctetString(a) || !isOctetString(b) || !isOctetString(base) || !isInteger(order)) return null;
-  // Numbers longer than any known curve's cannot match one: not turned into BigInts at all.
+  // Numbers longer than any known curve's cannot match one: not even turned into hex.
   if (![prime, a, b, order, ...(cofactor ? [cofactor] : [])].every((n) => contentBytes(n).length <= MAX_CURVE_OCTETS)) return null;
-  const value = (n: Node) => bytesToBigInt(isInteger(n) ? integerMagnitude(n) : contentBytes(n));
+  const value = (n: Node) => magnitudeHex(isInteger(n) ? integerMagnitude(n) : contentBytes(n));
   const p = value(prime);
   const match = PRIME_CURVES.find((c) => c.p === p && c.a === value(a) && c.b === value(b) && c.n === value(order));
   if (!match || (cofactor !== undefined && (!isInteger(cofactor) || value(cofactor) !== match.h))) return null;
   try {
     const g = decodeEcPoint(match, contentBytes(base));
-    return g.x === match.gx && g.y === match.gy ? match : null;
+    return toHex(g.uncompressed) === match.g ? match : null;
   } catch {
     return null;
   }

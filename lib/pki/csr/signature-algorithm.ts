@@ -1,7 +1,7 @@
 // Naming a CSR's signatureAlgorithm (RFC 2986 §4.2) and reading RSASSA-PSS parameters
 // (RFC 4055 §3.1, RFC 8017 App. A.2.3).
 import { type Node, children, isContext, isOid, isSequence, isUniversal, oidOf, smallInteger, UNIVERSAL_TAG } from "./asn1-nodes";
-import { HASH_BY_OID, HASH_DISPLAY_NAMES, type HashName, OID, SIGNATURE_ALGORITHMS, type SignatureScheme } from "./oids";
+import { HASH_BY_OID, HASH_DISPLAY_NAMES, type HashName, OID, SIGNATURE_ALGORITHMS, type SignatureScheme } from "@/lib/pki/oids";
 
 export type SignatureAlgorithmDescription = {
   oid: string;

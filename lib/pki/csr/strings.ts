@@ -85,11 +85,26 @@ export function decodeStringBytes(b: Uint8Array, type: Exclude<StringValueType, 
     }
     case "teletexString":
       return latin1(b);
-    default:
+    default: {
       // PrintableString, IA5String, VisibleString, NumericString: 7-bit character sets.
       if (b.some((x) => x > 0x7f)) throw new StringEncodingError(`is a ${TYPE_NAME[type]} containing non-ASCII bytes`);
-      return latin1(b);
+      const text = latin1(b);
+      // X.680 §41.4 (PrintableString, NumericString) and ISO 646 graphic characters (VisibleString):
+      // a value outside its declared alphabet is not a value of that type.
+      if (type === "printableString" && !PRINTABLE_ALPHABET.test(text)) throw new StringEncodingError(`is a PrintableString holding ${outside(text, PRINTABLE_ALPHABET)}, outside its alphabet (A–Z a–z 0–9 space ' ( ) + , - . / : = ?)`);
+      if (type === "numericString" && !/^[0-9 ]*$/.test(text)) throw new StringEncodingError("is a NumericString holding characters other than digits and space");
+      if (type === "visibleString" && !/^[\x20-\x7e]*$/.test(text)) throw new StringEncodingError("is a VisibleString holding control characters");
+      return text;
+    }
   }
+}
+
+/** X.680 §41.4 Table 10: the PrintableString alphabet. */
+export const PRINTABLE_ALPHABET = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+
+function outside(text: string, alphabet: RegExp): string {
+  const bad = [...new Set([...text].filter((c) => !alphabet.test(c)))].slice(0, 5);
+  return bad.map((c) => (c >= " " && c <= "~" ? `"${c}"` : `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`)).join(", ");
 }
 
 const TYPE_NAME: Readonly<Record<string, string>> = {

@@ -8,7 +8,7 @@
 import { base64Encode } from "@/lib/pki/pem";
 import { UNIVERSAL_TAG, isUniversal } from "./asn1-nodes";
 import { ecdsaDerToRaw } from "./ecdsa-signature";
-import { HASH_DISPLAY_NAMES, type HashName, OID } from "./oids";
+import { HASH_DISPLAY_NAMES, type HashName, OID } from "@/lib/pki/oids";
 import type { PublicKeyDescription, PublicKeyMaterial } from "./public-key";
 import { type PssParams, type SignatureAlgorithmDescription, readPssParams } from "./signature-algorithm";
 

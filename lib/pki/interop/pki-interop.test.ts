@@ -9,9 +9,9 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TAG, readChildren, readSingle, tlvBytes } from "../cert/der";
 import { issueLeafCertificate } from "../cert/leaf-certificate";
 import { buildName } from "../cert/name";
+import { readCsr } from "../csr/parse-csr";
 import { randomSerial } from "../cert/serial";
 import type { CaKeyType } from "../cert/signer";
 import { buildCrl } from "../crl/build-crl";
@@ -72,12 +72,12 @@ const file = (d: string, name: string, content: string | Uint8Array) => {
   return path;
 };
 
-/** Subject and SPKI bytes of a CSR, exactly as OpenSSL wrote them (CertificationRequestInfo fields 2 and 3). */
-function csrParts(csrDer: Uint8Array): { subjectDer: Uint8Array; spkiDer: Uint8Array } {
-  const outer = readSingle(csrDer, TAG.SEQUENCE, "CSR");
-  const [info] = readChildren(csrDer, outer, "CSR");
-  const [, subject, spki] = readChildren(csrDer, info, "CSR");
-  return { subjectDer: tlvBytes(csrDer, subject).slice(), spkiDer: tlvBytes(csrDer, spki).slice() };
+/** What approval signs from a CSR: the rebuilt subject (lib/pki/name/certificate-subject.ts) and the canonical SPKI. */
+async function csrParts(csrDer: Uint8Array): Promise<{ subjectDer: Uint8Array; spkiDer: Uint8Array }> {
+  const read = await readCsr(csrDer);
+  if (!read.ok) throw new Error(read.finding.message);
+  if (!read.csr.certificateSubject.ok) throw new Error(read.csr.certificateSubject.problems[0].message);
+  return { subjectDer: read.csr.certificateSubject.der, spkiDer: read.csr.spkiDer };
 }
 
 async function makeLeafKey(spec: (typeof LEAF_KEYS)[number]): Promise<LeafKey> {
@@ -93,7 +93,7 @@ async function makeLeafKey(spec: (typeof LEAF_KEYS)[number]): Promise<LeafKey> {
     keyType: spec.keyType,
     keyPem: readFileSync(keyFile, "utf8"),
     pkcs8Der: new Uint8Array(readFileSync(`${keyFile}.p8`)),
-    ...csrParts(new Uint8Array(readFileSync(csrFile))),
+    ...(await csrParts(new Uint8Array(readFileSync(csrFile)))),
   };
 }
 

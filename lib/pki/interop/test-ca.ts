@@ -1,6 +1,7 @@
 // Test and bench support: a root + issuing CA hierarchy on node:crypto keys.
 import { buildCaCertificate } from "../cert/ca-certificate";
-import type { IssuedCertificate } from "../cert/leaf-certificate";
+import { issueLeafCertificate, type IssuedCertificate } from "../cert/leaf-certificate";
+import { buildName } from "../cert/name";
 import { randomSerial } from "../cert/serial";
 import type { CaKeyType, Signer } from "../cert/signer";
 import { generateNodeKeyPair, nodeSigner, type NodeKeyPair } from "./node-signer";
@@ -51,4 +52,21 @@ export async function createTestHierarchy(
     root: { key: rootKey, cert: root, signer: rootSigner },
     issuing: { key: issuingKey, cert: issuing, signer: nodeSigner(keyType, issuingKey.privateKey) },
   };
+}
+
+/** A one-day clientAuth leaf for `key` under the hierarchy's issuing CA, subject CN=`cn`, no SANs. */
+export async function issueTestLeaf(h: TestHierarchy, key: NodeKeyPair, cn: string): Promise<Uint8Array> {
+  const { der } = await issueLeafCertificate({
+    subjectDer: buildName({ CN: cn }),
+    spkiDer: key.spkiDer,
+    issuerCertDer: h.issuing.cert.der,
+    signer: h.issuing.signer,
+    serial: randomSerial(),
+    notBefore: new Date(),
+    notAfter: new Date(Date.now() + DAY),
+    keyType: key.publicKey.asymmetricKeyType === "rsa" ? "rsa" : "ec",
+    extendedKeyUsage: ["clientAuth"],
+    sans: { dns: [], ip: [] },
+  });
+  return der;
 }

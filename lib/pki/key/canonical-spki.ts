@@ -11,7 +11,7 @@
 // For keys OpenSSL, Node, Java and browsers generate by default this is exactly the encoding they
 // already write, so fingerprints stored before canonicalisation existed stay comparable.
 import { DER_NULL, TAG, encodeBitString, encodeOid, sequence, tlv } from "@/lib/pki/cert/der";
-import { type PrimeCurve, encodeUncompressedPoint } from "./ec-curves";
+import type { PrimeCurve } from "./ec-curves";
 
 const RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
 const ID_EC_PUBLIC_KEY = "1.2.840.10045.2.1";
@@ -33,7 +33,7 @@ export function canonicalRsaSpki(modulus: Uint8Array, exponent: Uint8Array): Uin
   return sequence(RSA_ALGORITHM, encodeBitString(rsaPublicKey));
 }
 
-/** id-ecPublicKey SPKI with the named curve and the uncompressed point. */
-export function canonicalEcSpki(curve: PrimeCurve, x: bigint, y: bigint): Uint8Array {
-  return sequence(sequence(EC_ALGORITHM_PREFIX, encodeOid(curve.oid)), encodeBitString(encodeUncompressedPoint(curve, x, y)));
+/** id-ecPublicKey SPKI with the named curve and the uncompressed point (decodeEcPoint's). */
+export function canonicalEcSpki(curve: PrimeCurve, uncompressedPoint: Uint8Array): Uint8Array {
+  return sequence(sequence(EC_ALGORITHM_PREFIX, encodeOid(curve.oid)), encodeBitString(uncompressedPoint));
 }

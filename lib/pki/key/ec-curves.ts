@@ -1,11 +1,13 @@
-// Short-Weierstrass prime curves (y² = x³ + ax + b mod p) and their point encodings
-// (SEC 1 v2 §2.3.3–2.3.4, X9.62): enough arithmetic to put any encoding of a public point
-// into the one form RFC 5480 §2.2 recommends (uncompressed, 04 || X || Y). Pure BigInt:
-// runs in the browser too. Nothing here is constant-time; it only ever sees public keys.
+// Short-Weierstrass prime curves and their point encodings (SEC 1 v2 §2.3.3–2.3.4, X9.62):
+// putting any encoding of a public point into the one form RFC 5480 §2.2 recommends
+// (uncompressed, 04 || X || Y). The point arithmetic (on-curve check, decompression) is
+// @noble/curves'; this file holds the parameters that identify a curve written out explicitly.
+// Pure: runs in the browser too. It only ever sees public keys.
 //
 // Parameters: SEC 2 v2 §2.4.2 (secp256k1), FIPS 186-4 App. D.1.2 (P-256, P-384, P-521) —
 // the same values `openssl ecparam -name … -param_enc explicit` prints (tested).
-import { bigIntToBytes, bytesToBigInt, modPow } from "@/lib/pki/bigint";
+import { p256, p384, p521 } from "@noble/curves/nist.js";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
 
 export type PrimeCurve = {
   /** WebCrypto / FIPS name ("P-256"), or the SEC 2 name. */
@@ -16,29 +18,23 @@ export type PrimeCurve = {
   bits: number;
   /** Bytes of one coordinate: ceil(bits / 8). */
   size: number;
-  p: bigint;
-  a: bigint;
-  b: bigint;
-  gx: bigint;
-  gy: bigint;
-  /** Order of the base point and the cofactor. */
-  n: bigint;
-  h: bigint;
+  /** Field prime, coefficients, order and cofactor as unsigned big-endian hex without leading zeros. */
+  p: string;
+  a: string;
+  b: string;
+  n: string;
+  h: string;
+  /** The base point, uncompressed (04 || X || Y), hex. */
+  g: string;
 };
 
-const curve = (name: string, oid: string, bits: number, hex: { p: string; a: string; b: string; gx: string; gy: string; n: string }): PrimeCurve => ({
-  name,
-  oid,
-  bits,
-  size: Math.ceil(bits / 8),
-  p: BigInt(`0x${hex.p}`),
-  a: BigInt(`0x${hex.a}`),
-  b: BigInt(`0x${hex.b}`),
-  gx: BigInt(`0x${hex.gx}`),
-  gy: BigInt(`0x${hex.gy}`),
-  n: BigInt(`0x${hex.n}`),
-  h: 1n,
-});
+const trim = (hex: string) => hex.replace(/^0+(?=.)/, "");
+
+const curve = (name: string, oid: string, bits: number, hex: { p: string; a: string; b: string; gx: string; gy: string; n: string }): PrimeCurve => {
+  const size = Math.ceil(bits / 8);
+  const coordinate = (h: string) => trim(h).padStart(size * 2, "0");
+  return { name, oid, bits, size, p: trim(hex.p), a: trim(hex.a), b: trim(hex.b), n: trim(hex.n), h: "1", g: `04${coordinate(hex.gx)}${coordinate(hex.gy)}` };
+};
 
 export const PRIME_CURVES: readonly PrimeCurve[] = [
   curve("P-256", "1.2.840.10045.3.1.7", 256, {
@@ -79,52 +75,38 @@ export const curveByOid = (oid: string): PrimeCurve | undefined => PRIME_CURVES.
 
 export class EcPointError extends Error {}
 
-const mod = (x: bigint, p: bigint) => {
-  const r = x % p;
-  return r < 0n ? r + p : r;
-};
-
-/** x³ + ax + b mod p. */
-const rhs = (c: PrimeCurve, x: bigint) => mod(((x * x) % c.p) * x + c.a * x + c.b, c.p);
-
-export function isOnCurve(c: PrimeCurve, x: bigint, y: bigint): boolean {
-  return x >= 0n && x < c.p && y >= 0n && y < c.p && mod(y * y, c.p) === rhs(c, x);
+/** Unsigned big-endian bytes as hex without leading zeros (how PrimeCurve's numbers are written). */
+export function magnitudeHex(bytes: Uint8Array): string {
+  let hex = "";
+  for (const b of bytes) hex += b.toString(16).padStart(2, "0");
+  return trim(hex || "0");
 }
+
+const POINTS: Readonly<Record<string, typeof p256.Point>> = { "P-256": p256.Point, "P-384": p384.Point, "P-521": p521.Point, secp256k1: secp256k1.Point };
 
 /**
  * SEC 1 §2.3.4: the point an ECPoint octet string encodes — 04 || X || Y (uncompressed),
- * 02/03 || X (compressed; y recovered as a square root, p ≡ 3 mod 4 for every curve here so
- * sqrt(v) = v^((p+1)/4)), 06/07 || X || Y (hybrid). Throws EcPointError unless it is a point
- * on the curve (the point at infinity, 00, is not a public key).
+ * 02/03 || X (compressed), 06/07 || X || Y (hybrid) — as the uncompressed encoding. Throws
+ * EcPointError unless it is a point on the curve (the point at infinity, 00, is not a public key).
  */
-export function decodeEcPoint(c: PrimeCurve, bytes: Uint8Array): { x: bigint; y: bigint; form: "uncompressed" | "compressed" | "hybrid" } {
+export function decodeEcPoint(c: PrimeCurve, bytes: Uint8Array): { uncompressed: Uint8Array; form: "uncompressed" | "compressed" | "hybrid" } {
   const prefix = bytes[0];
-  const coordinate = (at: number) => bytesToBigInt(bytes.subarray(at, at + c.size));
-  if ((prefix === 0x04 || prefix === 0x06 || prefix === 0x07) && bytes.length === 1 + 2 * c.size) {
-    const x = coordinate(1);
-    const y = coordinate(1 + c.size);
-    if (!isOnCurve(c, x, y)) throw new EcPointError(`the EC public key is not a point on ${c.name}`);
-    // A hybrid encoding also states y's parity; it must agree with y.
-    if (prefix !== 0x04 && Number(y & 1n) !== (prefix & 1)) throw new EcPointError("the EC public key's hybrid encoding is inconsistent");
-    return { x, y, form: prefix === 0x04 ? "uncompressed" : "hybrid" };
+  const full = bytes.length === 1 + 2 * c.size && (prefix === 0x04 || prefix === 0x06 || prefix === 0x07);
+  const compressed = bytes.length === 1 + c.size && (prefix === 0x02 || prefix === 0x03);
+  if (!full && !compressed) throw new EcPointError(`the EC public key is not an encoded ${c.name} point (SEC 1 §2.3.3)`);
+  let input = bytes;
+  if (full && prefix !== 0x04) {
+    // A hybrid encoding also states y's parity; it must agree with y (its last octet).
+    if ((bytes[bytes.length - 1] & 1) !== (prefix & 1)) throw new EcPointError("the EC public key's hybrid encoding is inconsistent");
+    input = Uint8Array.from(bytes);
+    input[0] = 0x04;
   }
-  if ((prefix === 0x02 || prefix === 0x03) && bytes.length === 1 + c.size) {
-    const x = coordinate(1);
-    if (x >= c.p) throw new EcPointError(`the EC public key is not a point on ${c.name}`);
-    const v = rhs(c, x);
-    let y = modPow(v, (c.p + 1n) / 4n, c.p);
-    if ((y * y) % c.p !== v) throw new EcPointError(`the EC public key is not a point on ${c.name}`);
-    if (Number(y & 1n) !== (prefix & 1)) y = c.p - y;
-    return { x, y, form: "compressed" };
+  const Point = POINTS[c.name];
+  let uncompressed: Uint8Array;
+  try {
+    uncompressed = Point.fromBytes(input).toBytes(false);
+  } catch {
+    throw new EcPointError(`the EC public key is not a point on ${c.name}`);
   }
-  throw new EcPointError(`the EC public key is not an encoded ${c.name} point (SEC 1 §2.3.3)`);
-}
-
-/** SEC 1 §2.3.3 uncompressed form: 04 || X || Y, each coordinate left-padded to the field size. */
-export function encodeUncompressedPoint(c: PrimeCurve, x: bigint, y: bigint): Uint8Array {
-  const out = new Uint8Array(1 + 2 * c.size);
-  out[0] = 0x04;
-  out.set(bigIntToBytes(x, c.size), 1);
-  out.set(bigIntToBytes(y, c.size), 1 + c.size);
-  return out;
+  return { uncompressed, form: compressed ? "compressed" : prefix === 0x04 ? "uncompressed" : "hybrid" };
 }

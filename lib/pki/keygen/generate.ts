@@ -5,7 +5,7 @@ import * as pkijs from "pkijs";
 import { PkiError } from "../cert/errors";
 import { pemEncode } from "../pem";
 import { webCryptoEngine } from "../pkcs12/engine";
-import { ATTRIBUTE_NAMES } from "../csr/oids";
+import { ATTRIBUTE_NAMES } from "@/lib/pki/oids";
 /** Same ids as lib/policy KEY_TYPES (lib/pki imports nothing from the rest of the app). */
 export type KeyTypeId = "rsa-2048" | "rsa-3072" | "rsa-4096" | "ecdsa-p256" | "ecdsa-p384";
 

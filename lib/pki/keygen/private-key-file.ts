@@ -7,7 +7,7 @@ import * as pkijs from "pkijs";
 import { PkiError } from "../cert/errors";
 import { DER_NULL, TAG, encodeOctetString, encodeOid, encodeSmallInteger, readChildren, readSingle, sequence, tlvBytes, valueBytes, type Tlv } from "../cert/der";
 import { decodeOid } from "../cert/name";
-import { OID } from "../cert/oids";
+import { OID } from "@/lib/pki/oids";
 import { base64Decode, pemDecodeAll, pemEncode, toArrayBuffer } from "../pem";
 import { webCryptoEngine } from "../pkcs12/engine";
 import { rsaKeySizeProblem } from "../key/rsa-limits";
@@ -37,7 +37,7 @@ export async function privateKeyPem(pkcs8Der: Uint8Array, passphrase?: string, i
     password: toArrayBuffer(utf8(passphrase)),
     iterationCount: iterations,
     contentToEncrypt: toArrayBuffer(pkcs8Der),
-    contentType: OID.data,
+    contentType: OID.pkcs7Data,
     contentEncryptionAlgorithm: { name: "AES-CBC", length: 256 } as pkijs.ContentEncryptionAlgorithm,
     hmacHashAlgorithm: "SHA-256",
   });
@@ -88,7 +88,7 @@ async function decryptPkcs8(der: Uint8Array, passphrase: string | undefined): Pr
   let plain: ArrayBuffer;
   try {
     plain = await webCryptoEngine().decryptEncryptedContentInfo({
-      encryptedContentInfo: new pkijs.EncryptedContentInfo({ contentType: OID.data, contentEncryptionAlgorithm: algorithm, encryptedContent: encrypted }),
+      encryptedContentInfo: new pkijs.EncryptedContentInfo({ contentType: OID.pkcs7Data, contentEncryptionAlgorithm: algorithm, encryptedContent: encrypted }),
       password: toArrayBuffer(utf8(passphrase)),
     });
   } catch (e) {

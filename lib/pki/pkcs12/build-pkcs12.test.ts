@@ -2,11 +2,8 @@ import { generateKeyPairSync } from "node:crypto";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTestHierarchy, type TestHierarchy } from "../interop/test-ca";
+import { createTestHierarchy, issueTestLeaf, type TestHierarchy } from "../interop/test-ca";
 import { generateNodeKeyPair, type NodeKeyPair } from "../interop/node-signer";
-import { issueLeafCertificate } from "../cert/leaf-certificate";
-import { buildName } from "../cert/name";
-import { randomSerial } from "../cert/serial";
 import { PkiError } from "../cert/errors";
 import { buildKeyAndChainPkcs12, buildTruststorePkcs12 } from "./build-pkcs12";
 import { webCryptoEngine } from "./engine";
@@ -23,21 +20,7 @@ let ecKey: NodeKeyPair;
 let rsaLeaf: Uint8Array;
 let ecLeaf: Uint8Array;
 
-async function leafFor(key: NodeKeyPair): Promise<Uint8Array> {
-  const { der } = await issueLeafCertificate({
-    subjectDer: buildName({ CN: "partner-client" }),
-    spkiDer: key.spkiDer,
-    issuerCertDer: h.issuing.cert.der,
-    signer: h.issuing.signer,
-    serial: randomSerial(),
-    notBefore: new Date(),
-    notAfter: new Date(Date.now() + 86_400_000),
-    keyType: key.publicKey.asymmetricKeyType === "rsa" ? "rsa" : "ec",
-    extendedKeyUsage: ["clientAuth"],
-    sans: { dns: [], ip: [] },
-  });
-  return der;
-}
+const leafFor = (key: NodeKeyPair) => issueTestLeaf(h, key, "partner-client");
 
 beforeAll(async () => {
   [h, rsaKey, ecKey] = await Promise.all([createTestHierarchy("ecdsa-p256"), generateNodeKeyPair("rsa-2048"), generateNodeKeyPair("ecdsa-p384")]);

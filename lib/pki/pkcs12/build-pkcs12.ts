@@ -9,8 +9,9 @@ import { PkiError } from "../cert/errors";
 import { TAG, readChildren, readSingle, valueBytes } from "../cert/der";
 import { splitCertificate } from "../cert/certificate-der";
 import { decodeOid } from "../cert/name";
-import { OID } from "../cert/oids";
-import { sha1 } from "../cert/sha1";
+import { OID } from "@/lib/pki/oids";
+// SHA-1 only for identifiers (RFC 5280 §4.2.1.2 method 1 key identifiers, PKCS #12 localKeyId), never for signatures.
+import { sha1 } from "@noble/hashes/legacy.js";
 import { webCryptoEngine } from "./engine";
 import { privateKeyMatchesCertificate } from "./key-match";
 import { pkcs12PasswordBytes } from "./password";
@@ -151,7 +152,7 @@ export async function buildKeyAndChainPkcs12(params: KeyAndChainParams): Promise
     password,
     iterationCount: iterations,
     contentToEncrypt: toArrayBuffer(params.privateKeyPkcs8Der),
-    contentType: OID.data,
+    contentType: OID.pkcs7Data,
     ...ENCRYPTION,
   });
   const keyBag = new pkijs.SafeBag({

@@ -4,7 +4,7 @@ import { PkiError } from "../cert/errors";
 import { TAG, bytesEqual, readChildren, readSingle, valueBytes } from "../cert/der";
 import { splitCertificate } from "../cert/certificate-der";
 import { decodeOid } from "../cert/name";
-import { OID } from "../cert/oids";
+import { OID } from "@/lib/pki/oids";
 import { curveName, inspectSpki } from "../cert/signer";
 import { rsaKeySizeProblem } from "../key/rsa-limits";
 

@@ -4,7 +4,7 @@ import * as pkijs from "pkijs";
 import { PkiError } from "../cert/errors";
 import { TAG, contextConstructed, readChildren, readSingle, valueBytes } from "../cert/der";
 import { decodeOid } from "../cert/name";
-import { OID } from "../cert/oids";
+import { OID } from "@/lib/pki/oids";
 import { pemDecodeAll, pemEncode, toArrayBuffer } from "../pem";
 
 
@@ -20,11 +20,11 @@ export function buildCertsOnlyPkcs7(certificatesDer: readonly Uint8Array[]): Uin
   });
   const signedData = new pkijs.SignedData({
     version: 1,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.pkcs7Data }),
     certificates,
     signerInfos: [],
   });
-  const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema() });
+  const contentInfo = new pkijs.ContentInfo({ contentType: OID.pkcs7SignedData, content: signedData.toSchema() });
   return new Uint8Array(contentInfo.toSchema().toBER(false));
 }
 
@@ -47,7 +47,7 @@ export function readPkcs7Certificates(input: Uint8Array | string): Uint8Array[] 
   const what = "PKCS#7";
   const ci = readSingle(der, TAG.SEQUENCE, what);
   const [type, explicit] = readChildren(der, ci, what);
-  if (type?.tag !== TAG.OID || decodeOid(valueBytes(der, type)) !== OID.signedData || explicit?.tag !== contextConstructed(0)) {
+  if (type?.tag !== TAG.OID || decodeOid(valueBytes(der, type)) !== OID.pkcs7SignedData || explicit?.tag !== contextConstructed(0)) {
     throw new PkiError("invalid_input", "The PKCS#7 structure is not SignedData");
   }
   const [signedData] = readChildren(der, explicit, what);

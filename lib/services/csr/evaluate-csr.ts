@@ -35,8 +35,9 @@ export type CsrEvaluation = {
 
 export function summarise(csr: ParsedCsr): CsrSummary {
   return {
-    subject: csr.subjectString,
-    subjectAttributes: csr.subject.map((a) => ({ name: a.name, value: a.value, valueType: a.valueType })),
+    // What will be signed when the subject can be certified; otherwise the CSR's, for the message.
+    subject: csr.certificateSubject.ok ? csr.certificateSubject.string : csr.subjectString,
+    subjectAttributes: (csr.certificateSubject.ok ? csr.certificateSubject.attributes : csr.subject).map((a) => ({ name: a.name, value: a.value, valueType: a.valueType })),
     keyType: csr.key.label,
     keyTypeId: keyTypeId(csr.key),
     publicKeyFingerprint: csr.publicKeyFingerprint,
@@ -73,6 +74,67 @@ export async function findKeyReuse(db: Db, fingerprint: string, excludeRequestId
   ];
 }
 
+export type CsrContext = Pick<CsrEvaluation, "profile" | "org" | "env">;
+
+/** The organisation, environment and profile a CSR is checked against (the partner scope included). */
+export async function loadCsrContext(actor: Actor, input: { orgCode: string; envCode: string; profileCode?: string }, db: Db = getDb()): Promise<CsrContext> {
+  // A partner can only check against its own organisation.
+  if (actor.type === "user" && actor.role === "partner") {
+    const own = actor.orgId ? await db.organisation.findUnique({ where: { id: actor.orgId } }) : null;
+    if (!own || own.code !== input.orgCode) throw new AppError("not_found", `No organisation with code "${input.orgCode}".`);
+  }
+  const org = await db.organisation.findUnique({ where: { code: input.orgCode } });
+  if (!org) throw new AppError("not_found", `No organisation with code "${input.orgCode}".`, { org: "Unknown organisation." });
+  // The environment and profile are fields of the caller's input: unknown is a 422 naming the field.
+  const env = await requireEnvironment(input.envCode, "environment", db);
+  return contextFor(await loadProfile(input.profileCode, env.code, db), org, env);
+}
+
+/** The profile by code, available in this environment (a 422 naming the field otherwise). */
+export async function loadProfile(profileCode: string | undefined, envCode: string, db: Pick<Tx, "profile"> = getDb()): Promise<Profile> {
+  const code = profileCode ?? "mtls-client";
+  const profile = await findProfile(code, db);
+  if (!profile) {
+    const message = `No profile with code "${printable(code, 64)}".`;
+    throw new AppError("validation_failed", message, { profile: message });
+  }
+  if (!profileAppliesTo(profile, envCode)) {
+    throw new AppError("validation_failed", `Profile "${profile.code}" is not available in environment ${envCode}.`, { profile: "Not available in this environment." });
+  }
+  return profile;
+}
+
+export function contextFor(profile: Profile, org: { id: string; code: string; legalName: string }, env: { id: string; code: string; production: boolean }): CsrContext {
+  return { profile, org: { id: org.id, code: org.code, legalName: org.legalName }, env: { id: env.id, code: env.code, production: env.production } };
+}
+
+/**
+ * The checks that need only the parsed CSR and its context: no database, no parsing. Submission
+ * runs them once; the final approval runs them again on the same kind of parse result.
+ */
+export function evaluateParsedCsr(read: Awaited<ReturnType<typeof readCsr>>, context: CsrContext): CsrEvaluation {
+  if (!read.ok) {
+    return { ...context, accepted: false, checks: [{ code: `csr.${read.finding.code}`, result: "fail", message: read.finding.message }], csr: null, parsed: null };
+  }
+  const csr = read.csr;
+  const checks = runCsrChecks(csr, context.profile, { orgCode: context.org.code, orgName: context.org.legalName, envCode: context.env.code });
+  return { ...context, accepted: accepted(checks), checks, csr: summarise(csr), parsed: csr };
+}
+
+/** The key-reuse check appended to an evaluation (the one database query a CSR's checks need). */
+export async function addKeyReuseCheck(actor: Actor, evaluation: CsrEvaluation, db: Db, excludeRequestId?: string): Promise<CsrEvaluation> {
+  if (!evaluation.parsed) return evaluation;
+  // A partner learns nothing about other organisations' keys beyond the fact of reuse.
+  const viewerOrgCode = actor.type === "user" && actor.role === "partner" ? evaluation.org.code : null;
+  const checks = [...evaluation.checks, keyReuseCheck(await findKeyReuse(db, evaluation.parsed.publicKeyFingerprint, excludeRequestId), viewerOrgCode)];
+  return { ...evaluation, checks, accepted: accepted(checks) };
+}
+
+export function assertCsrSize(csr: string | Uint8Array): void {
+  const size = typeof csr === "string" ? new TextEncoder().encode(csr).length : csr.length;
+  if (size > MAX_CSR_BYTES) throw new AppError("too_large", `The CSR is ${size} bytes; at most ${MAX_CSR_BYTES} bytes (64 KiB) are accepted.`);
+}
+
 /**
  * Run exactly the checks a submission runs: intake, parsing, the profile's
  * named checks and key reuse. Never stores or logs the input.
@@ -84,36 +146,7 @@ export async function evaluateCsr(
   opts: { excludeRequestId?: string } = {},
 ): Promise<CsrEvaluation> {
   authorize(actor, "csr:check");
-  const size = typeof input.csr === "string" ? new TextEncoder().encode(input.csr).length : input.csr.length;
-  if (size > MAX_CSR_BYTES) throw new AppError("too_large", `The CSR is ${size} bytes; at most ${MAX_CSR_BYTES} bytes (64 KiB) are accepted.`);
-  // A partner can only check against its own organisation.
-  if (actor.type === "user" && actor.role === "partner") {
-    const own = actor.orgId ? await db.organisation.findUnique({ where: { id: actor.orgId } }) : null;
-    if (!own || own.code !== input.orgCode) throw new AppError("not_found", `No organisation with code "${input.orgCode}".`);
-  }
-  const org = await db.organisation.findUnique({ where: { code: input.orgCode } });
-  if (!org) throw new AppError("not_found", `No organisation with code "${input.orgCode}".`, { org: "Unknown organisation." });
-  // The environment and profile are fields of the caller's input: unknown is a 422 naming the field.
-  const env = await requireEnvironment(input.envCode, "environment", db);
-  const profileCode = input.profileCode ?? "mtls-client";
-  const profile = await findProfile(profileCode, db);
-  if (!profile) {
-    const message = `No profile with code "${printable(profileCode, 64)}".`;
-    throw new AppError("validation_failed", message, { profile: message });
-  }
-  if (!profileAppliesTo(profile, env.code)) {
-    throw new AppError("validation_failed", `Profile "${profile.code}" is not available in environment ${env.code}.`, { profile: "Not available in this environment." });
-  }
-  const base = { profile, org: { id: org.id, code: org.code, legalName: org.legalName }, env: { id: env.id, code: env.code, production: env.production } };
-
-  const read = await readCsr(input.csr);
-  if (!read.ok) {
-    return { ...base, accepted: false, checks: [{ code: `csr.${read.finding.code}`, result: "fail", message: read.finding.message }], csr: null, parsed: null };
-  }
-  const csr = read.csr;
-  const checks = runCsrChecks(csr, profile, { orgCode: org.code, orgName: org.legalName, envCode: env.code });
-  // A partner learns nothing about other organisations' keys beyond the fact of reuse.
-  const viewerOrgCode = actor.type === "user" && actor.role === "partner" ? org.code : null;
-  checks.push(keyReuseCheck(await findKeyReuse(db, csr.publicKeyFingerprint, opts.excludeRequestId), viewerOrgCode));
-  return { ...base, accepted: accepted(checks), checks, csr: summarise(csr), parsed: csr };
+  assertCsrSize(input.csr);
+  const context = await loadCsrContext(actor, input, db);
+  return addKeyReuseCheck(actor, evaluateParsedCsr(await readCsr(input.csr), context), db, opts.excludeRequestId);
 }

@@ -5,9 +5,9 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { signLeaf } from "@/lib/ca/authority";
 import { metrics } from "@/lib/metrics/metrics";
-import { certificateSubject } from "@/lib/pki/cert/name";
 import { parseInput } from "@/lib/validation";
-import { evaluateCsr } from "@/lib/services/csr/evaluate-csr";
+import { readCsr } from "@/lib/pki/csr/parse-csr";
+import { addKeyReuseCheck, contextFor, evaluateParsedCsr, loadProfile } from "@/lib/services/csr/evaluate-csr";
 import { assertId } from "@/lib/services/scope";
 import { alreadyDecided, approveSchema, recordDecision, rejectSchema } from "./approvals";
 import { getCertificateRequest } from "./read-requests";
@@ -43,12 +43,10 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
     });
     if (approvals < request.env.approvalsRequired) return null;
 
-    const evaluation = await evaluateCsr(
-      actor,
-      { csr: new Uint8Array(request.csrDer), orgCode: request.org.code, envCode: request.env.code, profileCode: request.profileCode },
-      tx,
-      { excludeRequestId: requestId },
-    );
+    // The checks again, against the current profile, with the organisation and environment
+    // lockRequest loaded: one parse of the stored DER, one key-reuse query.
+    const context = contextFor(await loadProfile(request.profileCode, request.env.code, tx), request.org, request.env);
+    const evaluation = await addKeyReuseCheck(actor, evaluateParsedCsr(await readCsr(new Uint8Array(request.csrDer)), context), tx, requestId);
     if (!evaluation.accepted || !evaluation.parsed) {
       const failed = evaluation.checks.filter((c) => c.result === "fail");
       throw new AppError(
@@ -60,6 +58,8 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
     }
     const csr = evaluation.parsed;
     const profile = evaluation.profile;
+    const subject = csr.certificateSubject;
+    if (!subject.ok) throw new AppError("validation_failed", `The subject cannot be certified: ${subject.problems.map((p) => p.message).join(" ")}`);
     const sans = profile.san === "copy" ? csr.sans : [];
     const certificate = await signLeaf(tx, {
       env: request.env,
@@ -67,10 +67,10 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
       requestId,
       renewsCertificateId: request.renewsCertificateId,
       profileCode: profile.code,
-      // Single-valued RDNs in the CSR's order; a country code as PrintableString (RFC 5280 App. A).
-      subjectDer: certificateSubject(csr.subjectDer),
-      // Shown as the CSR showed it (encoded order), unless multi-valued RDNs were split.
-      subjectString: csr.subjectRdns.length === csr.subject.length ? csr.subjectString : undefined,
+      // Rebuilt from the decoded subject, never the CSR's bytes (lib/pki/name/certificate-subject.ts);
+      // the subject.encoding check passed, so it is there. Shown as officers saw it.
+      subjectDer: subject.der,
+      subjectString: subject.string,
       spkiDer: csr.spkiDer,
       keyType: csr.key.type === "rsa" ? "rsa" : "ec",
       publicKeyFingerprint: csr.publicKeyFingerprint,

@@ -6,7 +6,9 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { describeInput, parseInput } from "@/lib/validation";
-import { type CsrEvaluation, MAX_CSR_BYTES, evaluateCsr } from "@/lib/services/csr/evaluate-csr";
+import { readCsr } from "@/lib/pki/csr/parse-csr";
+import { type CsrEvaluation, MAX_CSR_BYTES, addKeyReuseCheck, contextFor, evaluateParsedCsr, loadProfile } from "@/lib/services/csr/evaluate-csr";
+import { requireEnvironment } from "@/lib/services/environments/find-environment";
 import { actorUserId, assertId, orgScope } from "@/lib/services/scope";
 
 export const submitRequestSchema = z.object({
@@ -76,12 +78,14 @@ export async function submitCertificateRequest(actor: Actor, input: SubmitReques
         }
         renews = predecessor;
       }
-      const first = await evaluateCsr(actor, { csr: data.csr, orgCode: org.code, envCode, profileCode: data.profile }, tx);
-      let evaluation: CsrEvaluation = first;
-      if (first.parsed) {
-        // Serialise submissions of the same key, then check reuse again under the lock.
-        await lockPublicKey(tx, first.parsed.publicKeyFingerprint);
-        evaluation = await evaluateCsr(actor, { csr: data.csr, orgCode: org.code, envCode, profileCode: data.profile }, tx);
+      // Parse and verify once; the CSR's own checks need nothing the lock protects.
+      const env = await requireEnvironment(envCode, "environment", tx);
+      const context = contextFor(await loadProfile(data.profile, env.code, tx), org, env);
+      let evaluation: CsrEvaluation = evaluateParsedCsr(await readCsr(data.csr), context);
+      if (evaluation.parsed) {
+        // Serialise submissions of the same key; only the key-reuse query runs under the lock.
+        await lockPublicKey(tx, evaluation.parsed.publicKeyFingerprint);
+        evaluation = await addKeyReuseCheck(actor, evaluation, tx);
       }
       if (!evaluation.accepted || !evaluation.parsed || !evaluation.csr) {
         const failed = evaluation.checks.filter((c) => c.result === "fail");

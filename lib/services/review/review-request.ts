@@ -90,9 +90,13 @@ export async function getRequestReview(actor: Actor, id: string) {
     csr: csr
       ? {
           pem: csr.pem,
-          subject: csr.subject.map((a) => ({ name: a.name, oid: a.oid, value: a.value, valueType: a.valueType })),
+          // Exactly what will be signed (lib/pki/name/certificate-subject.ts), with the string types the certificate gets.
+          subject: (csr.certificateSubject.ok ? csr.certificateSubject.attributes : csr.subject).map((a) => ({ name: a.name, oid: a.oid, value: a.value, valueType: a.valueType })),
           multiValuedRdns: csr.subjectRdns.some((r) => r.length > 1),
-          subjectString: csr.subjectString,
+          subjectString: csr.certificateSubject.ok ? csr.certificateSubject.string : csr.subjectString,
+          /** The subject as the CSR encodes it, when it reads differently from the certified one. */
+          csrSubjectString: !csr.certificateSubject.ok || csr.certificateSubject.string !== csr.subjectString ? csr.subjectString : null,
+          subjectProblems: csr.certificateSubject.ok ? [] : csr.certificateSubject.problems.map((p) => p.message),
           sans: csr.sans,
           requestedExtensions: csr.requestedExtensions,
           key: csr.key,

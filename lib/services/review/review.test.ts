@@ -66,9 +66,10 @@ describe("request review", () => {
     const review = await getRequestReview(w.officer2.actor, renewal.id);
     expect(review.csr).toMatchObject({ subjectString: `C=NO, O=Acme, CN=${w.orgA.code}-client2`, signatureValid: true, key: { type: "rsa", bits: 2048 } });
     expect(review.csr!.subject.map((a) => [a.name, a.valueType])).toEqual([
+      // As the certificate will carry them: rebuilt, PrintableString where the alphabet allows (RFC 5280 §4.1.2.4).
       ["C", "printableString"],
-      ["O", "utf8String"],
-      ["CN", "utf8String"],
+      ["O", "printableString"],
+      ["CN", "printableString"],
     ]);
     expect(review.csr!.sans).toEqual([
       { type: "dns", value: "a.example" },

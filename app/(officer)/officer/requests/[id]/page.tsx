@@ -51,7 +51,8 @@ export default async function RequestReviewPage({ params }: { params: Promise<{ 
                 <DetailList
                   label="CSR"
                   items={[
-                    ["Subject", <span key="s" data-testid="csr-subject">{csr.subjectString}</span>],
+                    ["Subject (as it will be signed)", <span key="s" data-testid="csr-subject">{csr.subjectString}</span>],
+                    ...(csr.csrSubjectString !== null ? [["Subject as the CSR encodes it", <span key="cs" data-testid="csr-subject-original">{csr.csrSubjectString}</span>] as [string, React.ReactNode]] : []),
                     ["Key", csr.key.label + (csr.key.exponent && csr.key.exponent !== 65537 ? ` (e=${csr.key.exponent})` : "")],
                     ["Signature", <span key="sig">{csr.signature.name} {csr.signatureValid ? <Badge tone="good">verifies</Badge> : csr.signatureUnsupported ? <Badge tone="bad">cannot be checked</Badge> : <Badge tone="bad">does not verify</Badge>}</span>],
                     ["Public key SHA-256", <Mono key="fp">{colonHex(csr.publicKeyFingerprint)}</Mono>],
@@ -74,6 +75,7 @@ export default async function RequestReviewPage({ params }: { params: Promise<{ 
                     <code key="t" className="text-xs">{a.valueType}</code>,
                   ])}
                 />
+                {csr.subjectProblems.length ? <Notice tone="bad">{csr.subjectProblems.join(" ")}</Notice> : null}
                 {csr.multiValuedRdns ? <Notice tone="warn">The subject has multi-valued RDNs (attributes joined with “+”).</Notice> : null}
                 <details className="text-sm">
                   <summary className="cursor-pointer text-slate-600">PEM</summary>

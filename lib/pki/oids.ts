@@ -1,4 +1,5 @@
-// Object identifiers that CSR intake and parsing recognise, with their display names.
+// The one table of object identifiers in lib/pki (intake, parsing, issuance, CRLs, PKCS #7/#12),
+// with display names.
 // Sources: RFC 2985 (PKCS #9), RFC 2986 (PKCS #10), RFC 3279 / RFC 5480 (keys), RFC 4055 /
 // RFC 8017 (RSA), RFC 5758 (ECDSA, DSA with SHA-2), RFC 8410 (EdDSA), RFC 4519 / RFC 5280
 // (naming attributes), RFC 5652 (CMS), RFC 7292 (PKCS #12).
@@ -31,6 +32,47 @@ export const OID = {
   cmsContentTypePrefix: "1.2.840.113549.1.9.16.1.",
   pkcs7Data: "1.2.840.113549.1.7.1",
   pkcs7SignedData: "1.2.840.113549.1.7.2",
+  encryptedData: "1.2.840.113549.1.7.6",
+  // Named curves (RFC 5480 §2.1.1.1)
+  secp256r1: "1.2.840.10045.3.1.7",
+  secp384r1: "1.3.132.0.34",
+  secp521r1: "1.3.132.0.35",
+  // Signature algorithms issued with (RFC 4055, RFC 5758)
+  sha256WithRSAEncryption: "1.2.840.113549.1.1.11",
+  sha384WithRSAEncryption: "1.2.840.113549.1.1.12",
+  sha512WithRSAEncryption: "1.2.840.113549.1.1.13",
+  ecdsaWithSHA256: "1.2.840.10045.4.3.2",
+  ecdsaWithSHA384: "1.2.840.10045.4.3.3",
+  ecdsaWithSHA512: "1.2.840.10045.4.3.4",
+  // Certificate extensions (RFC 5280 §4.2)
+  subjectKeyIdentifier: "2.5.29.14",
+  keyUsage: "2.5.29.15",
+  basicConstraints: "2.5.29.19",
+  cRLDistributionPoints: "2.5.29.31",
+  authorityKeyIdentifier: "2.5.29.35",
+  extKeyUsage: "2.5.29.37",
+  anyExtendedKeyUsage: "2.5.29.37.0",
+  authorityInfoAccess: "1.3.6.1.5.5.7.1.1",
+  // Key purposes (RFC 5280 §4.2.1.12)
+  serverAuth: "1.3.6.1.5.5.7.3.1",
+  clientAuth: "1.3.6.1.5.5.7.3.2",
+  // Access methods (RFC 5280 §4.2.2.1)
+  caIssuers: "1.3.6.1.5.5.7.48.2",
+  // CRL extensions (RFC 5280 §5.2, §5.3)
+  cRLNumber: "2.5.29.20",
+  cRLReason: "2.5.29.21",
+  // Name attributes (RFC 4519)
+  commonName: "2.5.4.3",
+  countryName: "2.5.4.6",
+  organizationName: "2.5.4.10",
+  // PKCS #12 (RFC 7292) and PKCS #9 attributes
+  certBag: "1.2.840.113549.1.12.10.1.3",
+  pkcs8ShroudedKeyBag: "1.2.840.113549.1.12.10.1.2",
+  x509Certificate: "1.2.840.113549.1.9.22.1",
+  friendlyName: "1.2.840.113549.1.9.20",
+  localKeyId: "1.2.840.113549.1.9.21",
+  /** Oracle's "trusted key usage" bag attribute: Java lists a cert bag carrying it as a trustedCertEntry. */
+  oracleTrustedKeyUsage: "2.16.840.1.113894.746875.1.1",
 } as const;
 
 export type HashName = "md5" | "sha1" | "sha224" | "sha256" | "sha384" | "sha512";
