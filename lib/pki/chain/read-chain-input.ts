@@ -7,8 +7,8 @@ import * as pkijs from "pkijs";
 import { pemDecodeAll, base64Decode, toArrayBuffer } from "../pem";
 import type { ChainFinding } from "./findings";
 
-/** A chain upload is a few certificates: 256 KiB and 12 certificates are far above any real one. */
-export const MAX_CHAIN_INPUT_BYTES = 256 * 1024;
+/** A chain upload is a few certificates: 64 KiB and 12 certificates are far above any real one. */
+export const MAX_CHAIN_INPUT_BYTES = 64 * 1024;
 export const MAX_CHAIN_CERTIFICATES = 12;
 
 export type ReadCertificate = { der: Uint8Array; cert: pkijs.Certificate; source: string };
@@ -86,7 +86,7 @@ export function readChainInput(input: string | Uint8Array): ChainInput {
   const out: ChainInput = { certificates: [], findings: [], container: "empty" };
   const size = typeof input === "string" ? new TextEncoder().encode(input).length : input.length;
   if (size > MAX_CHAIN_INPUT_BYTES) {
-    out.findings.push({ code: "input.size", result: "fail", message: `The upload is ${size} bytes; at most ${MAX_CHAIN_INPUT_BYTES} bytes (256 KiB) are accepted.` });
+    out.findings.push({ code: "input.size", result: "fail", message: `The upload is ${size} bytes; at most ${MAX_CHAIN_INPUT_BYTES} bytes (64 KiB) are accepted.` });
     return out;
   }
   let text: string | null = typeof input === "string" ? input : null;

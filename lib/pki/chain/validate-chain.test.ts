@@ -143,7 +143,7 @@ describe("partner server chain validation", () => {
     },
     { name: "text that is no certificate", code: "input.unreadable", message: /No PEM block/, make: async () => ({ chain: "hello, this is not a chain" }) },
     { name: "an empty upload", code: "input.empty", message: /Paste your CA chain/, make: async () => ({ chain: "  \n" }) },
-    { name: "an oversize upload", code: "input.size", message: /at most 262144 bytes/, make: async () => ({ chain: "A".repeat(300_000) }) },
+    { name: "an oversize upload", code: "input.size", message: /at most 65536 bytes/, make: async () => ({ chain: "A".repeat(70_000) }) },
   ];
 
   for (const t of cases) {

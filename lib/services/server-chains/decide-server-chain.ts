@@ -69,7 +69,7 @@ export async function endorseServerChain(actor: Actor, id: string, input: z.inpu
 }
 
 /** An officer rejects with a reason the partner sees; an endorsed predecessor stays active. */
-export async function rejectServerChain(actor: Actor, id: string, input: z.input<typeof rejectSchema>) {
+export async function rejectServerChain(actor: Actor, id: string, input: z.input<typeof rejectSchema> | Record<string, unknown>) {
   authorize(actor, "server-chain:decide");
   const chainId = assertId(id, "server CA chain");
   const { reason } = parseInput(rejectSchema, input ?? {});

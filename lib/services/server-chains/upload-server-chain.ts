@@ -33,13 +33,13 @@ export async function validateWithRecords(input: { chain: string | Uint8Array; s
  * One chain per organisation and environment waits for officers at a time; an endorsed chain stays
  * active until this one is endorsed.
  */
-export async function uploadServerChain(actor: Actor, input: UploadServerChainInput) {
+export async function uploadServerChain(actor: Actor, input: UploadServerChainInput | Record<string, unknown>) {
   authorize(actor, "server-chain:submit");
   const orgId = orgScope(actor);
   if (!orgId) throw new AppError("forbidden", "Only a partner organisation's users upload server CA chains.");
   const size = (v: unknown) => (typeof v === "string" ? Buffer.byteLength(v) : v instanceof Uint8Array ? v.length : 0);
   if (size(input?.chain) > MAX_CHAIN_INPUT_BYTES || size(input?.server) > MAX_CHAIN_INPUT_BYTES) {
-    throw new AppError("too_large", `At most ${MAX_CHAIN_INPUT_BYTES} bytes (256 KiB) per upload are accepted.`, { chain: "Too large." });
+    throw new AppError("too_large", `At most ${MAX_CHAIN_INPUT_BYTES} bytes (64 KiB) per upload are accepted.`, { chain: "Too large." });
   }
   const data = parseInput(uploadServerChainSchema, input);
   const env = await requireEnvironment(data.environment.toUpperCase());
