@@ -74,7 +74,7 @@ import { createUser } from "@/lib/services/users/create-user";
 import { endSessionsOfUser } from "@/lib/services/users/end-sessions";
 import { makeTestChain } from "@/lib/pki/chain/fixtures.test-helper";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
-import { rejectServerChain } from "@/lib/services/server-chains/decide-server-chain";
+import { endorseServerChain, rejectServerChain } from "@/lib/services/server-chains/decide-server-chain";
 import { uploadServerChain } from "@/lib/services/server-chains/upload-server-chain";
 
 afterAll(async () => {
@@ -220,6 +220,9 @@ const ACTION_MATRIX: ActionRow[] = [
   },
   { file: "partner.ts", action: "revokeOwnCertificateAction", permission: "certificate:revoke", object: "certificate", call: via(revokeCertificate, async (_fx, id) => [id, { reason: "superseded" }]) },
   { file: "partner.ts", action: "updateGroupEmailAction", permission: "organisation:update-own", call: via(updateMyOrganisation, async () => [{ groupEmail: `certs-${uniq()}@matrix.test` }]) },
+  { file: "exchange.ts", action: "uploadServerChainAction", permission: "server-chain:submit", call: via(uploadServerChain, async (fx) => [{ environment: fx.env.code, chain: fx.chainPem }]) },
+  { file: "exchange.ts", action: "endorseServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(endorseServerChain, async (_fx, id) => [id, { comment: "matrix" }]) },
+  { file: "exchange.ts", action: "rejectServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(rejectServerChain, async (_fx, id) => [id, { reason: "matrix" }]) },
   {
     file: "profiles.ts",
     action: "createProfileAction",
