@@ -20,6 +20,9 @@ import { initCa } from "@/lib/services/ca/init-ca";
 import fs from "node:fs";
 import path from "node:path";
 import { syncNginxConfig, writeNginxConfig } from "@/lib/services/gateway/nginx-config";
+import { writeEgressConfig } from "@/lib/services/gateway/egress-config";
+import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
+import { issueProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
 import { runJobs } from "@/lib/services/jobs/run-jobs";
 import { listJobs } from "@/lib/services/jobs/list-jobs";
 import type { ChainReport } from "@/lib/audit/verify-chain";
@@ -44,6 +47,15 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
                                               write an nginx mTLS front door: CA chain, CRLs, allowlist, server block, README
   gateway sync --env PPR --out DIR            renew due CRLs, refresh DIR's CRL file and allowlist (then: nginx -s reload);
                                               exits 1 and writes nothing when no CRL valid beyond now can be produced
+  gateway egress --env PPR --out DIR [--listen 127.0.0.1:8443] [--client-key FILE]
+                                              write nginx configuration for the provider's egress proxy: one upstream per
+                                              partner with an endorsed server CA chain (mutual TLS, verify on, SNI); run it
+                                              again to refresh (files change only when their content does), then nginx -s reload
+  ca init-provider-client --env PPR [--key ecdsa-p256|…]
+                                              create the environment's provider client CA (apart from the partners' CA)
+  provider certificate issue --env PPR --csr FILE
+                                              issue the provider's outbound client certificate from a CSR made on the
+                                              egress gateway (the key stays there); prints the certificate (PEM)
   jobs list                                   each background job: schedule, next run, last run, failures
   jobs run                                    periodic work (cron-safe on several instances): renew CRLs that are due,
                                               checkpoint the audit chain's head when it moved
@@ -276,6 +288,33 @@ const COMMANDS: Record<string, Command> = {
     printCrlRenewal(r, io);
     io.out(`Wrote ${r.files.join(", ")} to ${r.dir} (${r.entries} allowlist entries; CRLs #${r.crlNumbers.issuing} issuing, #${r.crlNumbers.root} root, valid until ${r.crlNextUpdate.toISOString()}).`);
     io.err(`Next: read ${path.join(r.dir, "README.md")}, then include ${path.join(r.dir, "server.conf")} from nginx's http block.`);
+    return 0;
+  },
+  "gateway egress": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, out: { type: "string" }, listen: { type: "string" }, "client-key": { type: "string" } }, ["env", "out"]);
+    const listen = str(v.listen) ?? "127.0.0.1:8443";
+    if (!/^(\[[0-9a-fA-F:.]+\]:|[0-9.]+:|[\w.-]+:)?\d{1,5}$/.test(listen)) throw new UsageError(`--listen takes a port or address:port, not "${listen}".`);
+    const dir = path.resolve(str(v.out)!);
+    const r = await writeEgressConfig(CLI_ACTOR, { envCode: str(v.env)!, outDir: dir, listen, keyFile: path.resolve(str(v["client-key"]) ?? path.join(dir, "provider-client.key")) });
+    for (const s of r.skipped) io.err(`skipped ${s.organisation}: ${s.why}`);
+    io.out(`${r.changed.length ? `Wrote ${r.changed.join(", ")}` : "No change"} in ${r.dir}: ${r.partners.length} partner(s) (${r.partners.join(", ") || "none"}), provider client certificate ${r.certificate.serial} valid until ${r.certificate.notAfter.toISOString()}.`);
+    io.err(`Next: include ${path.join(r.dir, "egress.conf")} from nginx's http block, then nginx -s reload.`);
+    return 0;
+  },
+  "ca init-provider-client": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, key: { type: "string" } }, ["env"]);
+    const ca = await createProviderClientCa(CLI_ACTOR, { envCode: str(v.env)!, keyType: str(v.key) });
+    io.out(`Created ${ca.subject} (serial ${ca.serialHex}, valid until ${ca.notAfter.toISOString()}).`);
+    return 0;
+  },
+  "provider certificate issue": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, csr: { type: "string" } }, ["env", "csr"]);
+    const r = await issueProviderCertificate(CLI_ACTOR, { environment: str(v.env)!, csr: readFileOrFail(str(v.csr)!, 64 * 1024).toString("utf8") });
+    const { getDb } = await import("@/lib/db/client");
+    const row = await getDb().certificate.findUniqueOrThrow({ where: { id: r.id }, select: { der: true } });
+    const { pemEncode } = await import("@/lib/pki/pem");
+    io.out(pemEncode("CERTIFICATE", new Uint8Array(row.der)).trimEnd());
+    io.err(`Issued ${r.subject} (serial ${r.serial}, valid until ${r.notAfter.toISOString()}).`);
     return 0;
   },
   "gateway sync": async (args, io) => {
