@@ -517,7 +517,7 @@ export function openApiDocument(serverUrl: string) {
       // Outside /api/v1 but public and named in every certificate (CRL distribution point, AIA caIssuers).
       "/crl/{file}": {
         get: {
-          summary: "A CA's current CRL, DER (RFC 5280 §5): {ENV}.crl for the issuing CA, {ENV}-root.crl for the root. Public.",
+          summary: "A CA's current CRL, DER (RFC 5280 §5): {ENV}.crl for the issuing CA, {ENV}-root.crl for the root, {ENV}-provider-client.crl for the provider client CA. Public.",
           security: [],
           parameters: [{ name: "file", in: "path", required: true, schema: { type: "string", examples: ["PPR.crl", "PPR-root.crl"] } }],
           responses: { "200": file("The CRL", { [MEDIA_TYPES.crl.contentType]: binary }), "404": error("No such CRL.") },
@@ -525,7 +525,7 @@ export function openApiDocument(serverUrl: string) {
       },
       "/ca/{file}": {
         get: {
-          summary: "A CA certificate, DER: {ENV}-issuing.cer or {ENV}-root.cer. Public.",
+          summary: "A CA certificate, DER: {ENV}-issuing.cer, {ENV}-root.cer or {ENV}-provider-client.cer. Public.",
           security: [],
           parameters: [{ name: "file", in: "path", required: true, schema: { type: "string", examples: ["PPR-issuing.cer"] } }],
           responses: { "200": file("The CA certificate", { [MEDIA_TYPES.certificateDer.contentType]: binary }), "404": error("No such CA certificate.") },

@@ -1,7 +1,7 @@
 // Partner server CA chains through the services: upload (refused findings store nothing),
 // endorsement by distinct officers, overlap on replacement, downloads read by real tools; and the
 // provider client CA with a certificate issued from a gateway CSR.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,9 @@ import { providerClientCaFile, providerClientCrl } from "@/lib/services/provider
 import { endorseServerChain, rejectServerChain } from "./decide-server-chain";
 import { activeServerChainId, downloadServerChain, getServerChain, listServerChains } from "./read-server-chains";
 import { uploadServerChain } from "./upload-server-chain";
+import { revokeCertificate } from "@/lib/services/certificates/revoke-certificate";
+import { GET as crlRoute } from "@/app/crl/[file]/route";
+import { GET as caRoute } from "@/app/ca/[file]/route";
 
 afterAll(disconnectDb);
 
@@ -132,6 +135,19 @@ describe("provider client CA", () => {
       expect(execFileSync("openssl", ["verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", join(dir, "ca.pem"), join(dir, "leaf.pem")]).toString()).toContain("OK");
       writeFileSync(join(dir, "crl.der"), (await providerClientCrl(w.env.code)).der);
       execFileSync("openssl", ["crl", "-inform", "DER", "-in", join(dir, "crl.der"), "-CAfile", join(dir, "ca.pem"), "-noout"]);
+      // Revocation: the provider client CA's CRL lists it at once, and openssl refuses it with the CRL.
+      await revokeCertificate(w.officer1.actor, issued.id, { reason: "keyCompromise" });
+      const crl = await providerClientCrl(w.env.code);
+      expect(crl.entries).toBe(1);
+      writeFileSync(join(dir, "crl.pem"), pemEncode("X509 CRL", new Uint8Array(crl.der)));
+      const revoked = spawnSync("openssl", ["verify", "-crl_check", "-CRLfile", join(dir, "crl.pem"), "-CAfile", join(dir, "ca.pem"), join(dir, "leaf.pem")]);
+      expect(revoked.status).not.toBe(0);
+      expect(revoked.stdout.toString() + revoked.stderr.toString()).toContain("certificate revoked");
+      // Published where the certificate's CRL distribution point says.
+      const res = await crlRoute(new Request(`http://localhost/crl/${w.env.code}-provider-client.crl`), { params: Promise.resolve({ file: `${w.env.code}-provider-client.crl` }) });
+      expect(res.status).toBe(200);
+      const caRes = await caRoute(new Request(`http://localhost/ca/${w.env.code}-provider-client.cer`), { params: Promise.resolve({ file: `${w.env.code}-provider-client.cer` }) });
+      expect(Buffer.from(await caRes.arrayBuffer()).equals(Buffer.from((await providerClientCaFile(w.env.code, "der")).body as Uint8Array))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
