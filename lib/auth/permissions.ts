@@ -48,6 +48,7 @@ export const PERMISSIONS = {
   "server-chain:decide": ["officer"],
   "provider-ca:init": ["admin"],
   "provider-certificate:issue": ["officer", "admin"],
+  "provider-key:download": ["admin"],
   "exchange:read": ["partner", "officer", "admin"],
   "gateway:egress": ["admin", "gateway"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -13,7 +13,7 @@ import { makeTestChain } from "@/lib/pki/chain/fixtures.test-helper";
 import { pemEncode } from "@/lib/pki/pem";
 import { makeWorld, opensslCsr } from "@/lib/testing/world";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
-import { issueProviderCertificate, listProviderCertificates } from "@/lib/services/provider/issue-provider-certificate";
+import { downloadProviderKeyOnce, issueProviderCertificate, issueProviderCertificateWithKey, listProviderCertificates } from "@/lib/services/provider/issue-provider-certificate";
 import { providerClientCaFile, providerClientCrl } from "@/lib/services/provider/provider-client-ca-file";
 import { endorseServerChain, rejectServerChain } from "./decide-server-chain";
 import { activeServerChainId, downloadServerChain, getServerChain, listServerChains } from "./read-server-chains";
@@ -151,5 +151,25 @@ describe("provider client CA", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("generates and seals a key when the gateway cannot make a CSR; an admin downloads it once as PKCS#12 (openssl reads it), then it is gone", async () => {
+    const w = await makeWorld();
+    await createProviderClientCa(CLI_ACTOR, { envCode: w.env.code });
+    const issued = await issueProviderCertificateWithKey(w.officer1.actor, { environment: w.env.code, commonName: "provider-egress-2" });
+    await refused(downloadProviderKeyOnce(w.officer1.actor, issued.id, { password: "changeit-123" }), "forbidden");
+    await refused(downloadProviderKeyOnce(w.admin.actor, issued.id, { password: "short" }), "validation_failed");
+    const file = await downloadProviderKeyOnce(w.admin.actor, issued.id, { password: "changeit-123" });
+    const dir = mkdtempSync(join(tmpdir(), "keyport-provider-key-"));
+    try {
+      writeFileSync(join(dir, "k.p12"), file.body);
+      const info = execFileSync("openssl", ["pkcs12", "-in", join(dir, "k.p12"), "-passin", "pass:changeit-123", "-nodes"]).toString();
+      expect(info).toContain("PRIVATE KEY");
+      expect(info).toContain("subject=O = Keyport, CN = provider-egress-2");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const e = await refused(downloadProviderKeyOnce(w.admin.actor, issued.id, { password: "changeit-123" }), "conflict");
+    expect(e.message).toMatch(/cannot be downloaded again/);
   });
 });
