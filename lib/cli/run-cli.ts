@@ -22,7 +22,7 @@ import path from "node:path";
 import { syncNginxConfig, writeNginxConfig } from "@/lib/services/gateway/nginx-config";
 import { writeEgressConfig } from "@/lib/services/gateway/egress-config";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
-import { issueProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
+import { downloadProviderKeyOnce, issueProviderCertificate, issueProviderCertificateWithKey } from "@/lib/services/provider/issue-provider-certificate";
 import { runJobs } from "@/lib/services/jobs/run-jobs";
 import { listJobs } from "@/lib/services/jobs/list-jobs";
 import type { ChainReport } from "@/lib/audit/verify-chain";
@@ -56,6 +56,10 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
   provider certificate issue --env PPR --csr FILE
                                               issue the provider's outbound client certificate from a CSR made on the
                                               egress gateway (the key stays there); prints the certificate (PEM)
+  provider certificate generate --env PPR --cn NAME
+                                              the same with a key Keyport generates and seals; prints the certificate's id
+  provider key download --id CERT_ID --out FILE.p12   (password from KEYPORT_PKCS12_PASSWORD)
+                                              the one download of that key (PKCS#12); Keyport then erases its copy
   jobs list                                   each background job: schedule, next run, last run, failures
   jobs run                                    periodic work (cron-safe on several instances): renew CRLs that are due,
                                               checkpoint the audit chain's head when it moved
@@ -315,6 +319,31 @@ const COMMANDS: Record<string, Command> = {
     const { pemEncode } = await import("@/lib/pki/pem");
     io.out(pemEncode("CERTIFICATE", new Uint8Array(row.der)).trimEnd());
     io.err(`Issued ${r.subject} (serial ${r.serial}, valid until ${r.notAfter.toISOString()}).`);
+    return 0;
+  },
+  "provider certificate generate": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, cn: { type: "string" } }, ["env", "cn"]);
+    const r = await issueProviderCertificateWithKey(CLI_ACTOR, { environment: str(v.env)!, commonName: str(v.cn)! });
+    io.out(r.id);
+    io.err(`Issued ${r.subject} (serial ${r.serial}, valid until ${r.notAfter.toISOString()}); its key is sealed until: npm run keyport -- provider key download --id ${r.id} --out FILE.p12`);
+    return 0;
+  },
+  "provider key download": async (args, io) => {
+    const v = parse(args, { id: { type: "string" }, out: { type: "string" } }, ["id", "out"]);
+    const password = process.env.KEYPORT_PKCS12_PASSWORD ?? "";
+    if (!password) throw new UsageError("Set KEYPORT_PKCS12_PASSWORD to the PKCS#12 password (8 to 128 printable ASCII characters); it is never taken from the command line.");
+    const target = path.resolve(str(v.out)!);
+    const fd = openNewFile(target);
+    try {
+      const file = await downloadProviderKeyOnce(CLI_ACTOR, str(v.id)!, { password });
+      fs.writeSync(fd, file.body);
+      fs.closeSync(fd);
+    } catch (e) {
+      fs.closeSync(fd);
+      fs.rmSync(target, { force: true }); // no empty file left behind
+      throw e;
+    }
+    io.out(`Wrote ${path.resolve(str(v.out)!)}; Keyport no longer holds this key.`);
     return 0;
   },
   "gateway sync": async (args, io) => {

@@ -157,5 +157,19 @@ http {
     const refused = await get(`https://localhost:${portA}/`, { cert: pemEncode("CERTIFICATE", new Uint8Array(der)), key: partnerCsr.key, ca: a.chainPem });
     expect(refused.status).toBe(401);
     expect(refused.body).toMatch(/refused: UNABLE_TO_VERIFY_LEAF_SIGNATURE|unable to get local issuer/i);
+
+    // A key Keyport generates: downloaded once through the CLI, then refused.
+    const generated = await cli(["provider", "certificate", "generate", "--env", w.env.code, "--cn", "provider-spare"]);
+    expect(generated.code, generated.err).toBe(0);
+    process.env.KEYPORT_PKCS12_PASSWORD = "changeit-123";
+    try {
+      expect((await cli(["provider", "key", "download", "--id", generated.out.trim(), "--out", join(dir, "spare.p12")])).code).toBe(0);
+      expect(execFileSync("openssl", ["pkcs12", "-in", join(dir, "spare.p12"), "-passin", "pass:changeit-123", "-nodes"]).toString()).toContain("PRIVATE KEY");
+      const again = await cli(["provider", "key", "download", "--id", generated.out.trim(), "--out", join(dir, "spare-2.p12")]);
+      expect(again.code).not.toBe(0);
+      expect(again.err).toMatch(/cannot be downloaded again/);
+    } finally {
+      delete process.env.KEYPORT_PKCS12_PASSWORD;
+    }
   });
 });
