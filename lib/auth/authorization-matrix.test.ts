@@ -220,7 +220,16 @@ const ACTION_MATRIX: ActionRow[] = [
   },
   { file: "partner.ts", action: "revokeOwnCertificateAction", permission: "certificate:revoke", object: "certificate", call: via(revokeCertificate, async (_fx, id) => [id, { reason: "superseded" }]) },
   { file: "partner.ts", action: "updateGroupEmailAction", permission: "organisation:update-own", call: via(updateMyOrganisation, async () => [{ groupEmail: `certs-${uniq()}@matrix.test` }]) },
-  { file: "exchange.ts", action: "uploadServerChainAction", permission: "server-chain:submit", call: via(uploadServerChain, async (fx) => [{ environment: fx.env.code, chain: fx.chainPem }]) },
+  {
+    file: "exchange.ts",
+    action: "uploadServerChainAction",
+    permission: "server-chain:submit",
+    call: via(uploadServerChain, async (fx) => {
+      // One chain per organisation and environment waits at a time: clear what earlier rows left.
+      for (const p of await getDb().partnerServerChain.findMany({ where: { envId: fx.env.id, status: "pending" }, select: { id: true } })) await rejectServerChain(fx.officer2.actor, p.id, { reason: "matrix setup" });
+      return [{ environment: fx.env.code, chain: fx.chainPem }];
+    }),
+  },
   { file: "exchange.ts", action: "endorseServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(endorseServerChain, async (_fx, id) => [id, { comment: "matrix" }]) },
   { file: "exchange.ts", action: "rejectServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(rejectServerChain, async (_fx, id) => [id, { reason: "matrix" }]) },
   {
