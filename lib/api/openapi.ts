@@ -428,7 +428,7 @@ export function openApiDocument(serverUrl: string) {
                     items: {
                       type: "object",
                       properties: {
-                        kind: { type: "string", examples: ["partner-client-certificate", "source-ips", "partner-server-chain", "provider-client-ca", "provider-client-certificate"] },
+                        kind: { type: "string", examples: ["partner-client-certificate", "source-ips", "partner-server-chain", "provider-client-ca", "provider-client-certificate", "provider-server-chain"] },
                         title: { type: "string" },
                         direction: { type: "string", enum: ["partner-to-provider", "provider-to-partner"] },
                         state: { type: "string", enum: ["missing", "pending", "active", "expiring", "expired", "rejected"] },

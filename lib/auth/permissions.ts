@@ -49,6 +49,7 @@ export const PERMISSIONS = {
   "provider-ca:init": ["admin"],
   "provider-certificate:issue": ["officer", "admin"],
   "provider-key:download": ["admin"],
+  "provider-server-chain:write": ["admin"],
   "exchange:read": ["partner", "officer", "admin"],
   "gateway:egress": ["admin", "gateway"],
 } as const satisfies Record<string, readonly Role[]>;

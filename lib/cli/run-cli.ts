@@ -22,6 +22,7 @@ import path from "node:path";
 import { syncNginxConfig, writeNginxConfig } from "@/lib/services/gateway/nginx-config";
 import { writeEgressConfig } from "@/lib/services/gateway/egress-config";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
+import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { downloadProviderKeyOnce, issueProviderCertificate, issueProviderCertificateWithKey } from "@/lib/services/provider/issue-provider-certificate";
 import { runJobs } from "@/lib/services/jobs/run-jobs";
 import { listJobs } from "@/lib/services/jobs/list-jobs";
@@ -58,6 +59,8 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
                                               egress gateway (the key stays there); prints the certificate (PEM)
   provider certificate generate --env PPR --cn NAME
                                               the same with a key Keyport generates and seals; prints the certificate's id
+  provider server-chain set --env PPR --chain CA.pem --server SERVER.pem
+                                              publish the provider endpoint's certificate and chain to partners (checked first)
   provider key download --id CERT_ID --out FILE.p12   (password from KEYPORT_PKCS12_PASSWORD)
                                               the one download of that key (PKCS#12); Keyport then erases its copy
   jobs list                                   each background job: schedule, next run, last run, failures
@@ -326,6 +329,13 @@ const COMMANDS: Record<string, Command> = {
     const r = await issueProviderCertificateWithKey(CLI_ACTOR, { environment: str(v.env)!, commonName: str(v.cn)! });
     io.out(r.id);
     io.err(`Issued ${r.subject} (serial ${r.serial}, valid until ${r.notAfter.toISOString()}); its key is sealed until: npm run keyport -- provider key download --id ${r.id} --out FILE.p12`);
+    return 0;
+  },
+  "provider server-chain set": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, chain: { type: "string" }, server: { type: "string" } }, ["env", "chain", "server"]);
+    const r = await setProviderServerChain(CLI_ACTOR, { environment: str(v.env)!, chain: readFileOrFail(str(v.chain)!, 64 * 1024).toString("utf8"), server: readFileOrFail(str(v.server)!, 64 * 1024).toString("utf8") });
+    for (const c of r.certificates) io.out(`${c.role.padEnd(12)} ${c.sha256Fingerprint}  ${c.subject}`);
+    io.err(`Published for ${r.environment} (${r.hosts.join(", ")}).`);
     return 0;
   },
   "provider key download": async (args, io) => {

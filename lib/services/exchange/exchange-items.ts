@@ -133,6 +133,17 @@ export const EXCHANGE_ITEM_KINDS: Kind<unknown>[] = [
       return { state, next: state === "active" ? null : "admin", step: state === "active" ? "The egress gateway presents it." : "Issue a new one before it expires.", since: cert.createdAt, expires: cert.notAfter };
     },
   }),
+  kind({
+    kind: "provider-server-chain",
+    title: "Provider server chain, shown to partners (provider → partner)",
+    direction: "provider-to-partner",
+    load: async ({ db, env }) => db.providerServerChain.findUnique({ where: { envId: env.id }, select: { updatedAt: true, notAfter: true } }),
+    evaluate: (row, _orgId, { now }) => {
+      if (!row) return { state: "missing", next: "admin", step: "An admin sets the provider endpoint's server certificate and chain.", since: null, expires: null };
+      const state = expiry(row.notAfter, now);
+      return { state, next: state === "active" ? null : "admin", step: state === "active" ? "Trust it for your calls to the provider; check its fingerprints." : "The provider renews its server certificate.", since: row.updatedAt, expires: row.notAfter };
+    },
+  }),
 ];
 
 /** Every item of every organisation in one environment. */

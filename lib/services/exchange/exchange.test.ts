@@ -10,6 +10,7 @@ import { createProviderClientCa } from "@/lib/services/provider/init-provider-cl
 import { issueProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
 import { endorseServerChain } from "@/lib/services/server-chains/decide-server-chain";
 import { uploadServerChain } from "@/lib/services/server-chains/upload-server-chain";
+import { getProviderServerChain, setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { EXCHANGE_ITEM_KINDS } from "./exchange-items";
 import { getExchangeOverview, getOrgExchange } from "./get-exchange";
 
@@ -35,6 +36,15 @@ describe("exchange", () => {
     expect((await next())["provider-client-ca"]).toBe("active:-");
     await issueProviderCertificate(w.admin.actor, { environment: w.env.code, csr: opensslCsr("/CN=provider-egress").csr });
     expect((await next())["provider-client-certificate"]).toBe("active:-");
+    expect((await next())["provider-server-chain"]).toBe("missing:admin");
+    const ours = await makeTestChain({ name: "Provider", hosts: ["api.provider.test"] });
+    await expect(setProviderServerChain(w.officer1.actor, { environment: w.env.code, chain: ours.chainPem, server: ours.serverPem })).rejects.toBeInstanceOf(AppError);
+    await expect(setProviderServerChain(w.admin.actor, { environment: w.env.code, chain: ours.chainPem, server: ours.chainPem })).rejects.toBeInstanceOf(AppError);
+    await setProviderServerChain(w.admin.actor, { environment: w.env.code, chain: ours.chainPem, server: ours.serverPem });
+    expect((await next())["provider-server-chain"]).toBe("active:-");
+    const shown = (await getProviderServerChain(w.partnerB.actor, w.env.code))!;
+    expect(shown.hosts).toEqual(["api.provider.test"]);
+    expect(shown.pem).toBe(ours.serverPem + ours.chainPem);
 
     // Officers: one organisation by code, or the overview across partners.
     expect((await getOrgExchange(w.officer1.actor, w.env.code, w.orgA.code)).organisation).toBe(w.orgA.code);
@@ -43,6 +53,7 @@ describe("exchange", () => {
     const a = overview.organisations.find((o) => o.organisation === w.orgA.code)!;
     const b = overview.organisations.find((o) => o.organisation === w.orgB.code)!;
     expect(a.waitingOnPartner).toEqual(["partner-client-certificate", "source-ips"]);
+    expect(a.waitingOnProvider).toEqual([]);
     expect(b.waitingOnPartner).toContain("partner-server-chain");
     await expect(getExchangeOverview(w.partnerA.actor, w.env.code)).rejects.toBeInstanceOf(AppError);
   });

@@ -10,6 +10,7 @@ import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { getOrgExchange } from "@/lib/services/exchange/get-exchange";
 import { listServerChains } from "@/lib/services/server-chains/read-server-chains";
+import { getProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { param } from "../_shared/page-data";
 
 export const dynamic = "force-dynamic";
@@ -22,7 +23,7 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
   const envs = await listEnvironments(actor);
   const env = envs.find((e) => e.code === param(sp, "env")?.toUpperCase()) ?? envs[0];
   if (!env) return <Empty>No environments are configured yet.</Empty>;
-  const [exchange, chains] = await Promise.all([getOrgExchange(actor, env.code), listServerChains(actor, { environment: env.code })]);
+  const [exchange, chains, providerChain] = await Promise.all([getOrgExchange(actor, env.code), listServerChains(actor, { environment: env.code }), getProviderServerChain(actor, env.code)]);
   const caItem = exchange.items.find((i) => i.kind === "provider-client-ca");
   return (
     <div className="grid gap-6">
@@ -53,6 +54,17 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
               ))}
             </ul>
           </div>
+        )}
+      </Card>
+      <Card title="Provider server chain">
+        {providerChain ? (
+          <div className="grid gap-2 text-sm">
+            <p>The provider&apos;s endpoint ({providerChain.hosts.join(", ")}) presents this chain. Check the SHA-256 fingerprints before you trust it.</p>
+            <Table label="Provider server chain" head={["Role", "Subject", "SHA-256", "Expires"]} rows={providerChain.certificates.map((c) => [c.role, <Mono key="s">{c.subject}</Mono>, <Mono key="f">{c.sha256Fingerprint}</Mono>, formatDay(new Date(c.notAfter))])} />
+            <pre className="max-h-48 overflow-auto rounded bg-slate-100 p-2 text-xs" aria-label="Provider server chain PEM">{providerChain.pem}</pre>
+          </div>
+        ) : (
+          <Empty>The provider has not published its server chain for {env.code} yet.</Empty>
         )}
       </Card>
       <Card title="Your server CA chain">
