@@ -410,6 +410,14 @@ export function openApiDocument(serverUrl: string) {
           },
         }),
       },
+      "/api/v1/environments/{code}/provider-server-chain": {
+        get: withErrorStatuses({
+          summary: "The provider endpoint's server certificate and CA chain (PEM, server certificate first), which partners trust when they call the provider. Public: no token needed.",
+          security: [],
+          parameters: [codeParam],
+          responses: { "200": file("application/x-pem-file", { [MEDIA_TYPES.pem.contentType]: text }), "404": error("No such environment, or no provider server chain published.") },
+        }),
+      },
       "/api/v1/exchange/{env}": {
         get: withErrorStatuses({
           summary: "The two-way exchange of one partner in one environment: every item in both directions with its state, dates and who acts next (partner, officer or admin). Partners: their own; officers and admins: `org`, or without it the overview across partners (`organisations`: what waits on the provider, on the partner, and what expires within 30 days).",

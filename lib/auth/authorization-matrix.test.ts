@@ -74,6 +74,7 @@ import { createUser } from "@/lib/services/users/create-user";
 import { endSessionsOfUser } from "@/lib/services/users/end-sessions";
 import { makeTestChain } from "@/lib/pki/chain/fixtures.test-helper";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
+import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { endorseServerChain, rejectServerChain } from "@/lib/services/server-chains/decide-server-chain";
 import { uploadServerChain } from "@/lib/services/server-chains/upload-server-chain";
 
@@ -136,6 +137,7 @@ const API_MATRIX: ApiRow[] = [
   { route: "/api/v1/environments/[code]/allowlist", method: "GET", permission: "allowlist:export" },
   { route: "/api/v1/environments/[code]/ca", method: "GET", permission: "public", tokens: "checked" },
   { route: "/api/v1/environments/[code]/provider-client-ca", method: "GET", permission: "public", tokens: "checked" },
+  { route: "/api/v1/environments/[code]/provider-server-chain", method: "GET", permission: "public", tokens: "checked" },
   { route: "/api/v1/exchange/[env]", method: "GET", permission: "exchange:read" },
   { route: "/api/v1/server-chains", method: "GET", permission: "server-chain:read", lists: "server-chain" },
   { route: "/api/v1/server-chains", method: "POST", permission: "server-chain:submit", body: (fx) => ({ environment: fx.env.code, chain: fx.chainPem }) },
@@ -356,6 +358,8 @@ beforeAll(async () => {
   const spare = await createToken(CLI_ACTOR, { userEmail: world.partnerA.email, name: "revoked" });
   await revokeToken(CLI_ACTOR, { id: spare.id });
   await createProviderClientCa(CLI_ACTOR, { envCode: world.env.code });
+  const providerChain = await makeTestChain({ name: "Matrix Provider", hosts: ["provider.test"] });
+  await setProviderServerChain(CLI_ACTOR, { environment: world.env.code, chain: providerChain.chainPem, server: providerChain.serverPem });
   fx = { ...world, revokedToken: spare.token, chainPem: (await makeTestChain({ name: "Matrix" })).chainPem };
 });
 

@@ -62,3 +62,13 @@ export async function getProviderServerChain(actor: Actor, envCode: string) {
     pem: ders.map((d) => pemEncode("CERTIFICATE", d)).join(""),
   };
 }
+
+/** The same as a file, for anyone (certificates are public): PEM, the server certificate first. */
+export async function providerServerChainFile(envCode: string) {
+  const db = getDb();
+  const env = await db.environment.findUnique({ where: { code: envCode.toUpperCase() } });
+  const row = env ? await db.providerServerChain.findUnique({ where: { envId: env.id } }) : null;
+  if (!env || !row) throw new AppError("not_found", `No provider server chain has been published for environment "${envCode.slice(0, 32)}".`);
+  const pem = [row.serverCertDer, ...row.chainDer].map((d) => pemEncode("CERTIFICATE", new Uint8Array(d))).join("");
+  return { body: pem, contentType: "application/x-pem-file", filename: `${env.code}-provider-server-chain.pem` };
+}
