@@ -11,6 +11,7 @@ export function PartnerNav() {
     { href: "/partner/requests", label: "Requests", active: path.startsWith("/partner/requests") && path !== "/partner/requests/new" },
     { href: "/partner/certificates", label: "Certificates", active: path.startsWith("/partner/certificates") },
     { href: "/partner/allowlist", label: "IP allowlist", active: path.startsWith("/partner/allowlist") },
+    { href: "/partner/exchange", label: "Exchange", active: path.startsWith("/partner/exchange") },
     { href: "/partner/connectivity", label: "Test connectivity", active: path.startsWith("/partner/connectivity") },
     { href: "/partner/settings", label: "Settings", active: path.startsWith("/partner/settings") },
   ];

@@ -6,6 +6,8 @@ import { OFFICER_REVOCATION_REASONS, PARTNER_REVOCATION_REASONS } from "@/lib/se
 import { CA_CHAIN_FORMATS } from "@/lib/services/ca/ca-chain";
 import { EXPORT_FORMATS } from "@/lib/services/allowlist/allowlist-requests";
 import { MEDIA_TYPES } from "@/lib/pki/cert/download-formats";
+import { SERVER_CHAIN_FORMATS } from "@/lib/services/server-chains/schemas";
+import { PROVIDER_CA_FORMATS } from "@/lib/services/provider/provider-client-ca-file";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ "application/json": { schema } });
@@ -396,11 +398,134 @@ export function openApiDocument(serverUrl: string) {
           },
         }),
       },
+      "/api/v1/environments/{code}/provider-client-ca": {
+        get: withErrorStatuses({
+          summary: "The provider client CA of an environment: partners' servers trust it (and only it) for the provider's outbound calls. Public: no token needed; a signed-in or token download is recorded.",
+          security: [],
+          parameters: [codeParam, { name: "format", in: "query", schema: { type: "string", enum: [...PROVIDER_CA_FORMATS], default: "pem" } }],
+          responses: {
+            "200": file("pem: application/x-pem-file; der: application/pkix-cert; p7b: application/x-pkcs7-certificates", { [MEDIA_TYPES.pem.contentType]: text, [MEDIA_TYPES.certificateDer.contentType]: binary, [MEDIA_TYPES.pkcs7.contentType]: binary }),
+            "400": error("Unknown format."),
+            "404": error("No such environment, or no provider client CA yet."),
+          },
+        }),
+      },
+      "/api/v1/environments/{code}/provider-server-chain": {
+        get: withErrorStatuses({
+          summary: "The provider endpoint's server certificate and CA chain (PEM, server certificate first), which partners trust when they call the provider. Public: no token needed.",
+          security: [],
+          parameters: [codeParam],
+          responses: { "200": file("application/x-pem-file", { [MEDIA_TYPES.pem.contentType]: text }), "404": error("No such environment, or no provider server chain published.") },
+        }),
+      },
+      "/api/v1/exchange/{env}": {
+        get: withErrorStatuses({
+          summary: "The two-way exchange of one partner in one environment: every item in both directions with its state, dates and who acts next (partner, officer or admin). Partners: their own; officers and admins: `org`, or without it the overview across partners (`organisations`: what waits on the provider, on the partner, and what expires within 30 days).",
+          parameters: [{ name: "env", in: "path", required: true, description: "Environment code.", schema: { type: "string" } }, query("org", "Organisation code (officers and admins)")],
+          responses: {
+            "200": {
+              description: "The items.",
+              content: json({
+                type: "object",
+                properties: {
+                  environment: { type: "string" },
+                  organisation: { type: "string" },
+                  next: { type: "array", items: { type: "string", enum: ["partner", "officer", "admin"] } },
+                  items: {
+                    type: "array",
+                    items: {
+                      type: "object",
+                      properties: {
+                        kind: { type: "string", examples: ["partner-client-certificate", "source-ips", "partner-server-chain", "provider-client-ca", "provider-client-certificate", "provider-server-chain"] },
+                        title: { type: "string" },
+                        direction: { type: "string", enum: ["partner-to-provider", "provider-to-partner"] },
+                        state: { type: "string", enum: ["missing", "pending", "active", "expiring", "expired", "rejected"] },
+                        next: { type: ["string", "null"], enum: ["partner", "officer", "admin", null] },
+                        step: { type: "string" },
+                        since: { type: ["string", "null"], format: "date-time" },
+                        expires: { type: ["string", "null"], format: "date-time" },
+                      },
+                    },
+                  },
+                },
+              }),
+            },
+            "404": error("No such environment or organisation."),
+          },
+        }),
+      },
+      "/api/v1/server-chains": {
+        post: withErrorStatuses(
+          {
+            summary: "Upload the CA chain your servers use (partners): PEM bundle, or base64 DER / PKCS#7; optionally your server certificate and the https URL the provider calls. Validated at once; officers endorse it.",
+            requestBody: {
+              required: true,
+              content: json({
+                type: "object",
+                required: ["environment", "chain"],
+                properties: {
+                  environment: { type: "string" },
+                  chain: { type: "string", description: "Root and intermediate CA certificates; at most 64 KiB." },
+                  server: { type: "string", description: "Your server certificate (PEM)." },
+                  endpoint: { type: "string", description: "https://host[:port][/path]" },
+                },
+              }),
+            },
+            responses: {
+              "201": { description: "Stored, pending endorsement.", content: json({ type: "object", properties: { id: { type: "string" }, status: { const: "pending" }, findings: { type: "array", items: ref("Check") } } }) },
+              "409": error("A chain of yours for this environment already waits for officers."),
+              "413": error("An upload exceeds 64 KiB, or the body 160 KiB."),
+              "422": {
+                description: "A finding failed (nothing stored; `findings` lists every one: not a CA, broken signature, chain does not build, extra certificates, expired, too little validity left, weak key or hash, private key pasted…), or a field is invalid.",
+                content: json({ allOf: [ref("Error"), { type: "object", properties: { findings: { type: "array", items: ref("Check") } } }] }),
+              },
+            },
+          },
+          "160 KiB",
+        ),
+        get: withErrorStatuses({
+          summary: "List server CA chains (partners: their own; the gateway role: all).",
+          parameters: [query("environment", "Environment code"), query("organisation", "Organisation code"), query("status", "pending, endorsed, rejected or retired")],
+          responses: { "200": { description: "Chains.", content: json({ type: "object", properties: { chains: { type: "array", items: { type: "object" } } } }) } },
+        }),
+      },
+      "/api/v1/server-chains/{id}/endorse": {
+        post: withErrorStatuses({
+          summary: "Endorse (officers). At the environment's number of distinct officers the chain is checked again and becomes active; the chain it replaces is retired.",
+          parameters: [idParam("server CA chain")],
+          requestBody: { required: false, content: json({ type: "object", properties: { comment: { type: "string", maxLength: 1000 } } }) },
+          responses: {
+            "200": { description: "The chain.", content: json({ type: "object" }) },
+            "403": error("Not an officer, or the officer uploaded it."),
+            "409": error("Already decided, or this officer already endorsed it."),
+            "422": error("The comment is invalid, or the chain no longer passes its checks."),
+          },
+        }),
+      },
+      "/api/v1/server-chains/{id}/reject": {
+        post: withErrorStatuses({
+          summary: "Reject with a reason the partner sees (officers). An endorsed predecessor stays active.",
+          parameters: [idParam("server CA chain")],
+          requestBody: { required: true, content: json({ type: "object", required: ["reason"], properties: { reason: { type: "string", maxLength: 1000 } } }) },
+          responses: { "200": { description: "The chain.", content: json({ type: "object" }) }, "409": error("Already decided."), "422": error("No reason given, or it is invalid.") },
+        }),
+      },
+      "/api/v1/server-chains/{id}/download": {
+        get: withErrorStatuses({
+          summary: "Download a chain: pem (issuing CA first), p7b (PKCS#7), or p12 (a PKCS#12 truststore Java's keytool lists as trusted entries; password in the X-Truststore-Password header, 8–128 printable ASCII).",
+          parameters: [idParam("server CA chain"), { name: "format", in: "query", required: false, schema: { type: "string", enum: [...SERVER_CHAIN_FORMATS], default: "pem" } }],
+          responses: {
+            "200": file("pem: application/x-pem-file; p7b: application/x-pkcs7-certificates; p12: application/x-pkcs12", { [MEDIA_TYPES.pem.contentType]: text, [MEDIA_TYPES.pkcs7.contentType]: binary, [MEDIA_TYPES.pkcs12.contentType]: binary }),
+            "400": error("Unknown format."),
+            "422": error("p12 without a valid password."),
+          },
+        }),
+      },
       "/api/v1/openapi.json": { get: { summary: "This document.", security: [], responses: { "200": { description: "OpenAPI 3.1.", content: json({ type: "object" }) } } } },
       // Outside /api/v1 but public and named in every certificate (CRL distribution point, AIA caIssuers).
       "/crl/{file}": {
         get: {
-          summary: "A CA's current CRL, DER (RFC 5280 §5): {ENV}.crl for the issuing CA, {ENV}-root.crl for the root. Public.",
+          summary: "A CA's current CRL, DER (RFC 5280 §5): {ENV}.crl for the issuing CA, {ENV}-root.crl for the root, {ENV}-provider-client.crl for the provider client CA. Public.",
           security: [],
           parameters: [{ name: "file", in: "path", required: true, schema: { type: "string", examples: ["PPR.crl", "PPR-root.crl"] } }],
           responses: { "200": file("The CRL", { [MEDIA_TYPES.crl.contentType]: binary }), "404": error("No such CRL.") },
@@ -408,7 +533,7 @@ export function openApiDocument(serverUrl: string) {
       },
       "/ca/{file}": {
         get: {
-          summary: "A CA certificate, DER: {ENV}-issuing.cer or {ENV}-root.cer. Public.",
+          summary: "A CA certificate, DER: {ENV}-issuing.cer, {ENV}-root.cer or {ENV}-provider-client.cer. Public.",
           security: [],
           parameters: [{ name: "file", in: "path", required: true, schema: { type: "string", examples: ["PPR-issuing.cer"] } }],
           responses: { "200": file("The CA certificate", { [MEDIA_TYPES.certificateDer.contentType]: binary }), "404": error("No such CA certificate.") },

@@ -72,6 +72,11 @@ import { revokeToken } from "@/lib/services/tokens/revoke-token";
 import { newToken } from "@/lib/services/tokens/token-format";
 import { createUser } from "@/lib/services/users/create-user";
 import { endSessionsOfUser } from "@/lib/services/users/end-sessions";
+import { makeTestChain } from "@/lib/pki/chain/fixtures.test-helper";
+import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
+import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
+import { endorseServerChain, rejectServerChain } from "@/lib/services/server-chains/decide-server-chain";
+import { uploadServerChain } from "@/lib/services/server-chains/upload-server-chain";
 
 afterAll(async () => {
   await closeApiRateLimits();
@@ -79,10 +84,10 @@ afterAll(async () => {
 });
 
 type World = Awaited<ReturnType<typeof makeWorld>>;
-type Fixtures = World & { revokedToken: string };
+type Fixtures = World & { revokedToken: string; chainPem: string };
 
 /** Objects of organisation A that object-scoped rows act on (made fresh for each row). */
-type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry";
+type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain";
 
 /** A service call with inputs that succeed for a role allowed to make it; `id` is the row's object. */
 type ServiceCall = { service: (actor: Actor, ...args: never[]) => unknown; args: (fx: Fixtures, id: string) => Promise<unknown[]> };
@@ -131,6 +136,14 @@ const API_MATRIX: ApiRow[] = [
   { route: "/api/v1/environments", method: "GET", permission: "environment:list" },
   { route: "/api/v1/environments/[code]/allowlist", method: "GET", permission: "allowlist:export" },
   { route: "/api/v1/environments/[code]/ca", method: "GET", permission: "public", tokens: "checked" },
+  { route: "/api/v1/environments/[code]/provider-client-ca", method: "GET", permission: "public", tokens: "checked" },
+  { route: "/api/v1/environments/[code]/provider-server-chain", method: "GET", permission: "public", tokens: "checked" },
+  { route: "/api/v1/exchange/[env]", method: "GET", permission: "exchange:read" },
+  { route: "/api/v1/server-chains", method: "GET", permission: "server-chain:read", lists: "server-chain" },
+  { route: "/api/v1/server-chains", method: "POST", permission: "server-chain:submit", body: (fx) => ({ environment: fx.env.code, chain: fx.chainPem }) },
+  { route: "/api/v1/server-chains/[id]/endorse", method: "POST", permission: "server-chain:decide", object: "server-chain", body: () => ({ comment: "matrix" }) },
+  { route: "/api/v1/server-chains/[id]/reject", method: "POST", permission: "server-chain:decide", object: "server-chain", body: () => ({ reason: "matrix" }) },
+  { route: "/api/v1/server-chains/[id]/download", method: "GET", permission: "server-chain:read", object: "server-chain" },
   { route: "/api/v1/ip-allowlist", method: "GET", permission: "allowlist:read", lists: "allowlist-entry" },
   { route: "/api/v1/ip-allowlist-requests", method: "GET", permission: "allowlist:read", lists: "allowlist-request" },
   { route: "/api/v1/ip-allowlist-requests", method: "POST", permission: "allowlist:submit", body: (fx) => ({ environment: fx.env.code, entries: [nextIp()] }) },
@@ -209,6 +222,18 @@ const ACTION_MATRIX: ActionRow[] = [
   },
   { file: "partner.ts", action: "revokeOwnCertificateAction", permission: "certificate:revoke", object: "certificate", call: via(revokeCertificate, async (_fx, id) => [id, { reason: "superseded" }]) },
   { file: "partner.ts", action: "updateGroupEmailAction", permission: "organisation:update-own", call: via(updateMyOrganisation, async () => [{ groupEmail: `certs-${uniq()}@matrix.test` }]) },
+  {
+    file: "exchange.ts",
+    action: "uploadServerChainAction",
+    permission: "server-chain:submit",
+    call: via(uploadServerChain, async (fx) => {
+      // One chain per organisation and environment waits at a time: clear what earlier rows left.
+      for (const p of await getDb().partnerServerChain.findMany({ where: { envId: fx.env.id, status: "pending" }, select: { id: true } })) await rejectServerChain(fx.officer2.actor, p.id, { reason: "matrix setup" });
+      return [{ environment: fx.env.code, chain: fx.chainPem }];
+    }),
+  },
+  { file: "exchange.ts", action: "endorseServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(endorseServerChain, async (_fx, id) => [id, { comment: "matrix" }]) },
+  { file: "exchange.ts", action: "rejectServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(rejectServerChain, async (_fx, id) => [id, { reason: "matrix" }]) },
   {
     file: "profiles.ts",
     action: "createProfileAction",
@@ -332,7 +357,10 @@ beforeAll(async () => {
   const world = await makeWorld();
   const spare = await createToken(CLI_ACTOR, { userEmail: world.partnerA.email, name: "revoked" });
   await revokeToken(CLI_ACTOR, { id: spare.id });
-  fx = { ...world, revokedToken: spare.token };
+  await createProviderClientCa(CLI_ACTOR, { envCode: world.env.code });
+  const providerChain = await makeTestChain({ name: "Matrix Provider", hosts: ["provider.test"] });
+  await setProviderServerChain(CLI_ACTOR, { environment: world.env.code, chain: providerChain.chainPem, server: providerChain.serverPem });
+  fx = { ...world, revokedToken: spare.token, chainPem: (await makeTestChain({ name: "Matrix" })).chainPem };
 });
 
 function authorizationOf(caller: Caller): string | undefined {
@@ -361,6 +389,13 @@ async function makeObject(kind: ObjectKind): Promise<string> {
     }
     case "allowlist-request":
       return (await submitAllowlistRequest(fx.partnerA.actor, { environment: fx.env.code, entries: [nextIp()] })).id;
+    case "server-chain": {
+      // One chain of an organisation and environment waits at a time: officer 2 clears the way.
+      for (const p of await getDb().partnerServerChain.findMany({ where: { orgId: fx.orgA.id, envId: fx.env.id, status: "pending" }, select: { id: true } })) {
+        await rejectServerChain(fx.officer2.actor, p.id, { reason: "matrix setup" });
+      }
+      return (await uploadServerChain(fx.partnerA.actor, { environment: fx.env.code, chain: (await makeTestChain({ name: `Matrix ${uniq()}` })).chainPem })).id;
+    }
     case "allowlist-entry": {
       const id = await makeObject("allowlist-request");
       await approveAllowlistRequest(fx.officer2.actor, id);
@@ -374,6 +409,7 @@ const OBJECT_TABLE: Record<ObjectKind, string> = {
   certificate: "certificates",
   "allowlist-request": "allowlist_requests",
   "allowlist-entry": "allowlist_entries",
+  "server-chain": "partner_server_chains",
 };
 
 let tables: string[] | undefined;
@@ -428,7 +464,7 @@ function paramsFor(route: string, objectId?: string): Record<string, string | st
     else if (name === "id") {
       if (!objectId) throw new Error(`${route}: an [id] route needs \`object\` in its row.`);
       params[name] = objectId;
-    } else if (name === "code") params[name] = fx.env.code;
+    } else if (name === "code" || name === "env") params[name] = fx.env.code;
     else throw new Error(`${route}: teach paramsFor in lib/auth/authorization-matrix.test.ts what [${name}] holds.`);
   }
   return params;

@@ -42,6 +42,16 @@ export const PERMISSIONS = {
   "organisation:update-own": ["partner"],
   "connectivity:read": ["partner", "officer", "admin"],
   "crl:generate": ["officer", "admin"],
+  // Two-way exchange (issue 17): partners' server CA chains, the provider's client CA and certificates.
+  "server-chain:submit": ["partner"],
+  "server-chain:read": ["partner", "officer", "admin", "gateway"],
+  "server-chain:decide": ["officer"],
+  "provider-ca:init": ["admin"],
+  "provider-certificate:issue": ["officer", "admin"],
+  "provider-key:download": ["admin"],
+  "provider-server-chain:write": ["admin"],
+  "exchange:read": ["partner", "officer", "admin"],
+  "gateway:egress": ["admin", "gateway"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -22,7 +22,7 @@ const DAY = 86_400_000;
 export const ROOT_VALIDITY_DAYS = 20 * 365;
 export const ISSUING_VALIDITY_DAYS = 10 * 365;
 /** CRL lifetimes (RFC 5280 §5.1.2.5 nextUpdate); `keyport jobs run` renews them well before. */
-export const CRL_VALIDITY = { issuing: 7 * DAY, root: 30 * DAY } as const;
+export const CRL_VALIDITY = { issuing: 7 * DAY, root: 30 * DAY, provider_client: 7 * DAY } as const;
 
 export function publicUrl(): string {
   return (process.env.KEYPORT_PUBLIC_URL ?? "http://localhost:3000").replace(/\/+$/, "");
@@ -35,6 +35,8 @@ export function caUrls(envCode: string) {
     rootCrl: `${base}/crl/${envCode}-root.crl`,
     issuingCert: `${base}/ca/${envCode}-issuing.cer`,
     rootCert: `${base}/ca/${envCode}-root.cer`,
+    providerClientCrl: `${base}/crl/${envCode}-provider-client.crl`,
+    providerClientCert: `${base}/ca/${envCode}-provider-client.cer`,
   };
 }
 
@@ -49,7 +51,7 @@ type CaRow = { id: string; keyType: string; encryptedKey: Uint8Array; masterKeyI
 // master key is never masked by the cache. Holds KeyObjects only (never exported).
 const signers = new Map<string, Signer>();
 
-function signerFor(ca: CaRow): Signer {
+export function signerFor(ca: CaRow): Signer {
   const master = loadMasterKey();
   const cacheKey = `${ca.id}:${master.id}`;
   const cached = signers.get(cacheKey);
@@ -87,7 +89,7 @@ export async function loadMasterKeyForNewCa(db: Pick<Tx, "certificateAuthority">
 
 /** Create the root and issuing CA of an environment, with their first CRLs, in one transaction. */
 export async function initEnvironmentCa(tx: Tx, actor: Actor, env: { id: string; code: string; name: string }, keyType: CaKeyType) {
-  const existing = await tx.certificateAuthority.findFirst({ where: { envId: env.id, active: true } });
+  const existing = await tx.certificateAuthority.findFirst({ where: { envId: env.id, active: true, kind: { in: ["root", "issuing"] } } });
   if (existing) throw new AppError("conflict", `Environment ${env.code} already has a CA.`);
   const master = await loadMasterKeyForNewCa(tx);
   const [rootKey, issuingKey] = await Promise.all([generateCaKey(keyType), generateCaKey(keyType)]);
@@ -190,14 +192,19 @@ export async function signLeaf(
     sans: { dns: string[]; ip: string[] };
     /** Start of validity (default now). Only tests pass it: a certificate that is really expired, signed by the real CA. */
     at?: Date;
+    /** Which of the environment's CAs signs: the issuing CA (partners' certificates, default) or the provider client CA. */
+    caKind?: "issuing" | "provider_client";
   },
 ) {
   // The audit lock before the certificate insert's key-share lock on the CA row (see lockAuditChain).
   await lockAuditChain(tx);
-  const ca = await tx.certificateAuthority.findFirst({ where: { envId: params.env.id, kind: "issuing", active: true } });
+  const caKind = params.caKind ?? "issuing";
+  const ca = await tx.certificateAuthority.findFirst({ where: { envId: params.env.id, kind: caKind, active: true } });
+  if (!ca && caKind === "provider_client") throw new AppError("conflict", `Environment ${params.env.code} has no provider client CA yet. Run: npm run keyport -- ca init-provider-client --env ${params.env.code}`);
   if (!ca) throw new AppError("conflict", `Environment ${params.env.code} has no CA yet. Run: npm run keyport -- ca init --env ${params.env.code}`);
   const signer = signerFor(ca);
-  const urls = caUrls(params.env.code);
+  const allUrls = caUrls(params.env.code);
+  const urls = caKind === "issuing" ? allUrls : { issuingCrl: allUrls.providerClientCrl, issuingCert: allUrls.providerClientCert };
   const now = params.at ?? new Date();
   for (let attempt = 0; ; attempt++) {
     const issued = await issueLeafCertificate({
@@ -254,7 +261,7 @@ export async function regenerateCrl(tx: Tx, actor: Actor, caId: string, at: Date
   if (!locked) throw new AppError("not_found", "No such CA.");
   const ca = await tx.certificateAuthority.findUniqueOrThrow({ where: { id: caId } });
   const revoked =
-    ca.kind === "issuing"
+    ca.kind !== "root"
       ? await tx.certificate.findMany({ where: { caId, revokedAt: { not: null } }, select: { serialHex: true, revokedAt: true, revocationReason: true } })
       : [];
   const number = locked.crl_number + BigInt(1);

@@ -20,6 +20,10 @@ import { initCa } from "@/lib/services/ca/init-ca";
 import fs from "node:fs";
 import path from "node:path";
 import { syncNginxConfig, writeNginxConfig } from "@/lib/services/gateway/nginx-config";
+import { writeEgressConfig } from "@/lib/services/gateway/egress-config";
+import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
+import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
+import { downloadProviderKeyOnce, issueProviderCertificate, issueProviderCertificateWithKey } from "@/lib/services/provider/issue-provider-certificate";
 import { runJobs } from "@/lib/services/jobs/run-jobs";
 import { listJobs } from "@/lib/services/jobs/list-jobs";
 import type { ChainReport } from "@/lib/audit/verify-chain";
@@ -44,6 +48,21 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
                                               write an nginx mTLS front door: CA chain, CRLs, allowlist, server block, README
   gateway sync --env PPR --out DIR            renew due CRLs, refresh DIR's CRL file and allowlist (then: nginx -s reload);
                                               exits 1 and writes nothing when no CRL valid beyond now can be produced
+  gateway egress --env PPR --out DIR [--listen 127.0.0.1:8443] [--client-key FILE]
+                                              write nginx configuration for the provider's egress proxy: one upstream per
+                                              partner with an endorsed server CA chain (mutual TLS, verify on, SNI); run it
+                                              again to refresh (files change only when their content does), then nginx -s reload
+  ca init-provider-client --env PPR [--key ecdsa-p256|…]
+                                              create the environment's provider client CA (apart from the partners' CA)
+  provider certificate issue --env PPR --csr FILE
+                                              issue the provider's outbound client certificate from a CSR made on the
+                                              egress gateway (the key stays there); prints the certificate (PEM)
+  provider certificate generate --env PPR --cn NAME
+                                              the same with a key Keyport generates and seals; prints the certificate's id
+  provider server-chain set --env PPR --chain CA.pem --server SERVER.pem
+                                              publish the provider endpoint's certificate and chain to partners (checked first)
+  provider key download --id CERT_ID --out FILE.p12   (password from KEYPORT_PKCS12_PASSWORD)
+                                              the one download of that key (PKCS#12); Keyport then erases its copy
   jobs list                                   each background job: schedule, next run, last run, failures
   jobs run                                    periodic work (cron-safe on several instances): renew CRLs that are due,
                                               checkpoint the audit chain's head when it moved
@@ -276,6 +295,65 @@ const COMMANDS: Record<string, Command> = {
     printCrlRenewal(r, io);
     io.out(`Wrote ${r.files.join(", ")} to ${r.dir} (${r.entries} allowlist entries; CRLs #${r.crlNumbers.issuing} issuing, #${r.crlNumbers.root} root, valid until ${r.crlNextUpdate.toISOString()}).`);
     io.err(`Next: read ${path.join(r.dir, "README.md")}, then include ${path.join(r.dir, "server.conf")} from nginx's http block.`);
+    return 0;
+  },
+  "gateway egress": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, out: { type: "string" }, listen: { type: "string" }, "client-key": { type: "string" } }, ["env", "out"]);
+    const listen = str(v.listen) ?? "127.0.0.1:8443";
+    if (!/^(\[[0-9a-fA-F:.]+\]:|[0-9.]+:|[\w.-]+:)?\d{1,5}$/.test(listen)) throw new UsageError(`--listen takes a port or address:port, not "${listen}".`);
+    const dir = path.resolve(str(v.out)!);
+    const r = await writeEgressConfig(CLI_ACTOR, { envCode: str(v.env)!, outDir: dir, listen, keyFile: path.resolve(str(v["client-key"]) ?? path.join(dir, "provider-client.key")) });
+    for (const s of r.skipped) io.err(`skipped ${s.organisation}: ${s.why}`);
+    io.out(`${r.changed.length ? `Wrote ${r.changed.join(", ")}` : "No change"} in ${r.dir}: ${r.partners.length} partner(s) (${r.partners.join(", ") || "none"}), provider client certificate ${r.certificate.serial} valid until ${r.certificate.notAfter.toISOString()}.`);
+    io.err(`Next: include ${path.join(r.dir, "egress.conf")} from nginx's http block, then nginx -s reload.`);
+    return 0;
+  },
+  "ca init-provider-client": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, key: { type: "string" } }, ["env"]);
+    const ca = await createProviderClientCa(CLI_ACTOR, { envCode: str(v.env)!, keyType: str(v.key) });
+    io.out(`Created ${ca.subject} (serial ${ca.serialHex}, valid until ${ca.notAfter.toISOString()}).`);
+    return 0;
+  },
+  "provider certificate issue": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, csr: { type: "string" } }, ["env", "csr"]);
+    const r = await issueProviderCertificate(CLI_ACTOR, { environment: str(v.env)!, csr: readFileOrFail(str(v.csr)!, 64 * 1024).toString("utf8") });
+    const { getDb } = await import("@/lib/db/client");
+    const row = await getDb().certificate.findUniqueOrThrow({ where: { id: r.id }, select: { der: true } });
+    const { pemEncode } = await import("@/lib/pki/pem");
+    io.out(pemEncode("CERTIFICATE", new Uint8Array(row.der)).trimEnd());
+    io.err(`Issued ${r.subject} (serial ${r.serial}, valid until ${r.notAfter.toISOString()}).`);
+    return 0;
+  },
+  "provider certificate generate": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, cn: { type: "string" } }, ["env", "cn"]);
+    const r = await issueProviderCertificateWithKey(CLI_ACTOR, { environment: str(v.env)!, commonName: str(v.cn)! });
+    io.out(r.id);
+    io.err(`Issued ${r.subject} (serial ${r.serial}, valid until ${r.notAfter.toISOString()}); its key is sealed until: npm run keyport -- provider key download --id ${r.id} --out FILE.p12`);
+    return 0;
+  },
+  "provider server-chain set": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, chain: { type: "string" }, server: { type: "string" } }, ["env", "chain", "server"]);
+    const r = await setProviderServerChain(CLI_ACTOR, { environment: str(v.env)!, chain: readFileOrFail(str(v.chain)!, 64 * 1024).toString("utf8"), server: readFileOrFail(str(v.server)!, 64 * 1024).toString("utf8") });
+    for (const c of r.certificates) io.out(`${c.role.padEnd(12)} ${c.sha256Fingerprint}  ${c.subject}`);
+    io.err(`Published for ${r.environment} (${r.hosts.join(", ")}).`);
+    return 0;
+  },
+  "provider key download": async (args, io) => {
+    const v = parse(args, { id: { type: "string" }, out: { type: "string" } }, ["id", "out"]);
+    const password = process.env.KEYPORT_PKCS12_PASSWORD ?? "";
+    if (!password) throw new UsageError("Set KEYPORT_PKCS12_PASSWORD to the PKCS#12 password (8 to 128 printable ASCII characters); it is never taken from the command line.");
+    const target = path.resolve(str(v.out)!);
+    const fd = openNewFile(target);
+    try {
+      const file = await downloadProviderKeyOnce(CLI_ACTOR, str(v.id)!, { password });
+      fs.writeSync(fd, file.body);
+      fs.closeSync(fd);
+    } catch (e) {
+      fs.closeSync(fd);
+      fs.rmSync(target, { force: true }); // no empty file left behind
+      throw e;
+    }
+    io.out(`Wrote ${path.resolve(str(v.out)!)}; Keyport no longer holds this key.`);
     return 0;
   },
   "gateway sync": async (args, io) => {

@@ -46,7 +46,7 @@ export async function seedDemo(actor: Actor, opts: { passwords?: Record<string, 
   }
   for (const { code } of DEMO_ENVIRONMENTS) {
     const env = await db.environment.findUniqueOrThrow({ where: { code } });
-    if (!(await db.certificateAuthority.findFirst({ where: { envId: env.id, active: true } }))) {
+    if (!(await db.certificateAuthority.findFirst({ where: { envId: env.id, active: true, kind: { in: ["root", "issuing"] } } }))) {
       await initCa(actor, { envCode: code, keyType: "ecdsa-p256" });
       result.created.push(`CAs for ${code}`);
     }

@@ -42,7 +42,7 @@ export function forAudience<T extends { approvals: ApprovalView[]; timeline?: { 
   };
 }
 
-type Target = { kind: "certificate"; requestId: string } | { kind: "allowlist"; requestId: string };
+type Target = { kind: "certificate"; requestId: string } | { kind: "allowlist"; requestId: string } | { kind: "server_chain"; requestId: string };
 
 /**
  * Record one officer's decision on a request, enforcing separation of duties:
@@ -60,7 +60,8 @@ export async function recordDecision(
   if (request.submittedById && request.submittedById === actor.userId) {
     throw new AppError("forbidden", "You submitted this request; another officer must review it.");
   }
-  const where = target.kind === "certificate" ? { certificateRequestId: target.requestId } : { allowlistRequestId: target.requestId };
+  const where =
+    target.kind === "certificate" ? { certificateRequestId: target.requestId } : target.kind === "allowlist" ? { allowlistRequestId: target.requestId } : { serverChainId: target.requestId };
   const mine = await tx.approval.findFirst({ where: { ...where, officerId: actor.userId } });
   if (mine) throw new AppError("conflict", "You have already approved this request; a different officer must give the next approval.");
   try {

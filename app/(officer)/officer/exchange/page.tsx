@@ -1,0 +1,89 @@
+import Link from "next/link";
+import { Card, Empty, PageTitle } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
+import { Mono } from "@/components/ui/details";
+import { formatDay } from "@/components/ui/format";
+import { ExchangeTable } from "@/components/exchange/exchange-table";
+import { ServerChainDecision } from "@/components/exchange/server-chain-forms";
+import { requirePageActor } from "@/lib/auth/web-actor";
+import { listEnvironments } from "@/lib/services/environments/list-environments";
+import { getExchangeOverview, getOrgExchange } from "@/lib/services/exchange/get-exchange";
+import { listServerChains } from "@/lib/services/server-chains/read-server-chains";
+
+export const dynamic = "force-dynamic";
+
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+const link = "text-sky-800 underline";
+
+export default async function OfficerExchangePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const actor = await requirePageActor("area:officer", "/officer/exchange");
+  const sp = await searchParams;
+  const envs = await listEnvironments(actor);
+  const env = envs.find((e) => e.code === one(sp.env)?.toUpperCase()) ?? envs[0];
+  if (!env) return <Empty>No environments are configured yet.</Empty>;
+  const orgCode = one(sp.org);
+  const [overview, pending, detail] = await Promise.all([
+    getExchangeOverview(actor, env.code),
+    listServerChains(actor, { environment: env.code, status: "pending" }),
+    orgCode ? getOrgExchange(actor, env.code, orgCode) : Promise.resolve(null),
+  ]);
+  return (
+    <div className="grid gap-6">
+      <PageTitle subtitle="Every partner's two-way exchange: what waits on the provider, what waits on the partner, and what expires within 30 days.">Exchange</PageTitle>
+      <nav aria-label="Environment" className="flex flex-wrap gap-2">
+        {envs.map((e) => (
+          <Link key={e.code} href={`/officer/exchange?env=${e.code}`} aria-current={e.code === env.code ? "page" : undefined} className={`rounded border px-3 py-1 text-sm ${e.code === env.code ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 text-slate-700"}`}>
+            {e.code}
+          </Link>
+        ))}
+      </nav>
+      <Card title={`Server CA chains to endorse in ${env.code}`}>
+        {pending.length ? (
+          <div className="grid gap-6">
+            {pending.map((c) => (
+              <div key={c.id} className="grid gap-2 border-b border-slate-200 pb-4">
+                <p className="text-sm">
+                  <strong>{c.organisation}</strong>, uploaded {formatDay(c.submittedAt)}; {c.approvals.length} of {c.approvalsRequired} endorsements. Root SHA-256 <Mono>{c.rootFingerprint}</Mono> — confirm it with the partner out of band.
+                </p>
+                <Table
+                  label={`Chain of ${c.organisation}`}
+                  head={["Role", "Subject", "Key", "Expires"]}
+                  rows={c.certificates.map((x) => [x.role, <Mono key="s">{x.subject}</Mono>, x.key, formatDay(new Date(x.notAfter))])}
+                />
+                <ul className="text-xs text-slate-600">
+                  {c.findings.map((f) => (
+                    <li key={f.code + f.message}>
+                      {f.result}: {f.message}
+                    </li>
+                  ))}
+                </ul>
+                <ServerChainDecision id={c.id} />
+              </div>
+            ))}
+          </div>
+        ) : (
+          <Empty>Nothing waits for endorsement.</Empty>
+        )}
+      </Card>
+      <Card title={`Partners in ${env.code}`}>
+        <Table
+          label="Exchange overview"
+          head={["Partner", "Waiting on the provider", "Waiting on the partner", "Expires within 30 days"]}
+          rows={overview.organisations.map((o) => [
+            <Link key="o" className={link} href={`/officer/exchange?env=${env.code}&org=${encodeURIComponent(o.organisation)}`}>
+              {o.organisation}
+            </Link>,
+            o.waitingOnProvider.join(", ") || "—",
+            o.waitingOnPartner.join(", ") || "—",
+            o.expiringSoon.map((x) => `${x.kind} ${formatDay(x.expires)}`).join(", ") || "—",
+          ])}
+        />
+      </Card>
+      {detail ? (
+        <Card title={`${detail.organisation} × ${detail.environment}`}>
+          <ExchangeTable items={detail.items} />
+        </Card>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import Link from "next/link";
+import { Card, Empty, PageTitle } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
+import { Badge } from "@/components/ui/badge";
+import { Mono } from "@/components/ui/details";
+import { formatDay } from "@/components/ui/format";
+import { ExchangeTable } from "@/components/exchange/exchange-table";
+import { UploadServerChainForm } from "@/components/exchange/server-chain-forms";
+import { requirePageActor } from "@/lib/auth/web-actor";
+import { listEnvironments } from "@/lib/services/environments/list-environments";
+import { getOrgExchange } from "@/lib/services/exchange/get-exchange";
+import { listServerChains } from "@/lib/services/server-chains/read-server-chains";
+import { getProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
+import { param } from "../_shared/page-data";
+
+export const dynamic = "force-dynamic";
+
+const link = "text-sky-800 underline";
+
+export default async function ExchangePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const actor = await requirePageActor("area:partner", "/partner/exchange");
+  const sp = await searchParams;
+  const envs = await listEnvironments(actor);
+  const env = envs.find((e) => e.code === param(sp, "env")?.toUpperCase()) ?? envs[0];
+  if (!env) return <Empty>No environments are configured yet.</Empty>;
+  const [exchange, chains, providerChain] = await Promise.all([getOrgExchange(actor, env.code), listServerChains(actor, { environment: env.code }), getProviderServerChain(actor, env.code)]);
+  const caItem = exchange.items.find((i) => i.kind === "provider-client-ca");
+  return (
+    <div className="grid gap-6">
+      <PageTitle subtitle="Both directions of mutual TLS with the provider in one place: what you give, what the provider gives, and who acts next.">Exchange</PageTitle>
+      <nav aria-label="Environment" className="flex flex-wrap gap-2">
+        {envs.map((e) => (
+          <Link key={e.code} href={`/partner/exchange?env=${e.code}`} aria-current={e.code === env.code ? "page" : undefined} className={`rounded border px-3 py-1 text-sm ${e.code === env.code ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 text-slate-700"}`}>
+            {e.code}
+          </Link>
+        ))}
+      </nav>
+      <Card title={`${exchange.organisation} × ${exchange.environment}`}>
+        <ExchangeTable items={exchange.items} />
+      </Card>
+      <Card title="Provider client CA">
+        {caItem?.state === "missing" ? (
+          <Empty>The provider has not created its client CA for {env.code} yet.</Empty>
+        ) : (
+          <div className="grid gap-2 text-sm">
+            <p>The provider calls your servers with client certificates from this CA. Trust it — and only it — for the provider&apos;s calls (no pinning: the provider&apos;s certificates rotate).</p>
+            <ul className="flex gap-4" aria-label="Provider client CA downloads">
+              {(["pem", "der", "p7b"] as const).map((f) => (
+                <li key={f}>
+                  <a className={link} href={`/api/v1/environments/${env.code}/provider-client-ca?format=${f}`} download>
+                    {f.toUpperCase()}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </Card>
+      <Card title="Provider server chain">
+        {providerChain ? (
+          <div className="grid gap-2 text-sm">
+            <p>The provider&apos;s endpoint ({providerChain.hosts.join(", ")}) presents this chain. Check the SHA-256 fingerprints before you trust it.</p>
+            <Table label="Provider server chain" head={["Role", "Subject", "SHA-256", "Expires"]} rows={providerChain.certificates.map((c) => [c.role, <Mono key="s">{c.subject}</Mono>, <Mono key="f">{c.sha256Fingerprint}</Mono>, formatDay(new Date(c.notAfter))])} />
+            <pre className="max-h-48 overflow-auto rounded bg-slate-100 p-2 text-xs" aria-label="Provider server chain PEM">{providerChain.pem}</pre>
+          </div>
+        ) : (
+          <Empty>The provider has not published its server chain for {env.code} yet.</Empty>
+        )}
+      </Card>
+      <Card title="Your server CA chain">
+        <div className="grid gap-4">
+          {chains.length ? (
+            <Table
+              label="Your server CA chains"
+              head={["Uploaded", "Status", "Root", "Expires", "Note"]}
+              rows={chains.map((c) => [
+                formatDay(c.submittedAt),
+                <Badge key="s" tone={c.status === "endorsed" ? "good" : c.status === "rejected" ? "bad" : c.status === "pending" ? "info" : "neutral"}>
+                  {c.status}
+                </Badge>,
+                <Mono key="r">{c.certificates.find((x) => x.role === "root")?.subject ?? ""}</Mono>,
+                formatDay(c.notAfter),
+                c.rejectionReason ?? (c.status === "pending" ? `${c.approvals.length} of ${c.approvalsRequired} endorsements` : ""),
+              ])}
+            />
+          ) : (
+            <Empty>No chain uploaded for {env.code} yet.</Empty>
+          )}
+          <UploadServerChainForm environment={env.code} />
+        </div>
+      </Card>
+    </div>
+  );
+}
