@@ -15,6 +15,10 @@ export const PERMISSIONS = {
   "user:create": ["admin"],
   "user:list": ["admin"],
   "user:sessions-end": ["admin"],
+  "user:update": ["admin"],
+  "user:disable": ["admin"],
+  "organisation:update": ["admin"],
+  "organisation:disable": ["admin"],
   "job:read": ["admin"],
   "environment:create": ["admin"],
   "environment:list": ["partner", "officer", "admin", "gateway"],
@@ -64,4 +68,38 @@ export function areaForPath(pathname: string): Permission | null {
   if (pathname === "/admin" || pathname.startsWith("/admin/")) return "area:admin";
   if (pathname === "/gateway" || pathname.startsWith("/gateway/")) return "area:gateway";
   return null;
+}
+
+/**
+ * What an API token may be used for, on top of its user's role: a token carries some of these
+ * scopes, and a call needs the scope of the permission its route checks (scopeOf). "admin" covers
+ * account management (users, organisations); the others are the issue's read, submit, approve,
+ * revoke and gateway.
+ */
+export const TOKEN_SCOPES = ["read", "submit", "approve", "revoke", "gateway", "admin"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+const SCOPE_OF: Partial<Record<Permission, TokenScope>> = {
+  "request:submit": "submit",
+  "allowlist:submit": "submit",
+  "csr:check": "submit",
+  "organisation:update-own": "submit",
+  "request:decide": "approve",
+  "allowlist:decide": "approve",
+  "certificate:revoke": "revoke",
+  "allowlist:export": "gateway",
+  "user:update": "admin",
+  "user:disable": "admin",
+  "user:sessions-end": "admin",
+  "user:create": "admin",
+  "organisation:update": "admin",
+  "organisation:disable": "admin",
+  "organisation:create": "admin",
+  "token:create": "admin",
+  "token:revoke": "admin",
+};
+
+/** The token scope a permission needs: "read" unless it changes something. */
+export function scopeOf(permission: Permission): TokenScope {
+  return SCOPE_OF[permission] ?? "read";
 }
