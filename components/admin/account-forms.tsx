@@ -6,6 +6,7 @@ import {
   disableUserAction,
   enableOrganisationAction,
   enableUserAction,
+  resetSecondFactorAction,
   updateOrganisationAction,
   updateUserAction,
 } from "@/lib/actions/admin";
@@ -72,6 +73,17 @@ export function OrganisationStateButton({ id, disabled }: { id: string; disabled
       <input type="hidden" name="id" value={id} />
       <FormMessage state={state} />
       <SubmitButton pending={pending}>{disabled ? "Enable organisation" : "Disable organisation"}</SubmitButton>
+    </form>
+  );
+}
+
+export function ResetSecondFactorButton({ id }: { id: string }) {
+  const [state, action, pending] = useActionState(resetSecondFactorAction, initial);
+  return (
+    <form action={action} className="grid gap-2" aria-label="Reset second factor">
+      <input type="hidden" name="id" value={id} />
+      <FormMessage state={state} />
+      <SubmitButton pending={pending}>Reset second factor</SubmitButton>
     </form>
   );
 }

@@ -9,6 +9,7 @@ import { createToken } from "@/lib/services/tokens/create-token";
 import { revokeToken } from "@/lib/services/tokens/revoke-token";
 import { endSessionsOfUser } from "@/lib/services/users/end-sessions";
 import { updateUser } from "@/lib/services/users/update-user";
+import { resetSecondFactor } from "@/lib/services/auth/mfa-enrollment";
 import { disableUser, enableUser } from "@/lib/services/users/set-user-disabled";
 import { updateOrganisation } from "@/lib/services/organisations/update-organisation";
 import { disableOrganisation, enableOrganisation } from "@/lib/services/organisations/set-organisation-disabled";
@@ -186,5 +187,16 @@ export async function enableOrganisationAction(_prev: FormState, form: FormData)
     return { ok: true, message: `Enabled ${r.code}.` };
   } catch (e) {
     return formError(e, "enableOrganisationAction", form);
+  }
+}
+
+export async function resetSecondFactorAction(_prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    const actor = await requireActionActor();
+    const r = await resetSecondFactor(actor, { user: { id: formText(form, "id") ?? "" } });
+    revalidatePath(`/admin/users/${r.id}`);
+    return { ok: true, message: `Reset the second factor of ${r.email}; ended ${r.sessionsEnded} session(s).` };
+  } catch (e) {
+    return formError(e, "resetSecondFactorAction", form);
   }
 }

@@ -73,6 +73,9 @@ import { newToken } from "@/lib/services/tokens/token-format";
 import { createUser } from "@/lib/services/users/create-user";
 import { endSessionsOfUser } from "@/lib/services/users/end-sessions";
 import { updateUser } from "@/lib/services/users/update-user";
+import { confirmTotpEnrollment, resetSecondFactor, startTotpEnrollment } from "@/lib/services/auth/mfa-enrollment";
+import { newTotpSecret, totpFor } from "@/lib/auth/mfa";
+import { sealTotpSecret } from "@/lib/ca/totp-vault";
 import { disableUser, enableUser } from "@/lib/services/users/set-user-disabled";
 import { updateOrganisation } from "@/lib/services/organisations/update-organisation";
 import { disableOrganisation, enableOrganisation } from "@/lib/services/organisations/set-organisation-disabled";
@@ -221,6 +224,22 @@ const ACTION_MATRIX: ActionRow[] = [
       return [{ organisation: { id: o.id } }];
     }),
   },
+  { file: "admin.ts", action: "resetSecondFactorAction", permission: "user:mfa-reset", call: via(resetSecondFactor, async (fx) => [{ user: { id: (await freshUser(fx)).id } }]) },
+  { file: "account.ts", action: "startTotpEnrollmentAction", permission: "mfa:enroll", call: via(startTotpEnrollment, async () => []) },
+  {
+    file: "account.ts",
+    action: "confirmTotpEnrollmentAction",
+    permission: "mfa:enroll",
+    // The caller is not known here: every role user of the world gets the same pending secret, so its current code confirms any of them.
+    call: via(confirmTotpEnrollment, async (fx) => {
+      const secret = newTotpSecret();
+      for (const u of [fx.partnerA, fx.partnerB, fx.officer1, fx.admin, fx.gateway]) {
+        const { sealed, keyId } = sealTotpSecret(secret.bytes, u.id);
+        await getDb().user.update({ where: { id: u.id }, data: { totpSecret: sealed, totpKeyId: keyId, totpEnabledAt: null, totpLastStep: null } });
+      }
+      return [{ code: totpFor(secret.bytes, "matrix").generate() }];
+    }),
+  },
   { file: "officer.ts", action: "approveCertificateRequestAction", permission: "request:decide", object: "request", call: via(approveCertificateRequest, async (_fx, id) => [id, { comment: "matrix" }]) },
   { file: "officer.ts", action: "rejectCertificateRequestAction", permission: "request:decide", object: "request", call: via(rejectCertificateRequest, async (_fx, id) => [id, { reason: "matrix" }]) },
   { file: "officer.ts", action: "approveAllowlistRequestAction", permission: "allowlist:decide", object: "allowlist-request", call: via(approveAllowlistRequest, async (_fx, id) => [id, { comment: "matrix" }]) },
@@ -342,6 +361,7 @@ const PUBLIC_PAGES: Record<string, string> = {
   "/": "landing page; a signed-in user is redirected to their home",
   "/signin": "the sign-in form",
   "/signout": "the sign-out button",
+  "/account/mfa": "second-factor set-up for the signed-in user of any role (it reads getWebActor and sends anyone else to sign in); requirePageActor sends provider staff here until they have one",
 };
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────

@@ -9,6 +9,8 @@ export const PERMISSIONS = {
   "area:admin": ["admin"],
   "area:gateway": ["gateway"],
   "me:read": ["partner", "officer", "admin", "gateway"],
+  "mfa:enroll": ["partner", "officer", "admin"],
+  "user:mfa-reset": ["admin"],
   "organisation:create": ["admin"],
   "organisation:list": ["officer", "admin"],
   "organisation:read-own": ["partner"],
@@ -49,6 +51,9 @@ export const PERMISSIONS = {
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
+
+/** What a session that still owes a required second factor may do: enrol one. */
+export const MFA_PENDING_PERMISSIONS: readonly Permission[] = ["mfa:enroll", "me:read"];
 
 export function roleHas(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
@@ -92,6 +97,7 @@ const SCOPE_OF: Partial<Record<Permission, TokenScope>> = {
   "user:disable": "admin",
   "user:sessions-end": "admin",
   "user:create": "admin",
+  "user:mfa-reset": "admin",
   "organisation:update": "admin",
   "organisation:disable": "admin",
   "organisation:create": "admin",

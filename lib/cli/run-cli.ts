@@ -13,6 +13,7 @@ import { endSessionsOfUser } from "@/lib/services/users/end-sessions";
 import { updateUser } from "@/lib/services/users/update-user";
 import { disableUser, enableUser } from "@/lib/services/users/set-user-disabled";
 import { listUsers } from "@/lib/services/users/list-users";
+import { resetSecondFactor } from "@/lib/services/auth/mfa-enrollment";
 import { updateOrganisation } from "@/lib/services/organisations/update-organisation";
 import { disableOrganisation, enableOrganisation } from "@/lib/services/organisations/set-organisation-disabled";
 import { createToken } from "@/lib/services/tokens/create-token";
@@ -47,6 +48,7 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
                                               their tokens; the organisation cannot change while they have open requests
   user disable --email EMAIL                  sessions end and API tokens stop at once; nothing is deleted
   user enable --email EMAIL
+  user mfa reset --email EMAIL                turn the user's second factor off (audited); ends their sessions
   user list [--role ROLE] [--org CODE] [--state active|disabled]
   org update --code CODE [--name LEGAL_NAME] [--email GROUP_EMAIL]
   org disable --code CODE                     its users' sessions end and tokens stop; certificates stay (revocable)
@@ -216,6 +218,12 @@ const COMMANDS: Record<string, Command> = {
     const v = parse(args, { email: { type: "string" } }, ["email"]);
     const r = await enableUser(CLI_ACTOR, { user: { email: str(v.email)! } });
     io.err(`Enabled ${r.email}.`);
+    return 0;
+  },
+  "user mfa reset": async (args, io) => {
+    const v = parse(args, { email: { type: "string" } }, ["email"]);
+    const r = await resetSecondFactor(CLI_ACTOR, { user: { email: str(v.email)! } });
+    io.err(`Reset the second factor of ${r.email}; ended ${r.sessionsEnded} session(s). They set up a new one at their next sign-in.`);
     return 0;
   },
   "user list": async (args, io) => {
@@ -469,7 +477,11 @@ export function printDemo(r: Awaited<ReturnType<typeof seedDemo>>, io: CliIo) {
   else io.err("Demo data already present; nothing changed.");
   if (r.passwords.length) {
     io.out("Demo accounts (passwords are shown once — note them now):");
-    for (const p of r.passwords) io.out(`  ${p.role.padEnd(8)} ${p.email.padEnd(24)} ${p.password}`);
+    for (const p of r.passwords) io.out(`  ${p.role.padEnd(8)} ${p.email.padEnd(24)} ${p.password}${p.totpSecret ? `  TOTP secret ${p.totpSecret}` : ""}`);
+    if (r.passwords.some((p) => p.totpSecret)) {
+      io.out("Officers and the admin also type a 6-digit code: add their TOTP secret to an authenticator app, or print the current code with");
+      io.out(`  node -e "console.log(new (require('otpauth').TOTP)({ secret: process.argv[1] }).generate())" SECRET`);
+    }
   } else {
     io.err("Existing demo passwords are unchanged; reset one with: npm run keyport -- user password --email EMAIL");
   }

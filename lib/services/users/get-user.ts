@@ -15,6 +15,7 @@ export async function getUser(actor: Actor, id: string) {
       role: true,
       disabled: true,
       createdAt: true,
+      totpEnabledAt: true,
       org: { select: { code: true, disabled: true } },
       _count: { select: { sessions: { where: { endedAt: null, expiresAt: { gt: new Date() } } }, tokens: { where: { revokedAt: null } } } },
     },

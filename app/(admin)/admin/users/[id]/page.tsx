@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Card, PageTitle } from "@/components/ui/card";
-import { EditUserForm, UserStateButton } from "@/components/admin/account-forms";
+import { EditUserForm, ResetSecondFactorButton, UserStateButton } from "@/components/admin/account-forms";
 import { EndSessionsButton } from "@/components/admin/admin-forms";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { AppError } from "@/lib/errors";
@@ -37,10 +37,13 @@ export default async function EditUserPage({ params }: Props) {
             <dd>{user._count.sessions}</dd>
             <dt>Active API tokens</dt>
             <dd>{user._count.tokens}</dd>
+            <dt>Two-factor sign-in</dt>
+            <dd>{user.totpEnabledAt ? "on" : "off"}</dd>
           </dl>
           <div className="grid gap-3">
             <UserStateButton id={user.id} disabled={user.disabled} />
             <EndSessionsButton email={user.email} />
+            {user.totpEnabledAt ? <ResetSecondFactorButton id={user.id} /> : null}
           </div>
         </Card>
       </div>
