@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { requireActionActor } from "@/lib/auth/web-actor";
 import { confirmTotpEnrollment, startTotpEnrollment } from "@/lib/services/auth/mfa-enrollment";
 import { type FormState, formError, formText } from "@/lib/actions/form-state";
@@ -21,7 +20,7 @@ export async function confirmTotpEnrollmentAction(_prev: FormState, form: FormDa
   try {
     const actor = await requireActionActor();
     const r = await confirmTotpEnrollment(actor, { code: formText(form, "code") ?? "" });
-    revalidatePath("/account/mfa");
+    // No revalidatePath: re-rendering the page now would replace the recovery codes, shown once, with the status.
     return { ok: true, message: "Two-factor sign-in is on. Keep these recovery codes somewhere safe: each works once.", recoveryCodes: r.recoveryCodes };
   } catch (e) {
     return formError(e, "confirmTotpEnrollmentAction", form);
