@@ -35,9 +35,9 @@ test("[admin] signs in, lands on the admin home and signs out", async ({ page })
 
 test("[anyone] a wrong password gets one generic message and no session", async ({ page }) => {
   await signIn(page, "officer2@keyport.test", "not-the-password");
-  await expect(page.getByText(/^Sign-in failed/)).toHaveText("Sign-in failed. Check your email and password, or try again later.");
+  await expect(page.getByText(/^Sign-in failed/)).toHaveText("Sign-in failed. Check your email, password and authentication code, or try again later.");
   await signIn(page, "nobody@keyport.test", "not-the-password");
-  await expect(page.getByText(/^Sign-in failed/)).toHaveText("Sign-in failed. Check your email and password, or try again later.");
+  await expect(page.getByText(/^Sign-in failed/)).toHaveText("Sign-in failed. Check your email, password and authentication code, or try again later.");
   await page.goto("/officer");
   await expect(page).toHaveURL(/\/signin/);
 });

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { TOTP } from "otpauth";
 
 test("[admin] npm run demo from nothing: ready, sign in with a printed password, Ctrl-C stops it within 10 s", async ({ browser }) => {
   test.setTimeout(240_000);
@@ -30,11 +31,13 @@ test("[admin] npm run demo from nothing: ready, sign in with a printed password,
     expect(output).toContain("production build: up to date");
     expect(output.trimEnd().split("\n").at(-1)).toMatch(/^─+$/);
 
-    const password = /admin\s+admin@keyport\.test\s+(\S{20})/.exec(output)![1];
+    const [, password, secret] = /admin\s+admin@keyport\.test\s+(\S{20})\s+TOTP secret ([A-Z2-7]+)/.exec(output)!;
     const page = await (await browser.newContext({ baseURL: url })).newPage();
     await page.goto("/signin");
     await page.getByLabel("Email").fill("admin@keyport.test");
     await page.getByLabel("Password").fill(password);
+    // The demo's admin comes enrolled in TOTP: the code is computed from the printed secret.
+    await page.getByLabel("Authentication code").fill(new TOTP({ secret }).generate());
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(/\/admin$/);
     await expect(page.getByRole("table", { name: "Users" })).toContainText("partner@acme.test");

@@ -10,6 +10,7 @@ import {
   endUserSessionsAction,
 } from "@/lib/actions/admin";
 import type { FormState } from "@/lib/actions/form-state";
+import { TOKEN_SCOPES } from "@/lib/auth/permissions";
 import { Field, FormMessage, SelectField, SubmitButton } from "@/components/ui/form";
 
 const initial: FormState = { ok: false };
@@ -89,6 +90,16 @@ export function CreateTokenForm({ emails }: { emails: string[] }) {
     <form action={action} className="grid gap-3" aria-label="Create API token">
       <SelectField label="User" name="userEmail" defaultValue={state.values?.userEmail} error={state.fields?.userEmail} options={emails.map((e) => ({ value: e, label: e }))} />
       <Field label="Token name" name="name" defaultValue={state.values?.name} placeholder="ci-pipeline" error={state.fields?.name} />
+      <fieldset className="grid gap-1 text-sm">
+        <legend className="font-medium">Scopes</legend>
+        {TOKEN_SCOPES.map((s) => (
+          <label key={s} className="flex items-center gap-2">
+            <input type="checkbox" name="scopes" value={s} defaultChecked /> {s}
+          </label>
+        ))}
+        {state.fields?.scopes ? <span className="text-xs text-red-700">{state.fields.scopes}</span> : null}
+      </fieldset>
+      <Field label="Expires on (optional)" name="expiresAt" type="date" defaultValue={state.values?.expiresAt} error={state.fields?.expiresAt} />
       <FormMessage state={state} />
       <Secret value={state.secret} label="API token" />
       <SubmitButton pending={pending}>Create token</SubmitButton>

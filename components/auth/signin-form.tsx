@@ -3,7 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 
-export const SIGNIN_FAILED = "Sign-in failed. Check your email and password, or try again later.";
+export const SIGNIN_FAILED = "Sign-in failed. Check your email, password and authentication code, or try again later.";
 
 /** next: where to go once signed in (the sign-in page itself, with the callback, picks the destination the role may open). */
 export function SignInForm({ next }: { next: string }) {
@@ -18,6 +18,7 @@ export function SignInForm({ next }: { next: string }) {
     const res = await signIn("credentials", {
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
+      code: String(form.get("code") ?? ""),
       redirect: false,
     });
     if (!res || res.error || !res.ok) {
@@ -42,6 +43,13 @@ export function SignInForm({ next }: { next: string }) {
           Password
         </label>
         <input id="password" name="password" type="password" autoComplete="current-password" required className="rounded border border-slate-300 px-3 py-2" />
+      </div>
+      <div className="flex flex-col gap-1">
+        <label htmlFor="code" className="text-sm font-medium">
+          Authentication code
+        </label>
+        <input id="code" name="code" type="text" inputMode="numeric" autoComplete="one-time-code" className="rounded border border-slate-300 px-3 py-2" />
+        <p className="text-xs text-slate-500">Only if you set up two-factor sign-in: the app&apos;s 6-digit code, or a recovery code.</p>
       </div>
       {error ? (
         <p role="alert" className="text-sm text-red-700">

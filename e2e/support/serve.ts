@@ -33,7 +33,8 @@ async function main() {
   const url = e2eDatabaseUrl();
   process.env.DATABASE_URL = url;
   await applyMigrations(url);
-  await seedDemo(CLI_ACTOR, { passwords: E2E_PASSWORDS });
+  // The specs sign the demo accounts in with passwords alone; e2e/mfa.spec.ts enrols its own users.
+  await seedDemo(CLI_ACTOR, { passwords: E2E_PASSWORDS, totp: false });
   await disconnectDb();
 
   const port = process.env.KEYPORT_E2E_PORT!;
@@ -45,6 +46,8 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: "1",
     KEYPORT_CONNECTIVITY: `PPR:${process.env.KEYPORT_E2E_MTLS_PORT}`,
     KEYPORT_CONNECTIVITY_HOST: "127.0.0.1",
+    // Second factors are optional here (the demo accounts have none); e2e/mfa.spec.ts enrols its own.
+    KEYPORT_MFA_REQUIRED_ROLES: "none",
     KEYPORT_METRICS_TOKEN: E2E_METRICS_TOKEN,
   };
   // The production server, exactly as `npm start` runs it.

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import type { Actor } from "@/lib/auth/actor";
 import { authorize } from "@/lib/auth/actor";
-import type { Permission } from "@/lib/auth/permissions";
+import { type Permission, scopeOf } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { authenticateApiToken } from "@/lib/services/tokens/authenticate-token";
 import { AppError, asAppError, logUnexpected } from "@/lib/errors";
@@ -117,6 +117,9 @@ export function withApi<P = Record<string, string>>(permission: Permission, hand
       }
       await limits.countAuthenticatedCall(auth.tokenId, ip);
       authorize(auth.actor, permission);
+      // The token's scopes narrow its user's role (lib/auth/permissions.ts scopeOf).
+      const scope = scopeOf(permission);
+      if (!auth.scopes.includes(scope)) throw new AppError("forbidden", `This API token lacks the "${scope}" scope this call needs (it has: ${auth.scopes.join(", ") || "none"}).`);
       return finish(await handler({ req, actor: auth.actor, params: checkedParams(await ctx.params, req) }), { noStore: true });
     } catch (e) {
       return errorResponse(e, `${req.method} ${new URL(req.url).pathname}`);

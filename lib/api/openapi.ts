@@ -54,8 +54,8 @@ function withErrorStatuses(op: Operation, bodyLimit = "64 KiB"): Operation {
   }
   if (op.parameters?.some((p) => p.in === "path")) responses["404"] = notFound;
   if (!op.security || op.security.length) {
-    responses["401"] = error("Missing, unknown or revoked token.");
-    responses["403"] = error("The token's role may not do this.");
+    responses["401"] = error("Missing, unknown, revoked or expired token, or its user or organisation is disabled.");
+    responses["403"] = error("The token's role may not do this, or the token lacks the scope the call needs (read, submit, approve, revoke, gateway, admin).");
     responses["429"] = {
       ...error("Too many requests with this token or from this address, or too many failed authentications from this address (limits per minute, README)."),
       headers: { "Retry-After": { description: "Seconds until the limit's window ends (RFC 9110 §10.2.3).", schema: { type: "integer", minimum: 1 } } },
@@ -98,6 +98,30 @@ export function openApiDocument(serverUrl: string) {
           required: ["code", "result", "message"],
           properties: { code: { type: "string", examples: ["key.type", "subject.CN", "key.reuse"] }, result: { type: "string", enum: ["pass", "warn", "fail"] }, message: { type: "string" } },
         },
+        User: {
+          type: "object",
+          properties: {
+            id: { type: "string", format: "uuid" },
+            email: { type: "string" },
+            name: { type: "string" },
+            role: { type: "string", enum: ["partner", "officer", "admin", "gateway"] },
+            organisation: { type: ["string", "null"] },
+            state: { type: "string", enum: ["active", "disabled"] },
+            createdAt: { type: "string", format: "date-time" },
+          },
+        },
+        Organisation: {
+          type: "object",
+          properties: {
+            id: { type: "string", format: "uuid" },
+            code: { type: "string" },
+            legalName: { type: "string" },
+            groupEmail: { type: "string" },
+            state: { type: "string", enum: ["active", "disabled"] },
+            users: { type: "integer" },
+          },
+        },
+        AccountState: { type: "object", properties: { id: { type: "string", format: "uuid" }, disabled: { type: "boolean" }, sessionsEnded: { type: "integer" } } },
         Approval: { type: "object", properties: { officer: { type: "string" }, email: { type: "string" }, comment: { type: ["string", "null"] }, at: { type: "string", format: "date-time" } } },
         CertificateRequest: {
           type: "object",
@@ -184,6 +208,76 @@ export function openApiDocument(serverUrl: string) {
       },
     },
     paths: {
+      "/api/v1/users": {
+        get: withErrorStatuses({
+          summary: "Users, filtered by role, organisation and state (admins; token scope read).",
+          parameters: [query("role", "partner, officer, admin or gateway"), query("organisation", "Organisation code"), query("state", "active or disabled")],
+          responses: { "200": { description: "The users.", content: json({ type: "object", properties: { users: { type: "array", items: ref("User") } } }) } },
+        }),
+      },
+      "/api/v1/users/{id}": {
+        patch: withErrorStatuses({
+          summary: "Change a user's name, role or organisation (admins; token scope admin). A role or organisation change ends the user's sessions and revokes their API tokens. Audited with the values before and after.",
+          parameters: [idParam("user")],
+          requestBody: {
+            required: true,
+            content: json({
+              type: "object",
+              properties: {
+                name: { type: "string", maxLength: 100 },
+                role: { type: "string", enum: ["partner", "officer", "admin", "gateway"] },
+                organisation: { type: "string", description: "Organisation code (partners only); a role other than partner clears it." },
+              },
+            }),
+          },
+          responses: {
+            "200": { description: "What changed.", content: json({ type: "object", properties: { id: { type: "string" }, email: { type: "string" }, changed: { type: "array", items: { type: "string" } }, sessionsEnded: { type: "integer" }, tokensRevoked: { type: "integer" } } }) },
+            "409": error("The organisation cannot change while the user has open requests; or the organisation is disabled; or an admin changes their own role."),
+          },
+        }),
+      },
+      "/api/v1/users/{id}/disable": {
+        post: withErrorStatuses({
+          summary: "Disable a user: their sessions end and their API tokens are refused at once (admins; token scope admin). Idempotent.",
+          parameters: [idParam("user")],
+          responses: { "200": { description: "The user's state.", content: json(ref("AccountState")) }, "409": error("An admin cannot disable their own account.") },
+        }),
+      },
+      "/api/v1/users/{id}/enable": {
+        post: withErrorStatuses({
+          summary: "Enable a disabled user again (admins; token scope admin). Idempotent.",
+          parameters: [idParam("user")],
+          responses: { "200": { description: "The user's state.", content: json(ref("AccountState")) } },
+        }),
+      },
+      "/api/v1/organisations": {
+        get: withErrorStatuses({
+          summary: "Organisations and their state (officers and admins; token scope read).",
+          responses: { "200": { description: "The organisations.", content: json({ type: "object", properties: { organisations: { type: "array", items: ref("Organisation") } } }) } },
+        }),
+      },
+      "/api/v1/organisations/{id}": {
+        patch: withErrorStatuses({
+          summary: "Change an organisation's legal name or group mailbox (admins; token scope admin). Audited with the values before and after.",
+          parameters: [idParam("organisation")],
+          requestBody: { required: true, content: json({ type: "object", properties: { legalName: { type: "string", minLength: 2, maxLength: 200 }, groupEmail: { type: "string", format: "email" } } }) },
+          responses: { "200": { description: "The organisation and what changed.", content: json(ref("Organisation")) } },
+        }),
+      },
+      "/api/v1/organisations/{id}/disable": {
+        post: withErrorStatuses({
+          summary: "Disable an organisation: its users' sessions end and their API tokens are refused; its certificates stay in the inventory and can still be revoked (admins; token scope admin). Idempotent.",
+          parameters: [idParam("organisation")],
+          responses: { "200": { description: "The organisation's state.", content: json(ref("AccountState")) } },
+        }),
+      },
+      "/api/v1/organisations/{id}/enable": {
+        post: withErrorStatuses({
+          summary: "Enable a disabled organisation again (admins; token scope admin). Idempotent.",
+          parameters: [idParam("organisation")],
+          responses: { "200": { description: "The organisation's state.", content: json(ref("AccountState")) } },
+        }),
+      },
       "/api/v1/me": { get: withErrorStatuses({ summary: "The token's user, role and organisation.", responses: { "200": { description: "Who you are.", content: json({ type: "object" }) } } }) },
       "/api/v1/environments": {
         get: withErrorStatuses({ summary: "Environments (e.g. PPR, PRD) and their approval rules.", responses: { "200": { description: "The environments.", content: json({ type: "object" }) } } }),

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/errors";
-import { type Permission, type Role, roleHas } from "@/lib/auth/permissions";
+import { MFA_PENDING_PERMISSIONS, type Permission, type Role, roleHas } from "@/lib/auth/permissions";
 
 /** Who is calling a service: a signed-in user (web or API token) or the admin CLI. */
 export type Actor =
@@ -12,6 +12,9 @@ export type Actor =
       orgId: string | null;
       via: "web" | "api";
       ip: string | null;
+      /** Web only: the session row, and whether it still owes a second factor its role requires (lib/auth/mfa.ts). */
+      sessionId?: string;
+      mfaPending?: boolean;
     }
   | { type: "system"; name: "cli" | "jobs"; ip: null };
 
@@ -22,6 +25,10 @@ export const JOBS_ACTOR: Actor = { type: "system", name: "jobs", ip: null };
 /** Throws 403 unless the actor's role grants the permission. The CLI is trusted (it has the database). */
 export function authorize(actor: Actor, permission: Permission): void {
   if (actor.type === "system") return;
+  // A session that owes a second factor may only enrol one (the one place this is decided, like roles).
+  if (actor.mfaPending && !MFA_PENDING_PERMISSIONS.includes(permission)) {
+    throw new AppError("forbidden", "Set up a second factor first (Account → Two-factor sign-in).");
+  }
   if (!roleHas(actor.role, permission)) {
     throw new AppError("forbidden", "You do not have permission to do that.");
   }

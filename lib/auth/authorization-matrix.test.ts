@@ -77,6 +77,13 @@ import { createProviderClientCa } from "@/lib/services/provider/init-provider-cl
 import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { endorseServerChain, rejectServerChain } from "@/lib/services/server-chains/decide-server-chain";
 import { uploadServerChain } from "@/lib/services/server-chains/upload-server-chain";
+import { updateUser } from "@/lib/services/users/update-user";
+import { confirmTotpEnrollment, resetSecondFactor, startTotpEnrollment } from "@/lib/services/auth/mfa-enrollment";
+import { newTotpSecret, totpFor } from "@/lib/auth/mfa";
+import { sealTotpSecret } from "@/lib/ca/totp-vault";
+import { disableUser, enableUser } from "@/lib/services/users/set-user-disabled";
+import { updateOrganisation } from "@/lib/services/organisations/update-organisation";
+import { disableOrganisation, enableOrganisation } from "@/lib/services/organisations/set-organisation-disabled";
 
 afterAll(async () => {
   await closeApiRateLimits();
@@ -87,7 +94,7 @@ type World = Awaited<ReturnType<typeof makeWorld>>;
 type Fixtures = World & { revokedToken: string; chainPem: string };
 
 /** Objects of organisation A that object-scoped rows act on (made fresh for each row). */
-type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain";
+type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain" | "user" | "organisation";
 
 /** A service call with inputs that succeed for a role allowed to make it; `id` is the row's object. */
 type ServiceCall = { service: (actor: Actor, ...args: never[]) => unknown; args: (fx: Fixtures, id: string) => Promise<unknown[]> };
@@ -99,6 +106,9 @@ const csrOfOrgA = (fx: Fixtures) => opensslCsr(`/CN=${fx.orgA.code}-m${uniq()}`)
 let ipSeq = 0;
 /** A fresh source IP for each allowlist request (the world's environment is not production: documentation space is a warning only). */
 const nextIp = () => `203.0.113.${(++ipSeq % 254) + 1}`;
+/** A fresh partner user of organisation A, and a fresh organisation (account changes never touch the world's own). */
+const freshUser = async (fx: Fixtures) => (await createUser(CLI_ACTOR, { email: `matrix-${uniq()}@test.example`, role: "partner", orgCode: fx.orgA.code, password: "correct horse battery" })).user;
+const freshOrg = async () => createOrganisation(CLI_ACTOR, { code: `org-${uniq()}`, legalName: "Matrix Payments AS", groupEmail: "certs@matrix.test" });
 const profileDefinition = (fx: Fixtures, code: string) => ({ ...DEFAULT_PROFILE, code, name: `Matrix ${code}`, environments: [fx.env.code] });
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -151,6 +161,14 @@ const API_MATRIX: ApiRow[] = [
   { route: "/api/v1/ip-allowlist-requests/[id]/approve", method: "POST", permission: "allowlist:decide", object: "allowlist-request", body: () => ({}) },
   { route: "/api/v1/ip-allowlist-requests/[id]/reject", method: "POST", permission: "allowlist:decide", object: "allowlist-request", body: () => ({ reason: "matrix" }) },
   { route: "/api/v1/me", method: "GET", permission: "me:read" },
+  { route: "/api/v1/organisations", method: "GET", permission: "organisation:list" },
+  { route: "/api/v1/organisations/[id]", method: "PATCH", permission: "organisation:update", object: "organisation", body: () => ({ legalName: `Matrix Renamed ${uniq()}` }) },
+  { route: "/api/v1/organisations/[id]/disable", method: "POST", permission: "organisation:disable", object: "organisation" },
+  { route: "/api/v1/organisations/[id]/enable", method: "POST", permission: "organisation:disable", object: "organisation" },
+  { route: "/api/v1/users", method: "GET", permission: "user:list" },
+  { route: "/api/v1/users/[id]", method: "PATCH", permission: "user:update", object: "user", body: () => ({ name: `Matrix ${uniq()}` }) },
+  { route: "/api/v1/users/[id]/disable", method: "POST", permission: "user:disable", object: "user" },
+  { route: "/api/v1/users/[id]/enable", method: "POST", permission: "user:disable", object: "user" },
   { route: "/api/v1/openapi.json", method: "GET", permission: "public", tokens: "ignored" },
 ];
 
@@ -195,6 +213,46 @@ const ACTION_MATRIX: ActionRow[] = [
     call: via(revokeToken, async (fx) => [{ id: (await createToken(CLI_ACTOR, { userEmail: fx.gateway.email, name: "to revoke" })).id }]),
   },
   { file: "admin.ts", action: "endUserSessionsAction", permission: "user:sessions-end", call: via(endSessionsOfUser, async (fx) => [{ email: fx.gateway.email }]) },
+  { file: "admin.ts", action: "updateUserAction", permission: "user:update", call: via(updateUser, async (fx) => [{ user: { id: (await freshUser(fx)).id }, name: "Renamed" }]) },
+  { file: "admin.ts", action: "disableUserAction", permission: "user:disable", call: via(disableUser, async (fx) => [{ user: { id: (await freshUser(fx)).id } }]) },
+  {
+    file: "admin.ts",
+    action: "enableUserAction",
+    permission: "user:disable",
+    call: via(enableUser, async (fx) => {
+      const u = await freshUser(fx);
+      await disableUser(CLI_ACTOR, { user: { id: u.id } });
+      return [{ user: { id: u.id } }];
+    }),
+  },
+  { file: "admin.ts", action: "updateOrganisationAction", permission: "organisation:update", call: via(updateOrganisation, async () => [{ organisation: { id: (await freshOrg()).id }, legalName: "Renamed AS" }]) },
+  { file: "admin.ts", action: "disableOrganisationAction", permission: "organisation:disable", call: via(disableOrganisation, async () => [{ organisation: { id: (await freshOrg()).id } }]) },
+  {
+    file: "admin.ts",
+    action: "enableOrganisationAction",
+    permission: "organisation:disable",
+    call: via(enableOrganisation, async () => {
+      const o = await freshOrg();
+      await disableOrganisation(CLI_ACTOR, { organisation: { id: o.id } });
+      return [{ organisation: { id: o.id } }];
+    }),
+  },
+  { file: "admin.ts", action: "resetSecondFactorAction", permission: "user:mfa-reset", call: via(resetSecondFactor, async (fx) => [{ user: { id: (await freshUser(fx)).id } }]) },
+  { file: "account.ts", action: "startTotpEnrollmentAction", permission: "mfa:enroll", call: via(startTotpEnrollment, async () => []) },
+  {
+    file: "account.ts",
+    action: "confirmTotpEnrollmentAction",
+    permission: "mfa:enroll",
+    // The caller is not known here: every role user of the world gets the same pending secret, so its current code confirms any of them.
+    call: via(confirmTotpEnrollment, async (fx) => {
+      const secret = newTotpSecret();
+      for (const u of [fx.partnerA, fx.partnerB, fx.officer1, fx.admin, fx.gateway]) {
+        const { sealed, keyId } = sealTotpSecret(secret.bytes, u.id);
+        await getDb().user.update({ where: { id: u.id }, data: { totpSecret: sealed, totpKeyId: keyId, totpEnabledAt: null, totpLastStep: null } });
+      }
+      return [{ code: totpFor(secret.bytes, "matrix").generate() }];
+    }),
+  },
   { file: "officer.ts", action: "approveCertificateRequestAction", permission: "request:decide", object: "request", call: via(approveCertificateRequest, async (_fx, id) => [id, { comment: "matrix" }]) },
   { file: "officer.ts", action: "rejectCertificateRequestAction", permission: "request:decide", object: "request", call: via(rejectCertificateRequest, async (_fx, id) => [id, { reason: "matrix" }]) },
   { file: "officer.ts", action: "approveAllowlistRequestAction", permission: "allowlist:decide", object: "allowlist-request", call: via(approveAllowlistRequest, async (_fx, id) => [id, { comment: "matrix" }]) },
@@ -328,6 +386,7 @@ const PUBLIC_PAGES: Record<string, string> = {
   "/": "landing page; a signed-in user is redirected to their home",
   "/signin": "the sign-in form",
   "/signout": "the sign-out button",
+  "/account/mfa": "second-factor set-up for the signed-in user of any role (it reads getWebActor and sends anyone else to sign in); requirePageActor sends provider staff here until they have one",
 };
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -401,6 +460,12 @@ async function makeObject(kind: ObjectKind): Promise<string> {
       await approveAllowlistRequest(fx.officer2.actor, id);
       return (await getDb().allowlistEntry.findFirstOrThrow({ where: { addedByRequestId: id } })).id;
     }
+    case "user":
+      return (await freshUser(fx)).id;
+    case "organisation": {
+      // enable acts on a disabled organisation, every other row on an active one; both answer 200 either way.
+      return (await freshOrg()).id;
+    }
   }
 }
 
@@ -410,6 +475,8 @@ const OBJECT_TABLE: Record<ObjectKind, string> = {
   "allowlist-request": "allowlist_requests",
   "allowlist-entry": "allowlist_entries",
   "server-chain": "partner_server_chains",
+  user: "users",
+  organisation: "organisations",
 };
 
 let tables: string[] | undefined;

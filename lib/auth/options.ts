@@ -15,7 +15,7 @@ export const authOptions: NextAuthOptions = {
   providers: [
     CredentialsProvider({
       name: "Email and password",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" }, code: { label: "Authentication code", type: "text" } },
       // Every failure returns null: the sign-in page shows one generic message.
       async authorize(credentials, req) {
         const headers = (req?.headers ?? {}) as Record<string, string | string[] | undefined>;
@@ -23,7 +23,7 @@ export const authOptions: NextAuthOptions = {
           const v = headers[name];
           return Array.isArray(v) ? v.join(",") : v;
         });
-        return signInWithPassword({ email: credentials?.email, password: credentials?.password, ip });
+        return signInWithPassword({ email: credentials?.email, password: credentials?.password, code: credentials?.code, ip });
       },
     }),
   ],

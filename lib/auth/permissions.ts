@@ -9,12 +9,18 @@ export const PERMISSIONS = {
   "area:admin": ["admin"],
   "area:gateway": ["gateway"],
   "me:read": ["partner", "officer", "admin", "gateway"],
+  "mfa:enroll": ["partner", "officer", "admin"],
+  "user:mfa-reset": ["admin"],
   "organisation:create": ["admin"],
   "organisation:list": ["officer", "admin"],
   "organisation:read-own": ["partner"],
   "user:create": ["admin"],
   "user:list": ["admin"],
   "user:sessions-end": ["admin"],
+  "user:update": ["admin"],
+  "user:disable": ["admin"],
+  "organisation:update": ["admin"],
+  "organisation:disable": ["admin"],
   "job:read": ["admin"],
   "environment:create": ["admin"],
   "environment:list": ["partner", "officer", "admin", "gateway"],
@@ -56,6 +62,9 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/** What a session that still owes a required second factor may do: enrol one. */
+export const MFA_PENDING_PERMISSIONS: readonly Permission[] = ["mfa:enroll", "me:read"];
+
 export function roleHas(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
 }
@@ -74,4 +83,39 @@ export function areaForPath(pathname: string): Permission | null {
   if (pathname === "/admin" || pathname.startsWith("/admin/")) return "area:admin";
   if (pathname === "/gateway" || pathname.startsWith("/gateway/")) return "area:gateway";
   return null;
+}
+
+/**
+ * What an API token may be used for, on top of its user's role: a token carries some of these
+ * scopes, and a call needs the scope of the permission its route checks (scopeOf). "admin" covers
+ * account management (users, organisations); the others are the issue's read, submit, approve,
+ * revoke and gateway.
+ */
+export const TOKEN_SCOPES = ["read", "submit", "approve", "revoke", "gateway", "admin"] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+const SCOPE_OF: Partial<Record<Permission, TokenScope>> = {
+  "request:submit": "submit",
+  "allowlist:submit": "submit",
+  "csr:check": "submit",
+  "organisation:update-own": "submit",
+  "request:decide": "approve",
+  "allowlist:decide": "approve",
+  "certificate:revoke": "revoke",
+  "allowlist:export": "gateway",
+  "user:update": "admin",
+  "user:disable": "admin",
+  "user:sessions-end": "admin",
+  "user:create": "admin",
+  "user:mfa-reset": "admin",
+  "organisation:update": "admin",
+  "organisation:disable": "admin",
+  "organisation:create": "admin",
+  "token:create": "admin",
+  "token:revoke": "admin",
+};
+
+/** The token scope a permission needs: "read" unless it changes something. */
+export function scopeOf(permission: Permission): TokenScope {
+  return SCOPE_OF[permission] ?? "read";
 }

@@ -21,12 +21,12 @@ export const sessionIdleMinutes = () => minutes("KEYPORT_SESSION_IDLE_MINUTES", 
 /** lastSeenAt is written at most this often per session (the idle timeout is measured to this precision). */
 const TOUCH_EVERY_MS = 60_000;
 
-export type SessionEndReason = "idle" | "signout" | "password_reset" | "ended_by_admin" | "disabled" | "role_changed" | "org_changed";
+export type SessionEndReason = "idle" | "signout" | "password_reset" | "ended_by_admin" | "disabled" | "role_changed" | "org_changed" | "org_disabled" | "mfa_reset";
 
-export async function createSession(userId: string, sourceIp: string | null, db: Pick<Tx, "session"> = getDb()): Promise<string> {
+export async function createSession(userId: string, sourceIp: string | null, db: Pick<Tx, "session"> = getDb(), opts: { mfaAt?: Date | null } = {}): Promise<string> {
   const now = new Date();
   const { id } = await db.session.create({
-    data: { userId, sourceIp, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + sessionMaxMinutes() * 60_000) },
+    data: { userId, sourceIp, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + sessionMaxMinutes() * 60_000), mfaAt: opts.mfaAt ?? null },
     select: { id: true },
   });
   return id;
@@ -41,8 +41,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function findOpenSession(sid: unknown) {
   if (typeof sid !== "string" || !UUID.test(sid)) return null;
   const db = getDb();
-  const row = await db.session.findUnique({ where: { id: sid }, include: { user: true } });
-  if (!row || row.endedAt || row.user.disabled) return null;
+  const row = await db.session.findUnique({ where: { id: sid }, include: { user: { include: { org: { select: { disabled: true } } } } } });
+  // A disabled user, or a user of a disabled organisation, has no open session (lib/services/users/set-user-disabled.ts).
+  if (!row || row.endedAt || row.user.disabled || row.user.org?.disabled) return null;
   const now = Date.now();
   if (row.expiresAt.getTime() <= now) return null;
   if (now - row.lastSeenAt.getTime() > sessionIdleMinutes() * 60_000) {
@@ -52,7 +53,7 @@ export async function findOpenSession(sid: unknown) {
   if (now - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.session.updateMany({ where: { id: sid, endedAt: null }, data: { lastSeenAt: new Date(now) } });
   }
-  return { sessionId: row.id, user: row.user };
+  return { sessionId: row.id, user: row.user, mfaAt: row.mfaAt };
 }
 
 /** End one session (sign-out). Returns the user it belonged to, when it was open. */

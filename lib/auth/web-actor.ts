@@ -7,6 +7,7 @@ import { findOpenSession } from "@/lib/auth/sessions";
 import type { Actor } from "@/lib/auth/actor";
 import { type Permission, roleHas } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
+import { mfaRequiredFor } from "@/lib/auth/mfa";
 import { AppError } from "@/lib/errors";
 
 /**
@@ -30,6 +31,8 @@ export const getWebActor = cache(async (): Promise<Actor | null> => {
     orgId: user.orgId,
     via: "web",
     ip: clientIpFrom((n) => h.get(n)),
+    sessionId: open.sessionId,
+    mfaPending: !open.mfaAt && mfaRequiredFor(user.role),
   };
 });
 
@@ -37,6 +40,8 @@ export const getWebActor = cache(async (): Promise<Actor | null> => {
 export async function requirePageActor(permission: Permission, callbackUrl: string): Promise<Actor & { type: "user" }> {
   const actor = await getWebActor();
   if (!actor || actor.type !== "user") redirect(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+  // Provider staff without a second factor reach only its enrolment (lib/auth/mfa.ts).
+  if (actor.mfaPending) redirect(`/account/mfa?callbackUrl=${encodeURIComponent(callbackUrl)}`);
   if (!roleHas(actor.role, permission)) forbidden();
   return actor;
 }

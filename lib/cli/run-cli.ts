@@ -10,6 +10,12 @@ import { createOrganisation } from "@/lib/services/organisations/create-organisa
 import { createUser } from "@/lib/services/users/create-user";
 import { setUserPassword } from "@/lib/services/users/set-password";
 import { endSessionsOfUser } from "@/lib/services/users/end-sessions";
+import { updateUser } from "@/lib/services/users/update-user";
+import { disableUser, enableUser } from "@/lib/services/users/set-user-disabled";
+import { listUsers } from "@/lib/services/users/list-users";
+import { resetSecondFactor } from "@/lib/services/auth/mfa-enrollment";
+import { updateOrganisation } from "@/lib/services/organisations/update-organisation";
+import { disableOrganisation, enableOrganisation } from "@/lib/services/organisations/set-organisation-disabled";
 import { createToken } from "@/lib/services/tokens/create-token";
 import { revokeToken } from "@/lib/services/tokens/revoke-token";
 import { seedDemo } from "@/lib/services/demo/seed-demo";
@@ -41,7 +47,18 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
                                               (a password is generated and printed when omitted)
   user password --email EMAIL [--password PW] reset a password (generated when omitted); ends the user's sessions
   user sessions end --email EMAIL             sign the user out everywhere, at once
-  token create --user EMAIL [--name NAME]     prints only the token on stdout (shown once)
+  user update --email EMAIL [--name NAME] [--role ROLE] [--org CODE]
+                                              a role or organisation change ends the user's sessions and revokes
+                                              their tokens; the organisation cannot change while they have open requests
+  user disable --email EMAIL                  sessions end and API tokens stop at once; nothing is deleted
+  user enable --email EMAIL
+  user mfa reset --email EMAIL                turn the user's second factor off (audited); ends their sessions
+  user list [--role ROLE] [--org CODE] [--state active|disabled]
+  org update --code CODE [--name LEGAL_NAME] [--email GROUP_EMAIL]
+  org disable --code CODE                     its users' sessions end and tokens stop; certificates stay (revocable)
+  org enable --code CODE
+  token create --user EMAIL [--name NAME] [--scopes read,submit,approve,revoke,gateway,admin] [--expires YYYY-MM-DD]
+                                              prints only the token on stdout (shown once); all scopes, no expiry by default
   token revoke (--id TOKEN_ID | --token TOKEN)
   demo                                        seed the demo data (idempotent)
   gateway nginx --env PPR --out DIR [--listen 443] [--server-name NAME] [--server-cert FILE] [--server-key FILE] [--upstream URL]
@@ -200,9 +217,62 @@ const COMMANDS: Record<string, Command> = {
     io.err(`Ended ${r.ended} open session(s) of ${r.email}.`);
     return 0;
   },
+  "user update": async (args, io) => {
+    const v = parse(args, { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, org: { type: "string" } }, ["email"]);
+    const r = await updateUser(CLI_ACTOR, { user: { email: str(v.email)! }, name: str(v.name), role: str(v.role), orgCode: str(v.org) });
+    io.err(
+      r.changed.length
+        ? `Updated ${r.email}: ${r.changed.join(", ")}.${r.sessionsEnded || r.tokensRevoked ? ` Ended ${r.sessionsEnded} session(s), revoked ${r.tokensRevoked} API token(s).` : ""}`
+        : `Nothing to change for ${r.email}.`,
+    );
+    return 0;
+  },
+  "user disable": async (args, io) => {
+    const v = parse(args, { email: { type: "string" } }, ["email"]);
+    const r = await disableUser(CLI_ACTOR, { user: { email: str(v.email)! } });
+    io.err(`Disabled ${r.email}; ended ${r.sessionsEnded} session(s). Their API tokens are refused from now on.`);
+    return 0;
+  },
+  "user enable": async (args, io) => {
+    const v = parse(args, { email: { type: "string" } }, ["email"]);
+    const r = await enableUser(CLI_ACTOR, { user: { email: str(v.email)! } });
+    io.err(`Enabled ${r.email}.`);
+    return 0;
+  },
+  "user mfa reset": async (args, io) => {
+    const v = parse(args, { email: { type: "string" } }, ["email"]);
+    const r = await resetSecondFactor(CLI_ACTOR, { user: { email: str(v.email)! } });
+    io.err(`Reset the second factor of ${r.email}; ended ${r.sessionsEnded} session(s). They set up a new one at their next sign-in.`);
+    return 0;
+  },
+  "user list": async (args, io) => {
+    const v = parse(args, { role: { type: "string" }, org: { type: "string" }, state: { type: "string" } }, []);
+    for (const u of await listUsers(CLI_ACTOR, { role: str(v.role), organisation: str(v.org), state: str(v.state) })) {
+      io.out([u.email, u.role, u.org?.code ?? "-", u.disabled ? "disabled" : "active", u.name].join("\t"));
+    }
+    return 0;
+  },
+  "org update": async (args, io) => {
+    const v = parse(args, { code: { type: "string" }, name: { type: "string" }, email: { type: "string" } }, ["code"]);
+    const r = await updateOrganisation(CLI_ACTOR, { organisation: { code: str(v.code)! }, legalName: str(v.name), groupEmail: str(v.email) });
+    io.err(r.changed.length ? `Updated organisation ${r.code}: ${r.changed.join(", ")}.` : `Nothing to change for ${r.code}.`);
+    return 0;
+  },
+  "org disable": async (args, io) => {
+    const v = parse(args, { code: { type: "string" } }, ["code"]);
+    const r = await disableOrganisation(CLI_ACTOR, { organisation: { code: str(v.code)! } });
+    io.err(`Disabled organisation ${r.code}; ended ${r.sessionsEnded} session(s). Its users' API tokens are refused; its certificates stay and can be revoked.`);
+    return 0;
+  },
+  "org enable": async (args, io) => {
+    const v = parse(args, { code: { type: "string" } }, ["code"]);
+    const r = await enableOrganisation(CLI_ACTOR, { organisation: { code: str(v.code)! } });
+    io.err(`Enabled organisation ${r.code}.`);
+    return 0;
+  },
   "token create": async (args, io) => {
-    const v = parse(args, { user: { type: "string" }, name: { type: "string" } }, ["user"]);
-    const t = await createToken(CLI_ACTOR, { userEmail: str(v.user)!, name: str(v.name) });
+    const v = parse(args, { user: { type: "string" }, name: { type: "string" }, scopes: { type: "string" }, expires: { type: "string" } }, ["user"]);
+    const t = await createToken(CLI_ACTOR, { userEmail: str(v.user)!, name: str(v.name), scopes: str(v.scopes), expiresAt: str(v.expires) });
     io.out(t.token);
     io.err(`Created API token ${t.prefix}… (id ${t.id}) for ${str(v.user)}. It is shown once; store it now.`);
     return 0;
@@ -485,7 +555,11 @@ export function printDemo(r: Awaited<ReturnType<typeof seedDemo>>, io: CliIo) {
   else io.err("Demo data already present; nothing changed.");
   if (r.passwords.length) {
     io.out("Demo accounts (passwords are shown once — note them now):");
-    for (const p of r.passwords) io.out(`  ${p.role.padEnd(8)} ${p.email.padEnd(24)} ${p.password}`);
+    for (const p of r.passwords) io.out(`  ${p.role.padEnd(8)} ${p.email.padEnd(24)} ${p.password}${p.totpSecret ? `  TOTP secret ${p.totpSecret}` : ""}`);
+    if (r.passwords.some((p) => p.totpSecret)) {
+      io.out("Officers and the admin also type a 6-digit code: add their TOTP secret to an authenticator app, or print the current code with");
+      io.out(`  node -e "console.log(new (require('otpauth').TOTP)({ secret: process.argv[1] }).generate())" SECRET`);
+    }
   } else {
     io.err("Existing demo passwords are unchanged; reset one with: npm run keyport -- user password --email EMAIL");
   }

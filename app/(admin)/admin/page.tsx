@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { Card, Empty, PageTitle } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
 import {
@@ -18,10 +19,16 @@ export const dynamic = "force-dynamic";
 
 const fmt = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 16) + " UTC" : "—");
 
-export default async function AdminHome() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
+
+export default async function AdminHome({ searchParams }: Props) {
   const actor = await requirePageActor("area:admin", "/admin");
-  const [orgs, users, envs, tokens] = await Promise.all([
+  const sp = await searchParams;
+  const filter = { role: first(sp.role), organisation: first(sp.organisation), state: first(sp.state) };
+  const [orgs, users, allUsers, envs, tokens] = await Promise.all([
     listOrganisations(actor),
+    listUsers(actor, filter).catch(() => null),
     listUsers(actor),
     listEnvironments(actor),
     listTokens(actor),
@@ -34,8 +41,16 @@ export default async function AdminHome() {
           {orgs.length ? (
             <Table
               label="Organisations"
-              head={["Code", "Legal name", "Group email", "Users"]}
-              rows={orgs.map((o) => [o.code, o.legalName, o.groupEmail, o._count.users])}
+              head={["Code", "Legal name", "Group email", "Users", "State"]}
+              rows={orgs.map((o) => [
+                <Link key="c" href={`/admin/organisations/${o.id}`} className="underline">
+                  {o.code}
+                </Link>,
+                o.legalName,
+                o.groupEmail,
+                o._count.users,
+                o.disabled ? "disabled" : "active",
+              ])}
             />
           ) : (
             <Empty>No organisations yet.</Empty>
@@ -45,14 +60,58 @@ export default async function AdminHome() {
           <CreateOrganisationForm />
         </Card>
         <Card title="Users">
-          <Table
-            label="Users"
-            head={["Email", "Name", "Role", "Organisation", "Sessions"]}
-            rows={users.map((u) => [u.email, u.name, u.role, u.org?.code ?? "—", <EndSessionsButton key="s" email={u.email} />])}
-          />
+          <form method="get" className="mb-3 flex flex-wrap items-end gap-2 text-sm" aria-label="Filter users">
+            <label className="grid gap-1">
+              Role
+              <select name="role" defaultValue={filter.role} className="rounded border px-2 py-1">
+                <option value="">any</option>
+                {["partner", "officer", "admin", "gateway"].map((r) => (
+                  <option key={r}>{r}</option>
+                ))}
+              </select>
+            </label>
+            <label className="grid gap-1">
+              Organisation
+              <select name="organisation" defaultValue={filter.organisation} className="rounded border px-2 py-1">
+                <option value="">any</option>
+                {orgs.map((o) => (
+                  <option key={o.code}>{o.code}</option>
+                ))}
+              </select>
+            </label>
+            <label className="grid gap-1">
+              State
+              <select name="state" defaultValue={filter.state} className="rounded border px-2 py-1">
+                <option value="">any</option>
+                <option>active</option>
+                <option>disabled</option>
+              </select>
+            </label>
+            <button type="submit" className="rounded border px-3 py-1">
+              Filter
+            </button>
+          </form>
+          {users === null ? (
+            <Empty>That filter is not valid.</Empty>
+          ) : (
+            <Table
+              label="Users"
+              head={["Email", "Name", "Role", "Organisation", "State", "Sessions"]}
+              rows={users.map((u) => [
+                <Link key="e" href={`/admin/users/${u.id}`} className="underline">
+                  {u.email}
+                </Link>,
+                u.name,
+                u.role,
+                u.org?.code ?? "—",
+                u.disabled ? "disabled" : "active",
+                <EndSessionsButton key="s" email={u.email} />,
+              ])}
+            />
+          )}
         </Card>
         <Card title="New user">
-          <CreateUserForm orgCodes={orgs.map((o) => o.code)} />
+          <CreateUserForm orgCodes={orgs.filter((o) => !o.disabled).map((o) => o.code)} />
         </Card>
         <Card title="Environments">
           {envs.length ? (
@@ -72,13 +131,15 @@ export default async function AdminHome() {
           {tokens.length ? (
             <Table
               label="API tokens"
-              head={["Token", "Name", "User", "Created", "Last used", "Status"]}
+              head={["Token", "Name", "User", "Scopes", "Created", "Last used", "Expires", "Status"]}
               rows={tokens.map((t) => [
                 <code key="p">{t.prefix}…</code>,
                 t.name,
                 t.user.email,
+                t.scopes.join(", "),
                 fmt(t.createdAt),
                 fmt(t.lastUsedAt),
+                t.expiresAt ? fmt(t.expiresAt) : "never",
                 t.revokedAt ? `revoked ${fmt(t.revokedAt)}` : <RevokeTokenButton key="r" id={t.id} />,
               ])}
             />
@@ -87,7 +148,7 @@ export default async function AdminHome() {
           )}
         </Card>
         <Card title="New API token">
-          <CreateTokenForm emails={users.map((u) => u.email)} />
+          <CreateTokenForm emails={allUsers.filter((u) => !u.disabled).map((u) => u.email)} />
         </Card>
       </div>
     </div>

@@ -11,16 +11,21 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { PasswordHashBusy, dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from "@/lib/auth/password";
 import { leaseVerification, reserveAttempt, settleSuccess } from "@/lib/auth/throttle";
 import { createSession } from "@/lib/auth/sessions";
+import { consumeSecondFactor } from "@/lib/auth/mfa";
 import type { Role } from "@/lib/auth/permissions";
 import { findControlCharacter, printable } from "@/lib/control-characters";
 
 export type SignedIn = { id: string; email: string; name: string; role: Role; orgId: string | null; sessionId: string };
-type Failure = "invalid" | "throttled" | "busy" | "disabled";
+type Failure = "invalid" | "throttled" | "busy" | "disabled" | "code_required" | "invalid_code";
 
 const MAX_EMAIL = 320;
 const MAX_PASSWORD = 200;
 
-export async function signInWithPassword(input: { email: unknown; password: unknown; ip: string | null }): Promise<SignedIn | null> {
+/**
+ * `code`: the second factor of a user who enrolled one (a TOTP code or a recovery code). A missing or
+ * wrong code is a failed attempt like a wrong password (counted by the same throttle, never settled).
+ */
+export async function signInWithPassword(input: { email: unknown; password: unknown; code?: unknown; ip: string | null }): Promise<SignedIn | null> {
   const typed = String(input.email ?? "").trim().toLowerCase();
   const password = String(input.password ?? "");
   if (!typed || !password || typed.length > MAX_EMAIL || password.length > MAX_PASSWORD) return null;
@@ -55,9 +60,21 @@ export async function signInWithPassword(input: { email: unknown; password: unkn
     await release();
     return fail("invalid", user?.orgId ?? null);
   }
-  if (user.disabled) {
+  const orgDisabled = user.orgId ? (await db.organisation.findUnique({ where: { id: user.orgId }, select: { disabled: true } }))?.disabled : false;
+  if (user.disabled || orgDisabled) {
     await release();
     return fail("disabled", user.orgId);
+  }
+  let mfaAt: Date | null = null;
+  let secondFactor: "totp" | "recovery" | null = null;
+  if (user.totpEnabledAt) {
+    const enrolled = user;
+    secondFactor = await db.$transaction((tx) => consumeSecondFactor(tx, enrolled, input.code));
+    if (!secondFactor) {
+      await release();
+      return fail(input.code ? "invalid_code" : "code_required", user.orgId);
+    }
+    mfaAt = new Date();
   }
 
   await settleSuccess(email, ip);
@@ -66,11 +83,11 @@ export async function signInWithPassword(input: { email: unknown; password: unkn
   const signedIn = user;
   const sessionId = await db.$transaction(async (tx) => {
     if (rehashed) await tx.user.update({ where: { id: signedIn.id }, data: { passwordHash: rehashed } });
-    const sid = await createSession(signedIn.id, ip, tx);
+    const sid = await createSession(signedIn.id, ip, tx, { mfaAt });
     await recordAudit(
       tx,
       { type: "user", userId: signedIn.id, email: signedIn.email, name: signedIn.name, role: signedIn.role, orgId: signedIn.orgId, via: "web", ip },
-      { action: "auth.signin", orgId: signedIn.orgId, targetType: "user", targetId: signedIn.id, details: { session: sid, ...(rehashed ? { passwordRehashed: true } : {}) } },
+      { action: "auth.signin", orgId: signedIn.orgId, targetType: "user", targetId: signedIn.id, details: { session: sid, secondFactor, ...(rehashed ? { passwordRehashed: true } : {}) } },
     );
     return sid;
   });

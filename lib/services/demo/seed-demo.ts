@@ -5,6 +5,9 @@ import { createOrganisation } from "@/lib/services/organisations/create-organisa
 import { createUser } from "@/lib/services/users/create-user";
 import { initCa } from "@/lib/services/ca/init-ca";
 import { loadMasterKeyForNewCa } from "@/lib/ca/authority";
+import { sealTotpSecret } from "@/lib/ca/totp-vault";
+import { mfaRequiredFor, newTotpSecret } from "@/lib/auth/mfa";
+import { recordAudit } from "@/lib/audit/record-audit";
 
 export const DEMO_USERS = [
   { email: "partner@acme.test", name: "Pat Partner", role: "partner", orgCode: "acme" },
@@ -16,7 +19,8 @@ export const DEMO_USERS = [
 
 export type DemoResult = {
   created: string[];
-  passwords: { email: string; role: string; password: string }[];
+  /** totpSecret: the base32 TOTP secret of an officer or admin the demo enrolled (load it into an authenticator app). */
+  passwords: { email: string; role: string; password: string; totpSecret?: string }[];
 };
 
 const DEMO_ENVIRONMENTS = [
@@ -31,7 +35,7 @@ const DEMO_ENVIRONMENTS = [
  * all, which a server database has no default for — so a refusal leaves nothing half-seeded.
  * `passwords` lets tests fix the demo passwords; otherwise they are generated.
  */
-export async function seedDemo(actor: Actor, opts: { passwords?: Record<string, string> } = {}): Promise<DemoResult> {
+export async function seedDemo(actor: Actor, opts: { passwords?: Record<string, string>; totp?: boolean } = {}): Promise<DemoResult> {
   authorize(actor, "demo:seed");
   const db = getDb();
   const result: DemoResult = { created: [], passwords: [] };
@@ -57,9 +61,22 @@ export async function seedDemo(actor: Actor, opts: { passwords?: Record<string, 
   }
   for (const u of DEMO_USERS) {
     if (await db.user.findUnique({ where: { email: u.email } })) continue;
-    const { generatedPassword } = await createUser(actor, { ...u, password: opts.passwords?.[u.email] });
+    const { user, generatedPassword } = await createUser(actor, { ...u, password: opts.passwords?.[u.email] });
     result.created.push(`user ${u.email}`);
-    result.passwords.push({ email: u.email, role: u.role, password: generatedPassword ?? opts.passwords?.[u.email] ?? "" });
+    // Officers and admins must sign in with a second factor (lib/auth/mfa.ts): the demo enrols theirs.
+    const totpSecret = opts.totp !== false && mfaRequiredFor(u.role) ? await enrollDemoTotp(actor, user.id) : undefined;
+    result.passwords.push({ email: u.email, role: u.role, password: generatedPassword ?? opts.passwords?.[u.email] ?? "", ...(totpSecret ? { totpSecret } : {}) });
   }
   return result;
+}
+
+/** Enrol a fresh TOTP secret for a demo account (no recovery codes: an admin can reset it); returns it in base32. */
+async function enrollDemoTotp(actor: Actor, userId: string): Promise<string> {
+  const secret = newTotpSecret();
+  const { sealed, keyId } = sealTotpSecret(secret.bytes, userId);
+  await getDb().$transaction(async (tx) => {
+    const user = await tx.user.update({ where: { id: userId }, data: { totpSecret: sealed, totpKeyId: keyId, totpEnabledAt: new Date() } });
+    await recordAudit(tx, actor, { action: "mfa.totp_enabled", orgId: user.orgId, targetType: "user", targetId: user.id, details: { by: "demo", recoveryCodes: 0 } });
+  });
+  return secret.base32;
 }

@@ -5,6 +5,6 @@ export async function listTokens(actor: Actor) {
   authorize(actor, "token:list");
   return getDb().apiToken.findMany({
     orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true, user: { select: { email: true } } },
+    select: { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true, scopes: true, expiresAt: true, user: { select: { email: true } } },
   });
 }
