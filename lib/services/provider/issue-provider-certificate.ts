@@ -5,7 +5,6 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { signLeaf } from "@/lib/ca/authority";
 import { readCsr } from "@/lib/pki/csr";
-import { certificateSubject } from "@/lib/pki/cert/name";
 import { describeInput, parseInput } from "@/lib/validation";
 import { requireEnvironment } from "@/lib/services/environments/find-environment";
 import { assertId } from "@/lib/services/scope";
@@ -37,6 +36,8 @@ export async function issueProviderCertificate(actor: Actor, input: z.input<type
   const strong = (csr.key.type === "rsa" && (csr.key.bits ?? 0) >= 2048) || (csr.key.type === "ec" && ["P-256", "P-384"].includes(csr.key.curve ?? ""));
   if (!strong) throw new AppError("validation_failed", `The CSR's key (${csr.key.label}) is not accepted: use RSA-2048 or larger, or ECDSA P-256/P-384.`, { csr: "Key not accepted." });
   if (!csr.subject.some((a) => a.oid === "2.5.4.3")) throw new AppError("validation_failed", "The CSR's subject needs a CN naming the provider's gateway.", { csr: "Subject without CN." });
+  const subject = csr.certificateSubject;
+  if (!subject.ok) throw new AppError("validation_failed", `The CSR's subject cannot be signed: ${subject.problems.map((p) => p.message).join(" ")}`, { csr: "Subject not accepted." });
   const db = getDb();
   const cert = await db.$transaction(
     async (tx) => {
@@ -44,7 +45,8 @@ export async function issueProviderCertificate(actor: Actor, input: z.input<type
         env,
         orgId: null,
         profileCode: PROVIDER_CLIENT_PROFILE,
-        subjectDer: certificateSubject(csr.subjectDer),
+        subjectDer: subject.der,
+        subjectString: subject.string,
         spkiDer: csr.spkiDer,
         keyType: csr.key.type === "rsa" ? "rsa" : "ec",
         publicKeyFingerprint: csr.publicKeyFingerprint,
