@@ -42,6 +42,10 @@ export const PERMISSIONS = {
   "organisation:update-own": ["partner"],
   "connectivity:read": ["partner", "officer", "admin"],
   "crl:generate": ["officer", "admin"],
+  "notification:read": ["partner", "officer", "admin", "gateway"],
+  "notification:configure": ["partner"],
+  "mail:read": ["admin"],
+  "reminder:write": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
