@@ -58,6 +58,10 @@ export const PERMISSIONS = {
   "provider-server-chain:write": ["admin"],
   "exchange:read": ["partner", "officer", "admin"],
   "gateway:egress": ["admin", "gateway"],
+  "notification:read": ["partner", "officer", "admin", "gateway"],
+  "notification:configure": ["partner"],
+  "mail:read": ["admin"],
+  "reminder:write": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,7 +1,10 @@
 // Keyport's background jobs: what runs, when, and how it is retried. The engine (lib/jobs/engine.ts)
 // runs each on exactly one instance per schedule tick, however many instances share the database.
 // A handler is a service call with the system actor JOBS_ACTOR (trusted, audited as "jobs").
+import type PgBoss from "pg-boss";
 import { JOBS_ACTOR } from "@/lib/auth/actor";
+import { deliverNotification, dispatchDeliveries } from "@/lib/notifications/deliver";
+import { sendExpiryReminders } from "@/lib/notifications/reminders";
 import { renewDueCrls } from "@/lib/services/jobs/run-jobs";
 import { checkpointIfHeadMoved } from "@/lib/services/audit/create-audit-checkpoint";
 import { renewDueListenerCredentials } from "@/lib/ca/listener-credential";
@@ -17,8 +20,14 @@ export type JobDefinition = {
   retryDelay: number;
   /** A run still active after this long is taken to have died (its instance was killed) and is retried. */
   expireInSeconds: number;
-  /** The run: its pg-boss job id and when the job was created (for a cron job, its tick). */
-  run: (run: { jobId: string; createdOn: Date }) => Promise<unknown>;
+  run: (ctx: JobContext) => Promise<unknown>;
+};
+
+/** What a handler is given: the engine (to send further jobs) and the run's job (data, retries so far). */
+export type JobContext = {
+  boss: PgBoss;
+  /** createdOn: when the job was created (for a cron job, its tick). */
+  job: { id: string; data: unknown; retryCount: number; retryLimit: number; createdOn: Date };
 };
 
 export const JOBS: readonly JobDefinition[] = [
@@ -48,6 +57,32 @@ export const JOBS: readonly JobDefinition[] = [
     retryDelay: 60,
     expireInSeconds: 5 * 60,
     run: () => checkpointIfHeadMoved(JOBS_ACTOR),
+  },
+  {
+    name: "notification-dispatch",
+    description: "Hand each pending notification delivery (mail, webhook) to the notification-delivery queue: one job per delivery, whose id is the delivery's (a repeat is a no-op).",
+    cron: "* * * * *",
+    retryLimit: 3,
+    retryDelay: 10,
+    expireInSeconds: 5 * 60,
+    run: ({ boss }) => dispatchDeliveries(boss),
+  },
+  {
+    name: "notification-delivery",
+    description: "Send one notification (SMTP or signed webhook POST); a failure is retried with exponential backoff, and after the last retry the delivery is dead-lettered with its reason (admins see it at /admin/mail).",
+    retryLimit: 5,
+    retryDelay: 30,
+    expireInSeconds: 2 * 60,
+    run: ({ job }) => deliverNotification(job),
+  },
+  {
+    name: "expiry-reminders",
+    description: "Remind organisations of certificates nearing notAfter (per environment thresholds, default 60/30/7/1 days), once per certificate and threshold, unless renewed or revoked; warn admins of expiring CAs.",
+    cron: "5 * * * *",
+    retryLimit: 3,
+    retryDelay: 60,
+    expireInSeconds: 10 * 60,
+    run: () => sendExpiryReminders(JOBS_ACTOR),
   },
 ];
 

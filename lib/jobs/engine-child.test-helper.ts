@@ -10,7 +10,7 @@ const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 })
 const note = (what: string, created: Date | null = null) => pool.query("INSERT INTO job_test_runs (what, instance, created) VALUES ($1, $2, $3)", [what, instance, created]);
 
 const jobs: JobDefinition[] = [
-  { name: "test-tick", description: "every minute", cron: "* * * * *", retryLimit: 0, retryDelay: 1, expireInSeconds: 30, run: ({ createdOn }) => note("tick", createdOn) },
+  { name: "test-tick", description: "every minute", cron: "* * * * *", retryLimit: 0, retryDelay: 1, expireInSeconds: 30, run: ({ job }) => note("tick", job.createdOn) },
   {
     name: "test-slow",
     description: "hangs on the instance told to hang (it is then killed)",

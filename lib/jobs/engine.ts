@@ -11,7 +11,7 @@ import PgBoss from "pg-boss";
 import pg from "pg";
 import { log } from "@/lib/log/logger";
 import { metrics } from "@/lib/metrics/metrics";
-import { JOBS, type JobDefinition } from "@/lib/jobs/definitions";
+import { JOBS, type JobContext, type JobDefinition } from "@/lib/jobs/definitions";
 
 export type JobEngine = { boss: PgBoss; stop: (graceMs?: number) => Promise<void> };
 
@@ -59,10 +59,11 @@ async function ensureQueue(boss: PgBoss, job: JobDefinition) {
 }
 
 /** Run one job's handler with its log lines and metrics. Exported for tests. */
-export async function runJob(job: JobDefinition, id: string, createdOn: Date = new Date()) {
+export async function runJob(job: JobDefinition, ctx: JobContext) {
+  const id = ctx.job.id;
   const started = performance.now();
   try {
-    const result = await job.run({ jobId: id, createdOn });
+    const result = await job.run(ctx);
     metrics().jobDuration.observe({ job: job.name, outcome: "ok" }, (performance.now() - started) / 1000);
     logger().info({ job: job.name, jobId: id, ms: Math.round(performance.now() - started) }, `job ${job.name} done`);
     return result ?? null;
@@ -98,7 +99,9 @@ export async function startJobEngine(opts: JobEngineOptions): Promise<JobEngine>
   });
   for (const job of jobs) {
     if (opts.work ?? true) {
-      await boss.work(job.name, { batchSize: 1, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 5, includeMetadata: true }, async ([j]) => runJob(job, j.id, j.createdOn));
+      await boss.work(job.name, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 5 }, async ([j]) =>
+        runJob(job, { boss, job: { id: j.id, data: j.data, retryCount: j.retryCount, retryLimit: j.retryLimit, createdOn: j.createdOn } }),
+      );
     }
   }
   return {

@@ -3,6 +3,7 @@ import { getDb, type Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { emitEvent } from "@/lib/notifications/emit-event";
 import { AppError } from "@/lib/errors";
 import { type JudgedEntry, REQUEST_LIMITS, judgeEntries, overlaps, parseCidr } from "@/lib/net/cidr";
 import { describeInput, parseInput } from "@/lib/validation";
@@ -172,6 +173,7 @@ export async function submitAllowlistRequest(actor: Actor, input: z.input<typeof
       targetId: request.id,
       details: { environment: env.code, kind: data.kind, entries: rows.map((r) => r.cidr), ...(data.note ? { note: data.note } : {}) },
     });
+    await emitEvent(tx, "allowlist_request.submitted", { id: request.id });
     return allowlistRequestView(request);
   });
 }
@@ -272,6 +274,7 @@ export async function approveAllowlistRequest(actor: Actor, id: string, input: z
       targetId: requestId,
       details: { environment: request.env.code, entries: request.entries.map((e) => e.cidr) },
     });
+    await emitEvent(tx, "allowlist_request.approved", { id: requestId });
   });
   return getAllowlistRequest(actor, requestId);
 }
@@ -286,6 +289,7 @@ export async function rejectAllowlistRequest(actor: Actor, id: string, input: z.
     await recordDecision(tx, actor, { kind: "allowlist", requestId }, request, { decision: "reject", comment: reason });
     await tx.allowlistRequest.update({ where: { id: requestId }, data: { status: "rejected", rejectionReason: reason, decidedAt: new Date() } });
     await recordAudit(tx, actor, { action: "allowlist_request.reject", orgId: request.orgId, targetType: "allowlist_request", targetId: requestId, details: { reason } });
+    await emitEvent(tx, "allowlist_request.rejected", { id: requestId, reason });
   });
   return getAllowlistRequest(actor, requestId);
 }

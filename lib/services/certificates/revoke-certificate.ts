@@ -3,6 +3,7 @@ import { metrics } from "@/lib/metrics/metrics";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { actorName, emitEvent } from "@/lib/notifications/emit-event";
 import { AppError } from "@/lib/errors";
 import { regenerateCrl } from "@/lib/ca/authority";
 import { describeInput, parseInput } from "@/lib/validation";
@@ -60,6 +61,7 @@ export async function revokeCertificate(actor: Actor, id: string, input: z.input
         details: { serial: cert.serialHex, subject: cert.subject, environment: cert.env.code, reason, ...(comment ? { comment } : {}) },
       });
       await regenerateCrl(tx, actor, cert.caId);
+      await emitEvent(tx, "certificate.revoked", { id: certId, reason, by: actorName(actor) });
       return cert.env.code;
     },
     { timeout: 60_000, maxWait: 15_000 },

@@ -1,3 +1,4 @@
+import { notifyCrlRenewalFailed } from "@/lib/notifications/system-events";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { CRL_VALIDITY, latestCrl, regenerateCrl } from "@/lib/ca/authority";
@@ -60,7 +61,10 @@ export async function renewDueCrls(actor: Actor, now = () => new Date(), opts: {
         return { action: "renewed" as const, number: crl.number };
       },
       { timeout: 60_000, maxWait: 30_000 },
-    );
+    ).catch(async (e: unknown) => {
+      await notifyCrlRenewalFailed(ca.id, e, now());
+      throw e;
+    });
     crls.push({ ca: ca.subject, environment: ca.env.code, kind: ca.kind, number: result.number?.toString() ?? null, action: result.action });
   }
   return crls;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { actorName, emitEvent } from "@/lib/notifications/emit-event";
 import { AppError } from "@/lib/errors";
 import { signLeaf } from "@/lib/ca/authority";
 import { metrics } from "@/lib/metrics/metrics";
@@ -41,7 +42,10 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
       targetId: requestId,
       details: { approvals, required: request.env.approvalsRequired, ...(comment ? { comment } : {}) },
     });
-    if (approvals < request.env.approvalsRequired) return null;
+    if (approvals < request.env.approvalsRequired) {
+      await emitEvent(tx, "certificate_request.approval_recorded", { id: requestId, by: actorName(actor), extra: { approvals: String(approvals) } });
+      return null;
+    }
 
     // The checks again, against the current profile, with the organisation and environment
     // lockRequest loaded: one parse of the stored DER, one key-reuse query.
@@ -89,6 +93,7 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
       targetId: certificate.id,
       details: { request: requestId, serial: certificate.serialHex, subject: certificate.subject, notAfter: certificate.notAfter.toISOString(), environment: request.env.code },
     });
+    await emitEvent(tx, "certificate.issued", { id: certificate.id });
     return request.env.code;
   }, TX);
   if (issuedIn) metrics().issued.inc({ environment: issuedIn }); // counted once committed
@@ -115,6 +120,7 @@ export async function rejectCertificateRequest(actor: Actor, id: string, input: 
       targetId: requestId,
       details: { reason },
     });
+    await emitEvent(tx, "certificate_request.rejected", { id: requestId, reason });
   }, TX);
   return getCertificateRequest(actor, requestId);
 }

@@ -4,6 +4,7 @@ import { getDb, type Tx } from "@/lib/db/client";
 import { toDbBytes } from "@/lib/db/bytes";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { emitEvent } from "@/lib/notifications/emit-event";
 import { AppError } from "@/lib/errors";
 import { describeInput, parseInput } from "@/lib/validation";
 import { readCsr } from "@/lib/pki/csr/parse-csr";
@@ -124,6 +125,7 @@ export async function submitCertificateRequest(actor: Actor, input: SubmitReques
           ...(renews ? { renews: renews.id } : {}),
         },
       });
+      await emitEvent(tx, "certificate_request.submitted", { id: request.id });
       return { id: request.id, status: request.status, checks: evaluation.checks };
     },
     { timeout: 30_000, maxWait: 10_000 },
