@@ -38,6 +38,6 @@ describe("jobs list", () => {
       await expect(listJobs((await makeUser(role)).actor)).rejects.toMatchObject({ code: "forbidden" });
     }
     const admin = await makeUser("admin");
-    expect((await listJobs(admin.actor)).map((j) => j.name)).toEqual(["crl-renewal", "listener-certificate-renewal", "audit-checkpoint"]);
+    expect((await listJobs(admin.actor)).map((j) => j.name)).toEqual(["crl-renewal", "listener-certificate-renewal", "audit-checkpoint", "notification-dispatch", "notification-delivery", "expiry-reminders"]);
   }, 60_000);
 });
