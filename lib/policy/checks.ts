@@ -3,6 +3,7 @@
 // Each check is { code, result: "pass" | "warn" | "fail", message }.
 import { describeCodePoint, findControlCharacter, isSurrogate } from "@/lib/control-characters";
 import { subjectAltNameProblem } from "@/lib/pki/cert/san-names";
+import { keyQualityProblems, type KeyQualityProblem } from "@/lib/pki/key/quality";
 import { describePattern } from "./describe-pattern";
 import { compilePattern } from "./pattern";
 import { KEY_TYPE_LABEL, type KeyTypeId, type Profile, type SubjectRule } from "./profile";
@@ -23,6 +24,14 @@ export type CsrFacts = {
   signatureUnsupported?: boolean;
   /** The subject the certificate will carry (lib/pki/name/certificate-subject.ts), or why there is none. */
   certificateSubject?: { ok: true; string: string } | { ok: false; problems: { attribute: string; message: string }[] };
+  /** The canonical SubjectPublicKeyInfo (ParsedCsr.spkiDer): what key.quality examines. */
+  spkiDer?: Uint8Array;
+};
+
+/** What only some callers can run: the server passes OpenSSL's primality test (lib/services/csr/key-quality-options.ts). */
+export type CheckOptions = {
+  /** A probable-prime test for RSA moduli; without it key.quality leaves primality to the server. */
+  isProbablePrime?: (n: bigint) => boolean;
 };
 
 export type CheckContext = {
@@ -98,17 +107,45 @@ export function checkKey(csr: CsrFacts, profile: Profile): Check {
       message: `Found an RSA-PSS-restricted key (id-RSASSA-PSS, ${csr.key.bits ?? "?"} bits); allowed: ${allowed}. Create an ordinary RSA key (rsaEncryption, e.g. openssl genpkey -algorithm RSA), which can still sign the CSR with PSS.`,
     };
   }
-  if (csr.key.type === "rsa" && csr.key.exponent !== undefined && csr.key.exponent !== 65537) {
-    return {
-      code: "key.type",
-      result: "fail",
-      message: `Found ${csr.key.label} with public exponent ${Number.isSafeInteger(csr.key.exponent) ? csr.key.exponent : `of ${Math.floor(Math.log2(csr.key.exponent)) + 1} bits`}; only exponent 65537 is allowed. Allowed keys: ${allowed}.`,
-    };
-  }
   if (!id || !profile.keys.includes(id)) {
     return { code: "key.type", result: "fail", message: `Found ${csr.key.label}; allowed: ${allowed}.` };
   }
-  return { code: "key.type", result: "pass", message: `${csr.key.label}${csr.key.type === "rsa" ? ", exponent 65537" : ""} is allowed.` };
+  return { code: "key.type", result: "pass", message: `${csr.key.label} is allowed.` };
+}
+
+/** The exponent an RSA key must have under this profile (CA/B BR §6.1.6 permits others; Keyport's default is 65537). */
+export const rsaExponentOf = (profile: Profile): number => profile.rsaExponent ?? 65537;
+
+/**
+ * key.quality (CA/B BR §6.1.6, zlint's RSA lints): RSA modulus odd, not prime, no factor below
+ * 752, not Fermat-factorable in 100 rounds, no ROCA fingerprint, exponent as the profile says;
+ * EC points on their curve and not the identity (lib/pki/key/quality.ts).
+ */
+export function checkKeyQuality(csr: Pick<CsrFacts, "key" | "spkiDer">, profile: Profile, opts: CheckOptions = {}): Check {
+  const code = "key.quality";
+  const exponent = rsaExponentOf(profile);
+  let problems: KeyQualityProblem[];
+  if (csr.spkiDer) {
+    try {
+      problems = keyQualityProblems(csr.spkiDer, { rsaExponent: exponent, isProbablePrime: opts.isProbablePrime });
+    } catch {
+      return { code, result: "fail", message: "The public key could not be read to test its quality. Generate a new key pair and CSR." };
+    }
+  } else {
+    // Facts without the key itself (a summary): only the exponent can be judged.
+    const e = csr.key.exponent;
+    problems = csr.key.type === "rsa" && e !== undefined && e !== exponent ? [{ rule: "rsa.exponent", message: `the public exponent is ${Number.isSafeInteger(e) ? e : `of ${Math.floor(Math.log2(e)) + 1} bits`}; this profile requires ${exponent}` }] : [];
+  }
+  if (problems.length) {
+    const what = problems.map((p) => p.message).join("; ");
+    return { code, result: "fail", message: `${csr.key.label}: ${what}. This key is weak; generate a new key pair with standard software (e.g. openssl genpkey) and a new CSR.` };
+  }
+  if (csr.key.type === "rsa") {
+    const primality = opts.isProbablePrime ? "not prime, " : "";
+    return { code, result: "pass", message: `RSA key: exponent ${exponent}, modulus odd, ${primality}no factor below 752, not Fermat-factorable, no ROCA fingerprint${opts.isProbablePrime ? "" : " (primality is tested when the CSR is submitted)"}.` };
+  }
+  if (csr.key.type === "ec") return { code, result: "pass", message: "EC key: the public point is on its curve and is not the identity." };
+  return { code, result: "pass", message: "No weak-key tests apply to this key type." };
 }
 
 export function checkSignatureHash(csr: CsrFacts, profile: Profile): Check {
@@ -282,8 +319,8 @@ export function checkSan(csr: CsrFacts, profile: Profile): Check {
 }
 
 /** Every check that needs only the CSR, the profile and the context (no database). */
-export function runCsrChecks(csr: CsrFacts, profile: Profile, ctx: CheckContext): Check[] {
-  return [checkSignature(csr), checkKey(csr, profile), checkSignatureHash(csr, profile), ...checkSubject(csr, profile, ctx), checkSan(csr, profile)];
+export function runCsrChecks(csr: CsrFacts, profile: Profile, ctx: CheckContext, opts: CheckOptions = {}): Check[] {
+  return [checkSignature(csr), checkKey(csr, profile), checkKeyQuality(csr, profile, opts), checkSignatureHash(csr, profile), ...checkSubject(csr, profile, ctx), checkSan(csr, profile)];
 }
 
 type KeyReuseHit = { kind: "request" | "certificate"; id: string; orgCode: string; envCode: string; status: string };

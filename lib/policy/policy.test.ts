@@ -24,7 +24,7 @@ describe("default profile mtls-client", () => {
   it("accepts an ECDSA P-256 CSR with a plain CN", () => {
     const checks = runCsrChecks(facts(), DEFAULT_PROFILE, ctx);
     expect(accepted(checks)).toBe(true);
-    expect(checks.map((c) => c.code)).toEqual(["csr.signature", "key.type", "signature.hash", "subject.CN", "subject.C", "subject.characters", "san"]);
+    expect(checks.map((c) => c.code)).toEqual(["csr.signature", "key.type", "key.quality", "signature.hash", "subject.CN", "subject.C", "subject.characters", "san"]);
   });
 
   it.each([
@@ -64,7 +64,6 @@ describe("default profile mtls-client", () => {
 
   it.each([
     [{ type: "rsa", bits: 1024, exponent: 65537, label: "RSA 1024" }, /Found RSA 1024; allowed: RSA 2048, RSA 3072, RSA 4096, ECDSA P-256, ECDSA P-384/],
-    [{ type: "rsa", bits: 2048, exponent: 3, label: "RSA 2048" }, /exponent 3; only exponent 65537/],
     [{ type: "dsa", bits: 2048, label: "DSA 2048" }, /Found DSA 2048/],
     [{ type: "ed25519", label: "Ed25519" }, /Found Ed25519/],
     [{ type: "ec", curve: "P-521", label: "ECDSA P-521" }, /Found ECDSA P-521/],
@@ -73,6 +72,16 @@ describe("default profile mtls-client", () => {
     const c = byCode(runCsrChecks(facts({ key }), DEFAULT_PROFILE, ctx), "key.type")!;
     expect(c.result).toBe("fail");
     expect(c.message).toMatch(message);
+  });
+
+  it("refuses an RSA exponent other than the profile's as key.quality (65537 by default)", () => {
+    const key = { type: "rsa", bits: 2048, exponent: 3, label: "RSA 2048" };
+    const c = byCode(runCsrChecks(facts({ key }), DEFAULT_PROFILE, ctx), "key.quality")!;
+    expect(c.result).toBe("fail");
+    expect(c.message).toMatch(/the public exponent is 3; this profile requires 65537/);
+    expect(byCode(runCsrChecks(facts({ key }), DEFAULT_PROFILE, ctx), "key.type")!.result).toBe("pass");
+    const custom = { ...DEFAULT_PROFILE, rsaExponent: 65539 };
+    expect(byCode(runCsrChecks(facts({ key: { ...key, exponent: 65539 } }), custom, ctx), "key.quality")!.result).toBe("pass");
   });
 
   it.each([

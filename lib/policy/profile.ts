@@ -111,6 +111,13 @@ export const profileSchema = z
           if (bits !== null && bits > MAX_RSA_MODULUS_BITS) ctx.addIssue({ code: "custom", path: [i], message: keyTypeMessage(k) });
         });
       }),
+    rsaExponent: z
+      .number({ message: "must be a number" })
+      .int("must be a whole number")
+      .min(65537, "at least 65537 (CA/Browser Forum Baseline Requirements §6.1.6)")
+      .max(Number.MAX_SAFE_INTEGER, "too large")
+      .refine((e) => e % 2 === 1, "must be odd")
+      .optional(),
     signatureHashes: z
       .array(z.enum(SIGNATURE_HASHES, { message: `unsupported hash; use one of ${SIGNATURE_HASHES.join(", ")}` }))
       .min(1, "allow at least one signature hash"),

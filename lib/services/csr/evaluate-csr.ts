@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { readCsr } from "@/lib/pki/csr/parse-csr";
 import type { ParsedCsr } from "@/lib/pki/csr/parse-csr";
 import { type Check, accepted, keyReuseCheck, keyTypeId, runCsrChecks } from "@/lib/policy/checks";
+import { SERVER_CHECK_OPTIONS } from "./key-quality-options";
 import { type Profile, profileAppliesTo } from "@/lib/policy/profile";
 import { findProfile } from "@/lib/services/profiles/profiles";
 import { requireEnvironment } from "@/lib/services/environments/find-environment";
@@ -117,7 +118,7 @@ export function evaluateParsedCsr(read: Awaited<ReturnType<typeof readCsr>>, con
     return { ...context, accepted: false, checks: [{ code: `csr.${read.finding.code}`, result: "fail", message: read.finding.message }], csr: null, parsed: null };
   }
   const csr = read.csr;
-  const checks = runCsrChecks(csr, context.profile, { orgCode: context.org.code, orgName: context.org.legalName, envCode: context.env.code });
+  const checks = runCsrChecks(csr, context.profile, { orgCode: context.org.code, orgName: context.org.legalName, envCode: context.env.code }, SERVER_CHECK_OPTIONS);
   return { ...context, accepted: accepted(checks), checks, csr: summarise(csr), parsed: csr };
 }
 
