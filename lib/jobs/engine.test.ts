@@ -68,7 +68,7 @@ describe("job engine on two instances", () => {
     const ticks = await rows("tick");
     const minute = (t: { created: Date | null }) => Math.floor(t.created!.getTime() / 60_000);
     const sameTick = ticks.filter((t) => minute(t) === minute(first));
-    expect(sameTick).toHaveLength(1);
+    expect(sameTick, `ticks: ${JSON.stringify(ticks)}`).toHaveLength(1);
     await stopAll();
   }, 100_000);
 
