@@ -60,6 +60,21 @@ export function parseHeaderLines(text: string): Record<string, string> {
   return out;
 }
 
+/**
+ * A request pasted as HTTP/1.1 text (RFC 9112 §2.1): the request line "POST /transfers HTTP/1.1",
+ * header lines, an empty line, then the body as is. Null when the first line is not a request line.
+ */
+export function parseHttpRequestText(text: string): { method: string; url: string; headers: Record<string, string>; body: string } | null {
+  const normalised = text.replace(/^\uFEFF/, "");
+  const split = /\r?\n\r?\n/.exec(normalised);
+  const head = split ? normalised.slice(0, split.index) : normalised;
+  const body = split ? normalised.slice(split.index + split[0].length) : "";
+  const [requestLine, ...lines] = head.split(/\r?\n/);
+  const m = /^([A-Za-z]{3,10})\s+(\S+)(?:\s+HTTP\/\d(?:\.\d)?)?\s*$/.exec(requestLine.trim());
+  if (!m) return null;
+  return { method: m[1].toUpperCase(), url: m[2], headers: parseHeaderLines(lines.join("\n")), body };
+}
+
 const lower = (h: SignedRequest["headers"]): Record<string, string> =>
   typeof h === "string" ? parseHeaderLines(h) : Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
 

@@ -50,6 +50,8 @@ export const verifyJwsSchema = z.object({
   headers: describeInput(z.union([z.string().max(64 * 1024), z.record(z.string(), z.string())]).optional(), { expects: 'a string ("Name: value" lines) or an object', multiline: true }),
   body: describeInput(z.string().max(128 * 1024, "At most 128 KiB.").optional(), { expects: "a string (the request body)", multiline: true }),
   jws: describeInput(z.string().trim().max(128 * 1024, "At most 128 KiB.").optional(), { expects: "a string (a compact JWS)", multiline: true }),
+  /** The whole request as HTTP/1.1 text (request line, headers, empty line, body), instead of method/url/headers/body. */
+  request: describeInput(z.string().max(128 * 1024, "At most 128 KiB.").optional(), { expects: "a string (the request as HTTP/1.1 text)", multiline: true }),
 });
 export type VerifyJwsInput = z.input<typeof verifyJwsSchema>;
 
