@@ -80,6 +80,9 @@ import { uploadServerChain } from "@/lib/services/server-chains/upload-server-ch
 import { endorseJwsKey, rejectJwsKey } from "@/lib/services/jws-keys/decide-jws-key";
 import { uploadJwsKey } from "@/lib/services/jws-keys/upload-jws-key";
 import { createProviderJwsKey } from "@/lib/services/provider-jws-keys/create-provider-jws-key";
+import { retireProviderJwsKey } from "@/lib/services/provider-jws-keys/retire-provider-jws-key";
+import { retireJwsKey } from "@/lib/services/jws-keys/retire-jws-key";
+import { verifyJwsSignature } from "@/lib/services/jws-keys/verify-jws";
 import { updateUser } from "@/lib/services/users/update-user";
 import { confirmTotpEnrollment, resetSecondFactor, startTotpEnrollment } from "@/lib/services/auth/mfa-enrollment";
 import { newTotpSecret, totpFor } from "@/lib/auth/mfa";
@@ -311,6 +314,22 @@ const ACTION_MATRIX: ActionRow[] = [
   },
   { file: "exchange.ts", action: "endorseServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(endorseServerChain, async (_fx, id) => [id, { comment: "matrix" }]) },
   { file: "exchange.ts", action: "rejectServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(rejectServerChain, async (_fx, id) => [id, { reason: "matrix" }]) },
+  // JWS signing keys (issue 18)
+  {
+    file: "jws.ts",
+    action: "uploadJwsKeyAction",
+    permission: "jws-key:submit",
+    call: via(uploadJwsKey, async (fx) => {
+      for (const p of await getDb().partnerJwsKey.findMany({ where: { envId: fx.env.id, status: "pending" }, select: { id: true } })) await rejectJwsKey(fx.officer2.actor, p.id, { reason: "matrix setup" });
+      return [{ environment: fx.env.code, key: freshJwsKey() }];
+    }),
+  },
+  { file: "jws.ts", action: "endorseJwsKeyAction", permission: "jws-key:decide", object: "jws-key", call: via(endorseJwsKey, async (_fx, id) => [id, { comment: "matrix" }]) },
+  { file: "jws.ts", action: "rejectJwsKeyAction", permission: "jws-key:decide", object: "jws-key", call: via(rejectJwsKey, async (_fx, id) => [id, { reason: "matrix" }]) },
+  { file: "jws.ts", action: "retireJwsKeyAction", permission: "jws-key:retire", object: "jws-key-active", call: via(retireJwsKey, async (_fx, id) => [id, { retireAt: new Date(Date.now() + 86_400_000).toISOString() }]) },
+  { file: "jws.ts", action: "verifyJwsAction", permission: "jws:verify", call: via(verifyJwsSignature, async (fx) => [{ environment: fx.env.code, organisation: fx.orgA.code, headers: { "FSPIOP-Signature": "{}" } }]) },
+  { file: "jws.ts", action: "createProviderJwsKeyAction", permission: "provider-jws-key:write", call: via(createProviderJwsKey, async (fx) => [{ environment: fx.env.code, key: freshJwsKey() }]) },
+  { file: "jws.ts", action: "retireProviderJwsKeyAction", permission: "provider-jws-key:write", object: "provider-jws-key", call: via(retireProviderJwsKey, async (_fx, id) => [id, { retireAt: "now" }]) },
   {
     file: "profiles.ts",
     action: "createProfileAction",
@@ -811,7 +830,7 @@ describe("authorization matrix: server actions", () => {
       const invoke = (actor: Actor, args: unknown[]) => settle(() => (row.call.service as (actor: Actor, ...args: unknown[]) => unknown)(actor, ...args));
       const results: { outcome: Outcome; got: CallResult }[] = [];
       for (const caller of ROLE_CALLERS) {
-        const outcome = expectedOutcome(caller, [row.permission], { object: !!row.object });
+        const outcome = expectedOutcome(caller, [row.permission], { object: !!row.object && !SHARED_OBJECTS.has(row.object) });
         const actor = userOf(caller).actor;
         const args = await row.call.args(fx, id);
         const got = await expectOutcome(`${row.action} → ${row.call.service.name} as ${caller}`, outcome, () => invoke(actor, args), {

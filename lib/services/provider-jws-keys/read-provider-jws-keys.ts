@@ -9,13 +9,22 @@ import { assertId, orgScope } from "@/lib/services/scope";
 import { providerKeyState } from "@/lib/services/jws-keys/key-state";
 import { JWS_KEY_FORMATS } from "@/lib/services/jws-keys/schemas";
 
-type Row = { id: string; kid: string; alg: string; keyLabel: string; jwk: unknown; spkiSha256: string; source: string; retireAt: Date | null; createdAt: Date; env: { code: string } };
+type Row = { id: string; kid: string; alg: string; keyLabel: string; jwk: unknown; spkiDer: Uint8Array; spkiSha256: string; source: string; retireAt: Date | null; createdAt: Date; env: { code: string } };
 
 /** What anyone allowed to read sees: the public half only (no sealed key, no master key id). */
 export function providerJwsKeyView(r: Row, now = new Date()) {
-  return { id: r.id, environment: r.env.code, kid: r.kid, alg: r.alg, key: r.keyLabel, source: r.source, jwk: r.jwk as JWK, spkiSha256: r.spkiSha256, state: providerKeyState(r, now), retireAt: r.retireAt, createdAt: r.createdAt };
+  return {
+    id: r.id,
+    environment: r.env.code,
+    kid: r.kid,
+    alg: r.alg,
+    key: r.keyLabel,
+    source: r.source,
+    jwk: { ...(r.jwk as JWK), kid: r.kid, alg: r.alg, use: "sig" } as JWK,
+    pem: pemEncode("PUBLIC KEY", new Uint8Array(r.spkiDer)),
+    spkiSha256: r.spkiSha256, state: providerKeyState(r, now), retireAt: r.retireAt, createdAt: r.createdAt };
 }
-const select = { id: true, kid: true, alg: true, keyLabel: true, jwk: true, spkiSha256: true, source: true, retireAt: true, createdAt: true, env: { select: { code: true } } } as const;
+const select = { id: true, kid: true, alg: true, keyLabel: true, jwk: true, spkiDer: true, spkiSha256: true, source: true, retireAt: true, createdAt: true, env: { select: { code: true } } } as const;
 
 /** The provider's JWS keys of an environment (or of all); partners (and with `active`) see only the active ones. */
 export async function listProviderJwsKeys(actor: Actor, envCode?: string, opts: { active?: boolean } = {}) {
@@ -32,7 +41,7 @@ export async function downloadProviderJwsKey(actor: Actor, id: string, format: s
   authorize(actor, "provider-jws-key:read");
   if (!(JWS_KEY_FORMATS as readonly string[]).includes(format)) throw new AppError("bad_request", `Unknown format "${format.slice(0, 40)}"; use one of ${JWS_KEY_FORMATS.join(", ")}.`);
   const db = getDb();
-  const row = await db.providerJwsKey.findUnique({ where: { id: assertId(id, "provider JWS key") }, select: { ...select, spkiDer: true } });
+  const row = await db.providerJwsKey.findUnique({ where: { id: assertId(id, "provider JWS key") }, select });
   if (!row || (orgScope(actor) !== null && providerKeyState(row) !== "active")) throw new AppError("not_found", `No provider JWS key with id "${id}".`);
   const base = `provider-${row.env.code}-jws-${row.kid.slice(0, 12)}`;
   const file =
