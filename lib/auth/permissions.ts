@@ -62,6 +62,14 @@ export const PERMISSIONS = {
   "notification:configure": ["partner"],
   "mail:read": ["admin"],
   "reminder:write": ["admin"],
+  // JWS signing keys (issue 18): partners' keys (officers endorse), the provider's keys, the verify tool.
+  "jws-key:submit": ["partner"],
+  "jws-key:read": ["partner", "officer", "admin", "gateway"],
+  "jws-key:decide": ["officer"],
+  "jws-key:retire": ["partner", "officer"],
+  "provider-jws-key:write": ["admin"],
+  "provider-jws-key:read": ["partner", "officer", "admin", "gateway"],
+  "jws:verify": ["partner", "officer", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -117,6 +125,11 @@ const SCOPE_OF: Partial<Record<Permission, TokenScope>> = {
   "organisation:create": "admin",
   "token:create": "admin",
   "token:revoke": "admin",
+  // JWS signing keys (issue 18)
+  "jws-key:submit": "submit",
+  "jws-key:retire": "submit",
+  "jws-key:decide": "approve",
+  "provider-jws-key:write": "admin",
 };
 
 /** The token scope a permission needs: "read" unless it changes something. */
