@@ -3,6 +3,7 @@
 // provokes every error status an operation can answer to check that it is documented.
 import { CERTIFICATE_FORMATS } from "@/lib/services/certificates/download-certificate";
 import { OFFICER_REVOCATION_REASONS, PARTNER_REVOCATION_REASONS } from "@/lib/services/certificates/revoke-certificate";
+import { LEAF_REVOCATION_REASONS } from "@/lib/pki/crl/reasons";
 import { CA_CHAIN_FORMATS } from "@/lib/services/ca/ca-chain";
 import { EXPORT_FORMATS } from "@/lib/services/allowlist/allowlist-requests";
 import { MEDIA_TYPES } from "@/lib/pki/cert/download-formats";
@@ -398,7 +399,7 @@ export function openApiDocument(serverUrl: string) {
             content: json({
               type: "object",
               required: ["reason"],
-              properties: { reason: { type: "string", enum: [...OFFICER_REVOCATION_REASONS], description: `Partners: ${PARTNER_REVOCATION_REASONS.join(", ")}.` }, comment: { type: "string", maxLength: 1000 } },
+              properties: { reason: { type: "string", enum: [...OFFICER_REVOCATION_REASONS], description: `End-entity certificates (CA/B Forum BR §7.2.2): ${LEAF_REVOCATION_REASONS.join(", ")}; the other reasons only for CA certificates. Partners: ${PARTNER_REVOCATION_REASONS.join(", ")}.` }, comment: { type: "string", maxLength: 1000 } },
             }),
           },
           responses: { "200": { description: "The revoked certificate.", content: json(ref("CertificateWithTimeline")) }, "409": error("Already revoked."), "422": error("Reason not allowed, or the comment is invalid.") },
