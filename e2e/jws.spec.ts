@@ -23,7 +23,7 @@ async function pageAs(browser: Browser, email: string, home: string) {
 
 test("[partner] uploads a JWS key, an officer endorses it, the partner sees the provider JWKS and checks a signature", async ({ browser, request }) => {
   // The partner's signer: an RSA key made by openssl (not the TLS key).
-  execFileSync("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", join(dir, "k.pem")]);
+  execFileSync("openssl", ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", join(dir, "k.pem")], { stdio: "pipe" });
   const publicPem = execFileSync("openssl", ["pkey", "-in", join(dir, "k.pem"), "-pubout"]).toString();
 
   // The provider's key, generated and sealed by Keyport.
@@ -51,7 +51,10 @@ test("[partner] uploads a JWS key, an officer endorses it, the partner sees the 
   await officer.goto("/officer/jws?env=PPR");
   const decision = officer.locator("[data-testid^=jws-decision-]").first();
   await decision.getByRole("button", { name: "Endorse key" }).click();
-  await expect(officer.getByText("Endorsed: the key is active and in the JWKS.")).toBeVisible();
+  // The page revalidates: the key leaves the queue and is listed as endorsed and active.
+  await expect(officer.getByRole("region", { name: "Endorsed keys in PPR" })).toContainText(kid);
+  await expect(officer.getByRole("region", { name: "Endorsed keys in PPR" })).toContainText("active");
+  await expect(officer.getByText("Nothing waits for endorsement.")).toBeVisible();
 
   // The partner: the key is active, the provider's key is listed, and its JWKS is public.
   await partner.reload();

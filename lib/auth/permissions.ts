@@ -70,6 +70,7 @@ export const PERMISSIONS = {
   "provider-jws-key:write": ["admin"],
   "provider-jws-key:read": ["partner", "officer", "admin", "gateway"],
   "jws:verify": ["partner", "officer", "admin"],
+  "environment:jws-policy": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -130,6 +131,7 @@ const SCOPE_OF: Partial<Record<Permission, TokenScope>> = {
   "jws-key:retire": "submit",
   "jws-key:decide": "approve",
   "provider-jws-key:write": "admin",
+  "environment:jws-policy": "admin",
 };
 
 /** The token scope a permission needs: "read" unless it changes something. */

@@ -53,8 +53,12 @@ describe("keyport jws verify", () => {
     expect([noOrg.code, noOrg.err]).toEqual([1, expect.stringMatching(/Name the organisation/)]);
   });
 
-  it("provider jws generate prints the kid; retire sets the date", async () => {
+  it("env jws-algorithms narrows the policy (audited); provider jws generate prints the kid; retire sets the date", async () => {
     const w = await makeWorld();
+    expect((await cli(["env", "jws-algorithms", "--code", w.env.code, "--algorithms", "ES256,RS512"])).code).toBe(1);
+    const set = await cli(["env", "jws-algorithms", "--code", w.env.code, "--algorithms", "ES256"]);
+    expect([set.code, set.err]).toEqual([0, `${w.env.code} allows ES256 for JWS keys.`]);
+    expect((await cli(["provider", "jws", "generate", "--env", w.env.code])).err).toMatch(/RS256 is not allowed/);
     const gen = await cli(["provider", "jws", "generate", "--env", w.env.code, "--alg", "ES256"]);
     expect(gen.code).toBe(0);
     expect(gen.out).toMatch(/^[A-Za-z0-9_-]{43}$/);

@@ -30,6 +30,7 @@ import { writeEgressConfig } from "@/lib/services/gateway/egress-config";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
 import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { verifyJwsSignature } from "@/lib/services/jws-keys/verify-jws";
+import { setJwsAlgorithms } from "@/lib/services/environments/set-jws-algorithms";
 import { createProviderJwsKey } from "@/lib/services/provider-jws-keys/create-provider-jws-key";
 import { retireProviderJwsKey } from "@/lib/services/provider-jws-keys/retire-provider-jws-key";
 import { downloadProviderKeyOnce, issueProviderCertificate, issueProviderCertificateWithKey } from "@/lib/services/provider/issue-provider-certificate";
@@ -83,6 +84,8 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
                                               publish the provider endpoint's certificate and chain to partners (checked first)
   provider key download --id CERT_ID --out FILE.p12   (password from KEYPORT_PKCS12_PASSWORD)
                                               the one download of that key (PKCS#12); Keyport then erases its copy
+  env jws-algorithms --code PPR --algorithms RS256,PS256,ES256
+                                              the JWS algorithms the environment allows (default all three)
   jws verify --env PPR [--org CODE] (--request FILE | --jws FILE | --headers FILE [--method M] [--url URL] [--body FILE]) [--json]
                                               check a signature with a partner's JWS keys: a Mojaloop request (HTTP/1.1 text
                                               with FSPIOP-Signature) or a compact JWS; says why not (exit 0 verifies, 1 not, 2 usage)
@@ -419,6 +422,12 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
   // JWS signing keys (issue 18)
+  "env jws-algorithms": async (args, io) => {
+    const v = parse(args, { code: { type: "string" }, algorithms: { type: "string" } }, ["code", "algorithms"]);
+    const r = await setJwsAlgorithms(CLI_ACTOR, { environment: str(v.code)!, algorithms: str(v.algorithms)!.split(",").map((a) => a.trim()).filter(Boolean) });
+    io.err(`${r.environment} allows ${r.jwsAlgorithms.join(", ")} for JWS keys.`);
+    return 0;
+  },
   "jws verify": async (args, io) => {
     const v = parse(args, { env: { type: "string" }, org: { type: "string" }, request: { type: "string" }, jws: { type: "string" }, headers: { type: "string" }, method: { type: "string" }, url: { type: "string" }, body: { type: "string" }, json: { type: "boolean" } }, ["env"]);
     const sources = [v.request, v.jws, v.headers].filter((x) => typeof x === "string" && x);
