@@ -57,6 +57,10 @@ export const PERMISSIONS = {
   "provider-key:download": ["admin"],
   "provider-server-chain:write": ["admin"],
   "exchange:read": ["partner", "officer", "admin"],
+  // The provider's CSR signed by the partner's CA (issue 17, item 3).
+  "provider-csr:create": ["admin"],
+  "provider-csr:read": ["partner", "officer", "admin", "gateway"],
+  "provider-csr:sign": ["partner"],
   "gateway:egress": ["admin", "gateway"],
   "notification:read": ["partner", "officer", "admin", "gateway"],
   "notification:configure": ["partner"],
@@ -102,6 +106,7 @@ const SCOPE_OF: Partial<Record<Permission, TokenScope>> = {
   "request:submit": "submit",
   "allowlist:submit": "submit",
   "csr:check": "submit",
+  "provider-csr:sign": "submit",
   "organisation:update-own": "submit",
   "request:decide": "approve",
   "allowlist:decide": "approve",

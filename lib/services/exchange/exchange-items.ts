@@ -134,6 +134,38 @@ export const EXCHANGE_ITEM_KINDS: Kind<unknown>[] = [
     },
   }),
   kind({
+    kind: "provider-csr-signed",
+    title: "Provider CSR signed by the partner's CA (provider → partner)",
+    direction: "provider-to-partner",
+    load: async ({ db, env, orgIds }) =>
+      byOrg(
+        await db.providerCsr.findMany({
+          where: { envId: env.id, orgId: { in: orgIds }, status: { in: ["awaiting_certificate", "active"] } },
+          select: { orgId: true, status: true, createdAt: true, signedAt: true, certNotAfter: true },
+          orderBy: { createdAt: "desc" },
+        }),
+      ),
+    evaluate: (rows, orgId, { now }) => {
+      const list = rows.get(orgId) ?? [];
+      const active = list.find((r) => r.status === "active");
+      const waiting = list.find((r) => r.status === "awaiting_certificate");
+      if (waiting) {
+        return {
+          state: "pending",
+          next: "partner",
+          step: `Download the provider's CSR, sign it with the CA of your endorsed server CA chain (clientAuth), upload the certificate.${active ? " The current one stays in use meanwhile." : ""}`,
+          since: waiting.createdAt,
+          expires: active?.certNotAfter ?? null,
+        };
+      }
+      if (active?.certNotAfter) {
+        const state = expiry(active.certNotAfter, now);
+        return { state, next: state === "active" ? null : "admin", step: state === "active" ? "The egress gateway presents it to this partner." : "An admin creates a renewal CSR for the partner to sign.", since: active.signedAt, expires: active.certNotAfter };
+      }
+      return { state: "missing", next: null, step: "Only where the partner's servers trust their own CA for the provider's calls (Mojaloop): an admin creates a CSR for the partner to sign.", since: null, expires: null };
+    },
+  }),
+  kind({
     kind: "provider-server-chain",
     title: "Provider server chain, shown to partners (provider → partner)",
     direction: "provider-to-partner",

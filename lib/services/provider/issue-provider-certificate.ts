@@ -2,14 +2,13 @@ import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { AppError } from "@/lib/errors";
 import { signLeaf } from "@/lib/ca/authority";
-import { readCsr } from "@/lib/pki/csr";
+import { readGatewayCsr } from "./check-gateway-csr";
 import { describeInput, parseInput } from "@/lib/validation";
 import { requireEnvironment } from "@/lib/services/environments/find-environment";
 import { assertId } from "@/lib/services/scope";
 import { issueWithGeneratedKey, takeProviderKeyOnce } from "@/lib/ca/provider-key";
-import { assertPkcs12Password } from "@/lib/pki/pkcs12/password";
+import { readPkcs12Password } from "./pkcs12-password";
 import { MEDIA_TYPES } from "@/lib/pki/cert/download-formats";
 
 export const PROVIDER_CLIENT_PROFILE = "provider-client";
@@ -29,15 +28,7 @@ export async function issueProviderCertificate(actor: Actor, input: z.input<type
   authorize(actor, "provider-certificate:issue");
   const data = parseInput(schema, input);
   const env = await requireEnvironment(data.environment.toUpperCase());
-  const read = await readCsr(data.csr);
-  if (!read.ok) throw new AppError("validation_failed", read.finding.message, { csr: read.finding.message });
-  const csr = read.csr;
-  if (!csr.signatureValid) throw new AppError("validation_failed", "The CSR's signature does not verify: it was altered, or is not signed by its own key.", { csr: "Signature does not verify." });
-  const strong = (csr.key.type === "rsa" && (csr.key.bits ?? 0) >= 2048) || (csr.key.type === "ec" && ["P-256", "P-384"].includes(csr.key.curve ?? ""));
-  if (!strong) throw new AppError("validation_failed", `The CSR's key (${csr.key.label}) is not accepted: use RSA-2048 or larger, or ECDSA P-256/P-384.`, { csr: "Key not accepted." });
-  if (!csr.subject.some((a) => a.oid === "2.5.4.3")) throw new AppError("validation_failed", "The CSR's subject needs a CN naming the provider's gateway.", { csr: "Subject without CN." });
-  const subject = csr.certificateSubject;
-  if (!subject.ok) throw new AppError("validation_failed", `The CSR's subject cannot be signed: ${subject.problems.map((p) => p.message).join(" ")}`, { csr: "Subject not accepted." });
+  const { csr, subject } = await readGatewayCsr(data.csr);
   const db = getDb();
   const cert = await db.$transaction(
     async (tx) => {
@@ -117,13 +108,7 @@ export async function issueProviderCertificateWithKey(actor: Actor, input: z.inp
 export async function downloadProviderKeyOnce(actor: Actor, certificateId: string, input: { password?: unknown }) {
   authorize(actor, "provider-key:download");
   const id = assertId(certificateId, "certificate");
-  const password = typeof input?.password === "string" ? input.password : "";
-  if (password.length < 8 || password.length > 128) throw new AppError("validation_failed", "Give a PKCS#12 password of 8 to 128 printable ASCII characters.", { password: "8 to 128 printable ASCII characters." });
-  try {
-    assertPkcs12Password(password);
-  } catch (e) {
-    throw new AppError("validation_failed", e instanceof Error ? e.message : "Invalid password.", { password: "Printable ASCII only." });
-  }
+  const password = readPkcs12Password(input?.password);
   const body = await getDb().$transaction(
     async (tx) => {
       const p12 = await takeProviderKeyOnce(tx, id, password, actor.type === "user" ? actor.userId : null);
