@@ -78,6 +78,23 @@ export function openApiDocument(serverUrl: string) {
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
       schemas: {
+        ProviderCsr: {
+          type: "object",
+          properties: {
+            id: { type: "string", format: "uuid" },
+            status: { type: "string", enum: ["awaiting_certificate", "active", "retired", "cancelled"] },
+            environment: { type: "string" },
+            organisation: { type: "string" },
+            subject: { type: "string" },
+            publicKeyFingerprint: { type: "string" },
+            keySource: { type: "string", enum: ["gateway", "keyport"] },
+            csrPem: { type: "string" },
+            minValidityDays: { type: "integer" },
+            certificate: { type: ["object", "null"], properties: { serial: { type: "string" }, sha256Fingerprint: { type: "string" }, issuer: { type: "string" }, notAfter: { type: "string", format: "date-time" }, pem: { type: "string" } } },
+            createdAt: { type: "string", format: "date-time" },
+            signedAt: { type: ["string", "null"], format: "date-time" },
+          },
+        },
         Error: {
           type: "object",
           required: ["error"],
@@ -530,7 +547,7 @@ export function openApiDocument(serverUrl: string) {
                     items: {
                       type: "object",
                       properties: {
-                        kind: { type: "string", examples: ["partner-client-certificate", "source-ips", "partner-server-chain", "provider-client-ca", "provider-client-certificate", "provider-server-chain"] },
+                        kind: { type: "string", examples: ["partner-client-certificate", "source-ips", "partner-server-chain", "provider-client-ca", "provider-client-certificate", "provider-csr-signed", "provider-server-chain"] },
                         title: { type: "string" },
                         direction: { type: "string", enum: ["partner-to-provider", "provider-to-partner"] },
                         state: { type: "string", enum: ["missing", "pending", "active", "expiring", "expired", "rejected"] },
@@ -612,6 +629,80 @@ export function openApiDocument(serverUrl: string) {
             "200": file("pem: application/x-pem-file; p7b: application/x-pkcs7-certificates; p12: application/x-pkcs12", { [MEDIA_TYPES.pem.contentType]: text, [MEDIA_TYPES.pkcs7.contentType]: binary, [MEDIA_TYPES.pkcs12.contentType]: binary }),
             "400": error("Unknown format."),
             "422": error("p12 without a valid password."),
+          },
+        }),
+      },
+      "/api/v1/provider-csrs": {
+        post: withErrorStatuses({
+          summary:
+            "Create the provider's CSR for one partner's CA to sign (admins; Mojaloop, Thales \"if required\"): `commonName` (Keyport generates a P-256 key, sealed until one admin download; subject O=<provider>, CN=<commonName>, profile provider-client) or `csr` (made on the provider's gateway; the key stays there). One CSR per organisation and environment waits for the partner at a time.",
+          requestBody: {
+            required: true,
+            content: json({
+              type: "object",
+              required: ["environment", "organisation"],
+              properties: { environment: { type: "string" }, organisation: { type: "string" }, commonName: { type: "string", maxLength: 64 }, csr: { type: "string", description: "PEM CSR made on the gateway (RSA ≥ 2048 or ECDSA P-256/P-384, a CN)." } },
+            }),
+          },
+          responses: {
+            "201": { description: "The CSR, waiting for the partner's certificate.", content: json(ref("ProviderCsr")) },
+            "409": error("A CSR for this organisation and environment already waits for the partner."),
+            "422": error("Neither or both of commonName and csr, an unknown environment or organisation, or a CSR Keyport refuses (signature, key, subject)."),
+          },
+        }),
+        get: withErrorStatuses({
+          summary: "List provider CSRs (partners: those for their organisation to sign).",
+          parameters: [query("environment", "Environment code"), query("organisation", "Organisation code"), query("status", "awaiting_certificate, active, retired or cancelled")],
+          responses: { "200": { description: "CSRs, newest first.", content: json({ type: "object", properties: { csrs: { type: "array", items: ref("ProviderCsr") } } }) } },
+        }),
+      },
+      "/api/v1/provider-csrs/{id}": {
+        get: withErrorStatuses({ summary: "One provider CSR, with its certificate once a partner's CA signed it.", parameters: [idParam("provider CSR")], responses: { "200": { description: "The CSR.", content: json(ref("ProviderCsr")) } } }),
+      },
+      "/api/v1/provider-csrs/{id}/csr": {
+        get: withErrorStatuses({
+          summary: "The CSR as a file for the partner to sign with its CA (PEM, PKCS#10). The download is audited.",
+          parameters: [idParam("provider CSR")],
+          responses: { "200": file("application/pkcs10 (PEM)", { "application/pkcs10": text }) },
+        }),
+      },
+      "/api/v1/provider-csrs/{id}/certificate": {
+        post: withErrorStatuses(
+          {
+            summary:
+              "Upload the certificate your CA issued for the provider's CSR (partners). Keyport checks that it carries the CSR's public key and subject, is issued by a CA of your ENDORSED server CA chain of that environment, asserts clientAuth and is valid for at least the environment's minimum; then it is the provider's active client certificate towards you (the egress gateway presents it), and the previous one is retired.",
+            parameters: [idParam("provider CSR")],
+            requestBody: { required: true, content: json({ type: "object", required: ["certificate"], properties: { certificate: { type: "string", description: "PEM (or base64 DER); CA certificates of your endorsed chain may follow it. At most 64 KiB." } } }) },
+            responses: {
+              "200": { description: "Accepted: the CSR is active.", content: json(ref("ProviderCsr")) },
+              "403": error("Not a partner user."),
+              "409": error("The CSR no longer waits for a certificate, or your organisation has no endorsed server CA chain in that environment."),
+              "413": error("The certificate exceeds 64 KiB, or the body 160 KiB."),
+              "422": {
+                description: "A finding failed (nothing stored; `findings` lists each: another public key, another subject, not issued by your endorsed chain, a broken signature, no clientAuth, too short a validity, expired, a private key pasted, extra certificates), or a field is invalid.",
+                content: json({ allOf: [ref("Error"), { type: "object", properties: { findings: { type: "array", items: ref("Check") } } }] }),
+              },
+            },
+          },
+          "160 KiB",
+        ),
+      },
+      "/api/v1/provider-csrs/{id}/cancel": {
+        post: withErrorStatuses({
+          summary: "Cancel a CSR that still waits for the partner (admins); a Keyport-generated key is erased.",
+          parameters: [idParam("provider CSR")],
+          responses: { "200": { description: "The CSR, cancelled.", content: json(ref("ProviderCsr")) }, "409": error("It no longer waits for the partner.") },
+        }),
+      },
+      "/api/v1/provider-csrs/{id}/key": {
+        post: withErrorStatuses({
+          summary: "The one download of a Keyport-generated key (admins): PKCS#12 with the partner-signed certificate and the partner's chain, under the password given (8–128 printable ASCII). Keyport then erases its copy.",
+          parameters: [idParam("provider CSR")],
+          requestBody: { required: true, content: json({ type: "object", required: ["password"], properties: { password: { type: "string", minLength: 8, maxLength: 128 } } }) },
+          responses: {
+            "200": file("application/x-pkcs12", { [MEDIA_TYPES.pkcs12.contentType]: binary }),
+            "409": error("The key was made on the gateway, was already downloaded, or the partner's certificate is not accepted yet."),
+            "422": error("No valid password."),
           },
         }),
       },

@@ -72,7 +72,10 @@ import { revokeToken } from "@/lib/services/tokens/revoke-token";
 import { newToken } from "@/lib/services/tokens/token-format";
 import { createUser } from "@/lib/services/users/create-user";
 import { endSessionsOfUser } from "@/lib/services/users/end-sessions";
-import { makeTestChain } from "@/lib/pki/chain/fixtures.test-helper";
+import { makeTestChain, opensslSignCsr } from "@/lib/pki/chain/fixtures.test-helper";
+import { pemEncode } from "@/lib/pki/pem";
+import { cancelProviderCsr, createProviderCsr } from "@/lib/services/provider-csrs/create-provider-csr";
+import { uploadSignedCertificate } from "@/lib/services/provider-csrs/upload-signed-certificate";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
 import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { endorseServerChain, rejectServerChain } from "@/lib/services/server-chains/decide-server-chain";
@@ -91,10 +94,10 @@ afterAll(async () => {
 });
 
 type World = Awaited<ReturnType<typeof makeWorld>>;
-type Fixtures = World & { revokedToken: string; chainPem: string };
+type Fixtures = World & { revokedToken: string; chainPem: string; signing: { chainPem: string; csr: string; signedPem: string; ca: { certDer: Uint8Array; key: Awaited<ReturnType<typeof makeTestChain>>["issuingKey"] } } };
 
 /** Objects of organisation A that object-scoped rows act on (made fresh for each row). */
-type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain" | "user" | "organisation";
+type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain" | "provider-csr" | "provider-csr-signed" | "user" | "organisation";
 
 /** A service call with inputs that succeed for a role allowed to make it; `id` is the row's object. */
 type ServiceCall = { service: (actor: Actor, ...args: never[]) => unknown; args: (fx: Fixtures, id: string) => Promise<unknown[]> };
@@ -150,6 +153,13 @@ const API_MATRIX: ApiRow[] = [
   { route: "/api/v1/environments/[code]/provider-server-chain", method: "GET", permission: "public", tokens: "checked" },
   { route: "/api/v1/exchange/[env]", method: "GET", permission: "exchange:read" },
   { route: "/api/v1/server-chains", method: "GET", permission: "server-chain:read", lists: "server-chain" },
+  { route: "/api/v1/provider-csrs", method: "GET", permission: "provider-csr:read", lists: "provider-csr" },
+  { route: "/api/v1/provider-csrs", method: "POST", permission: "provider-csr:create", body: (fx) => ({ environment: fx.env.code, organisation: fx.orgB.code, commonName: `matrix-${uniq()}` }) },
+  { route: "/api/v1/provider-csrs/[id]", method: "GET", permission: "provider-csr:read", object: "provider-csr" },
+  { route: "/api/v1/provider-csrs/[id]/csr", method: "GET", permission: "provider-csr:read", object: "provider-csr" },
+  { route: "/api/v1/provider-csrs/[id]/certificate", method: "POST", permission: "provider-csr:sign", object: "provider-csr", body: (fx) => ({ certificate: fx.signing.signedPem }) },
+  { route: "/api/v1/provider-csrs/[id]/cancel", method: "POST", permission: "provider-csr:create", object: "provider-csr" },
+  { route: "/api/v1/provider-csrs/[id]/key", method: "POST", permission: "provider-key:download", object: "provider-csr-signed", body: () => ({ password: "changeit-123" }) },
   { route: "/api/v1/server-chains", method: "POST", permission: "server-chain:submit", body: (fx) => ({ environment: fx.env.code, chain: fx.chainPem }) },
   { route: "/api/v1/server-chains/[id]/endorse", method: "POST", permission: "server-chain:decide", object: "server-chain", body: () => ({ comment: "matrix" }) },
   { route: "/api/v1/server-chains/[id]/reject", method: "POST", permission: "server-chain:decide", object: "server-chain", body: () => ({ reason: "matrix" }) },
@@ -419,7 +429,13 @@ beforeAll(async () => {
   await createProviderClientCa(CLI_ACTOR, { envCode: world.env.code });
   const providerChain = await makeTestChain({ name: "Matrix Provider", hosts: ["provider.test"] });
   await setProviderServerChain(CLI_ACTOR, { environment: world.env.code, chain: providerChain.chainPem, server: providerChain.serverPem });
-  fx = { ...world, revokedToken: spare.token, chainPem: (await makeTestChain({ name: "Matrix" })).chainPem };
+  // Provider CSRs: one gateway CSR (one key, one subject) for every object, signed once by the CA of a
+  // chain organisation A keeps endorsed, so one certificate fits every provider-csr row.
+  const signer = await makeTestChain({ name: "Matrix Signer" });
+  const gatewayCsr = opensslCsr("/O=Provider/CN=matrix-egress").csr;
+  const ca = { certDer: signer.issuing, key: signer.issuingKey };
+  const signing = { chainPem: signer.chainPem, csr: gatewayCsr, signedPem: opensslSignCsr(gatewayCsr, ca), ca };
+  fx = { ...world, revokedToken: spare.token, chainPem: (await makeTestChain({ name: "Matrix" })).chainPem, signing };
 });
 
 function authorizationOf(caller: Caller): string | undefined {
@@ -455,6 +471,26 @@ async function makeObject(kind: ObjectKind): Promise<string> {
       }
       return (await uploadServerChain(fx.partnerA.actor, { environment: fx.env.code, chain: (await makeTestChain({ name: `Matrix ${uniq()}` })).chainPem })).id;
     }
+    case "provider-csr": {
+      const db = getDb();
+      for (const p of await db.partnerServerChain.findMany({ where: { orgId: fx.orgA.id, envId: fx.env.id, status: "pending" }, select: { id: true } })) {
+        await rejectServerChain(fx.officer2.actor, p.id, { reason: "matrix setup" });
+      }
+      // Organisation A's endorsed chain must be the signer's (server-chain rows endorse others).
+      const active = await db.partnerServerChain.findFirst({ where: { orgId: fx.orgA.id, envId: fx.env.id, status: "endorsed" }, orderBy: { endorsedAt: "desc" }, select: { chainDer: true } });
+      const signerPem = active?.chainDer.map((d) => pemEncode("CERTIFICATE", new Uint8Array(d))).join("");
+      if (signerPem !== fx.signing.chainPem) await endorseServerChain(fx.officer2.actor, (await uploadServerChain(fx.partnerA.actor, { environment: fx.env.code, chain: fx.signing.chainPem })).id);
+      for (const p of await db.providerCsr.findMany({ where: { orgId: fx.orgA.id, envId: fx.env.id, status: "awaiting_certificate" }, select: { id: true } })) await cancelProviderCsr(CLI_ACTOR, p.id);
+      return (await createProviderCsr(CLI_ACTOR, { environment: fx.env.code, organisation: fx.orgA.code, csr: fx.signing.csr })).id;
+    }
+    case "provider-csr-signed": {
+      // A Keyport-generated key whose CSR organisation A's CA signed: its one download is due.
+      const waiting = await makeObject("provider-csr");
+      await cancelProviderCsr(CLI_ACTOR, waiting);
+      const csr = await createProviderCsr(CLI_ACTOR, { environment: fx.env.code, organisation: fx.orgA.code, commonName: `matrix-${uniq()}` });
+      await uploadSignedCertificate(fx.partnerA.actor, csr.id, { certificate: opensslSignCsr(csr.csrPem, fx.signing.ca) });
+      return csr.id;
+    }
     case "allowlist-entry": {
       const id = await makeObject("allowlist-request");
       await approveAllowlistRequest(fx.officer2.actor, id);
@@ -475,6 +511,8 @@ const OBJECT_TABLE: Record<ObjectKind, string> = {
   "allowlist-request": "allowlist_requests",
   "allowlist-entry": "allowlist_entries",
   "server-chain": "partner_server_chains",
+  "provider-csr": "provider_csrs",
+  "provider-csr-signed": "provider_csrs",
   user: "users",
   organisation: "organisations",
 };
