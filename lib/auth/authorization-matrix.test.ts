@@ -94,7 +94,7 @@ afterAll(async () => {
 });
 
 type World = Awaited<ReturnType<typeof makeWorld>>;
-type Fixtures = World & { revokedToken: string; chainPem: string; signing: { chainPem: string; csr: string; signedPem: string; ca: { certDer: Uint8Array; key: Awaited<ReturnType<typeof makeTestChain>>["issuingKey"] } } };
+type Fixtures = World & { revokedToken: string; chainPem: string; signing: { chainPem: string; csr: string; signedPem: string; ca: { certDer: Uint8Array; key: Awaited<ReturnType<typeof makeTestChain>>["issuingKey"] } }; providerChain: { chainPem: string; serverPem: string } };
 
 /** Objects of organisation A that object-scoped rows act on (made fresh for each row). */
 type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain" | "provider-csr" | "provider-csr-signed" | "user" | "organisation";
@@ -302,6 +302,21 @@ const ACTION_MATRIX: ActionRow[] = [
   },
   { file: "exchange.ts", action: "endorseServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(endorseServerChain, async (_fx, id) => [id, { comment: "matrix" }]) },
   { file: "exchange.ts", action: "rejectServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(rejectServerChain, async (_fx, id) => [id, { reason: "matrix" }]) },
+  { file: "exchange.ts", action: "createProviderCsrAction", permission: "provider-csr:create", call: via(createProviderCsr, async (fx) => [{ environment: fx.env.code, organisation: (await freshOrg()).code, commonName: `matrix-${uniq()}` }]) },
+  { file: "exchange.ts", action: "cancelProviderCsrAction", permission: "provider-csr:create", object: "provider-csr", call: via(cancelProviderCsr, async (_fx, id) => [id]) },
+  { file: "exchange.ts", action: "uploadSignedCertificateAction", permission: "provider-csr:sign", object: "provider-csr", call: via(uploadSignedCertificate, async (fx, id) => [id, { certificate: fx.signing.signedPem }]) },
+  {
+    file: "exchange.ts",
+    action: "initProviderClientCaAction",
+    permission: "provider-ca:init",
+    call: via(createProviderClientCa, async () => [{ envCode: (await createEnvironment(CLI_ACTOR, { code: `M${uniq().toUpperCase().replace(/[^A-Z0-9]/g, "X")}`.slice(0, 8), name: "Matrix", approvalsRequired: 1, production: false })).code }]),
+  },
+  {
+    file: "exchange.ts",
+    action: "setProviderServerChainAction",
+    permission: "provider-server-chain:write",
+    call: via(setProviderServerChain, async (fx) => [{ environment: fx.env.code, chain: fx.providerChain.chainPem, server: fx.providerChain.serverPem }]),
+  },
   {
     file: "profiles.ts",
     action: "createProfileAction",
@@ -428,6 +443,7 @@ beforeAll(async () => {
   await revokeToken(CLI_ACTOR, { id: spare.id });
   await createProviderClientCa(CLI_ACTOR, { envCode: world.env.code });
   const providerChain = await makeTestChain({ name: "Matrix Provider", hosts: ["provider.test"] });
+  const providerChainPems = { chainPem: providerChain.chainPem, serverPem: providerChain.serverPem };
   await setProviderServerChain(CLI_ACTOR, { environment: world.env.code, chain: providerChain.chainPem, server: providerChain.serverPem });
   // Provider CSRs: one gateway CSR (one key, one subject) for every object, signed once by the CA of a
   // chain organisation A keeps endorsed, so one certificate fits every provider-csr row.
@@ -435,7 +451,7 @@ beforeAll(async () => {
   const gatewayCsr = opensslCsr("/O=Provider/CN=matrix-egress").csr;
   const ca = { certDer: signer.issuing, key: signer.issuingKey };
   const signing = { chainPem: signer.chainPem, csr: gatewayCsr, signedPem: opensslSignCsr(gatewayCsr, ca), ca };
-  fx = { ...world, revokedToken: spare.token, chainPem: (await makeTestChain({ name: "Matrix" })).chainPem, signing };
+  fx = { ...world, revokedToken: spare.token, chainPem: (await makeTestChain({ name: "Matrix" })).chainPem, signing, providerChain: providerChainPems };
 });
 
 function authorizationOf(caller: Caller): string | undefined {
