@@ -632,6 +632,45 @@ export function openApiDocument(serverUrl: string) {
           },
         }),
       },
+      "/api/v1/provider-certificate-requests": {
+        post: withErrorStatuses({
+          summary:
+            "Issue one of the provider's outbound client certificates under the environment's provider client CA (officers, admins): `csr` (made on the egress gateway; the key stays there) or `commonName` (Keyport generates and seals the key; an admin downloads it once). Dual control: the caller counts as the first of the environment's distinct approvers; with one required it is issued at once (201), else it waits for further officers (202).",
+          requestBody: { required: true, content: json({ type: "object", required: ["environment"], properties: { environment: { type: "string" }, csr: { type: "string" }, commonName: { type: "string", maxLength: 64 } } }) },
+          responses: {
+            "201": { description: "Issued.", content: json({ type: "object", properties: { status: { const: "issued" }, id: { type: "string" }, serial: { type: "string" }, subject: { type: "string" }, notAfter: { type: "string" } } }) },
+            "202": { description: "Waiting for officers.", content: json({ type: "object", properties: { status: { const: "pending" }, requestId: { type: "string" }, approvals: { type: "integer" }, approvalsRequired: { type: "integer" } } }) },
+            "409": error("The environment has no provider client CA."),
+            "422": error("An unknown environment, or a CSR Keyport refuses (signature, key, subject), or an invalid CN."),
+          },
+        }),
+        get: withErrorStatuses({
+          summary: "Issuances waiting for officers, and recent decisions (of one environment, or all).",
+          parameters: [query("environment", "Environment code")],
+          responses: { "200": { description: "Requests.", content: json({ type: "object", properties: { requests: { type: "array", items: { type: "object" } } } }) } },
+        }),
+      },
+      "/api/v1/provider-certificate-requests/{id}/approve": {
+        post: withErrorStatuses({
+          summary: "Approve a waiting issuance (officers; never the one who asked, each officer once). At the environment's number of distinct approvers the certificate is issued.",
+          parameters: [idParam("provider certificate request")],
+          requestBody: { required: false, content: json({ type: "object", properties: { comment: { type: "string", maxLength: 1000 } } }) },
+          responses: {
+            "200": { description: "Still pending, or issued.", content: json({ type: "object" }) },
+            "403": error("Not an officer, or the officer asked for it."),
+            "409": error("Already decided, or this officer already approved it."),
+            "422": error("The comment is invalid, or the stored CSR no longer passes its checks."),
+          },
+        }),
+      },
+      "/api/v1/provider-certificate-requests/{id}/reject": {
+        post: withErrorStatuses({
+          summary: "Reject a waiting issuance with a reason (officers); nothing is issued.",
+          parameters: [idParam("provider certificate request")],
+          requestBody: { required: true, content: json({ type: "object", required: ["reason"], properties: { reason: { type: "string", maxLength: 1000 } } }) },
+          responses: { "200": { description: "Rejected.", content: json({ type: "object" }) }, "403": error("Not an officer, or the officer asked for it."), "409": error("Already decided."), "422": error("No reason given, or it is invalid.") },
+        }),
+      },
       "/api/v1/provider-csrs": {
         post: withErrorStatuses({
           summary:

@@ -76,6 +76,7 @@ import { makeTestChain, opensslSignCsr } from "@/lib/pki/chain/fixtures.test-hel
 import { pemEncode } from "@/lib/pki/pem";
 import { cancelProviderCsr, createProviderCsr } from "@/lib/services/provider-csrs/create-provider-csr";
 import { uploadSignedCertificate } from "@/lib/services/provider-csrs/upload-signed-certificate";
+import { issueProviderCertificateWithKey } from "@/lib/services/provider/issue-provider-certificate";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
 import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { endorseServerChain, rejectServerChain } from "@/lib/services/server-chains/decide-server-chain";
@@ -94,10 +95,10 @@ afterAll(async () => {
 });
 
 type World = Awaited<ReturnType<typeof makeWorld>>;
-type Fixtures = World & { revokedToken: string; chainPem: string; signing: { chainPem: string; csr: string; signedPem: string; ca: { certDer: Uint8Array; key: Awaited<ReturnType<typeof makeTestChain>>["issuingKey"] } }; providerChain: { chainPem: string; serverPem: string } };
+type Fixtures = World & { revokedToken: string; chainPem: string; signing: { chainPem: string; csr: string; signedPem: string; ca: { certDer: Uint8Array; key: Awaited<ReturnType<typeof makeTestChain>>["issuingKey"] } }; providerChain: { chainPem: string; serverPem: string }; dualEnv?: string };
 
 /** Objects of organisation A that object-scoped rows act on (made fresh for each row). */
-type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain" | "provider-csr" | "provider-csr-signed" | "user" | "organisation";
+type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain" | "provider-csr" | "provider-csr-signed" | "provider-certificate-request" | "user" | "organisation";
 
 /** A service call with inputs that succeed for a role allowed to make it; `id` is the row's object. */
 type ServiceCall = { service: (actor: Actor, ...args: never[]) => unknown; args: (fx: Fixtures, id: string) => Promise<unknown[]> };
@@ -154,6 +155,10 @@ const API_MATRIX: ApiRow[] = [
   { route: "/api/v1/exchange/[env]", method: "GET", permission: "exchange:read" },
   { route: "/api/v1/server-chains", method: "GET", permission: "server-chain:read", lists: "server-chain" },
   { route: "/api/v1/provider-csrs", method: "GET", permission: "provider-csr:read", lists: "provider-csr" },
+  { route: "/api/v1/provider-certificate-requests", method: "GET", permission: "provider-certificate:issue" },
+  { route: "/api/v1/provider-certificate-requests", method: "POST", permission: "provider-certificate:issue", body: (fx) => ({ environment: fx.env.code, commonName: `matrix-${uniq()}` }) },
+  { route: "/api/v1/provider-certificate-requests/[id]/approve", method: "POST", permission: "provider-certificate:decide", object: "provider-certificate-request", body: () => ({ comment: "matrix" }) },
+  { route: "/api/v1/provider-certificate-requests/[id]/reject", method: "POST", permission: "provider-certificate:decide", object: "provider-certificate-request", body: () => ({ reason: "matrix" }) },
   { route: "/api/v1/provider-csrs", method: "POST", permission: "provider-csr:create", body: (fx) => ({ environment: fx.env.code, organisation: fx.orgB.code, commonName: `matrix-${uniq()}` }) },
   { route: "/api/v1/provider-csrs/[id]", method: "GET", permission: "provider-csr:read", object: "provider-csr" },
   { route: "/api/v1/provider-csrs/[id]/csr", method: "GET", permission: "provider-csr:read", object: "provider-csr" },
@@ -499,6 +504,17 @@ async function makeObject(kind: ObjectKind): Promise<string> {
       for (const p of await db.providerCsr.findMany({ where: { orgId: fx.orgA.id, envId: fx.env.id, status: "awaiting_certificate" }, select: { id: true } })) await cancelProviderCsr(CLI_ACTOR, p.id);
       return (await createProviderCsr(CLI_ACTOR, { environment: fx.env.code, organisation: fx.orgA.code, csr: fx.signing.csr })).id;
     }
+    case "provider-certificate-request": {
+      // Waits only where more than one approver is needed: a second environment with two, asked for by the admin.
+      fx.dualEnv ??= await (async () => {
+        const env = await createEnvironment(CLI_ACTOR, { code: `D${uniq().toUpperCase().replace(/[^A-Z0-9]/g, "X")}`.slice(0, 8), name: "Matrix dual", approvalsRequired: 2, production: false });
+        await createProviderClientCa(CLI_ACTOR, { envCode: env.code });
+        return env.code;
+      })();
+      const r = await issueProviderCertificateWithKey(fx.admin.actor, { environment: fx.dualEnv, commonName: `matrix-${uniq()}` });
+      if (r.status !== "pending") throw new Error("two approvers: the issuance waits");
+      return r.requestId;
+    }
     case "provider-csr-signed": {
       // A Keyport-generated key whose CSR organisation A's CA signed: its one download is due.
       const waiting = await makeObject("provider-csr");
@@ -529,6 +545,7 @@ const OBJECT_TABLE: Record<ObjectKind, string> = {
   "server-chain": "partner_server_chains",
   "provider-csr": "provider_csrs",
   "provider-csr-signed": "provider_csrs",
+  "provider-certificate-request": "provider_certificate_requests",
   user: "users",
   organisation: "organisations",
 };

@@ -404,6 +404,7 @@ const COMMANDS: Record<string, Command> = {
   "provider certificate issue": async (args, io) => {
     const v = parse(args, { env: { type: "string" }, csr: { type: "string" } }, ["env", "csr"]);
     const r = await issueProviderCertificate(CLI_ACTOR, { environment: str(v.env)!, csr: readFileOrFail(str(v.csr)!, 64 * 1024).toString("utf8") });
+    if (r.status === "pending") return printPendingIssuance(r, io);
     const { getDb } = await import("@/lib/db/client");
     const row = await getDb().certificate.findUniqueOrThrow({ where: { id: r.id }, select: { der: true } });
     const { pemEncode } = await import("@/lib/pki/pem");
@@ -414,6 +415,7 @@ const COMMANDS: Record<string, Command> = {
   "provider certificate generate": async (args, io) => {
     const v = parse(args, { env: { type: "string" }, cn: { type: "string" } }, ["env", "cn"]);
     const r = await issueProviderCertificateWithKey(CLI_ACTOR, { environment: str(v.env)!, commonName: str(v.cn)! });
+    if (r.status === "pending") return printPendingIssuance(r, io);
     io.out(r.id);
     io.err(`Issued ${r.subject} (serial ${r.serial}, valid until ${r.notAfter.toISOString()}); its key is sealed until: npm run keyport -- provider key download --id ${r.id} --out FILE.p12`);
     return 0;
@@ -595,6 +597,13 @@ async function downloadKeyOnce(args: string[], io: CliIo, take: (actor: typeof C
     throw e;
   }
   io.out(`Wrote ${target}; Keyport no longer holds this key.`);
+  return 0;
+}
+
+/** An issuance that waits for more officers (the environment's dual control): exit 0, the request id on stdout. */
+function printPendingIssuance(r: { requestId: string; subject: string; approvals: number; approvalsRequired: number }, io: CliIo) {
+  io.out(r.requestId);
+  io.err(`${r.subject}: ${r.approvals} of ${r.approvalsRequired} approvals; further officers approve it (web or POST /api/v1/provider-certificate-requests/${r.requestId}/approve), then it is issued.`);
   return 0;
 }
 

@@ -125,9 +125,14 @@ export const EXCHANGE_ITEM_KINDS: Kind<unknown>[] = [
     kind: "provider-client-certificate",
     title: "Provider client certificate (provider → partner)",
     direction: "provider-to-partner",
-    load: async ({ db, env }) =>
-      db.certificate.findFirst({ where: { envId: env.id, revokedAt: null, ca: { kind: "provider_client", active: true } }, select: { createdAt: true, notAfter: true }, orderBy: { notAfter: "desc" } }),
-    evaluate: (cert, _orgId, { now }) => {
+    load: async ({ db, env }) => ({
+      cert: await db.certificate.findFirst({ where: { envId: env.id, revokedAt: null, ca: { kind: "provider_client", active: true } }, select: { createdAt: true, notAfter: true }, orderBy: { notAfter: "desc" } }),
+      pending: await db.providerCertificateRequest.findFirst({ where: { envId: env.id, status: "pending" }, select: { createdAt: true, _count: { select: { approvals: { where: { decision: "approve" } } } } }, orderBy: { createdAt: "desc" } }),
+    }),
+    evaluate: ({ cert, pending }, _orgId, { now, env }) => {
+      if (pending) {
+        return { state: "pending", next: "officer", step: `Officers approve the provider's client certificate (${pending._count.approvals + 1} of ${env.approvalsRequired}).`, since: pending.createdAt, expires: cert?.notAfter ?? null };
+      }
       if (!cert) return { state: "missing", next: "admin", step: "An admin issues the provider's client certificate from a CSR made on the egress gateway.", since: null, expires: null };
       const state = expiry(cert.notAfter, now);
       return { state, next: state === "active" ? null : "admin", step: state === "active" ? "The egress gateway presents it." : "Issue a new one before it expires.", since: cert.createdAt, expires: cert.notAfter };

@@ -42,7 +42,11 @@ export function forAudience<T extends { approvals: ApprovalView[]; timeline?: { 
   };
 }
 
-type Target = { kind: "certificate"; requestId: string } | { kind: "allowlist"; requestId: string } | { kind: "server_chain"; requestId: string };
+type Target =
+  | { kind: "certificate"; requestId: string }
+  | { kind: "allowlist"; requestId: string }
+  | { kind: "server_chain"; requestId: string }
+  | { kind: "provider_certificate"; requestId: string };
 
 /**
  * Record one officer's decision on a request, enforcing separation of duties:
@@ -61,7 +65,13 @@ export async function recordDecision(
     throw new AppError("forbidden", "You submitted this request; another officer must review it.");
   }
   const where =
-    target.kind === "certificate" ? { certificateRequestId: target.requestId } : target.kind === "allowlist" ? { allowlistRequestId: target.requestId } : { serverChainId: target.requestId };
+    target.kind === "certificate"
+      ? { certificateRequestId: target.requestId }
+      : target.kind === "allowlist"
+        ? { allowlistRequestId: target.requestId }
+        : target.kind === "server_chain"
+          ? { serverChainId: target.requestId }
+          : { providerCertificateRequestId: target.requestId };
   const mine = await tx.approval.findFirst({ where: { ...where, officerId: actor.userId } });
   if (mine) throw new AppError("conflict", "You have already approved this request; a different officer must give the next approval.");
   try {
