@@ -6,6 +6,7 @@ import {
   cancelProviderCsrAction,
   createProviderCsrAction,
   initProviderClientCaAction,
+  issueProviderCertificateAction,
   setProviderServerChainAction,
   uploadSignedCertificateAction,
 } from "@/lib/actions/exchange";
@@ -79,6 +80,20 @@ export function SetProviderServerChainForm({ environment }: { environment: strin
       <TextAreaField label="Provider endpoint's server certificate (PEM)" name="server" rows={5} error={state.fields?.server} defaultValue={state.values?.server} className="font-mono" />
       <TextAreaField label="Its CA chain (PEM: intermediates and root)" name="chain" rows={6} error={state.fields?.chain} defaultValue={state.values?.chain} className="font-mono" />
       <SubmitButton pending={pending}>Check and publish</SubmitButton>
+      <FormMessage state={state} />
+    </form>
+  );
+}
+
+/** Admins and officers: one of the provider's outbound client certificates (dual control where the environment needs it). */
+export function IssueProviderCertificateForm({ environment }: { environment: string }) {
+  const [state, action, pending] = useActionState(issueProviderCertificateAction, initial);
+  return (
+    <form action={action} className="grid gap-3" aria-label="Issue a provider client certificate">
+      <input type="hidden" name="environment" value={environment} />
+      <TextAreaField label="CSR made on the egress gateway (PEM; the key stays there)" name="csr" rows={5} error={state.fields?.csr} defaultValue={state.values?.csr} className="font-mono" />
+      <Field label="…or a CN (Keyport generates and seals the key)" name="commonName" placeholder="provider-egress" error={state.fields?.commonName} defaultValue={state.values?.commonName} />
+      <SubmitButton pending={pending}>Issue</SubmitButton>
       <FormMessage state={state} />
     </form>
   );

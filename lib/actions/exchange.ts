@@ -9,6 +9,11 @@ import { cancelProviderCsr, createProviderCsr } from "@/lib/services/provider-cs
 import { uploadSignedCertificate } from "@/lib/services/provider-csrs/upload-signed-certificate";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
 import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
+import {
+  approveProviderCertificateRequest,
+  rejectProviderCertificateRequest,
+  requestProviderCertificate,
+} from "@/lib/services/provider/issue-provider-certificate";
 
 // The two-way exchange (issue 17): the services authorize, validate and enforce dual control.
 
@@ -111,5 +116,40 @@ export async function setProviderServerChainAction(_prev: FormState, form: FormD
     return { ok: true, message: `Published for ${r.environment} (${r.hosts.join(", ")}); every partner's exchange page shows it.` };
   } catch (e) {
     return formError(e, "setProviderServerChainAction", form);
+  }
+}
+
+// The provider's own client certificates, under the environment's dual control.
+
+export async function issueProviderCertificateAction(_prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    const actor = await requireActionActor();
+    const r = await requestProviderCertificate(actor, { environment: formText(form, "environment") ?? "", csr: formText(form, "csr"), commonName: formText(form, "commonName") ?? "" });
+    revalidatePath("/admin/exchange");
+    return { ok: true, message: r.status === "issued" ? `Issued ${r.subject} (serial ${r.serial}).` : `Asked: ${r.approvals} of ${r.approvalsRequired} approvals; officers approve it next.` };
+  } catch (e) {
+    return formError(e, "issueProviderCertificateAction", form);
+  }
+}
+
+export async function approveProviderCertificateAction(_prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    const actor = await requireActionActor();
+    const r = await approveProviderCertificateRequest(actor, formText(form, "id") ?? "", { comment: formText(form, "comment") ?? "" });
+    revalidatePath("/officer/exchange");
+    return { ok: true, message: r.status === "issued" ? "Approved: the certificate is issued." : `Approved: ${r.approvals} of ${r.approvalsRequired}. Another officer must approve it.` };
+  } catch (e) {
+    return formError(e, "approveProviderCertificateAction", form);
+  }
+}
+
+export async function rejectProviderCertificateAction(_prev: FormState, form: FormData): Promise<FormState> {
+  try {
+    const actor = await requireActionActor();
+    await rejectProviderCertificateRequest(actor, formText(form, "id") ?? "", { reason: formText(form, "reason") ?? "" });
+    revalidatePath("/officer/exchange");
+    return { ok: true, message: "Rejected: nothing is issued." };
+  } catch (e) {
+    return formError(e, "rejectProviderCertificateAction", form);
   }
 }

@@ -76,7 +76,7 @@ import { makeTestChain, opensslSignCsr } from "@/lib/pki/chain/fixtures.test-hel
 import { pemEncode } from "@/lib/pki/pem";
 import { cancelProviderCsr, createProviderCsr } from "@/lib/services/provider-csrs/create-provider-csr";
 import { uploadSignedCertificate } from "@/lib/services/provider-csrs/upload-signed-certificate";
-import { issueProviderCertificateWithKey } from "@/lib/services/provider/issue-provider-certificate";
+import { approveProviderCertificateRequest, issueProviderCertificateWithKey, rejectProviderCertificateRequest, requestProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
 import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { endorseServerChain, rejectServerChain } from "@/lib/services/server-chains/decide-server-chain";
@@ -307,6 +307,21 @@ const ACTION_MATRIX: ActionRow[] = [
   },
   { file: "exchange.ts", action: "endorseServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(endorseServerChain, async (_fx, id) => [id, { comment: "matrix" }]) },
   { file: "exchange.ts", action: "rejectServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(rejectServerChain, async (_fx, id) => [id, { reason: "matrix" }]) },
+  { file: "exchange.ts", action: "issueProviderCertificateAction", permission: "provider-certificate:issue", call: via(requestProviderCertificate, async (fx) => [{ environment: fx.env.code, commonName: `matrix-${uniq()}` }]) },
+  {
+    file: "exchange.ts",
+    action: "approveProviderCertificateAction",
+    permission: "provider-certificate:decide",
+    object: "provider-certificate-request",
+    call: via(approveProviderCertificateRequest, async (_fx, id) => [id, { comment: "matrix" }]),
+  },
+  {
+    file: "exchange.ts",
+    action: "rejectProviderCertificateAction",
+    permission: "provider-certificate:decide",
+    object: "provider-certificate-request",
+    call: via(rejectProviderCertificateRequest, async (_fx, id) => [id, { reason: "matrix" }]),
+  },
   { file: "exchange.ts", action: "createProviderCsrAction", permission: "provider-csr:create", call: via(createProviderCsr, async (fx) => [{ environment: fx.env.code, organisation: (await freshOrg()).code, commonName: `matrix-${uniq()}` }]) },
   { file: "exchange.ts", action: "cancelProviderCsrAction", permission: "provider-csr:create", object: "provider-csr", call: via(cancelProviderCsr, async (_fx, id) => [id]) },
   { file: "exchange.ts", action: "uploadSignedCertificateAction", permission: "provider-csr:sign", object: "provider-csr", call: via(uploadSignedCertificate, async (fx, id) => [id, { certificate: fx.signing.signedPem }]) },

@@ -152,6 +152,13 @@ export async function issueProviderCertificateWithKey(actor: Actor, input: z.inp
   return issueOrRequest(actor, env, { keySource: "keyport", commonName: data.commonName }, `O=${provider}, CN=${data.commonName}`);
 }
 
+/** One entry for forms and the API: a gateway CSR (`csr`) when given, else a Keyport-generated key (`commonName`). */
+export async function requestProviderCertificate(actor: Actor, input: { environment?: unknown; csr?: unknown; commonName?: unknown }): Promise<ProviderIssuance> {
+  authorize(actor, "provider-certificate:issue");
+  const hasCsr = (typeof input?.csr === "string" && input.csr.trim() !== "") || input?.csr instanceof Uint8Array;
+  return hasCsr ? issueProviderCertificate(actor, { environment: input.environment, csr: input.csr }) : issueProviderCertificateWithKey(actor, { environment: input?.environment, commonName: input?.commonName });
+}
+
 async function lockProviderRequest(tx: Tx, id: string) {
   const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM provider_certificate_requests WHERE id = ${id}::uuid FOR UPDATE`;
   if (!locked.length) throw new AppError("not_found", `No provider certificate request with id "${id}".`);

@@ -4,7 +4,8 @@ import { Table } from "@/components/ui/table";
 import { Badge } from "@/components/ui/badge";
 import { Mono } from "@/components/ui/details";
 import { formatDay } from "@/components/ui/format";
-import { CancelProviderCsrButton, CreateProviderCsrForm, InitProviderClientCaForm, SetProviderServerChainForm } from "@/components/exchange/provider-forms";
+import { CancelProviderCsrButton, CreateProviderCsrForm, InitProviderClientCaForm, IssueProviderCertificateForm, SetProviderServerChainForm } from "@/components/exchange/provider-forms";
+import { listProviderCertificateRequests } from "@/lib/services/provider/issue-provider-certificate";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { getProviderClientCa } from "@/lib/services/provider/provider-client-ca-file";
@@ -23,7 +24,7 @@ export default async function AdminExchangePage({ searchParams }: { searchParams
   const envs = await listEnvironments(actor);
   const env = envs.find((e) => e.code === one(sp.env)?.toUpperCase()) ?? envs[0];
   if (!env) return <Empty>Create an environment first.</Empty>;
-  const [caMissing, serverChain, csrs, orgs] = await Promise.all([
+  const [caMissing, serverChain, csrs, orgs, requests] = await Promise.all([
     getProviderClientCa(env.code).then(
       () => false,
       () => true,
@@ -31,6 +32,7 @@ export default async function AdminExchangePage({ searchParams }: { searchParams
     getProviderServerChain(actor, env.code),
     listProviderCsrs(actor, { environment: env.code }),
     listOrganisations(actor),
+    listProviderCertificateRequests(actor, env.code),
   ]);
   return (
     <div className="grid gap-6">
@@ -53,6 +55,18 @@ export default async function AdminExchangePage({ searchParams }: { searchParams
             Created. Partners download it from their exchange pages and <Mono>/api/v1/environments/{env.code}/provider-client-ca</Mono>.
           </p>
         )}
+      </Card>
+      <Card title="Provider client certificates">
+        <div className="grid gap-3">
+          {requests.length ? (
+            <Table
+              label="Provider client certificate requests"
+              head={["Asked", "Subject", "Status", "Approvals"]}
+              rows={requests.map((r) => [formatDay(r.createdAt), <Mono key="s">{r.subject}</Mono>, r.status, `${r.approvals} of ${r.approvalsRequired}`])}
+            />
+          ) : null}
+          {caMissing ? <Empty>Create the provider client CA first.</Empty> : <IssueProviderCertificateForm environment={env.code} />}
+        </div>
       </Card>
       <Card title="Provider server chain">
         <div className="grid gap-3">

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { apiRoute, queryOf, readJson, withApi } from "@/lib/api/handler";
-import { issueProviderCertificate, issueProviderCertificateWithKey, listProviderCertificateRequests } from "@/lib/services/provider/issue-provider-certificate";
+import { listProviderCertificateRequests, requestProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
 
 export const dynamic = "force-dynamic";
 
@@ -8,8 +8,7 @@ export const dynamic = "force-dynamic";
 // (Keyport generates and seals the key). Issued at once with one approver; else it waits for officers.
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
   POST: withApi("provider-certificate:issue", async ({ req, actor }) => {
-    const body = await readJson(req);
-    const r = body.commonName !== undefined && body.csr === undefined ? await issueProviderCertificateWithKey(actor, body) : await issueProviderCertificate(actor, body);
+    const r = await requestProviderCertificate(actor, await readJson(req));
     return NextResponse.json(r, { status: r.status === "issued" ? 201 : 202 });
   }),
   GET: withApi("provider-certificate:issue", async ({ req, actor }) => NextResponse.json({ requests: await listProviderCertificateRequests(actor, queryOf(req).environment) })),
