@@ -8,6 +8,7 @@ export function AdminNav() {
   const items = [
     { href: "/admin", label: "Accounts and environments", active: path === "/admin" },
     { href: "/admin/profiles", label: "Certificate profiles", active: path.startsWith("/admin/profiles") },
+    { href: "/admin/exchange", label: "Exchange", active: path.startsWith("/admin/exchange") },
     { href: "/admin/jobs", label: "Background jobs", active: path.startsWith("/admin/jobs") },
     { href: "/admin/jws", label: "Provider JWS keys", active: path.startsWith("/admin/jws") },
   ];

@@ -2,7 +2,13 @@
 
 import { useActionState } from "react";
 import type { FormState } from "@/lib/actions/form-state";
-import { endorseServerChainAction, rejectServerChainAction, uploadServerChainAction } from "@/lib/actions/exchange";
+import {
+  approveProviderCertificateAction,
+  endorseServerChainAction,
+  rejectProviderCertificateAction,
+  rejectServerChainAction,
+  uploadServerChainAction,
+} from "@/lib/actions/exchange";
 import { Field, FormMessage, SubmitButton } from "@/components/ui/form";
 import { TextAreaField } from "@/components/ui/textarea";
 
@@ -22,18 +28,21 @@ export function UploadServerChainForm({ environment }: { environment: string }) 
   );
 }
 
-export function ServerChainDecision({ id }: { id: string }) {
-  const [endorsed, endorse, endorsing] = useActionState(endorseServerChainAction, initial);
-  const [rejected, reject, rejecting] = useActionState(rejectServerChainAction, initial);
+type Action = (prev: FormState, form: FormData) => Promise<FormState>;
+
+/** The dual-control pair every decision uses: approve with an optional comment, reject with a reason. */
+export function DecisionForms({ id, approve, reject, approveLabel = "Approve", testId }: { id: string; approve: Action; reject: Action; approveLabel?: string; testId: string }) {
+  const [approved, approveAction, approving] = useActionState(approve, initial);
+  const [rejected, rejectAction, rejecting] = useActionState(reject, initial);
   return (
-    <div className="grid gap-3 md:grid-cols-2" data-testid={`chain-decision-${id}`}>
-      <form action={endorse} className="grid gap-2">
+    <div className="grid gap-3 md:grid-cols-2" data-testid={testId}>
+      <form action={approveAction} className="grid gap-2">
         <input type="hidden" name="id" value={id} />
         <Field label="Comment (optional)" name="comment" />
-        <SubmitButton pending={endorsing}>Endorse</SubmitButton>
-        <FormMessage state={endorsed} />
+        <SubmitButton pending={approving}>{approveLabel}</SubmitButton>
+        <FormMessage state={approved} />
       </form>
-      <form action={reject} className="grid gap-2">
+      <form action={rejectAction} className="grid gap-2">
         <input type="hidden" name="id" value={id} />
         <Field label="Reason (the partner sees it)" name="reason" error={rejected.fields?.reason} />
         <SubmitButton pending={rejecting}>Reject</SubmitButton>
@@ -41,4 +50,12 @@ export function ServerChainDecision({ id }: { id: string }) {
       </form>
     </div>
   );
+}
+
+export function ServerChainDecision({ id }: { id: string }) {
+  return <DecisionForms id={id} approve={endorseServerChainAction} reject={rejectServerChainAction} approveLabel="Endorse" testId={`chain-decision-${id}`} />;
+}
+
+export function ProviderCertificateDecision({ id }: { id: string }) {
+  return <DecisionForms id={id} approve={approveProviderCertificateAction} reject={rejectProviderCertificateAction} testId={`provider-certificate-decision-${id}`} />;
 }

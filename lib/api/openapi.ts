@@ -79,6 +79,23 @@ export function openApiDocument(serverUrl: string) {
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
       schemas: {
+        ProviderCsr: {
+          type: "object",
+          properties: {
+            id: { type: "string", format: "uuid" },
+            status: { type: "string", enum: ["awaiting_certificate", "active", "retired", "cancelled"] },
+            environment: { type: "string" },
+            organisation: { type: "string" },
+            subject: { type: "string" },
+            publicKeyFingerprint: { type: "string" },
+            keySource: { type: "string", enum: ["gateway", "keyport"] },
+            csrPem: { type: "string" },
+            minValidityDays: { type: "integer" },
+            certificate: { type: ["object", "null"], properties: { serial: { type: "string" }, sha256Fingerprint: { type: "string" }, issuer: { type: "string" }, notAfter: { type: "string", format: "date-time" }, pem: { type: "string" } } },
+            createdAt: { type: "string", format: "date-time" },
+            signedAt: { type: ["string", "null"], format: "date-time" },
+          },
+        },
         Error: {
           type: "object",
           required: ["error"],
@@ -531,7 +548,7 @@ export function openApiDocument(serverUrl: string) {
                     items: {
                       type: "object",
                       properties: {
-                        kind: { type: "string", examples: ["partner-client-certificate", "source-ips", "partner-server-chain", "provider-client-ca", "provider-client-certificate", "provider-server-chain"] },
+                        kind: { type: "string", examples: ["partner-client-certificate", "source-ips", "partner-server-chain", "provider-client-ca", "provider-client-certificate", "provider-csr-signed", "provider-server-chain"] },
                         title: { type: "string" },
                         direction: { type: "string", enum: ["partner-to-provider", "provider-to-partner"] },
                         state: { type: "string", enum: ["missing", "pending", "active", "expiring", "expired", "rejected"] },
@@ -756,6 +773,100 @@ export function openApiDocument(serverUrl: string) {
           "160 KiB",
         ),
       },
+      "/api/v1/provider-certificate-requests": {
+        post: withErrorStatuses({
+          summary:
+            "Issue one of the provider's outbound client certificates under the environment's provider client CA (officers, admins): `csr` (made on the egress gateway; the key stays there) or `commonName` (Keyport generates and seals the key; an admin downloads it once). Dual control: the caller counts as the first of the environment's distinct approvers; with one required it is issued at once (201), else it waits for further officers (202).",
+          requestBody: { required: true, content: json({ type: "object", required: ["environment"], properties: { environment: { type: "string" }, csr: { type: "string" }, commonName: { type: "string", maxLength: 64 } } }) },
+          responses: {
+            "201": { description: "Issued.", content: json({ type: "object", properties: { status: { const: "issued" }, id: { type: "string" }, serial: { type: "string" }, subject: { type: "string" }, notAfter: { type: "string" } } }) },
+            "202": { description: "Waiting for officers.", content: json({ type: "object", properties: { status: { const: "pending" }, requestId: { type: "string" }, approvals: { type: "integer" }, approvalsRequired: { type: "integer" } } }) },
+            "409": error("The environment has no provider client CA."),
+            "422": error("An unknown environment, or a CSR Keyport refuses (signature, key, subject), or an invalid CN."),
+          },
+        }),
+        get: withErrorStatuses({
+          summary: "Issuances waiting for officers, and recent decisions (of one environment, or all).",
+          parameters: [query("environment", "Environment code")],
+          responses: { "200": { description: "Requests.", content: json({ type: "object", properties: { requests: { type: "array", items: { type: "object" } } } }) } },
+        }),
+      },
+      "/api/v1/provider-certificate-requests/{id}/approve": {
+        post: withErrorStatuses({
+          summary: "Approve a waiting issuance (officers; never the one who asked, each officer once). At the environment's number of distinct approvers the certificate is issued.",
+          parameters: [idParam("provider certificate request")],
+          requestBody: { required: false, content: json({ type: "object", properties: { comment: { type: "string", maxLength: 1000 } } }) },
+          responses: {
+            "200": { description: "Still pending, or issued.", content: json({ type: "object" }) },
+            "403": error("Not an officer, or the officer asked for it."),
+            "409": error("Already decided, or this officer already approved it."),
+            "422": error("The comment is invalid, or the stored CSR no longer passes its checks."),
+          },
+        }),
+      },
+      "/api/v1/provider-certificate-requests/{id}/reject": {
+        post: withErrorStatuses({
+          summary: "Reject a waiting issuance with a reason (officers); nothing is issued.",
+          parameters: [idParam("provider certificate request")],
+          requestBody: { required: true, content: json({ type: "object", required: ["reason"], properties: { reason: { type: "string", maxLength: 1000 } } }) },
+          responses: { "200": { description: "Rejected.", content: json({ type: "object" }) }, "403": error("Not an officer, or the officer asked for it."), "409": error("Already decided."), "422": error("No reason given, or it is invalid.") },
+        }),
+      },
+      "/api/v1/provider-csrs": {
+        post: withErrorStatuses({
+          summary:
+            "Create the provider's CSR for one partner's CA to sign (admins; Mojaloop, Thales \"if required\"): `commonName` (Keyport generates a P-256 key, sealed until one admin download; subject O=<provider>, CN=<commonName>, profile provider-client) or `csr` (made on the provider's gateway; the key stays there). One CSR per organisation and environment waits for the partner at a time.",
+          requestBody: {
+            required: true,
+            content: json({
+              type: "object",
+              required: ["environment", "organisation"],
+              properties: { environment: { type: "string" }, organisation: { type: "string" }, commonName: { type: "string", maxLength: 64 }, csr: { type: "string", description: "PEM CSR made on the gateway (RSA ≥ 2048 or ECDSA P-256/P-384, a CN)." } },
+            }),
+          },
+          responses: {
+            "201": { description: "The CSR, waiting for the partner's certificate.", content: json(ref("ProviderCsr")) },
+            "409": error("A CSR for this organisation and environment already waits for the partner."),
+            "422": error("Neither or both of commonName and csr, an unknown environment or organisation, or a CSR Keyport refuses (signature, key, subject)."),
+          },
+        }),
+        get: withErrorStatuses({
+          summary: "List provider CSRs (partners: those for their organisation to sign).",
+          parameters: [query("environment", "Environment code"), query("organisation", "Organisation code"), query("status", "awaiting_certificate, active, retired or cancelled")],
+          responses: { "200": { description: "CSRs, newest first.", content: json({ type: "object", properties: { csrs: { type: "array", items: ref("ProviderCsr") } } }) } },
+        }),
+      },
+      "/api/v1/provider-csrs/{id}": {
+        get: withErrorStatuses({ summary: "One provider CSR, with its certificate once a partner's CA signed it.", parameters: [idParam("provider CSR")], responses: { "200": { description: "The CSR.", content: json(ref("ProviderCsr")) } } }),
+      },
+      "/api/v1/provider-csrs/{id}/csr": {
+        get: withErrorStatuses({
+          summary: "The CSR as a file for the partner to sign with its CA (PEM, PKCS#10). The download is audited.",
+          parameters: [idParam("provider CSR")],
+          responses: { "200": file("application/pkcs10 (PEM)", { "application/pkcs10": text }) },
+        }),
+      },
+      "/api/v1/provider-csrs/{id}/certificate": {
+        post: withErrorStatuses(
+          {
+            summary:
+              "Upload the certificate your CA issued for the provider's CSR (partners). Keyport checks that it carries the CSR's public key and subject, is issued by a CA of your ENDORSED server CA chain of that environment, asserts clientAuth and is valid for at least the environment's minimum; then it is the provider's active client certificate towards you (the egress gateway presents it), and the previous one is retired.",
+            parameters: [idParam("provider CSR")],
+            requestBody: { required: true, content: json({ type: "object", required: ["certificate"], properties: { certificate: { type: "string", description: "PEM (or base64 DER); CA certificates of your endorsed chain may follow it. At most 64 KiB." } } }) },
+            responses: {
+              "200": { description: "Accepted: the CSR is active.", content: json(ref("ProviderCsr")) },
+              "403": error("Not a partner user."),
+              "409": error("The CSR no longer waits for a certificate, or your organisation has no endorsed server CA chain in that environment."),
+              "413": error("The certificate exceeds 64 KiB, or the body 160 KiB."),
+              "422": {
+                description: "A finding failed (nothing stored; `findings` lists each: another public key, another subject, not issued by your endorsed chain, a broken signature, no clientAuth, too short a validity, expired, a private key pasted, extra certificates), or a field is invalid.",
+                content: json({ allOf: [ref("Error"), { type: "object", properties: { findings: { type: "array", items: ref("Check") } } }] }),
+              },
+            },
+          },
+          "160 KiB",
+        ),
+      },
       "/.well-known/jwks/{file}": {
         get: {
           summary:
@@ -784,6 +895,25 @@ export function openApiDocument(serverUrl: string) {
             "422": error("Unknown environment."),
           },
         },
+      },
+      "/api/v1/provider-csrs/{id}/cancel": {
+        post: withErrorStatuses({
+          summary: "Cancel a CSR that still waits for the partner (admins); a Keyport-generated key is erased.",
+          parameters: [idParam("provider CSR")],
+          responses: { "200": { description: "The CSR, cancelled.", content: json(ref("ProviderCsr")) }, "409": error("It no longer waits for the partner.") },
+        }),
+      },
+      "/api/v1/provider-csrs/{id}/key": {
+        post: withErrorStatuses({
+          summary: "The one download of a Keyport-generated key (admins): PKCS#12 with the partner-signed certificate and the partner's chain, under the password given (8–128 printable ASCII). Keyport then erases its copy.",
+          parameters: [idParam("provider CSR")],
+          requestBody: { required: true, content: json({ type: "object", required: ["password"], properties: { password: { type: "string", minLength: 8, maxLength: 128 } } }) },
+          responses: {
+            "200": file("application/x-pkcs12", { [MEDIA_TYPES.pkcs12.contentType]: binary }),
+            "409": error("The key was made on the gateway, was already downloaded, or the partner's certificate is not accepted yet."),
+            "422": error("No valid password."),
+          },
+        }),
       },
       "/api/v1/openapi.json": { get: { summary: "This document.", security: [], responses: { "200": { description: "OpenAPI 3.1.", content: json({ type: "object" }) } } } },
       // Outside /api/v1 but public and named in every certificate (CRL distribution point, AIA caIssuers).

@@ -72,7 +72,11 @@ import { revokeToken } from "@/lib/services/tokens/revoke-token";
 import { newToken } from "@/lib/services/tokens/token-format";
 import { createUser } from "@/lib/services/users/create-user";
 import { endSessionsOfUser } from "@/lib/services/users/end-sessions";
-import { makeTestChain } from "@/lib/pki/chain/fixtures.test-helper";
+import { makeTestChain, opensslSignCsr } from "@/lib/pki/chain/fixtures.test-helper";
+import { pemEncode } from "@/lib/pki/pem";
+import { cancelProviderCsr, createProviderCsr } from "@/lib/services/provider-csrs/create-provider-csr";
+import { uploadSignedCertificate } from "@/lib/services/provider-csrs/upload-signed-certificate";
+import { approveProviderCertificateRequest, issueProviderCertificateWithKey, rejectProviderCertificateRequest, requestProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
 import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { endorseServerChain, rejectServerChain } from "@/lib/services/server-chains/decide-server-chain";
@@ -97,10 +101,10 @@ afterAll(async () => {
 });
 
 type World = Awaited<ReturnType<typeof makeWorld>>;
-type Fixtures = World & { revokedToken: string; chainPem: string };
+type Fixtures = World & { revokedToken: string; chainPem: string; signing: { chainPem: string; csr: string; signedPem: string; ca: { certDer: Uint8Array; key: Awaited<ReturnType<typeof makeTestChain>>["issuingKey"] } }; providerChain: { chainPem: string; serverPem: string }; dualEnv?: string };
 
 /** Objects of organisation A that object-scoped rows act on (made fresh for each row). */
-type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain" | "user" | "organisation" | "jws-key" | "jws-key-active" | "provider-jws-key";
+type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain" | "provider-csr" | "provider-csr-signed" | "provider-certificate-request" | "user" | "organisation" | "jws-key" | "jws-key-active" | "provider-jws-key";
 /** Objects of no organisation (the provider's): partner B is not hidden from them. */
 const SHARED_OBJECTS: ReadonlySet<ObjectKind> = new Set(["provider-jws-key"]);
 /** A fresh JWS public key (PEM SPKI, P-256) for each upload. */
@@ -160,6 +164,17 @@ const API_MATRIX: ApiRow[] = [
   { route: "/api/v1/environments/[code]/provider-server-chain", method: "GET", permission: "public", tokens: "checked" },
   { route: "/api/v1/exchange/[env]", method: "GET", permission: "exchange:read" },
   { route: "/api/v1/server-chains", method: "GET", permission: "server-chain:read", lists: "server-chain" },
+  { route: "/api/v1/provider-csrs", method: "GET", permission: "provider-csr:read", lists: "provider-csr" },
+  { route: "/api/v1/provider-certificate-requests", method: "GET", permission: "provider-certificate:issue" },
+  { route: "/api/v1/provider-certificate-requests", method: "POST", permission: "provider-certificate:issue", body: (fx) => ({ environment: fx.env.code, commonName: `matrix-${uniq()}` }) },
+  { route: "/api/v1/provider-certificate-requests/[id]/approve", method: "POST", permission: "provider-certificate:decide", object: "provider-certificate-request", body: () => ({ comment: "matrix" }) },
+  { route: "/api/v1/provider-certificate-requests/[id]/reject", method: "POST", permission: "provider-certificate:decide", object: "provider-certificate-request", body: () => ({ reason: "matrix" }) },
+  { route: "/api/v1/provider-csrs", method: "POST", permission: "provider-csr:create", body: (fx) => ({ environment: fx.env.code, organisation: fx.orgB.code, commonName: `matrix-${uniq()}` }) },
+  { route: "/api/v1/provider-csrs/[id]", method: "GET", permission: "provider-csr:read", object: "provider-csr" },
+  { route: "/api/v1/provider-csrs/[id]/csr", method: "GET", permission: "provider-csr:read", object: "provider-csr" },
+  { route: "/api/v1/provider-csrs/[id]/certificate", method: "POST", permission: "provider-csr:sign", object: "provider-csr", body: (fx) => ({ certificate: fx.signing.signedPem }) },
+  { route: "/api/v1/provider-csrs/[id]/cancel", method: "POST", permission: "provider-csr:create", object: "provider-csr" },
+  { route: "/api/v1/provider-csrs/[id]/key", method: "POST", permission: "provider-key:download", object: "provider-csr-signed", body: () => ({ password: "changeit-123" }) },
   { route: "/api/v1/server-chains", method: "POST", permission: "server-chain:submit", body: (fx) => ({ environment: fx.env.code, chain: fx.chainPem }) },
   { route: "/api/v1/server-chains/[id]/endorse", method: "POST", permission: "server-chain:decide", object: "server-chain", body: () => ({ comment: "matrix" }) },
   { route: "/api/v1/server-chains/[id]/reject", method: "POST", permission: "server-chain:decide", object: "server-chain", body: () => ({ reason: "matrix" }) },
@@ -330,6 +345,36 @@ const ACTION_MATRIX: ActionRow[] = [
   { file: "jws.ts", action: "verifyJwsAction", permission: "jws:verify", call: via(verifyJwsSignature, async (fx) => [{ environment: fx.env.code, organisation: fx.orgA.code, headers: { "FSPIOP-Signature": "{}" } }]) },
   { file: "jws.ts", action: "createProviderJwsKeyAction", permission: "provider-jws-key:write", call: via(createProviderJwsKey, async (fx) => [{ environment: fx.env.code, key: freshJwsKey() }]) },
   { file: "jws.ts", action: "retireProviderJwsKeyAction", permission: "provider-jws-key:write", object: "provider-jws-key", call: via(retireProviderJwsKey, async (_fx, id) => [id, { retireAt: "now" }]) },
+  { file: "exchange.ts", action: "issueProviderCertificateAction", permission: "provider-certificate:issue", call: via(requestProviderCertificate, async (fx) => [{ environment: fx.env.code, commonName: `matrix-${uniq()}` }]) },
+  {
+    file: "exchange.ts",
+    action: "approveProviderCertificateAction",
+    permission: "provider-certificate:decide",
+    object: "provider-certificate-request",
+    call: via(approveProviderCertificateRequest, async (_fx, id) => [id, { comment: "matrix" }]),
+  },
+  {
+    file: "exchange.ts",
+    action: "rejectProviderCertificateAction",
+    permission: "provider-certificate:decide",
+    object: "provider-certificate-request",
+    call: via(rejectProviderCertificateRequest, async (_fx, id) => [id, { reason: "matrix" }]),
+  },
+  { file: "exchange.ts", action: "createProviderCsrAction", permission: "provider-csr:create", call: via(createProviderCsr, async (fx) => [{ environment: fx.env.code, organisation: (await freshOrg()).code, commonName: `matrix-${uniq()}` }]) },
+  { file: "exchange.ts", action: "cancelProviderCsrAction", permission: "provider-csr:create", object: "provider-csr", call: via(cancelProviderCsr, async (_fx, id) => [id]) },
+  { file: "exchange.ts", action: "uploadSignedCertificateAction", permission: "provider-csr:sign", object: "provider-csr", call: via(uploadSignedCertificate, async (fx, id) => [id, { certificate: fx.signing.signedPem }]) },
+  {
+    file: "exchange.ts",
+    action: "initProviderClientCaAction",
+    permission: "provider-ca:init",
+    call: via(createProviderClientCa, async () => [{ envCode: (await createEnvironment(CLI_ACTOR, { code: `M${uniq().toUpperCase().replace(/[^A-Z0-9]/g, "X")}`.slice(0, 8), name: "Matrix", approvalsRequired: 1, production: false })).code }]),
+  },
+  {
+    file: "exchange.ts",
+    action: "setProviderServerChainAction",
+    permission: "provider-server-chain:write",
+    call: via(setProviderServerChain, async (fx) => [{ environment: fx.env.code, chain: fx.providerChain.chainPem, server: fx.providerChain.serverPem }]),
+  },
   {
     file: "profiles.ts",
     action: "createProfileAction",
@@ -456,8 +501,15 @@ beforeAll(async () => {
   await revokeToken(CLI_ACTOR, { id: spare.id });
   await createProviderClientCa(CLI_ACTOR, { envCode: world.env.code });
   const providerChain = await makeTestChain({ name: "Matrix Provider", hosts: ["provider.test"] });
+  const providerChainPems = { chainPem: providerChain.chainPem, serverPem: providerChain.serverPem };
   await setProviderServerChain(CLI_ACTOR, { environment: world.env.code, chain: providerChain.chainPem, server: providerChain.serverPem });
-  fx = { ...world, revokedToken: spare.token, chainPem: (await makeTestChain({ name: "Matrix" })).chainPem };
+  // Provider CSRs: one gateway CSR (one key, one subject) for every object, signed once by the CA of a
+  // chain organisation A keeps endorsed, so one certificate fits every provider-csr row.
+  const signer = await makeTestChain({ name: "Matrix Signer" });
+  const gatewayCsr = opensslCsr("/O=Provider/CN=matrix-egress").csr;
+  const ca = { certDer: signer.issuing, key: signer.issuingKey };
+  const signing = { chainPem: signer.chainPem, csr: gatewayCsr, signedPem: opensslSignCsr(gatewayCsr, ca), ca };
+  fx = { ...world, revokedToken: spare.token, chainPem: (await makeTestChain({ name: "Matrix" })).chainPem, signing, providerChain: providerChainPems };
 });
 
 function authorizationOf(caller: Caller): string | undefined {
@@ -492,6 +544,37 @@ async function makeObject(kind: ObjectKind): Promise<string> {
         await rejectServerChain(fx.officer2.actor, p.id, { reason: "matrix setup" });
       }
       return (await uploadServerChain(fx.partnerA.actor, { environment: fx.env.code, chain: (await makeTestChain({ name: `Matrix ${uniq()}` })).chainPem })).id;
+    }
+    case "provider-csr": {
+      const db = getDb();
+      for (const p of await db.partnerServerChain.findMany({ where: { orgId: fx.orgA.id, envId: fx.env.id, status: "pending" }, select: { id: true } })) {
+        await rejectServerChain(fx.officer2.actor, p.id, { reason: "matrix setup" });
+      }
+      // Organisation A's endorsed chain must be the signer's (server-chain rows endorse others).
+      const active = await db.partnerServerChain.findFirst({ where: { orgId: fx.orgA.id, envId: fx.env.id, status: "endorsed" }, orderBy: { endorsedAt: "desc" }, select: { chainDer: true } });
+      const signerPem = active?.chainDer.map((d) => pemEncode("CERTIFICATE", new Uint8Array(d))).join("");
+      if (signerPem !== fx.signing.chainPem) await endorseServerChain(fx.officer2.actor, (await uploadServerChain(fx.partnerA.actor, { environment: fx.env.code, chain: fx.signing.chainPem })).id);
+      for (const p of await db.providerCsr.findMany({ where: { orgId: fx.orgA.id, envId: fx.env.id, status: "awaiting_certificate" }, select: { id: true } })) await cancelProviderCsr(CLI_ACTOR, p.id);
+      return (await createProviderCsr(CLI_ACTOR, { environment: fx.env.code, organisation: fx.orgA.code, csr: fx.signing.csr })).id;
+    }
+    case "provider-certificate-request": {
+      // Waits only where more than one approver is needed: a second environment with two, asked for by the admin.
+      fx.dualEnv ??= await (async () => {
+        const env = await createEnvironment(CLI_ACTOR, { code: `D${uniq().toUpperCase().replace(/[^A-Z0-9]/g, "X")}`.slice(0, 8), name: "Matrix dual", approvalsRequired: 2, production: false });
+        await createProviderClientCa(CLI_ACTOR, { envCode: env.code });
+        return env.code;
+      })();
+      const r = await issueProviderCertificateWithKey(fx.admin.actor, { environment: fx.dualEnv, commonName: `matrix-${uniq()}` });
+      if (r.status !== "pending") throw new Error("two approvers: the issuance waits");
+      return r.requestId;
+    }
+    case "provider-csr-signed": {
+      // A Keyport-generated key whose CSR organisation A's CA signed: its one download is due.
+      const waiting = await makeObject("provider-csr");
+      await cancelProviderCsr(CLI_ACTOR, waiting);
+      const csr = await createProviderCsr(CLI_ACTOR, { environment: fx.env.code, organisation: fx.orgA.code, commonName: `matrix-${uniq()}` });
+      await uploadSignedCertificate(fx.partnerA.actor, csr.id, { certificate: opensslSignCsr(csr.csrPem, fx.signing.ca) });
+      return csr.id;
     }
     case "allowlist-entry": {
       const id = await makeObject("allowlist-request");
@@ -530,6 +613,9 @@ const OBJECT_TABLE: Record<ObjectKind, string> = {
   "jws-key": "partner_jws_keys",
   "jws-key-active": "partner_jws_keys",
   "provider-jws-key": "provider_jws_keys",
+  "provider-csr": "provider_csrs",
+  "provider-csr-signed": "provider_csrs",
+  "provider-certificate-request": "provider_certificate_requests",
   user: "users",
   organisation: "organisations",
 };

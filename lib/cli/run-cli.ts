@@ -26,7 +26,10 @@ import { initCa } from "@/lib/services/ca/init-ca";
 import fs from "node:fs";
 import path from "node:path";
 import { syncNginxConfig, writeNginxConfig } from "@/lib/services/gateway/nginx-config";
-import { writeEgressConfig } from "@/lib/services/gateway/egress-config";
+import { refreshEgressConfig, writeEgressConfig } from "@/lib/services/gateway/egress-config";
+import { cancelProviderCsr, createProviderCsr } from "@/lib/services/provider-csrs/create-provider-csr";
+import { downloadProviderCsrKeyOnce } from "@/lib/services/provider-csrs/download-provider-csr-key";
+import { getProviderCsr, listProviderCsrs } from "@/lib/services/provider-csrs/read-provider-csrs";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
 import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { verifyJwsSignature } from "@/lib/services/jws-keys/verify-jws";
@@ -67,9 +70,11 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
   demo                                        seed the demo data (idempotent)
   gateway nginx --env PPR --out DIR [--listen 443] [--server-name NAME] [--server-cert FILE] [--server-key FILE] [--upstream URL]
                                               write an nginx mTLS front door: CA chain, CRLs, allowlist, server block, README
-  gateway sync --env PPR --out DIR            renew due CRLs, refresh DIR's CRL file and allowlist (then: nginx -s reload);
-                                              exits 1 and writes nothing when no CRL valid beyond now can be produced
-  gateway egress --env PPR --out DIR [--listen 127.0.0.1:8443] [--client-key FILE]
+  gateway sync --env PPR [--out DIR] [--egress EGRESS_DIR]
+                                              renew due CRLs, refresh DIR's CRL file and allowlist (then: nginx -s reload);
+                                              exits 1 and writes nothing when no CRL valid beyond now can be produced.
+                                              With --egress, also rewrite the egress configuration gateway egress wrote there
+  gateway egress --env PPR --out DIR [--listen 127.0.0.1:8443] [--client-key FILE] [--partner-key-dir DIR]
                                               write nginx configuration for the provider's egress proxy: one upstream per
                                               partner with an endorsed server CA chain (mutual TLS, verify on, SNI); run it
                                               again to refresh (files change only when their content does), then nginx -s reload
@@ -93,6 +98,13 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
                                               a provider JWS key Keyport generates and seals; prints its kid
   provider jws retire --id KEY_ID --at now|ISO-DATE
                                               the date the provider key leaves the published JWKS
+  provider csr create --env PPR --org acme (--cn NAME | --csr FILE)
+                                              a provider CSR for that partner's CA to sign (Mojaloop): Keyport generates and
+                                              seals the key (--cn), or the gateway made it (--csr); prints its id
+  provider csr list [--env PPR] [--org acme] [--status awaiting_certificate|active|retired|cancelled]
+  provider csr show --id ID                   the partner-signed certificate (PEM) once accepted, else the CSR
+  provider csr cancel --id ID                 cancel a CSR still waiting for the partner
+  provider csr key download --id ID --out FILE.p12    the Keyport-generated key with the partner-signed certificate, once
   jobs list                                   each background job: schedule, next run, last run, failures
   jobs run                                    periodic work (cron-safe on several instances): renew CRLs that are due,
                                               checkpoint the audit chain's head when it moved
@@ -381,13 +393,18 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
   "gateway egress": async (args, io) => {
-    const v = parse(args, { env: { type: "string" }, out: { type: "string" }, listen: { type: "string" }, "client-key": { type: "string" } }, ["env", "out"]);
+    const v = parse(args, { env: { type: "string" }, out: { type: "string" }, listen: { type: "string" }, "client-key": { type: "string" }, "partner-key-dir": { type: "string" } }, ["env", "out"]);
     const listen = str(v.listen) ?? "127.0.0.1:8443";
     if (!/^(\[[0-9a-fA-F:.]+\]:|[0-9.]+:|[\w.-]+:)?\d{1,5}$/.test(listen)) throw new UsageError(`--listen takes a port or address:port, not "${listen}".`);
     const dir = path.resolve(str(v.out)!);
-    const r = await writeEgressConfig(CLI_ACTOR, { envCode: str(v.env)!, outDir: dir, listen, keyFile: path.resolve(str(v["client-key"]) ?? path.join(dir, "provider-client.key")) });
-    for (const s of r.skipped) io.err(`skipped ${s.organisation}: ${s.why}`);
-    io.out(`${r.changed.length ? `Wrote ${r.changed.join(", ")}` : "No change"} in ${r.dir}: ${r.partners.length} partner(s) (${r.partners.join(", ") || "none"}), provider client certificate ${r.certificate.serial} valid until ${r.certificate.notAfter.toISOString()}.`);
+    const r = await writeEgressConfig(CLI_ACTOR, {
+      envCode: str(v.env)!,
+      outDir: dir,
+      listen,
+      keyFile: path.resolve(str(v["client-key"]) ?? path.join(dir, "provider-client.key")),
+      partnerKeyDir: str(v["partner-key-dir"]) ? path.resolve(str(v["partner-key-dir"])!) : undefined,
+    });
+    printEgress(r, io);
     io.err(`Next: include ${path.join(r.dir, "egress.conf")} from nginx's http block, then nginx -s reload.`);
     return 0;
   },
@@ -400,6 +417,7 @@ const COMMANDS: Record<string, Command> = {
   "provider certificate issue": async (args, io) => {
     const v = parse(args, { env: { type: "string" }, csr: { type: "string" } }, ["env", "csr"]);
     const r = await issueProviderCertificate(CLI_ACTOR, { environment: str(v.env)!, csr: readFileOrFail(str(v.csr)!, 64 * 1024).toString("utf8") });
+    if (r.status === "pending") return printPendingIssuance(r, io);
     const { getDb } = await import("@/lib/db/client");
     const row = await getDb().certificate.findUniqueOrThrow({ where: { id: r.id }, select: { der: true } });
     const { pemEncode } = await import("@/lib/pki/pem");
@@ -410,6 +428,7 @@ const COMMANDS: Record<string, Command> = {
   "provider certificate generate": async (args, io) => {
     const v = parse(args, { env: { type: "string" }, cn: { type: "string" } }, ["env", "cn"]);
     const r = await issueProviderCertificateWithKey(CLI_ACTOR, { environment: str(v.env)!, commonName: str(v.cn)! });
+    if (r.status === "pending") return printPendingIssuance(r, io);
     io.out(r.id);
     io.err(`Issued ${r.subject} (serial ${r.serial}, valid until ${r.notAfter.toISOString()}); its key is sealed until: npm run keyport -- provider key download --id ${r.id} --out FILE.p12`);
     return 0;
@@ -463,29 +482,45 @@ const COMMANDS: Record<string, Command> = {
     io.out(`${r.kid} retires at ${r.retireAt!.toISOString()}.`);
     return 0;
   },
-  "provider key download": async (args, io) => {
-    const v = parse(args, { id: { type: "string" }, out: { type: "string" } }, ["id", "out"]);
-    const password = process.env.KEYPORT_PKCS12_PASSWORD ?? "";
-    if (!password) throw new UsageError("Set KEYPORT_PKCS12_PASSWORD to the PKCS#12 password (8 to 128 printable ASCII characters); it is never taken from the command line.");
-    const target = path.resolve(str(v.out)!);
-    const fd = openNewFile(target);
-    try {
-      const file = await downloadProviderKeyOnce(CLI_ACTOR, str(v.id)!, { password });
-      fs.writeSync(fd, file.body);
-      fs.closeSync(fd);
-    } catch (e) {
-      fs.closeSync(fd);
-      fs.rmSync(target, { force: true }); // no empty file left behind
-      throw e;
+  "provider key download": (args, io) => downloadKeyOnce(args, io, downloadProviderKeyOnce),
+  "provider csr key download": (args, io) => downloadKeyOnce(args, io, downloadProviderCsrKeyOnce),
+  "gateway sync": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, out: { type: "string" }, egress: { type: "string" } }, ["env"]);
+    if (!str(v.out) && !str(v.egress)) throw new UsageError("Missing --out (the nginx front door's directory) or --egress (the egress gateway's directory), or both.");
+    if (str(v.out)) {
+      const r = await syncNginxConfig(CLI_ACTOR, { envCode: str(v.env)!, outDir: str(v.out)! });
+      printCrlRenewal(r, io);
+      io.out(r.changed.length ? `Updated ${r.changed.join(" and ")} in ${r.dir}; reload nginx (nginx -s reload).` : `No change in ${r.dir}.`);
     }
-    io.out(`Wrote ${path.resolve(str(v.out)!)}; Keyport no longer holds this key.`);
+    if (str(v.egress)) printEgress(await refreshEgressConfig(CLI_ACTOR, { envCode: str(v.env)!, outDir: str(v.egress)! }), io);
     return 0;
   },
-  "gateway sync": async (args, io) => {
-    const v = parse(args, { env: { type: "string" }, out: { type: "string" } }, ["env", "out"]);
-    const r = await syncNginxConfig(CLI_ACTOR, { envCode: str(v.env)!, outDir: str(v.out)! });
-    printCrlRenewal(r, io);
-    io.out(r.changed.length ? `Updated ${r.changed.join(" and ")} in ${r.dir}; reload nginx (nginx -s reload).` : `No change in ${r.dir}.`);
+  "provider csr create": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, org: { type: "string" }, cn: { type: "string" }, csr: { type: "string" } }, ["env", "org"]);
+    if (!str(v.cn) === !str(v.csr)) throw new UsageError("Give --cn NAME (Keyport generates the key) or --csr FILE (made on the gateway), one of the two.");
+    const r = await createProviderCsr(CLI_ACTOR, { environment: str(v.env)!, organisation: str(v.org)!, commonName: str(v.cn), csr: str(v.csr) ? readFileOrFail(str(v.csr)!, 64 * 1024).toString("utf8") : undefined });
+    io.out(r.id);
+    io.err(`Created the provider CSR ${r.subject} for ${r.organisation} in ${r.environment}; the partner downloads it from its exchange page, signs it with its CA and uploads the certificate.`);
+    return 0;
+  },
+  "provider csr list": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, org: { type: "string" }, status: { type: "string" } }, []);
+    for (const c of await listProviderCsrs(CLI_ACTOR, { environment: str(v.env), organisation: str(v.org), status: str(v.status) })) {
+      io.out(`${c.id}  ${c.environment.padEnd(8)} ${c.organisation.padEnd(16)} ${c.status.padEnd(20)} ${c.certificate?.notAfter ? `until ${c.certificate.notAfter.toISOString().slice(0, 10)}` : "-"}  ${c.subject}`);
+    }
+    return 0;
+  },
+  "provider csr show": async (args, io) => {
+    const v = parse(args, { id: { type: "string" } }, ["id"]);
+    const c = await getProviderCsr(CLI_ACTOR, str(v.id)!);
+    io.out((c.certificate?.pem ?? c.csrPem).trimEnd());
+    io.err(`${c.status}: ${c.subject} (${c.organisation}, ${c.environment})`);
+    return 0;
+  },
+  "provider csr cancel": async (args, io) => {
+    const v = parse(args, { id: { type: "string" } }, ["id"]);
+    const c = await cancelProviderCsr(CLI_ACTOR, str(v.id)!);
+    io.out(`Cancelled ${c.id} (${c.subject}).`);
     return 0;
   },
   "jobs run": async (args, io) => {
@@ -600,6 +635,43 @@ export function printChainReport(r: ChainReport, io: CliIo): number {
 }
 
 /** What `gateway nginx|sync` renewed before writing, and why it could not (a warning while the current CRLs are valid). */
+/** The one download of a key Keyport generated (provider certificate or provider CSR), password from KEYPORT_PKCS12_PASSWORD. */
+async function downloadKeyOnce(args: string[], io: CliIo, take: (actor: typeof CLI_ACTOR, id: string, input: { password: string }) => Promise<{ body: Uint8Array }>) {
+  const v = parse(args, { id: { type: "string" }, out: { type: "string" } }, ["id", "out"]);
+  const password = process.env.KEYPORT_PKCS12_PASSWORD ?? "";
+  if (!password) throw new UsageError("Set KEYPORT_PKCS12_PASSWORD to the PKCS#12 password (8 to 128 printable ASCII characters); it is never taken from the command line.");
+  const target = path.resolve(str(v.out)!);
+  const fd = openNewFile(target);
+  try {
+    const file = await take(CLI_ACTOR, str(v.id)!, { password });
+    fs.writeSync(fd, file.body);
+    fs.closeSync(fd);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(target, { force: true }); // no empty file left behind
+    throw e;
+  }
+  io.out(`Wrote ${target}; Keyport no longer holds this key.`);
+  return 0;
+}
+
+/** An issuance that waits for more officers (the environment's dual control): exit 0, the request id on stdout. */
+function printPendingIssuance(r: { requestId: string; subject: string; approvals: number; approvalsRequired: number }, io: CliIo) {
+  io.out(r.requestId);
+  io.err(`${r.subject}: ${r.approvals} of ${r.approvalsRequired} approvals; further officers approve it (web or POST /api/v1/provider-certificate-requests/${r.requestId}/approve), then it is issued.`);
+  return 0;
+}
+
+function printEgress(r: { dir: string; changed: string[]; partners: string[]; skipped: { organisation: string; why: string }[]; certificate: { serial: string; notAfter: Date } | null; partnerCertificates: Record<string, string> }, io: CliIo) {
+  for (const s of r.skipped) io.err(`skipped ${s.organisation}: ${s.why}`);
+  const own = Object.keys(r.partnerCertificates);
+  io.out(
+    `${r.changed.length ? `Wrote ${r.changed.join(", ")}` : "No change"} in ${r.dir}: ${r.partners.length} partner(s) (${r.partners.join(", ") || "none"}), ` +
+      `${r.certificate ? `provider client certificate ${r.certificate.serial} valid until ${r.certificate.notAfter.toISOString()}` : "no provider client CA certificate"}` +
+      `${own.length ? `; partner-signed certificates for ${own.join(", ")}` : ""}.`,
+  );
+}
+
 function printCrlRenewal(r: { renewed: { kind: string; number: string }[]; warnings: string[] }, io: CliIo) {
   for (const c of r.renewed) io.err(`Renewed the ${c.kind} CA's CRL (#${c.number}); it was due.`);
   for (const w of r.warnings) io.err(`Warning: ${w}`);

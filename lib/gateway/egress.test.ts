@@ -2,7 +2,9 @@
 // client CA, behind a chain the partner uploaded and an officer endorsed; nginx, configured by
 // `keyport gateway egress`, proxies a request to it with the provider's client certificate → 200.
 // The same proxy refuses a partner server whose certificate is not from the endorsed chain, and the
-// partner server refuses a partner's client certificate issued by Keyport's partner CA.
+// partner server refuses a partner's client certificate issued by Keyport's partner CA. A partner
+// whose server trusts only its own CA signs a provider CSR; `gateway sync --egress` then presents
+// that certificate on its upstream → 200.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import http from "node:http";
@@ -15,9 +17,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { runCli } from "@/lib/cli/run-cli";
 import { egressConf } from "@/lib/gateway/egress";
-import { makeTestChain } from "@/lib/pki/chain/fixtures.test-helper";
+import { makeTestChain, opensslSignCsr } from "@/lib/pki/chain/fixtures.test-helper";
 import { pemEncode } from "@/lib/pki/pem";
-import { makeWorld, opensslCsr } from "@/lib/testing/world";
+import { makeOrganisation, makeUser, makeWorld, opensslCsr } from "@/lib/testing/world";
+import { providerCsrFile } from "@/lib/services/provider-csrs/read-provider-csrs";
+import { uploadSignedCertificate } from "@/lib/services/provider-csrs/upload-signed-certificate";
 import { providerClientCaFile } from "@/lib/services/provider/provider-client-ca-file";
 import { endorseServerChain } from "@/lib/services/server-chains/decide-server-chain";
 import { uploadServerChain } from "@/lib/services/server-chains/upload-server-chain";
@@ -94,6 +98,15 @@ describe("egress gateway: the provider's side of mutual TLS", () => {
     const upB = await uploadServerChain(w.partnerB.actor, { environment: w.env.code, chain: b.chainPem, endpoint: `https://localhost:${portB}` });
     await endorseServerChain(w.officer1.actor, upB.id);
 
+    // Partner C (Mojaloop-style): its server trusts only its OWN CA for the provider's calls, so it
+    // signs a provider CSR made on the gateway; until then the Keyport-issued certificate is refused.
+    const orgC = await makeOrganisation();
+    const partnerC = await makeUser("partner", orgC.code);
+    const cc = await makeTestChain({ name: "Cobalt", hosts: ["localhost"] });
+    const portC = await partnerServer({ key: cc.serverKey.pem, certChain: cc.serverPem + pemEncode("CERTIFICATE", cc.issuing), trust: cc.chainPem });
+    const upC = await uploadServerChain(partnerC.actor, { environment: w.env.code, chain: cc.chainPem, server: cc.serverPem, endpoint: `https://localhost:${portC}` });
+    await endorseServerChain(w.officer1.actor, upC.id);
+
     // The provider's gateway makes its key and CSR; Keyport issues the client certificate.
     const out = join(dir, "egress");
     mkdirSync(out, { recursive: true });
@@ -148,6 +161,35 @@ http {
     // The impostor's certificate does not chain to B's endorsed chain: nginx refuses the upstream (502).
     expect((await get(`http://127.0.0.1:${listenPort}/${w.orgB.code}/`)).status).toBe(502);
     expect(readFileSync(join(dir, "nginx", "logs", "error.log"), "utf8")).toMatch(/upstream SSL certificate verify error/);
+
+    // Partner C refuses the Keyport-issued certificate (its server trusts only its own CA)…
+    const beforeC = await get(`http://127.0.0.1:${listenPort}/${orgC.code}/`);
+    expect(beforeC.status, beforeC.body).toBe(401);
+    // …so an admin creates a provider CSR on the gateway's key (CLI), partner C signs it with its CA
+    // (openssl x509 -req) and uploads it; `gateway sync --egress` writes it for C's upstream only.
+    const gwC = opensslCsr("/O=Provider/CN=provider-egress-c");
+    writeFileSync(join(dir, "gw-c.csr"), gwC.csr);
+    const created = await cli(["provider", "csr", "create", "--env", w.env.code, "--org", orgC.code, "--csr", join(dir, "gw-c.csr")]);
+    expect(created.code, created.err).toBe(0);
+    const csrId = created.out.trim();
+    const csrPem = (await providerCsrFile(partnerC.actor, csrId)).body;
+    await uploadSignedCertificate(partnerC.actor, csrId, { certificate: opensslSignCsr(csrPem, { certDer: cc.issuing, key: cc.issuingKey }) });
+    writeFileSync(join(out, "partners", `${orgC.code}-client.key`), gwC.key, { mode: 0o600 });
+    const synced = await cli(["gateway", "sync", "--env", w.env.code, "--egress", out]);
+    expect(synced.code, synced.err).toBe(0);
+    expect(synced.out).toContain(`partners/${orgC.code}-client.crt`);
+    expect(readFileSync(join(out, "egress.conf"), "utf8")).toContain(`proxy_ssl_certificate ${JSON.stringify(join(out, "partners", `${orgC.code}-client.crt`))};`);
+    expect((await cli(["gateway", "sync", "--env", w.env.code, "--egress", out])).out).toMatch(/^No change/);
+    nginx.kill("SIGHUP");
+    let okC = { status: 0, body: "" };
+    for (let i = 0; i < 50 && okC.status !== 200; i++) {
+      okC = await get(`http://127.0.0.1:${listenPort}/${orgC.code}/pay`).catch(() => ({ status: 0, body: "" }));
+      if (okC.status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(okC.status, okC.body).toBe(200);
+    expect(okC.body).toBe("hello provider-egress-c at /pay");
+    // Partner A still gets the Keyport-issued certificate.
+    expect((await get(`http://127.0.0.1:${listenPort}/${w.orgA.code}/x`)).body).toBe("hello provider-egress at /api/x");
 
     // A partner's own client certificate (Keyport's partner CA) is refused by partner A's server.
     const partnerCsr = opensslCsr(`/CN=${w.orgB.code}-client`);

@@ -145,9 +145,49 @@ async function providerItemFacts(tx: Tx, envId: string, orgId: string | undefine
   return { orgId: org?.id ?? null, orgCode: org?.code ?? null, envId: env.id, envCode: env.code, partnerLink: `/partner/exchange?env=${env.code}`, staffLink: `/officer/exchange?env=${env.code}` };
 }
 
+async function providerCsrFacts(tx: Tx, id: string) {
+  const r = await tx.providerCsr.findUniqueOrThrow({ where: { id }, include: { env: { select: { code: true } }, org: { select: { code: true } } } });
+  return {
+    r,
+    base: {
+      orgId: r.orgId,
+      envId: r.envId,
+      envCode: r.env.code,
+      orgCode: r.org.code,
+      subjectType: "provider_csr",
+      subjectId: r.id,
+      partnerLink: `/partner/exchange?env=${r.env.code}`,
+      staffLink: `/officer/exchange?env=${r.env.code}&org=${r.org.code}`,
+    },
+    facts: [
+      ["Subject", r.subject],
+      ["Environment", r.env.code],
+      ["Public key SHA-256", r.publicKeyFingerprint],
+      ...(r.certSha256 ? [["Certificate SHA-256", r.certSha256], ["Valid until", r.certNotAfter?.toISOString() ?? ""]] : []),
+    ] as [string, string][],
+  };
+}
+
 const ORG_ON = { toGroup: true, toSubmitter: true } as const;
 
 export const EVENT_TYPES = {
+  "provider_csr.created": {
+    label: "Provider CSR to sign with your CA",
+    audience: { org: true },
+    defaults: ORG_ON,
+    describe: async (tx, { id }) => {
+      const { base, facts } = await providerCsrFacts(tx, id);
+      return { ...base, title: "The provider asks your CA to sign its client CSR", facts };
+    },
+  },
+  "provider_csr.signed": {
+    label: "Provider CSR signed by a partner's CA",
+    audience: { officers: true, admins: true },
+    describe: async (tx, { id }) => {
+      const { base, facts, r } = await providerCsrFacts(tx, id);
+      return { ...base, title: `${r.org.code} signed the provider's client CSR`, facts };
+    },
+  },
   "certificate_request.submitted": {
     label: "Certificate request submitted",
     audience: { officers: true },

@@ -91,3 +91,29 @@ export function openssl(script: (run: (...args: string[]) => void, dir: string) 
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * A partner's CA signs a CSR with the real openssl CLI (`openssl x509 -req`), as a partner would:
+ * `eku` (default clientAuth; "none" for no extendedKeyUsage), `days`, and for refusal tests a
+ * replaced subject (`subj`) or public key (`forcePubkeyPem`).
+ */
+export function opensslSignCsr(csrPem: string, ca: { certDer: Uint8Array; key: TestKey }, opts: { days?: number; eku?: string; subj?: string; forcePubkeyPem?: string } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "keyport-sign-"));
+  try {
+    writeFileSync(join(dir, "r.csr"), csrPem);
+    writeFileSync(join(dir, "ca.pem"), pemEncode("CERTIFICATE", ca.certDer));
+    writeFileSync(join(dir, "ca.key"), ca.key.pem);
+    const eku = opts.eku ?? "clientAuth";
+    writeFileSync(join(dir, "ext"), `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n${eku === "none" ? "" : `extendedKeyUsage=${eku}\n`}`);
+    const extra: string[] = [];
+    if (opts.subj) extra.push("-subj", opts.subj);
+    if (opts.forcePubkeyPem) {
+      writeFileSync(join(dir, "pub.pem"), opts.forcePubkeyPem);
+      extra.push("-force_pubkey", join(dir, "pub.pem"));
+    }
+    execFileSync("openssl", ["x509", "-req", "-in", join(dir, "r.csr"), "-CA", join(dir, "ca.pem"), "-CAkey", join(dir, "ca.key"), "-set_serial", `0x${Date.now().toString(16)}${Math.floor(Math.random() * 1e6).toString(16)}`, "-days", String(opts.days ?? 365), "-sha256", "-extfile", join(dir, "ext"), ...extra, "-out", join(dir, "c.pem")], { stdio: "pipe" });
+    return readFileSync(join(dir, "c.pem"), "utf8");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -125,12 +125,49 @@ export const EXCHANGE_ITEM_KINDS: Kind<unknown>[] = [
     kind: "provider-client-certificate",
     title: "Provider client certificate (provider → partner)",
     direction: "provider-to-partner",
-    load: async ({ db, env }) =>
-      db.certificate.findFirst({ where: { envId: env.id, revokedAt: null, ca: { kind: "provider_client", active: true } }, select: { createdAt: true, notAfter: true }, orderBy: { notAfter: "desc" } }),
-    evaluate: (cert, _orgId, { now }) => {
+    load: async ({ db, env }) => ({
+      cert: await db.certificate.findFirst({ where: { envId: env.id, revokedAt: null, ca: { kind: "provider_client", active: true } }, select: { createdAt: true, notAfter: true }, orderBy: { notAfter: "desc" } }),
+      pending: await db.providerCertificateRequest.findFirst({ where: { envId: env.id, status: "pending" }, select: { createdAt: true, _count: { select: { approvals: { where: { decision: "approve" } } } } }, orderBy: { createdAt: "desc" } }),
+    }),
+    evaluate: ({ cert, pending }, _orgId, { now, env }) => {
+      if (pending) {
+        return { state: "pending", next: "officer", step: `Officers approve the provider's client certificate (${pending._count.approvals + 1} of ${env.approvalsRequired}).`, since: pending.createdAt, expires: cert?.notAfter ?? null };
+      }
       if (!cert) return { state: "missing", next: "admin", step: "An admin issues the provider's client certificate from a CSR made on the egress gateway.", since: null, expires: null };
       const state = expiry(cert.notAfter, now);
       return { state, next: state === "active" ? null : "admin", step: state === "active" ? "The egress gateway presents it." : "Issue a new one before it expires.", since: cert.createdAt, expires: cert.notAfter };
+    },
+  }),
+  kind({
+    kind: "provider-csr-signed",
+    title: "Provider CSR signed by the partner's CA (provider → partner)",
+    direction: "provider-to-partner",
+    load: async ({ db, env, orgIds }) =>
+      byOrg(
+        await db.providerCsr.findMany({
+          where: { envId: env.id, orgId: { in: orgIds }, status: { in: ["awaiting_certificate", "active"] } },
+          select: { orgId: true, status: true, createdAt: true, signedAt: true, certNotAfter: true },
+          orderBy: { createdAt: "desc" },
+        }),
+      ),
+    evaluate: (rows, orgId, { now }) => {
+      const list = rows.get(orgId) ?? [];
+      const active = list.find((r) => r.status === "active");
+      const waiting = list.find((r) => r.status === "awaiting_certificate");
+      if (waiting) {
+        return {
+          state: "pending",
+          next: "partner",
+          step: `Download the provider's CSR, sign it with the CA of your endorsed server CA chain (clientAuth), upload the certificate.${active ? " The current one stays in use meanwhile." : ""}`,
+          since: waiting.createdAt,
+          expires: active?.certNotAfter ?? null,
+        };
+      }
+      if (active?.certNotAfter) {
+        const state = expiry(active.certNotAfter, now);
+        return { state, next: state === "active" ? null : "admin", step: state === "active" ? "The egress gateway presents it to this partner." : "An admin creates a renewal CSR for the partner to sign.", since: active.signedAt, expires: active.certNotAfter };
+      }
+      return { state: "missing", next: null, step: "Only where the partner's servers trust their own CA for the provider's calls (Mojaloop): an admin creates a CSR for the partner to sign.", since: null, expires: null };
     },
   }),
   kind({

@@ -7,7 +7,7 @@ import { makeTestChain } from "@/lib/pki/chain/fixtures.test-helper";
 import { makeWorld, opensslCsr } from "@/lib/testing/world";
 import { recordPublicDownload } from "@/lib/services/ca/ca-chain";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
-import { issueProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
+import { approveProviderCertificateRequest, issueProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
 import { endorseServerChain } from "@/lib/services/server-chains/decide-server-chain";
 import { uploadServerChain } from "@/lib/services/server-chains/upload-server-chain";
 import { getProviderServerChain, setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
@@ -38,7 +38,11 @@ describe("exchange", () => {
     expect((await next())["provider-client-ca"]).toBe("pending:partner");
     await recordPublicDownload(w.partnerA.actor, { action: "ca.download", envCode: w.env.code, file: `${w.env.code}-provider-client-ca.pem`, format: "pem" });
     expect((await next())["provider-client-ca"]).toBe("active:-");
-    await issueProviderCertificate(w.admin.actor, { environment: w.env.code, csr: opensslCsr("/CN=provider-egress").csr });
+    // Two officers in this environment: the admin who asks is the first, one officer approves.
+    const asked = await issueProviderCertificate(w.admin.actor, { environment: w.env.code, csr: opensslCsr("/CN=provider-egress").csr });
+    expect(asked.status).toBe("pending");
+    expect((await next())["provider-client-certificate"]).toBe("pending:officer");
+    if (asked.status === "pending") expect((await approveProviderCertificateRequest(w.officer1.actor, asked.requestId)).status).toBe("issued");
     expect((await next())["provider-client-certificate"]).toBe("active:-");
     expect((await next())["provider-server-chain"]).toBe("missing:admin");
     const ours = await makeTestChain({ name: "Provider", hosts: ["api.provider.test"] });

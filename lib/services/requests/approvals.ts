@@ -46,6 +46,7 @@ type Target =
   | { kind: "certificate"; requestId: string }
   | { kind: "allowlist"; requestId: string }
   | { kind: "server_chain"; requestId: string }
+  | { kind: "provider_certificate"; requestId: string }
   // JWS signing keys (issue 18)
   | { kind: "jws_key"; requestId: string };
 
@@ -57,6 +58,8 @@ const approvalWhere = (target: Target) => {
       return { allowlistRequestId: target.requestId };
     case "server_chain":
       return { serverChainId: target.requestId };
+    case "provider_certificate":
+      return { providerCertificateRequestId: target.requestId };
     case "jws_key":
       return { jwsKeyId: target.requestId };
   }

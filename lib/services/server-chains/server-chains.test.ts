@@ -126,6 +126,7 @@ describe("provider client CA", () => {
     await refused(issueProviderCertificate(w.partnerA.actor, { environment: w.env.code, csr: gw.csr }), "forbidden");
     await refused(issueProviderCertificate(w.admin.actor, { environment: w.env.code, csr: opensslCsr("/CN=weak", { key: "rsa1024" }).csr }), "validation_failed");
     const issued = await issueProviderCertificate(w.admin.actor, { environment: w.env.code, csr: gw.csr });
+    if (issued.status !== "issued") throw new Error("one approval: issued at once");
     const [listed] = await listProviderCertificates(w.officer1.actor, w.env.code);
     expect(listed.id).toBe(issued.id);
     const dir = mkdtempSync(join(tmpdir(), "keyport-provider-"));
@@ -157,6 +158,7 @@ describe("provider client CA", () => {
     const w = await makeWorld();
     await createProviderClientCa(CLI_ACTOR, { envCode: w.env.code });
     const issued = await issueProviderCertificateWithKey(w.officer1.actor, { environment: w.env.code, commonName: "provider-egress-2" });
+    if (issued.status !== "issued") throw new Error("one approval: issued at once");
     await refused(downloadProviderKeyOnce(w.officer1.actor, issued.id, { password: "changeit-123" }), "forbidden");
     await refused(downloadProviderKeyOnce(w.admin.actor, issued.id, { password: "short" }), "validation_failed");
     const file = await downloadProviderKeyOnce(w.admin.actor, issued.id, { password: "changeit-123" });

@@ -6,6 +6,8 @@ import { Mono } from "@/components/ui/details";
 import { formatDay } from "@/components/ui/format";
 import { ExchangeTable } from "@/components/exchange/exchange-table";
 import { UploadServerChainForm } from "@/components/exchange/server-chain-forms";
+import { UploadSignedCertificateForm } from "@/components/exchange/provider-forms";
+import { listProviderCsrs } from "@/lib/services/provider-csrs/read-provider-csrs";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { getOrgExchange } from "@/lib/services/exchange/get-exchange";
@@ -23,7 +25,14 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
   const envs = await listEnvironments(actor);
   const env = envs.find((e) => e.code === param(sp, "env")?.toUpperCase()) ?? envs[0];
   if (!env) return <Empty>No environments are configured yet.</Empty>;
-  const [exchange, chains, providerChain] = await Promise.all([getOrgExchange(actor, env.code), listServerChains(actor, { environment: env.code }), getProviderServerChain(actor, env.code)]);
+  const [exchange, chains, providerChain, csrs] = await Promise.all([
+    getOrgExchange(actor, env.code),
+    listServerChains(actor, { environment: env.code }),
+    getProviderServerChain(actor, env.code),
+    listProviderCsrs(actor, { environment: env.code }),
+  ]);
+  const toSign = csrs.filter((c) => c.status === "awaiting_certificate");
+  const signed = csrs.find((c) => c.status === "active");
   const caItem = exchange.items.find((i) => i.kind === "provider-client-ca");
   return (
     <div className="grid gap-6">
@@ -67,6 +76,29 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
           <Empty>The provider has not published its server chain for {env.code} yet.</Empty>
         )}
       </Card>
+      {toSign.length || signed ? (
+        <Card title="Provider CSR to sign with your CA">
+          <div className="grid gap-4 text-sm">
+            {toSign.map((c) => (
+              <div key={c.id} className="grid gap-2" data-testid={`provider-csr-${c.id}`}>
+                <p>
+                  The provider asks your CA to sign its client CSR <Mono>{c.subject}</Mono>. Sign it with the CA of your endorsed server CA chain, keep the subject, include clientAuth in extendedKeyUsage, and make it valid for at least {c.minValidityDays} days.
+                </p>
+                <a className={link} href={`data:application/pkcs10;base64,${Buffer.from(c.csrPem).toString("base64")}`} download={`${exchange.organisation}-${env.code}-provider-client.csr`}>
+                  Download the CSR (PEM)
+                </a>
+                <pre className="max-h-40 overflow-auto rounded bg-slate-100 p-2 text-xs" aria-label="Provider CSR PEM">{c.csrPem}</pre>
+                <UploadSignedCertificateForm id={c.id} />
+              </div>
+            ))}
+            {signed?.certificate ? (
+              <p>
+                In use: the certificate your CA signed (<Mono>{signed.certificate.sha256Fingerprint}</Mono>), valid until {formatDay(signed.certificate.notAfter)}.
+              </p>
+            ) : null}
+          </div>
+        </Card>
+      ) : null}
       <Card title="Your server CA chain">
         <div className="grid gap-4">
           {chains.length ? (

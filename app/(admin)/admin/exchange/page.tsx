@@ -1,0 +1,106 @@
+import Link from "next/link";
+import { Card, Empty, PageTitle } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
+import { Badge } from "@/components/ui/badge";
+import { Mono } from "@/components/ui/details";
+import { formatDay } from "@/components/ui/format";
+import { CancelProviderCsrButton, CreateProviderCsrForm, InitProviderClientCaForm, IssueProviderCertificateForm, SetProviderServerChainForm } from "@/components/exchange/provider-forms";
+import { listProviderCertificateRequests } from "@/lib/services/provider/issue-provider-certificate";
+import { requirePageActor } from "@/lib/auth/web-actor";
+import { listEnvironments } from "@/lib/services/environments/list-environments";
+import { getProviderClientCa } from "@/lib/services/provider/provider-client-ca-file";
+import { listOrganisations } from "@/lib/services/organisations/list-organisations";
+import { listProviderCsrs } from "@/lib/services/provider-csrs/read-provider-csrs";
+import { getProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
+
+export const dynamic = "force-dynamic";
+
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/** The provider's side of the exchange, per environment: its client CA, its server chain, and CSRs for partners' CAs to sign. */
+export default async function AdminExchangePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const actor = await requirePageActor("area:admin", "/admin/exchange");
+  const sp = await searchParams;
+  const envs = await listEnvironments(actor);
+  const env = envs.find((e) => e.code === one(sp.env)?.toUpperCase()) ?? envs[0];
+  if (!env) return <Empty>Create an environment first.</Empty>;
+  const [caMissing, serverChain, csrs, orgs, requests] = await Promise.all([
+    getProviderClientCa(env.code).then(
+      () => false,
+      () => true,
+    ),
+    getProviderServerChain(actor, env.code),
+    listProviderCsrs(actor, { environment: env.code }),
+    listOrganisations(actor),
+    listProviderCertificateRequests(actor, env.code),
+  ]);
+  return (
+    <div className="grid gap-6">
+      <PageTitle subtitle="What the provider gives its partners: the provider client CA, the provider endpoint's server chain, and CSRs for partners' CAs to sign.">Exchange (provider side)</PageTitle>
+      <nav aria-label="Environment" className="flex flex-wrap gap-2">
+        {envs.map((e) => (
+          <Link key={e.code} href={`/admin/exchange?env=${e.code}`} aria-current={e.code === env.code ? "page" : undefined} className={`rounded border px-3 py-1 text-sm ${e.code === env.code ? "border-slate-900 bg-slate-900 text-white" : "border-slate-300 text-slate-700"}`}>
+            {e.code}
+          </Link>
+        ))}
+      </nav>
+      <Card title="Provider client CA">
+        {caMissing ? (
+          <div className="grid gap-2 text-sm">
+            <p>Partners&apos; servers trust this CA (and only it) for the provider&apos;s outbound calls. It is apart from the CA that signs partners&apos; certificates.</p>
+            <InitProviderClientCaForm environment={env.code} />
+          </div>
+        ) : (
+          <p className="text-sm">
+            Created. Partners download it from their exchange pages and <Mono>/api/v1/environments/{env.code}/provider-client-ca</Mono>.
+          </p>
+        )}
+      </Card>
+      <Card title="Provider client certificates">
+        <div className="grid gap-3">
+          {requests.length ? (
+            <Table
+              label="Provider client certificate requests"
+              head={["Asked", "Subject", "Status", "Approvals"]}
+              rows={requests.map((r) => [formatDay(r.createdAt), <Mono key="s">{r.subject}</Mono>, r.status, `${r.approvals} of ${r.approvalsRequired}`])}
+            />
+          ) : null}
+          {caMissing ? <Empty>Create the provider client CA first.</Empty> : <IssueProviderCertificateForm environment={env.code} />}
+        </div>
+      </Card>
+      <Card title="Provider server chain">
+        <div className="grid gap-3">
+          {serverChain ? (
+            <Table label="Provider server chain" head={["Role", "Subject", "SHA-256", "Expires"]} rows={serverChain.certificates.map((c) => [c.role, <Mono key="s">{c.subject}</Mono>, <Mono key="f">{c.sha256Fingerprint}</Mono>, formatDay(new Date(c.notAfter))])} />
+          ) : (
+            <Empty>Not published for {env.code} yet.</Empty>
+          )}
+          <SetProviderServerChainForm environment={env.code} />
+        </div>
+      </Card>
+      <Card title="Provider CSRs signed by partners' CAs">
+        <div className="grid gap-4">
+          {csrs.length ? (
+            <Table
+              label="Provider CSRs"
+              head={["Partner", "Subject", "Key", "Status", "Certificate expires", ""]}
+              rows={csrs.map((c) => [
+                c.organisation,
+                <Mono key="s">{c.subject}</Mono>,
+                c.keySource === "keyport" ? (c.keyDownloaded ? "Keyport (downloaded, erased)" : "Keyport (sealed)") : "gateway",
+                <Badge key="st" tone={c.status === "active" ? "good" : c.status === "awaiting_certificate" ? "info" : "neutral"}>
+                  {c.status.replace("_", " ")}
+                </Badge>,
+                formatDay(c.certificate?.notAfter ?? null),
+                c.status === "awaiting_certificate" ? <CancelProviderCsrButton key="c" id={c.id} /> : c.keySource === "keyport" && c.status === "active" && !c.keyDownloaded ? <Mono key="k">provider csr key download --id {c.id}</Mono> : "",
+              ])}
+            />
+          ) : (
+            <Empty>No provider CSR in {env.code} yet.</Empty>
+          )}
+          <CreateProviderCsrForm environment={env.code} organisations={orgs.map((o) => ({ code: o.code, legalName: o.legalName }))} />
+        </div>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import { NextResponse } from "next/server";
+import { apiRoute, queryOf, readJson, withApi } from "@/lib/api/handler";
+import { listProviderCertificateRequests, requestProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
+
+export const dynamic = "force-dynamic";
+
+// The provider's own client certificates (issue 17, item 2): `csr` (made on the gateway) or `commonName`
+// (Keyport generates and seals the key). Issued at once with one approver; else it waits for officers.
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
+  POST: withApi("provider-certificate:issue", async ({ req, actor }) => {
+    const r = await requestProviderCertificate(actor, await readJson(req));
+    return NextResponse.json(r, { status: r.status === "issued" ? 201 : 202 });
+  }),
+  GET: withApi("provider-certificate:issue", async ({ req, actor }) => NextResponse.json({ requests: await listProviderCertificateRequests(actor, queryOf(req).environment) })),
+});
