@@ -45,7 +45,7 @@ test("[ADMIN] [PARTNER] [OFFICER] exchange in production: chain uploaded, provid
 
   // The admin creates the provider client CA from the web (not only the CLI).
   await admin.getByRole("button", { name: "Create provider client CA" }).click();
-  await expect(admin.getByText(/Created .*Provider Client CA/)).toBeVisible();
+  await expect(admin.getByRole("region", { name: "Provider client CA" })).toContainText("Created. Partners download it");
 
   // The partner is next: download the provider client CA (recorded, so the item is done).
   await partner.reload();
@@ -86,7 +86,8 @@ test("[ADMIN] [PARTNER] [OFFICER] exchange in production: chain uploaded, provid
   const officer2 = await pageAs(browser, "officer2@keyport.test", "/officer");
   await officer2.goto("/officer/exchange?env=PRD");
   await officer2.locator('[data-testid^="chain-decision-"]').first().getByRole("button", { name: "Endorse" }).click();
-  await expect(officer2.getByText("Endorsed: the chain is active for the egress gateway.")).toBeVisible();
+  // Endorsed: it leaves the queue (the form's own message goes with it).
+  await expect(officer2.getByText("Nothing waits for endorsement.")).toBeVisible();
   await partner.reload();
   await expect(next(partner, "partner-server-chain")).toHaveText("Nobody (done)");
   await expect(partner.getByRole("table", { name: "Your server CA chains" })).toContainText("endorsed");
@@ -118,7 +119,8 @@ test("[ADMIN] [PARTNER] [OFFICER] exchange in production: chain uploaded, provid
   openssl("x509", "-req", "-in", "provider.csr", "-CA", "issuing.pem", "-CAkey", "issuing.key", "-set_serial", "0x4d5e70", "-days", "365", "-sha256", "-extfile", "client.ext", "-out", "signed.pem");
   await partner.getByLabel("Certificate your CA issued for this CSR (PEM)").fill(readFileSync(file("signed.pem"), "utf8"));
   await partner.getByRole("form", { name: "Upload the signed certificate" }).getByRole("button", { name: "Upload and check" }).click();
-  await expect(partner.getByText(/Accepted: the provider presents this certificate/)).toBeVisible();
+  // Accepted: the CSR leaves the to-sign list, and the certificate in use is shown.
+  await expect(partner.getByText(/In use: the certificate your CA signed/)).toBeVisible();
   await partner.reload();
   await expect(next(partner, "provider-csr-signed")).toHaveText("Nobody (done)");
 });
