@@ -111,6 +111,8 @@ describe("partner JWS keys", () => {
     expect(done).toMatchObject({ status: "endorsed", state: "active" });
     expect(done.approvals).toEqual([expect.objectContaining({ officer: expect.any(String) }), expect.objectContaining({ officer: expect.any(String) })]);
     expect((await getJwsKey(w.partnerA.actor, first.id)).approvals[0]).not.toHaveProperty("comment");
+    const events = await getDb().notificationEvent.findMany({ where: { subjectType: "jws_key", subjectId: first.id }, orderBy: { createdAt: "asc" }, select: { type: true } });
+    expect(events.map((e) => e.type)).toEqual(["jws_key.submitted", "jws_key.approval_recorded", "jws_key.endorsed"]);
 
     const req = opensslFspiopRequest(rsa, { alg: "RS256" });
     const ok = await verifyJwsSignature(w.partnerA.actor, { environment: w.env.code, ...req });
