@@ -11,6 +11,8 @@ import { makeWorld, opensslCsr } from "@/lib/testing/world";
 import { type OpensslKey, opensslFspiopRequest, opensslKey } from "@/lib/pki/jws/jws-test-helper";
 import { signWithProviderJwsKey } from "@/lib/ca/provider-jws-key";
 import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
+import { makeTestChain } from "@/lib/pki/chain/fixtures.test-helper";
+import { uploadServerChain } from "@/lib/services/server-chains/upload-server-chain";
 import { uploadJwsKey } from "./upload-jws-key";
 import { endorseJwsKey, rejectJwsKey } from "./decide-jws-key";
 import { retireJwsKey } from "./retire-jws-key";
@@ -87,6 +89,14 @@ describe("partner JWS keys", () => {
     // The same key by another organisation is refused, without naming organisation A.
     const other = await refused(uploadJwsKey(w.partnerB.actor, { environment: w.env.code, key: ec.certPem }), "conflict");
     expect(other.message).not.toContain(w.orgA.code);
+  });
+
+  it("refuses the key of a server certificate a partner uploaded with its chain", async () => {
+    const w = await makeWorld();
+    const c = await makeTestChain({ hosts: ["jws-reuse.test"] });
+    await uploadServerChain(w.partnerA.actor, { environment: w.env.code, chain: c.chainPem, server: c.serverPem });
+    const e = await refused(uploadJwsKey(w.partnerA.actor, { environment: w.env.code, key: c.serverPem }), "validation_failed");
+    expect(e.message).toMatch(/already used for TLS \(server certificate /);
   });
 
   it("a TLS CSR whose key is a JWS key is refused by the named check key.jws", async () => {
