@@ -136,6 +136,30 @@ async function serverChainFacts(tx: Tx, id: string) {
   };
 }
 
+// JWS signing keys (issue 18)
+async function jwsKeyFacts(tx: Tx, id: string) {
+  const r = await tx.partnerJwsKey.findUniqueOrThrow({ where: { id }, include: { env: { select: { code: true, approvalsRequired: true } }, org: { select: { code: true } } } });
+  return {
+    r,
+    base: {
+      orgId: r.orgId,
+      envId: r.envId,
+      envCode: r.env.code,
+      orgCode: r.org.code,
+      subjectType: "jws_key",
+      subjectId: r.id,
+      submitterId: r.submittedById,
+      partnerLink: `/partner/jws?env=${r.env.code}`,
+      staffLink: `/officer/jws?env=${r.env.code}`,
+    },
+    facts: [
+      ["Environment", r.env.code],
+      ["kid (RFC 7638 thumbprint)", r.kid],
+      ["Key", `${r.keyLabel}, ${r.alg}`],
+    ] as [string, string][],
+  };
+}
+
 /** Provider-side exchange items concern every partner of an environment: one event per organisation (extra.orgId). */
 async function providerItemFacts(tx: Tx, envId: string, orgId: string | undefined) {
   const [env, org] = await Promise.all([
@@ -319,6 +343,41 @@ export const EVENT_TYPES = {
     describe: async (tx, { id, reason }) => {
       const { base, facts } = await serverChainFacts(tx, id);
       return { ...base, title: "Server CA chain rejected", facts: [...facts, ["Reason", reason ?? ""]] };
+    },
+  },
+  // JWS signing keys (issue 18)
+  "jws_key.submitted": {
+    label: "JWS key submitted",
+    audience: { officers: true },
+    describe: async (tx, { id }) => {
+      const { base, facts, r } = await jwsKeyFacts(tx, id);
+      return { ...base, title: `JWS key from ${r.org.code} waits for endorsement`, facts };
+    },
+  },
+  "jws_key.approval_recorded": {
+    label: "JWS key endorsement recorded, more needed",
+    audience: { officers: true },
+    describe: async (tx, { id, by, extra }) => {
+      const { base, facts, r } = await jwsKeyFacts(tx, id);
+      return { ...base, title: `JWS key from ${r.org.code}: ${extra?.approvals ?? "?"} of ${r.env.approvalsRequired} endorsements`, facts: [...facts, ["Endorsed by", by ?? "an officer"]] };
+    },
+  },
+  "jws_key.endorsed": {
+    label: "JWS key endorsed",
+    audience: { org: true },
+    defaults: ORG_ON,
+    describe: async (tx, { id }) => {
+      const { base, facts } = await jwsKeyFacts(tx, id);
+      return { ...base, title: "JWS key endorsed: the provider verifies your signatures with it", facts };
+    },
+  },
+  "jws_key.rejected": {
+    label: "JWS key rejected",
+    audience: { org: true },
+    defaults: ORG_ON,
+    describe: async (tx, { id, reason }) => {
+      const { base, facts } = await jwsKeyFacts(tx, id);
+      return { ...base, title: "JWS key rejected", facts: [...facts, ["Reason", reason ?? ""]] };
     },
   },
   "provider_server_chain.changed": {

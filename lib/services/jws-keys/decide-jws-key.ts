@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { getDb, type Tx } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { actorName, emitEvent } from "@/lib/notifications/emit-event";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { alreadyDecided, approveSchema, recordDecision, rejectSchema } from "@/lib/services/requests/approvals";
@@ -33,7 +34,10 @@ export async function endorseJwsKey(actor: Actor, id: string, input: z.input<typ
       targetId: keyId,
       details: { approvals, required: key.env.approvalsRequired, ...(comment ? { comment } : {}) },
     });
-    if (approvals < key.env.approvalsRequired) return;
+    if (approvals < key.env.approvalsRequired) {
+      await emitEvent(tx, "jws_key.approval_recorded", { id: keyId, by: actorName(actor), extra: { approvals: String(approvals) } });
+      return;
+    }
     if (!key.env.jwsAlgorithms.includes(key.alg)) {
       throw new AppError("validation_failed", `${key.env.code} no longer allows ${key.alg}; nothing was endorsed. Reject it with a reason.`);
     }
@@ -47,6 +51,7 @@ export async function endorseJwsKey(actor: Actor, id: string, input: z.input<typ
       targetId: keyId,
       details: { environment: key.env.code, organisation: key.org.code, kid: key.kid, alg: key.alg, ...(overlapping.length ? { stillActive: overlapping.map((k) => k.kid) } : {}) },
     });
+    await emitEvent(tx, "jws_key.endorsed", { id: keyId });
   });
   return getJwsKey(actor, keyId);
 }
@@ -62,6 +67,7 @@ export async function rejectJwsKey(actor: Actor, id: string, input: z.input<type
     await recordDecision(tx, actor, { kind: "jws_key", requestId: keyId }, key, { decision: "reject", comment: reason });
     await tx.partnerJwsKey.update({ where: { id: keyId }, data: { status: "rejected", rejectionReason: reason, decidedAt: new Date() } });
     await recordAudit(tx, actor, { action: "jws_key.reject", orgId: key.orgId, targetType: "jws_key", targetId: keyId, details: { kid: key.kid, reason } });
+    await emitEvent(tx, "jws_key.rejected", { id: keyId, reason });
   });
   return getJwsKey(actor, keyId);
 }

@@ -11,6 +11,8 @@ import { makeWorld, opensslCsr } from "@/lib/testing/world";
 import { type OpensslKey, opensslFspiopRequest, opensslKey } from "@/lib/pki/jws/jws-test-helper";
 import { signWithProviderJwsKey } from "@/lib/ca/provider-jws-key";
 import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
+import { makeTestChain } from "@/lib/pki/chain/fixtures.test-helper";
+import { uploadServerChain } from "@/lib/services/server-chains/upload-server-chain";
 import { uploadJwsKey } from "./upload-jws-key";
 import { endorseJwsKey, rejectJwsKey } from "./decide-jws-key";
 import { retireJwsKey } from "./retire-jws-key";
@@ -89,6 +91,14 @@ describe("partner JWS keys", () => {
     expect(other.message).not.toContain(w.orgA.code);
   });
 
+  it("refuses the key of a server certificate a partner uploaded with its chain", async () => {
+    const w = await makeWorld();
+    const c = await makeTestChain({ hosts: ["jws-reuse.test"] });
+    await uploadServerChain(w.partnerA.actor, { environment: w.env.code, chain: c.chainPem, server: c.serverPem });
+    const e = await refused(uploadJwsKey(w.partnerA.actor, { environment: w.env.code, key: c.serverPem }), "validation_failed");
+    expect(e.message).toMatch(/already used for TLS \(server certificate /);
+  });
+
   it("a TLS CSR whose key is a JWS key is refused by the named check key.jws", async () => {
     const w = await makeWorld();
     const tls = opensslCsr(`/CN=${w.orgA.code}-jws-reuse`);
@@ -111,6 +121,8 @@ describe("partner JWS keys", () => {
     expect(done).toMatchObject({ status: "endorsed", state: "active" });
     expect(done.approvals).toEqual([expect.objectContaining({ officer: expect.any(String) }), expect.objectContaining({ officer: expect.any(String) })]);
     expect((await getJwsKey(w.partnerA.actor, first.id)).approvals[0]).not.toHaveProperty("comment");
+    const events = await getDb().notificationEvent.findMany({ where: { subjectType: "jws_key", subjectId: first.id }, orderBy: { createdAt: "asc" }, select: { type: true } });
+    expect(events.map((e) => e.type)).toEqual(["jws_key.submitted", "jws_key.approval_recorded", "jws_key.endorsed"]);
 
     const req = opensslFspiopRequest(rsa, { alg: "RS256" });
     const ok = await verifyJwsSignature(w.partnerA.actor, { environment: w.env.code, ...req });

@@ -2,18 +2,42 @@
 // and provider JWS keys). Treezor and Mojaloop want a different key for mTLS and for signing, so a
 // JWS upload refuses a TLS key and a CSR refuses a JWS key (the "key.jws" check). All by the SHA-256
 // of the canonical SPKI, the fingerprint CSRs and certificates already store.
+import { X509Certificate, createHash } from "node:crypto";
 import type { Tx } from "@/lib/db/client";
 
 type Db = Pick<Tx, "certificateRequest" | "certificate" | "partnerJwsKey" | "providerJwsKey">;
-export type KeyUseHit = { kind: "request" | "certificate" | "jws-key" | "provider-jws-key"; id: string; orgCode: string; envCode: string; status: string };
+type TlsDb = Db & Pick<Tx, "partnerServerChain" | "providerServerChain">;
+export type KeyUseHit = { kind: "request" | "certificate" | "server-certificate" | "jws-key" | "provider-jws-key"; id: string; orgCode: string; envCode: string; status: string };
 
-/** TLS uses of a key: any certificate request (any status) and any certificate, in any organisation or environment. */
-export async function findTlsKeyUse(db: Db, spkiSha256: string): Promise<KeyUseHit[]> {
+/** SHA-256 of a certificate's SubjectPublicKeyInfo as Node re-encodes it (RSA and named-curve EC: the canonical form), or null. */
+function spkiSha256Of(der: Uint8Array): string | null {
+  try {
+    return createHash("sha256").update(new X509Certificate(der).publicKey.export({ type: "spki", format: "der" })).digest("hex");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * TLS uses of a key: any certificate request (any status) and any certificate, in any organisation or
+ * environment, and the server certificates partners uploaded with their chains and the provider's own
+ * (those store no key fingerprint: their keys are hashed here; a few hundred rows at most).
+ */
+export async function findTlsKeyUse(db: TlsDb, spkiSha256: string): Promise<KeyUseHit[]> {
+  const [servers, providerServers] = await Promise.all([
+    db.partnerServerChain.findMany({ where: { serverCertDer: { not: null }, status: { in: ["pending", "endorsed"] } }, select: { id: true, serverCertDer: true, status: true, org: { select: { code: true } }, env: { select: { code: true } } }, take: 1000 }),
+    db.providerServerChain.findMany({ select: { envId: true, serverCertDer: true, env: { select: { code: true } } }, take: 100 }),
+  ]);
+  const serverHits: KeyUseHit[] = [
+    ...servers.filter((s) => s.serverCertDer && spkiSha256Of(s.serverCertDer) === spkiSha256).map((s) => ({ kind: "server-certificate" as const, id: s.id, orgCode: s.org.code, envCode: s.env.code, status: s.status })),
+    ...providerServers.filter((s) => spkiSha256Of(s.serverCertDer) === spkiSha256).map((s) => ({ kind: "server-certificate" as const, id: s.envId, orgCode: "provider", envCode: s.env.code, status: "provider" })),
+  ];
   const [requests, certificates] = await Promise.all([
     db.certificateRequest.findMany({ where: { publicKeyFingerprint: spkiSha256 }, select: { id: true, status: true, org: { select: { code: true } }, env: { select: { code: true } } }, take: 5 }),
     db.certificate.findMany({ where: { publicKeyFingerprint: spkiSha256 }, select: { id: true, org: { select: { code: true } }, env: { select: { code: true } } }, take: 5 }),
   ]);
   return [
+    ...serverHits,
     ...requests.map((r) => ({ kind: "request" as const, id: r.id, orgCode: r.org.code, envCode: r.env.code, status: r.status })),
     ...certificates.map((c) => ({ kind: "certificate" as const, id: c.id, orgCode: c.org?.code ?? "provider", envCode: c.env.code, status: "issued" })),
   ];
@@ -33,7 +57,7 @@ export async function findJwsKeyUse(db: Db, spkiSha256: string): Promise<KeyUseH
 
 /** A hit as a partner may read it: its own organisation's in full, others' only as a fact. */
 export function describeHits(hits: KeyUseHit[], viewerOrgCode: string | null): string {
-  const label = { request: "certificate request", certificate: "certificate", "jws-key": "JWS key", "provider-jws-key": "provider JWS key" } as const;
+  const label = { request: "certificate request", certificate: "certificate", "server-certificate": "server certificate", "jws-key": "JWS key", "provider-jws-key": "provider JWS key" } as const;
   const visible = viewerOrgCode === null ? hits : hits.filter((h) => h.orgCode === viewerOrgCode);
   const parts = visible.slice(0, 3).map((h) => `${label[h.kind]} ${h.id} (${h.orgCode}, ${h.envCode})`);
   if (visible.length < hits.length) parts.push("a key of another organisation");

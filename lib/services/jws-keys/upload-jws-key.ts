@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db/client";
 import { toDbBytes } from "@/lib/db/bytes";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { emitEvent } from "@/lib/notifications/emit-event";
 import { AppError } from "@/lib/errors";
 import { MAX_JWS_KEY_INPUT_BYTES, readJwsKey } from "@/lib/pki/jws/read-jws-key";
 import { parseInput } from "@/lib/validation";
@@ -69,6 +70,7 @@ export async function uploadJwsKey(actor: Actor, input: UploadJwsKeyInput | Reco
       targetId: row.id,
       details: { environment: env.code, kid: read.kid, alg: read.alg, key: read.keyLabel, source: read.source, spkiSha256: read.spkiSha256 },
     });
+    await emitEvent(tx, "jws_key.submitted", { id: row.id });
     return { id: row.id, status: row.status, kid: row.kid, alg: row.alg, key: row.keyLabel };
   });
 }
