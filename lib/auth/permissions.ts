@@ -62,6 +62,14 @@ export const PERMISSIONS = {
   "notification:configure": ["partner"],
   "mail:read": ["admin"],
   "reminder:write": ["admin"],
+  // Endpoint registry and readiness probe (issue 18, items 5–6).
+  "endpoint:submit": ["partner"],
+  "endpoint:read": ["partner", "officer", "admin", "gateway"],
+  "endpoint:decide": ["officer"],
+  "endpoint:export": ["officer", "admin", "gateway"],
+  "provider-endpoint:write": ["admin"],
+  "probe:run": ["partner", "officer", "admin"],
+  "probe:read": ["partner", "officer", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -117,6 +125,12 @@ const SCOPE_OF: Partial<Record<Permission, TokenScope>> = {
   "organisation:create": "admin",
   "token:create": "admin",
   "token:revoke": "admin",
+  // Endpoint registry and readiness probe (issue 18, items 5–6)
+  "endpoint:submit": "submit",
+  "endpoint:decide": "approve",
+  "endpoint:export": "gateway",
+  "provider-endpoint:write": "admin",
+  "probe:run": "submit",
 };
 
 /** The token scope a permission needs: "read" unless it changes something. */

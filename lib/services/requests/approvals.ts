@@ -42,7 +42,25 @@ export function forAudience<T extends { approvals: ApprovalView[]; timeline?: { 
   };
 }
 
-type Target = { kind: "certificate"; requestId: string } | { kind: "allowlist"; requestId: string } | { kind: "server_chain"; requestId: string };
+type Target =
+  | { kind: "certificate"; requestId: string }
+  | { kind: "allowlist"; requestId: string }
+  | { kind: "server_chain"; requestId: string }
+  // Endpoint registry (issue 18, item 5)
+  | { kind: "endpoint"; requestId: string };
+
+const approvalWhere = (target: Target) => {
+  switch (target.kind) {
+    case "certificate":
+      return { certificateRequestId: target.requestId };
+    case "allowlist":
+      return { allowlistRequestId: target.requestId };
+    case "server_chain":
+      return { serverChainId: target.requestId };
+    case "endpoint":
+      return { endpointId: target.requestId };
+  }
+};
 
 /**
  * Record one officer's decision on a request, enforcing separation of duties:
@@ -60,8 +78,7 @@ export async function recordDecision(
   if (request.submittedById && request.submittedById === actor.userId) {
     throw new AppError("forbidden", "You submitted this request; another officer must review it.");
   }
-  const where =
-    target.kind === "certificate" ? { certificateRequestId: target.requestId } : target.kind === "allowlist" ? { allowlistRequestId: target.requestId } : { serverChainId: target.requestId };
+  const where = approvalWhere(target);
   const mine = await tx.approval.findFirst({ where: { ...where, officerId: actor.userId } });
   if (mine) throw new AppError("conflict", "You have already approved this request; a different officer must give the next approval.");
   try {
