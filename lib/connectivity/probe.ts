@@ -222,7 +222,7 @@ export async function probeUrl(target: ProbeTarget): Promise<ProbeResult> {
   let tls: TLSSocket;
   try {
     tls = await within<TLSSocket>(t.tlsMs, (ok, fail) => {
-      const s = tlsConnect({ socket: socket!, secureContext: target.context, servername: isIP(host) ? undefined : host, rejectUnauthorized: false, ALPNProtocols: ["http/1.1"] });
+      const s = tlsConnect({ socket: socket!, secureContext: target.context, host, servername: isIP(host) ? undefined : host, rejectUnauthorized: false, checkServerIdentity: () => undefined, ALPNProtocols: ["http/1.1"] });
       s.once("secureConnect", () => ok(s));
       s.once("error", fail);
       return () => s.destroy();
@@ -257,7 +257,7 @@ export async function probeUrl(target: ProbeTarget): Promise<ProbeResult> {
   const ph = performance.now();
   try {
     const status = await within<number>(t.httpMs, (ok, fail) => {
-      const req = httpRequest({ host, port, path, method: "GET", agent: false, createConnection: () => tls, headers: { host: u.host, "user-agent": "Keyport-readiness-probe/1", accept: "*/*", connection: "close" } }, (res) => {
+      const req = httpRequest({ host, port, path, method: "GET", createConnection: () => tls, headers: { host: u.host, "user-agent": "Keyport-readiness-probe/1", accept: "*/*", connection: "close" } }, (res) => {
         ok(res.statusCode ?? 0);
         res.resume();
       });
