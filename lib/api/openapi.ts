@@ -8,6 +8,7 @@ import { EXPORT_FORMATS } from "@/lib/services/allowlist/allowlist-requests";
 import { MEDIA_TYPES } from "@/lib/pki/cert/download-formats";
 import { SERVER_CHAIN_FORMATS } from "@/lib/services/server-chains/schemas";
 import { PROVIDER_CA_FORMATS } from "@/lib/services/provider/provider-client-ca-file";
+import { endpointRegistryPaths } from "./openapi-endpoints";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ "application/json": { schema } });
@@ -615,6 +616,8 @@ export function openApiDocument(serverUrl: string) {
           },
         }),
       },
+      // Endpoint registry and readiness probe (issue 18, items 5–6)
+      ...endpointRegistryPaths({ withErrorStatuses, error, json, idParam, codeParam, query }),
       "/api/v1/openapi.json": { get: { summary: "This document.", security: [], responses: { "200": { description: "OpenAPI 3.1.", content: json({ type: "object" }) } } } },
       // Outside /api/v1 but public and named in every certificate (CRL distribution point, AIA caIssuers).
       "/crl/{file}": {

@@ -22,6 +22,7 @@ import { endorseServerChain } from "@/lib/services/server-chains/decide-server-c
 import { confirmEndpoint } from "./decide-endpoint";
 import { registerEndpoint } from "./register-endpoint";
 import { listProbes, probeEndpoint } from "./run-probe";
+import { runCli } from "@/lib/cli/run-cli";
 
 const DAY = 86_400_000;
 const servers: Server[] = [];
@@ -143,5 +144,25 @@ describe("readiness probe against real peers on loopback", () => {
     const id = await confirmedCallback(`https://127.0.0.1:${await closedPort()}/again`);
     await probeEndpoint(w.partnerA.actor, id);
     expect(((await probeEndpoint(w.partnerA.actor, id).catch((x: unknown) => x)) as AppError).code).toBe("rate_limited");
+  }, 60_000);
+
+  it("keyport probe --env --org probes each confirmed callback of the partner and prints one classified line each", async () => {
+    const b = await makeTestChain({ name: "Probe Partner B", hosts: ["127.0.0.1"] });
+    const up = await uploadServerChain(w.partnerB.actor, { environment: w.env.code, chain: b.chainPem });
+    await endorseServerChain(w.officer1.actor, up.id);
+    const port = await serve({ ...(await leaf(b, { host: "127.0.0.1" })), ca: providerCaPem });
+    for (const value of [`https://127.0.0.1:${port}/b`, `https://127.0.0.1:${await closedPort()}/b`]) {
+      const ep = await registerEndpoint(w.partnerB.actor, { environment: w.env.code, kind: "callback_url", value });
+      await confirmEndpoint(w.officer1.actor, ep.id);
+    }
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(["probe", "--env", w.env.code, "--org", w.orgB.code], { out: (l) => out.push(l), err: (l) => err.push(l) }, { migrate: async () => [] });
+    expect(err).toEqual([]);
+    expect(code).toBe(1);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatch(new RegExp(`^ok 200 .* https://127\\.0\\.0\\.1:${port}/b `));
+    expect(out[1]).toMatch(/^tcp_refused .* refused the TCP connection/);
+    expect(await runCli(["probe", "--env", w.env.code], { out: () => {}, err: () => {} }, { migrate: async () => [] })).toBe(2);
   }, 60_000);
 });
