@@ -23,6 +23,7 @@ export function OfficerNav({ counts }: { counts: Counts }) {
     { href: "/officer/allowlist", label: "IP allowlist", active: path.startsWith("/officer/allowlist"), count: counts.allowlist, countLabel: "pending allowlist requests" },
     { href: "/officer/certificates", label: "Certificates", active: path.startsWith("/officer/certificates") },
     { href: "/officer/exchange", label: "Exchange", active: path.startsWith("/officer/exchange") },
+    { href: "/officer/jws", label: "JWS keys", active: path.startsWith("/officer/jws") },
     { href: "/officer/audit", label: "Audit trail", active: path.startsWith("/officer/audit") },
   ];
   return (

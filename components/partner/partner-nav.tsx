@@ -12,6 +12,7 @@ export function PartnerNav() {
     { href: "/partner/certificates", label: "Certificates", active: path.startsWith("/partner/certificates") },
     { href: "/partner/allowlist", label: "IP allowlist", active: path.startsWith("/partner/allowlist") },
     { href: "/partner/exchange", label: "Exchange", active: path.startsWith("/partner/exchange") },
+    { href: "/partner/jws", label: "JWS keys", active: path.startsWith("/partner/jws") },
     { href: "/partner/connectivity", label: "Test connectivity", active: path.startsWith("/partner/connectivity") },
     { href: "/partner/settings", label: "Settings", active: path.startsWith("/partner/settings") },
   ];

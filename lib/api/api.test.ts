@@ -136,6 +136,9 @@ describe("API v1", () => {
     expect((await call(pkcs12.POST, { token: a, params: { id: certId }, body: {} })).status).toBe(422);
 
     expect((await call(revoke.POST, { token: a, params: { id: certId }, body: { reason: "bogus" } })).status).toBe(422);
+    const caReason = await call(revoke.POST, { token: w.officer1.token, params: { id: certId }, body: { reason: "cACompromise" } });
+    expect(caReason.status).toBe(422);
+    expect(caReason.data.error.message).toMatch(/CA certificates only/);
     const revoked = await call(revoke.POST, { token: a, params: { id: certId }, body: { reason: "superseded" } });
     expect(revoked.status).toBe(200);
     expect(revoked.data.status).toBe("revoked");

@@ -3,6 +3,7 @@
 // provokes every error status an operation can answer to check that it is documented.
 import { CERTIFICATE_FORMATS } from "@/lib/services/certificates/download-certificate";
 import { OFFICER_REVOCATION_REASONS, PARTNER_REVOCATION_REASONS } from "@/lib/services/certificates/revoke-certificate";
+import { LEAF_REVOCATION_REASONS } from "@/lib/pki/crl/reasons";
 import { CA_CHAIN_FORMATS } from "@/lib/services/ca/ca-chain";
 import { EXPORT_FORMATS } from "@/lib/services/allowlist/allowlist-requests";
 import { MEDIA_TYPES } from "@/lib/pki/cert/download-formats";
@@ -399,7 +400,7 @@ export function openApiDocument(serverUrl: string) {
             content: json({
               type: "object",
               required: ["reason"],
-              properties: { reason: { type: "string", enum: [...OFFICER_REVOCATION_REASONS], description: `Partners: ${PARTNER_REVOCATION_REASONS.join(", ")}.` }, comment: { type: "string", maxLength: 1000 } },
+              properties: { reason: { type: "string", enum: [...OFFICER_REVOCATION_REASONS], description: `End-entity certificates (CA/B Forum BR §7.2.2): ${LEAF_REVOCATION_REASONS.join(", ")}; the other reasons only for CA certificates. Partners: ${PARTNER_REVOCATION_REASONS.join(", ")}.` }, comment: { type: "string", maxLength: 1000 } },
             }),
           },
           responses: { "200": { description: "The revoked certificate.", content: json(ref("CertificateWithTimeline")) }, "409": error("Already revoked."), "422": error("Reason not allowed, or the comment is invalid.") },
@@ -618,6 +619,175 @@ export function openApiDocument(serverUrl: string) {
       },
       // Endpoint registry and readiness probe (issue 18, items 5–6)
       ...endpointRegistryPaths({ withErrorStatuses, error, json, idParam, codeParam, query }),
+      // ── JWS signing keys (issue 18) ──
+      "/api/v1/jws-keys": {
+        post: withErrorStatuses(
+          {
+            summary:
+              "Upload a JWS public key (partners): PEM SubjectPublicKeyInfo, a JWK (or one-key JWK Set), or a PEM X.509 certificate. Re-encoded and stored as SPKI + public JWK; kid = RFC 7638 thumbprint. RSA ≥ 2048 (RS256, PS256) or EC P-256 (ES256), as the environment allows. Officers endorse it; your endorsed keys stay active until their retire dates.",
+            requestBody: {
+              required: true,
+              content: json({
+                type: "object",
+                required: ["environment", "key"],
+                properties: { environment: { type: "string" }, key: { type: "string", description: "At most 64 KiB." }, alg: { type: "string", enum: ["RS256", "PS256", "ES256"], description: "For RSA keys: RS256 (default) or PS256." } },
+              }),
+            },
+            responses: {
+              "201": { description: "Stored, pending endorsement.", content: json({ type: "object", properties: { id: { type: "string" }, status: { const: "pending" }, kid: { type: "string" }, alg: { type: "string" }, key: { type: "string" } } }) },
+              "409": error("A key of yours for this environment already waits for officers, or this key is already registered as a JWS key."),
+              "413": error("The key exceeds 64 KiB, or the body 80 KiB."),
+              "422": error("Refused, nothing stored: a private key (JWK with d, any PRIVATE KEY PEM), RSA < 2048, a curve other than P-256, an alg the key or environment forbids, an expired certificate, a key already used for TLS, or an invalid field."),
+            },
+          },
+          "80 KiB",
+        ),
+        get: withErrorStatuses({
+          summary: "List JWS keys (partners: their own). `state`: pending, active, retired or rejected.",
+          parameters: [query("environment", "Environment code"), query("organisation", "Organisation code"), query("status", "pending, endorsed or rejected")],
+          responses: { "200": { description: "Keys.", content: json({ type: "object", properties: { keys: { type: "array", items: { type: "object" } } } }) } },
+        }),
+      },
+      "/api/v1/jws-keys/{id}": {
+        get: withErrorStatuses({ summary: "One JWS key.", parameters: [idParam("JWS key")], responses: { "200": { description: "The key.", content: json({ type: "object" }) } } }),
+      },
+      "/api/v1/jws-keys/{id}/endorse": {
+        post: withErrorStatuses({
+          summary: "Endorse (officers). At the environment's number of distinct officers the key becomes active; the partner's other active keys stay active until their retire dates.",
+          parameters: [idParam("JWS key")],
+          requestBody: { required: false, content: json({ type: "object", properties: { comment: { type: "string", maxLength: 1000 } } }) },
+          responses: {
+            "200": { description: "The key.", content: json({ type: "object" }) },
+            "403": error("Not an officer, or the officer uploaded it."),
+            "409": error("Already decided, or this officer already endorsed it."),
+            "422": error("The comment is invalid, or the environment no longer allows the key's alg."),
+          },
+        }),
+      },
+      "/api/v1/jws-keys/{id}/reject": {
+        post: withErrorStatuses({
+          summary: "Reject with a reason the partner sees (officers).",
+          parameters: [idParam("JWS key")],
+          requestBody: { required: true, content: json({ type: "object", required: ["reason"], properties: { reason: { type: "string", maxLength: 1000 } } }) },
+          responses: { "200": { description: "The key.", content: json({ type: "object" }) }, "409": error("Already decided."), "422": error("No reason given, or it is invalid.") },
+        }),
+      },
+      "/api/v1/jws-keys/{id}/retire": {
+        post: withErrorStatuses({
+          summary: 'Set the date an active key stops verifying (the partner, or an officer): "now", or a later ISO 8601 date so its successor overlaps it. The date can be moved while the key is active.',
+          parameters: [idParam("JWS key")],
+          requestBody: { required: true, content: json({ type: "object", required: ["retireAt"], properties: { retireAt: { type: "string", examples: ["now", "2027-01-31T00:00:00Z"] } } }) },
+          responses: { "200": { description: "The key.", content: json({ type: "object" }) }, "409": error("The key is not active (pending, rejected or retired)."), "422": error("The date is invalid or in the past.") },
+        }),
+      },
+      "/api/v1/provider-jws-keys": {
+        post: withErrorStatuses(
+          {
+            summary: 'Add a provider JWS key (admins): `"generate": true` (Keyport makes the key pair, seals the private key, never returns it; alg RS256 default, PS256 or ES256) or `key` (a public key signed elsewhere). Existing keys stay active until their retire dates.',
+            requestBody: { required: true, content: json({ type: "object", required: ["environment"], properties: { environment: { type: "string" }, generate: { type: "boolean" }, alg: { type: "string", enum: ["RS256", "PS256", "ES256"] }, key: { type: "string" } } }) },
+            responses: {
+              "201": { description: "The key (public half).", content: json({ type: "object", properties: { id: { type: "string" }, kid: { type: "string" }, alg: { type: "string" }, jwk: { type: "object" }, state: { type: "string" } } }) },
+              "409": error("This key is already registered as a JWS key."),
+              "413": error("The key exceeds 64 KiB, or the body 80 KiB."),
+              "422": error("Neither or both of generate and key; a refused key (as for partners' keys); an alg the environment forbids."),
+            },
+          },
+          "80 KiB",
+        ),
+        get: withErrorStatuses({
+          summary: "The provider's JWS keys (partners: active keys only; `active=true` for everyone).",
+          parameters: [query("environment", "Environment code"), query("active", "true: only active keys")],
+          responses: { "200": { description: "Keys.", content: json({ type: "object", properties: { keys: { type: "array", items: { type: "object" } } } }) } },
+        }),
+      },
+      "/api/v1/provider-jws-keys/{id}/retire": {
+        post: withErrorStatuses({
+          summary: 'Set the date a provider key stops being published (admins): "now" or a later ISO 8601 date.',
+          parameters: [idParam("provider JWS key")],
+          requestBody: { required: true, content: json({ type: "object", required: ["retireAt"], properties: { retireAt: { type: "string" } } }) },
+          responses: { "200": { description: "The key.", content: json({ type: "object" }) }, "409": error("Already retired."), "422": error("The date is invalid or in the past.") },
+        }),
+      },
+      "/api/v1/provider-jws-keys/{id}/download": {
+        get: withErrorStatuses({
+          summary: "A provider key's public half: pem (SubjectPublicKeyInfo) or jwk (with kid, alg, use). Partners: active keys only.",
+          parameters: [idParam("provider JWS key"), { name: "format", in: "query", required: false, schema: { type: "string", enum: ["pem", "jwk"], default: "pem" } }],
+          responses: { "200": file("pem: application/x-pem-file; jwk: application/jwk+json", { "application/x-pem-file": text, "application/jwk+json": text }), "400": error("Unknown format.") },
+        }),
+      },
+      "/api/v1/jws/verify": {
+        post: withErrorStatuses(
+          {
+            summary:
+              "Check a signature with a partner's keys (partners: their own; officers and admins name `organisation`): a Mojaloop request (method, url, headers with FSPIOP-Signature, body) or a compact JWS (attached, or detached with `body`). 200 either way; `reason` says why not: malformed, alg_not_allowed, unknown_kid, no_keys, body_changed, key_retired, key_not_endorsed, header_missing or header_mismatch (`header` names FSPIOP-URI, FSPIOP-HTTP-Method, FSPIOP-Source, FSPIOP-Destination or Date).",
+            requestBody: {
+              required: true,
+              content: json({
+                type: "object",
+                required: ["environment"],
+                properties: {
+                  environment: { type: "string" },
+                  organisation: { type: "string" },
+                  method: { type: "string" },
+                  url: { type: "string" },
+                  headers: { oneOf: [{ type: "string", description: '"Name: value" lines' }, { type: "object", additionalProperties: { type: "string" } }] },
+                  body: { type: "string" },
+                  jws: { type: "string" },
+                },
+              }),
+            },
+            responses: {
+              "200": {
+                description: "The verdict and every check.",
+                content: json({
+                  type: "object",
+                  properties: {
+                    verified: { type: "boolean" },
+                    reason: { type: ["string", "null"] },
+                    header: { type: ["string", "null"] },
+                    message: { type: "string" },
+                    kid: { type: ["string", "null"] },
+                    alg: { type: ["string", "null"] },
+                    checks: { type: "array", items: { type: "object" } },
+                  },
+                }),
+              },
+              "404": error("No such organisation (or another partner's)."),
+              "413": error("The body exceeds 160 KiB."),
+            },
+          },
+          "160 KiB",
+        ),
+      },
+      "/.well-known/jwks/{file}": {
+        get: {
+          summary:
+            "{ENV}.json: every endorsed, unretired partner JWS key of an environment (kid, alg, use \"sig\", org, and x5c / x5t#S256 when uploaded as a certificate); `?org=CODE` for one partner. Needs a token (gateway, officer, admin; a partner gets its own keys). ETag + `Cache-Control: private, max-age≤300, must-revalidate`; If-None-Match → 304.",
+          parameters: [{ name: "file", in: "path", required: true, schema: { type: "string", examples: ["PPR.json"] } }, query("org", "Organisation code")],
+          responses: {
+            "200": { description: "The JWK Set.", headers: { ETag: { schema: { type: "string" } } }, content: { "application/jwk-set+json": { schema: { type: "object" } } } },
+            "304": { description: "Not modified (If-None-Match)." },
+            "401": error("No token, or a bad one."),
+            "403": error("The token's role may not read JWS keys."),
+            "404": error("No such file or organisation."),
+            "422": error("Unknown environment."),
+          },
+        },
+      },
+      "/.well-known/jwks/{env}/{file}": {
+        get: {
+          summary: "provider.json: the provider's active JWS keys, public (`Cache-Control: public`). {ORG}.json: one partner's keys, with a token as for /.well-known/jwks/{ENV}.json.",
+          security: [],
+          parameters: [{ name: "env", in: "path", required: true, schema: { type: "string" } }, { name: "file", in: "path", required: true, schema: { type: "string", examples: ["provider.json", "acme.json"] } }],
+          responses: {
+            "200": { description: "The JWK Set.", headers: { ETag: { schema: { type: "string" } } }, content: { "application/jwk-set+json": { schema: { type: "object" } } } },
+            "304": { description: "Not modified (If-None-Match)." },
+            "401": error("{ORG}.json without a token, or a bad one."),
+            "404": error("No such file or organisation."),
+            "422": error("Unknown environment."),
+          },
+        },
+      },
       "/api/v1/openapi.json": { get: { summary: "This document.", security: [], responses: { "200": { description: "OpenAPI 3.1.", content: json({ type: "object" }) } } } },
       // Outside /api/v1 but public and named in every certificate (CRL distribution point, AIA caIssuers).
       "/crl/{file}": {

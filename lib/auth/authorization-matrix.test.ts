@@ -41,7 +41,7 @@
 //   audited, a bad token is refused, a valid one is served and audited.
 // - Pages: by source, each page under a role area begins with requirePageActor(<that area>, <its
 //   own path>); layouts only redirect, so nothing else stands between a URL and its data.
-import { randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,6 +77,12 @@ import { createProviderClientCa } from "@/lib/services/provider/init-provider-cl
 import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { endorseServerChain, rejectServerChain } from "@/lib/services/server-chains/decide-server-chain";
 import { uploadServerChain } from "@/lib/services/server-chains/upload-server-chain";
+import { endorseJwsKey, rejectJwsKey } from "@/lib/services/jws-keys/decide-jws-key";
+import { uploadJwsKey } from "@/lib/services/jws-keys/upload-jws-key";
+import { createProviderJwsKey } from "@/lib/services/provider-jws-keys/create-provider-jws-key";
+import { retireProviderJwsKey } from "@/lib/services/provider-jws-keys/retire-provider-jws-key";
+import { retireJwsKey } from "@/lib/services/jws-keys/retire-jws-key";
+import { verifyJwsSignature } from "@/lib/services/jws-keys/verify-jws";
 import { updateUser } from "@/lib/services/users/update-user";
 import { confirmTotpEnrollment, resetSecondFactor, startTotpEnrollment } from "@/lib/services/auth/mfa-enrollment";
 import { newTotpSecret, totpFor } from "@/lib/auth/mfa";
@@ -100,9 +106,13 @@ type World = Awaited<ReturnType<typeof makeWorld>>;
 type Fixtures = World & { revokedToken: string; chainPem: string };
 
 /** Objects of organisation A that object-scoped rows act on (made fresh for each row). */
-type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain" | "user" | "organisation" | EndpointObjectKind;
+type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain" | "user" | "organisation" | "jws-key" | "jws-key-active" | "provider-jws-key" | EndpointObjectKind;
 /** Endpoint registry (issue 18): a new callback URL, a confirmed one (probed), a provider endpoint. */
 type EndpointObjectKind = "endpoint" | "callback" | "provider-endpoint";
+/** Objects of no organisation (the provider's): partner B is not hidden from them. */
+const SHARED_OBJECTS: ReadonlySet<ObjectKind> = new Set(["provider-jws-key", "provider-endpoint"]);
+/** A fresh JWS public key (PEM SPKI, P-256) for each upload. */
+const freshJwsKey = () => generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }).toString();
 
 /** A service call with inputs that succeed for a role allowed to make it; `id` is the row's object. */
 type ServiceCall = { service: (actor: Actor, ...args: never[]) => unknown; args: (fx: Fixtures, id: string) => Promise<unknown[]> };
@@ -165,6 +175,18 @@ const API_MATRIX: ApiRow[] = [
   { route: "/api/v1/server-chains/[id]/endorse", method: "POST", permission: "server-chain:decide", object: "server-chain", body: () => ({ comment: "matrix" }) },
   { route: "/api/v1/server-chains/[id]/reject", method: "POST", permission: "server-chain:decide", object: "server-chain", body: () => ({ reason: "matrix" }) },
   { route: "/api/v1/server-chains/[id]/download", method: "GET", permission: "server-chain:read", object: "server-chain" },
+  // JWS signing keys (issue 18)
+  { route: "/api/v1/jws-keys", method: "GET", permission: "jws-key:read", lists: "jws-key" },
+  { route: "/api/v1/jws-keys", method: "POST", permission: "jws-key:submit", body: (fx) => ({ environment: fx.env.code, key: freshJwsKey() }) },
+  { route: "/api/v1/jws-keys/[id]", method: "GET", permission: "jws-key:read", object: "jws-key" },
+  { route: "/api/v1/jws-keys/[id]/endorse", method: "POST", permission: "jws-key:decide", object: "jws-key", body: () => ({ comment: "matrix" }) },
+  { route: "/api/v1/jws-keys/[id]/reject", method: "POST", permission: "jws-key:decide", object: "jws-key", body: () => ({ reason: "matrix" }) },
+  { route: "/api/v1/jws-keys/[id]/retire", method: "POST", permission: "jws-key:retire", object: "jws-key-active", body: () => ({ retireAt: new Date(Date.now() + 86_400_000).toISOString() }) },
+  { route: "/api/v1/provider-jws-keys", method: "GET", permission: "provider-jws-key:read" },
+  { route: "/api/v1/provider-jws-keys", method: "POST", permission: "provider-jws-key:write", body: (fx) => ({ environment: fx.env.code, key: freshJwsKey() }) },
+  { route: "/api/v1/provider-jws-keys/[id]/retire", method: "POST", permission: "provider-jws-key:write", object: "provider-jws-key", body: () => ({ retireAt: "now" }) },
+  { route: "/api/v1/provider-jws-keys/[id]/download", method: "GET", permission: "provider-jws-key:read", object: "provider-jws-key" },
+  { route: "/api/v1/jws/verify", method: "POST", permission: "jws:verify", body: (fx) => ({ environment: fx.env.code, organisation: fx.orgA.code, headers: { "FSPIOP-Signature": "{}" } }) },
   { route: "/api/v1/ip-allowlist", method: "GET", permission: "allowlist:read", lists: "allowlist-entry" },
   { route: "/api/v1/ip-allowlist-requests", method: "GET", permission: "allowlist:read", lists: "allowlist-request" },
   { route: "/api/v1/ip-allowlist-requests", method: "POST", permission: "allowlist:submit", body: (fx) => ({ environment: fx.env.code, entries: [nextIp()] }) },
@@ -322,6 +344,22 @@ const ACTION_MATRIX: ActionRow[] = [
   { file: "endpoints.ts", action: "confirmEndpointAction", permission: "endpoint:decide", object: "endpoint", call: via(confirmEndpoint, async (_fx, id) => [id, { comment: "matrix" }]) },
   { file: "endpoints.ts", action: "rejectEndpointAction", permission: "endpoint:decide", object: "endpoint", call: via(rejectEndpoint, async (_fx, id) => [id, { reason: "matrix" }]) },
   { file: "endpoints.ts", action: "probeEndpointAction", permission: "probe:run", object: "callback", call: via(probeEndpoint, async (_fx, id) => [id]) },
+  // JWS signing keys (issue 18)
+  {
+    file: "jws.ts",
+    action: "uploadJwsKeyAction",
+    permission: "jws-key:submit",
+    call: via(uploadJwsKey, async (fx) => {
+      for (const p of await getDb().partnerJwsKey.findMany({ where: { envId: fx.env.id, status: "pending" }, select: { id: true } })) await rejectJwsKey(fx.officer2.actor, p.id, { reason: "matrix setup" });
+      return [{ environment: fx.env.code, key: freshJwsKey() }];
+    }),
+  },
+  { file: "jws.ts", action: "endorseJwsKeyAction", permission: "jws-key:decide", object: "jws-key", call: via(endorseJwsKey, async (_fx, id) => [id, { comment: "matrix" }]) },
+  { file: "jws.ts", action: "rejectJwsKeyAction", permission: "jws-key:decide", object: "jws-key", call: via(rejectJwsKey, async (_fx, id) => [id, { reason: "matrix" }]) },
+  { file: "jws.ts", action: "retireJwsKeyAction", permission: "jws-key:retire", object: "jws-key-active", call: via(retireJwsKey, async (_fx, id) => [id, { retireAt: new Date(Date.now() + 86_400_000).toISOString() }]) },
+  { file: "jws.ts", action: "verifyJwsAction", permission: "jws:verify", call: via(verifyJwsSignature, async (fx) => [{ environment: fx.env.code, organisation: fx.orgA.code, headers: { "FSPIOP-Signature": "{}" } }]) },
+  { file: "jws.ts", action: "createProviderJwsKeyAction", permission: "provider-jws-key:write", call: via(createProviderJwsKey, async (fx) => [{ environment: fx.env.code, key: freshJwsKey() }]) },
+  { file: "jws.ts", action: "retireProviderJwsKeyAction", permission: "provider-jws-key:write", object: "provider-jws-key", call: via(retireProviderJwsKey, async (_fx, id) => [id, { retireAt: "now" }]) },
   {
     file: "profiles.ts",
     action: "createProfileAction",
@@ -502,6 +540,20 @@ async function makeObject(kind: ObjectKind): Promise<string> {
     }
     case "provider-endpoint":
       return (await publishProviderEndpoint(CLI_ACTOR, { environment: fx.env.code, kind: "egress_cidr", value: nextEgress() })).id;
+    case "jws-key": {
+      // One key of an organisation and environment waits at a time: officer 2 clears the way.
+      for (const p of await getDb().partnerJwsKey.findMany({ where: { orgId: fx.orgA.id, envId: fx.env.id, status: "pending" }, select: { id: true } })) {
+        await rejectJwsKey(fx.officer2.actor, p.id, { reason: "matrix setup" });
+      }
+      return (await uploadJwsKey(fx.partnerA.actor, { environment: fx.env.code, key: freshJwsKey() })).id;
+    }
+    case "jws-key-active": {
+      const id = await makeObject("jws-key");
+      await endorseJwsKey(fx.officer2.actor, id);
+      return id;
+    }
+    case "provider-jws-key":
+      return (await createProviderJwsKey(CLI_ACTOR, { environment: fx.env.code, key: freshJwsKey() })).id;
     case "user":
       return (await freshUser(fx)).id;
     case "organisation": {
@@ -520,6 +572,9 @@ const OBJECT_TABLE: Record<ObjectKind, string> = {
   endpoint: "partner_endpoints",
   callback: "partner_endpoints",
   "provider-endpoint": "provider_endpoints",
+  "jws-key": "partner_jws_keys",
+  "jws-key-active": "partner_jws_keys",
+  "provider-jws-key": "provider_jws_keys",
   user: "users",
   organisation: "organisations",
 };
@@ -745,7 +800,7 @@ describe("authorization matrix: /api/v1", () => {
       const query = row.lists ? `?environment=${fx.env.code}` : "";
       const results: { outcome: Outcome; got: CallResult }[] = [];
       for (const caller of CALLERS) {
-        const outcome = expectedOutcome(caller, [row.permission], { object: !!row.object, tokens: row.tokens });
+        const outcome = expectedOutcome(caller, [row.permission], { object: !!row.object && !SHARED_OBJECTS.has(row.object), tokens: row.tokens });
         const call = (p: Record<string, string | string[]>) =>
           callRoute(handler, { method: row.method, url: `${urlFor(row.route, p)}${query}`, authorization: authorizationOf(caller), body: row.body?.(fx), params: p });
         const label = `${row.method} ${row.route} as ${caller}`;
@@ -820,7 +875,7 @@ describe("authorization matrix: server actions", () => {
       const invoke = (actor: Actor, args: unknown[]) => settle(() => (row.call.service as (actor: Actor, ...args: unknown[]) => unknown)(actor, ...args));
       const results: { outcome: Outcome; got: CallResult }[] = [];
       for (const caller of ROLE_CALLERS) {
-        const outcome = expectedOutcome(caller, [row.permission], { object: !!row.object });
+        const outcome = expectedOutcome(caller, [row.permission], { object: !!row.object && !SHARED_OBJECTS.has(row.object) });
         const actor = userOf(caller).actor;
         const args = await row.call.args(fx, id);
         const got = await expectOutcome(`${row.action} → ${row.call.service.name} as ${caller}`, outcome, () => invoke(actor, args), {

@@ -70,6 +70,15 @@ export const PERMISSIONS = {
   "provider-endpoint:write": ["admin"],
   "probe:run": ["partner", "officer", "admin"],
   "probe:read": ["partner", "officer", "admin"],
+  // JWS signing keys (issue 18): partners' keys (officers endorse), the provider's keys, the verify tool.
+  "jws-key:submit": ["partner"],
+  "jws-key:read": ["partner", "officer", "admin", "gateway"],
+  "jws-key:decide": ["officer"],
+  "jws-key:retire": ["partner", "officer"],
+  "provider-jws-key:write": ["admin"],
+  "provider-jws-key:read": ["partner", "officer", "admin", "gateway"],
+  "jws:verify": ["partner", "officer", "admin"],
+  "environment:jws-policy": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -131,6 +140,12 @@ const SCOPE_OF: Partial<Record<Permission, TokenScope>> = {
   "endpoint:export": "gateway",
   "provider-endpoint:write": "admin",
   "probe:run": "submit",
+  // JWS signing keys (issue 18)
+  "jws-key:submit": "submit",
+  "jws-key:retire": "submit",
+  "jws-key:decide": "approve",
+  "provider-jws-key:write": "admin",
+  "environment:jws-policy": "admin",
 };
 
 /** The token scope a permission needs: "read" unless it changes something. */

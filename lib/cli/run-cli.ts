@@ -29,6 +29,10 @@ import { syncNginxConfig, writeNginxConfig } from "@/lib/services/gateway/nginx-
 import { writeEgressConfig } from "@/lib/services/gateway/egress-config";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
 import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
+import { verifyJwsSignature } from "@/lib/services/jws-keys/verify-jws";
+import { setJwsAlgorithms } from "@/lib/services/environments/set-jws-algorithms";
+import { createProviderJwsKey } from "@/lib/services/provider-jws-keys/create-provider-jws-key";
+import { retireProviderJwsKey } from "@/lib/services/provider-jws-keys/retire-provider-jws-key";
 import { downloadProviderKeyOnce, issueProviderCertificate, issueProviderCertificateWithKey } from "@/lib/services/provider/issue-provider-certificate";
 import { runJobs } from "@/lib/services/jobs/run-jobs";
 import { listJobs } from "@/lib/services/jobs/list-jobs";
@@ -92,6 +96,15 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
                                               prints one classified line each (exit 0 all ok, 1 any failure)
   provider key download --id CERT_ID --out FILE.p12   (password from KEYPORT_PKCS12_PASSWORD)
                                               the one download of that key (PKCS#12); Keyport then erases its copy
+  env jws-algorithms --code PPR --algorithms RS256,PS256,ES256
+                                              the JWS algorithms the environment allows (default all three)
+  jws verify --env PPR [--org CODE] (--request FILE | --jws FILE | --headers FILE [--method M] [--url URL] [--body FILE]) [--json]
+                                              check a signature with a partner's JWS keys: a Mojaloop request (HTTP/1.1 text
+                                              with FSPIOP-Signature) or a compact JWS; says why not (exit 0 verifies, 1 not, 2 usage)
+  provider jws generate --env PPR [--alg RS256|PS256|ES256]
+                                              a provider JWS key Keyport generates and seals; prints its kid
+  provider jws retire --id KEY_ID --at now|ISO-DATE
+                                              the date the provider key leaves the published JWKS
   jobs list                                   each background job: schedule, next run, last run, failures
   jobs run                                    periodic work (cron-safe on several instances): renew CRLs that are due,
                                               checkpoint the audit chain's head when it moved
@@ -449,6 +462,48 @@ const COMMANDS: Record<string, Command> = {
     const r = await probeOrganisation(CLI_ACTOR, str(v.env)!, str(v.org)!);
     for (const p of r.results) io.out(`${(p.outcome + (p.httpStatus ? ` ${p.httpStatus}` : "")).padEnd(24)} ${String(p.timings.totalMs).padStart(6)} ms  ${p.url}  ${p.message}`);
     return r.results.every((p) => p.outcome === "ok") ? 0 : 1;
+  },
+  // JWS signing keys (issue 18)
+  "env jws-algorithms": async (args, io) => {
+    const v = parse(args, { code: { type: "string" }, algorithms: { type: "string" } }, ["code", "algorithms"]);
+    const r = await setJwsAlgorithms(CLI_ACTOR, { environment: str(v.code)!, algorithms: str(v.algorithms)!.split(",").map((a) => a.trim()).filter(Boolean) });
+    io.err(`${r.environment} allows ${r.jwsAlgorithms.join(", ")} for JWS keys.`);
+    return 0;
+  },
+  "jws verify": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, org: { type: "string" }, request: { type: "string" }, jws: { type: "string" }, headers: { type: "string" }, method: { type: "string" }, url: { type: "string" }, body: { type: "string" }, json: { type: "boolean" } }, ["env"]);
+    const sources = [v.request, v.jws, v.headers].filter((x) => typeof x === "string" && x);
+    if (sources.length !== 1) throw new UsageError("Give exactly one of --request FILE, --jws FILE or --headers FILE.");
+    const text = (file: unknown) => (typeof file === "string" && file ? readFileOrFail(file, 128 * 1024).toString("utf8") : undefined);
+    const r = await verifyJwsSignature(CLI_ACTOR, {
+      environment: str(v.env)!,
+      organisation: str(v.org),
+      request: text(v.request),
+      jws: text(v.jws),
+      headers: text(v.headers),
+      method: str(v.method),
+      url: str(v.url),
+      body: text(v.body),
+    });
+    if (v.json) io.out(JSON.stringify(r, null, 2));
+    else {
+      for (const c of r.checks) io.out(`${c.result.padEnd(4)}  ${c.code.padEnd(24)} ${c.message}`);
+      io.out(r.verified ? `VERIFIED: ${r.message}` : `NOT VERIFIED (${r.reason}${r.header ? `: ${r.header}` : ""}): ${r.message}`);
+    }
+    return r.verified ? 0 : 1;
+  },
+  "provider jws generate": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, alg: { type: "string" } }, ["env"]);
+    const r = await createProviderJwsKey(CLI_ACTOR, { environment: str(v.env)!, generate: true, alg: str(v.alg) });
+    io.out(r.kid);
+    io.err(`Generated ${r.key} for ${r.alg} in ${r.environment} (id ${r.id}); its private key is sealed in Keyport. Partners fetch /.well-known/jwks/${r.environment}/provider.json.`);
+    return 0;
+  },
+  "provider jws retire": async (args, io) => {
+    const v = parse(args, { id: { type: "string" }, at: { type: "string" } }, ["id", "at"]);
+    const r = await retireProviderJwsKey(CLI_ACTOR, str(v.id)!, { retireAt: str(v.at)! });
+    io.out(`${r.kid} retires at ${r.retireAt!.toISOString()}.`);
+    return 0;
   },
   "provider key download": async (args, io) => {
     const v = parse(args, { id: { type: "string" }, out: { type: "string" } }, ["id", "out"]);

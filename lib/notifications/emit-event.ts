@@ -116,3 +116,14 @@ export async function emitEvent(tx: Tx, type: EventTypeName, input: EventInput, 
 export function actorName(actor: Actor): string {
   return actor.type === "user" ? actor.email : `Keyport (${actor.name})`;
 }
+
+/**
+ * A provider-side change that every partner organisation must act on (the provider's server chain,
+ * its client CA): one event per active organisation, so each hears of it through its own
+ * preferences, mailbox and webhook. `id` is what the event type describes; the organisation goes in extra.orgId.
+ */
+export async function notifyEveryPartner(tx: Tx, type: "provider_server_chain.changed" | "provider_client_ca.created", id: string): Promise<number> {
+  const orgs = await tx.organisation.findMany({ where: { disabled: false }, select: { id: true }, orderBy: { code: "asc" } });
+  for (const org of orgs) await emitEvent(tx, type, { id, extra: { orgId: org.id } });
+  return orgs.length;
+}

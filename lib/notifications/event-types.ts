@@ -112,6 +112,39 @@ async function allowlistFacts(tx: Tx, id: string) {
   };
 }
 
+async function serverChainFacts(tx: Tx, id: string) {
+  const r = await tx.partnerServerChain.findUniqueOrThrow({ where: { id }, include: { env: { select: { code: true, approvalsRequired: true } }, org: { select: { code: true } } } });
+  return {
+    r,
+    base: {
+      orgId: r.orgId,
+      envId: r.envId,
+      envCode: r.env.code,
+      orgCode: r.org.code,
+      subjectType: "server_chain",
+      subjectId: r.id,
+      submitterId: r.submittedById,
+      partnerLink: `/partner/exchange?env=${r.env.code}`,
+      staffLink: `/officer/exchange?env=${r.env.code}&org=${r.org.code}`,
+    },
+    facts: [
+      ["Environment", r.env.code],
+      ["Root SHA-256 fingerprint", r.rootFingerprint],
+      ["Hosts", ((r.hosts as string[]) ?? []).join(", ") || "none named"],
+      ["Valid until", r.notAfter.toISOString()],
+    ] as [string, string][],
+  };
+}
+
+/** Provider-side exchange items concern every partner of an environment: one event per organisation (extra.orgId). */
+async function providerItemFacts(tx: Tx, envId: string, orgId: string | undefined) {
+  const [env, org] = await Promise.all([
+    tx.environment.findUniqueOrThrow({ where: { id: envId }, select: { id: true, code: true } }),
+    orgId ? tx.organisation.findUniqueOrThrow({ where: { id: orgId }, select: { id: true, code: true } }) : null,
+  ]);
+  return { orgId: org?.id ?? null, orgCode: org?.code ?? null, envId: env.id, envCode: env.code, partnerLink: `/partner/exchange?env=${env.code}`, staffLink: `/officer/exchange?env=${env.code}` };
+}
+
 const ORG_ON = { toGroup: true, toSubmitter: true } as const;
 
 export const EVENT_TYPES = {
@@ -212,6 +245,81 @@ export const EVENT_TYPES = {
     describe: async (tx, { id }) => {
       const { base, facts } = await certificateFacts(tx, id);
       return { ...base, title: "Certificate expired", facts };
+    },
+  },
+  "server_chain.submitted": {
+    label: "Server CA chain submitted",
+    audience: { officers: true },
+    describe: async (tx, { id }) => {
+      const { base, facts, r } = await serverChainFacts(tx, id);
+      return { ...base, title: `Server CA chain from ${r.org.code} waits for endorsement`, facts };
+    },
+  },
+  "server_chain.approval_recorded": {
+    label: "Server CA chain endorsement recorded, more needed",
+    audience: { officers: true },
+    describe: async (tx, { id, by, extra }) => {
+      const { base, facts, r } = await serverChainFacts(tx, id);
+      return { ...base, title: `Server CA chain from ${r.org.code}: ${extra?.approvals ?? "?"} of ${r.env.approvalsRequired} endorsements`, facts: [...facts, ["Endorsed by", by ?? "an officer"]] };
+    },
+  },
+  "server_chain.endorsed": {
+    label: "Server CA chain endorsed",
+    audience: { org: true },
+    defaults: ORG_ON,
+    describe: async (tx, { id }) => {
+      const { base, facts } = await serverChainFacts(tx, id);
+      return { ...base, title: "Server CA chain endorsed: the provider now trusts it", facts };
+    },
+  },
+  "server_chain.rejected": {
+    label: "Server CA chain rejected",
+    audience: { org: true },
+    defaults: ORG_ON,
+    describe: async (tx, { id, reason }) => {
+      const { base, facts } = await serverChainFacts(tx, id);
+      return { ...base, title: "Server CA chain rejected", facts: [...facts, ["Reason", reason ?? ""]] };
+    },
+  },
+  "provider_server_chain.changed": {
+    label: "Provider server chain changed (waiting on you)",
+    audience: { org: true },
+    defaults: { toGroup: true, toSubmitter: false },
+    describe: async (tx, { id, extra }) => {
+      const base = await providerItemFacts(tx, id, extra?.orgId);
+      const row = await tx.providerServerChain.findUniqueOrThrow({ where: { envId: id } });
+      const server = (row.certificates as { role?: string; sha256Fingerprint?: string }[])[0];
+      return {
+        ...base,
+        subjectType: "provider_server_chain",
+        subjectId: id,
+        title: `The provider's server chain of ${base.envCode} changed: trust it on your side`,
+        facts: [["Environment", base.envCode], ["Server SHA-256 fingerprint", server?.sha256Fingerprint ?? ""], ["Hosts", ((row.hosts as string[]) ?? []).join(", ")], ["Valid until", row.notAfter.toISOString()]],
+      };
+    },
+  },
+  "provider_client_ca.created": {
+    label: "Provider client CA created (waiting on you)",
+    audience: { org: true },
+    defaults: { toGroup: true, toSubmitter: false },
+    describe: async (tx, { id, extra }) => {
+      const ca = await tx.certificateAuthority.findUniqueOrThrow({ where: { id } });
+      const base = await providerItemFacts(tx, ca.envId, extra?.orgId);
+      return {
+        ...base,
+        subjectType: "ca",
+        subjectId: ca.id,
+        title: `The provider's client CA of ${base.envCode} is ready: download it and trust it on your servers`,
+        facts: [["Environment", base.envCode], ["Subject", ca.subject], ["Serial", ca.serialHex], ["Valid until", ca.notAfter.toISOString()]],
+      };
+    },
+  },
+  "provider_certificate.issued": {
+    label: "Provider client certificate issued",
+    audience: { officers: true, admins: true },
+    describe: async (tx, { id }) => {
+      const { base, facts } = await certificateFacts(tx, id);
+      return { ...base, orgId: null, orgCode: null, title: "Provider client certificate issued", facts, partnerLink: undefined, staffLink: `/officer/certificates/${id}` };
     },
   },
   "ca.expiring": {

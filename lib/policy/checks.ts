@@ -344,6 +344,19 @@ export function keyReuseCheck(hits: KeyReuseHit[], viewerOrgCode: string | null 
   };
 }
 
+/**
+ * The JWS-key check (issue 18): a TLS key must not also be a JWS signing key (Treezor and Mojaloop
+ * want one key for mTLS and another for signing). `hits` are JWS keys with this public key; other
+ * organisations' are only counted when a partner asks.
+ */
+export function jwsKeyCheck(hits: { kind: "jws-key" | "provider-jws-key" | string; id: string; orgCode: string; envCode: string }[], viewerOrgCode: string | null = null): Check {
+  if (!hits.length) return { code: "key.jws", result: "pass", message: "This public key is not a JWS signing key." };
+  const visible = viewerOrgCode === null ? hits : hits.filter((h) => h.orgCode === viewerOrgCode);
+  const parts = visible.slice(0, 3).map((h) => `${h.kind === "provider-jws-key" ? "provider JWS key" : "JWS key"} ${h.id} (${h.orgCode}, ${h.envCode})`);
+  if (visible.length < hits.length) parts.push("a JWS key of another organisation");
+  return { code: "key.jws", result: "fail", message: `This public key is registered as ${parts.join(" and ")}. Use a different key pair for TLS than for JWS signatures.` };
+}
+
 export function accepted(checks: Check[]): boolean {
   return checks.every((c) => c.result !== "fail");
 }

@@ -14,7 +14,7 @@ import { getCertificateRequest, listCertificateRequests } from "@/lib/services/r
 import { approveCertificateRequest, rejectCertificateRequest } from "@/lib/services/requests/decide-request";
 import { getCertificate, listCertificates } from "@/lib/services/certificates/read-certificates";
 import { downloadCertificate, downloadTruststore } from "@/lib/services/certificates/download-certificate";
-import { revokeCertificate } from "@/lib/services/certificates/revoke-certificate";
+import { allowedRevocationReasons, revokeCertificate } from "@/lib/services/certificates/revoke-certificate";
 import { getEnvironmentCrl, caChainFile } from "@/lib/services/ca/ca-chain";
 import {
   approveAllowlistRequest,
@@ -296,6 +296,22 @@ describe("certificates", () => {
     await appError(downloadCertificate(w.partnerA.actor, cert.id, "pfx"), "bad_request");
     await appError(downloadCertificate(w.partnerB.actor, cert.id, "pem"), "not_found");
     expect(await getDb().auditEvent.count({ where: { action: "certificate.download", targetId: cert.id } })).toBe(before + 6);
+  });
+
+  it("refuses CA revocation reasons for an end-entity certificate (BR §7.2.2) with 422, changing nothing", async () => {
+    const w = await makeWorld();
+    const cert = await issued(w, "leaf-reasons");
+    const auditBefore = await getDb().auditEvent.count({ where: { action: "certificate.revoke" } });
+    for (const reason of ["cACompromise", "aACompromise", "privilegeWithdrawn"]) {
+      await appError(revokeCertificate(w.officer1.actor, cert.id, { reason }), "validation_failed", /CA certificates only.*unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation/);
+    }
+    await appError(revokeCertificate(w.officer1.actor, cert.id, { reason: "certificateHold" }), "validation_failed", /not a reason you can give/);
+    expect(await getDb().certificate.findUniqueOrThrow({ where: { id: cert.id } })).toMatchObject({ revokedAt: null, revocationReason: null });
+    expect(await getDb().auditEvent.count({ where: { action: "certificate.revoke" } })).toBe(auditBefore);
+    expect(allowedRevocationReasons(w.officer1.actor, false)).toEqual(["unspecified", "keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation"]);
+    expect(allowedRevocationReasons(w.officer1.actor, true)).toContain("cACompromise");
+    expect(allowedRevocationReasons(w.partnerA.actor, false)).toEqual(["keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation"]);
+    expect((await revokeCertificate(w.officer1.actor, cert.id, { reason: "unspecified" })).status).toBe("revoked");
   });
 
   it("lets a partner revoke its own certificate with a partner reason; the regenerated CRL lists it", async () => {

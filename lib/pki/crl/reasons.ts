@@ -31,3 +31,26 @@ export const REASON_BY_CODE: Record<number, RevocationReason | "removeFromCRL"> 
   ...Object.fromEntries(Object.entries(REASON_CODE).map(([name, code]) => [code, name as RevocationReason])),
   8: "removeFromCRL",
 };
+
+/**
+ * CA/Browser Forum BR §7.2.2: the reasons a subscriber (end-entity) certificate may be revoked with.
+ * cACompromise, aACompromise and privilegeWithdrawn describe an authority, not a subscriber.
+ */
+export const LEAF_REVOCATION_REASONS = ["unspecified", "keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation"] as const satisfies readonly RevocationReason[];
+
+/** RFC 5280 §5.3.1 reasons for a CA certificate (certificateHold is not offered: revocation is final). */
+export const CA_REVOCATION_REASONS = [
+  "unspecified",
+  "keyCompromise",
+  "cACompromise",
+  "affiliationChanged",
+  "superseded",
+  "cessationOfOperation",
+  "privilegeWithdrawn",
+  "aACompromise",
+] as const satisfies readonly RevocationReason[];
+
+/** The reasons a certificate may carry on a CRL: CA reasons only for CA certificates. */
+export function revocationReasonsFor(isCa: boolean): readonly RevocationReason[] {
+  return isCa ? CA_REVOCATION_REASONS : LEAF_REVOCATION_REASONS;
+}

@@ -8,21 +8,32 @@ import { AppError } from "@/lib/errors";
 import { regenerateCrl } from "@/lib/ca/authority";
 import { describeInput, parseInput } from "@/lib/validation";
 import { assertId, orgScope } from "@/lib/services/scope";
+import { parseCertificateInfo } from "@/lib/pki/cert/certificate-info";
+import { CA_REVOCATION_REASONS, revocationReasonsFor, type RevocationReason } from "@/lib/pki/crl/reasons";
 import { getCertificate } from "./read-certificates";
 
-/** Reasons a partner may give for its own certificate. */
-export const PARTNER_REVOCATION_REASONS = ["keyCompromise", "superseded", "cessationOfOperation", "affiliationChanged"] as const;
-/** RFC 5280 §5.3.1 reasons an officer may give (certificateHold and removeFromCRL are not offered: revocation is final). */
-export const OFFICER_REVOCATION_REASONS = [
-  "unspecified",
-  "keyCompromise",
-  "cACompromise",
-  "affiliationChanged",
-  "superseded",
-  "cessationOfOperation",
-  "privilegeWithdrawn",
-  "aACompromise",
-] as const;
+/** Reasons a partner may give for its own certificate (a subset of the BR §7.2.2 leaf reasons). */
+export const PARTNER_REVOCATION_REASONS = ["keyCompromise", "superseded", "cessationOfOperation", "affiliationChanged"] as const satisfies readonly RevocationReason[];
+/**
+ * Every reason an officer may give, for some certificate: RFC 5280 §5.3.1 without certificateHold
+ * (revocation is final). Which of them fit one certificate: `revocationReasonsFor(isCa)`.
+ */
+export const OFFICER_REVOCATION_REASONS = CA_REVOCATION_REASONS;
+
+/** The reasons this actor may give for a certificate of this kind (leaf or CA). */
+export function allowedRevocationReasons(actor: Actor, isCa: boolean): readonly RevocationReason[] {
+  const byKind = revocationReasonsFor(isCa);
+  if (!orgScope(actor)) return byKind;
+  return byKind.filter((r) => (PARTNER_REVOCATION_REASONS as readonly string[]).includes(r));
+}
+
+function refuseReason(reason: string, isCa: boolean, allowed: readonly string[]): never {
+  const quoted = `"${reason.slice(0, 40)}"`;
+  const kindNote = !isCa && (CA_REVOCATION_REASONS as readonly string[]).includes(reason)
+    ? ` is a reason for CA certificates only; an end-entity certificate (CA/B Forum BR §7.2.2) takes one of ${allowed.join(", ")}.`
+    : ` is not a reason you can give for this certificate; use one of ${allowed.join(", ")}.`;
+  throw new AppError("validation_failed", `${quoted}${kindNote}`, { reason: `Use one of ${allowed.join(", ")}.` });
+}
 
 export const revokeSchema = z.object({
   reason: z.string({ message: "Choose a revocation reason." }).trim().min(1, "Choose a revocation reason."),
@@ -38,10 +49,9 @@ export async function revokeCertificate(actor: Actor, id: string, input: z.input
   const certId = assertId(id, "certificate");
   const { reason, comment } = parseInput(revokeSchema, input ?? {});
   const orgId = orgScope(actor);
-  const allowed: readonly string[] = orgId ? PARTNER_REVOCATION_REASONS : OFFICER_REVOCATION_REASONS;
-  if (!allowed.includes(reason)) {
-    throw new AppError("validation_failed", `"${reason.slice(0, 40)}" is not a reason you can give; use one of ${allowed.join(", ")}.`, { reason: `Use one of ${allowed.join(", ")}.` });
-  }
+  // Refuse a reason nobody may give before any lock; the leaf/CA rule needs the certificate.
+  const anyAllowed: readonly string[] = orgId ? PARTNER_REVOCATION_REASONS : OFFICER_REVOCATION_REASONS;
+  if (!anyAllowed.includes(reason)) refuseReason(reason, false, anyAllowed);
   const envCode = await getDb().$transaction(
     async (tx) => {
       // Row lock: two revocations of one certificate take turns; the second sees it revoked.
@@ -49,9 +59,12 @@ export async function revokeCertificate(actor: Actor, id: string, input: z.input
       const cert = await tx.certificate.findFirst({ where: { id: certId, ...(orgId ? { orgId } : {}) }, include: { env: true } });
       if (!cert) throw new AppError("not_found", `No certificate with id "${id}".`);
       if (cert.revokedAt) throw new AppError("conflict", `This certificate was already revoked on ${cert.revokedAt.toISOString()} (${cert.revocationReason}).`);
+      const isCa = (await parseCertificateInfo(cert.der)).isCa;
+      const allowed = allowedRevocationReasons(actor, isCa);
+      if (!(allowed as readonly string[]).includes(reason)) refuseReason(reason, isCa, allowed);
       await tx.certificate.update({
         where: { id: certId },
-        data: { revokedAt: new Date(), revocationReason: reason as (typeof OFFICER_REVOCATION_REASONS)[number], revokedById: actor.type === "user" ? actor.userId : null },
+        data: { revokedAt: new Date(), revocationReason: reason as RevocationReason, revokedById: actor.type === "user" ? actor.userId : null },
       });
       await recordAudit(tx, actor, {
         action: "certificate.revoke",

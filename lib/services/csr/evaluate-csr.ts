@@ -3,7 +3,8 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { readCsr } from "@/lib/pki/csr/parse-csr";
 import type { ParsedCsr } from "@/lib/pki/csr/parse-csr";
-import { type Check, accepted, keyReuseCheck, keyTypeId, runCsrChecks } from "@/lib/policy/checks";
+import { type Check, accepted, jwsKeyCheck, keyReuseCheck, keyTypeId, runCsrChecks } from "@/lib/policy/checks";
+import { findJwsKeyUse } from "@/lib/services/jws-keys/key-use";
 import { SERVER_CHECK_OPTIONS } from "./key-quality-options";
 import { type Profile, profileAppliesTo } from "@/lib/policy/profile";
 import { findProfile } from "@/lib/services/profiles/profiles";
@@ -12,7 +13,7 @@ import { printable } from "@/lib/control-characters";
 
 export const MAX_CSR_BYTES = 64 * 1024;
 
-type Db = Pick<Tx, "organisation" | "environment" | "profile" | "certificateRequest" | "certificate">;
+type Db = Pick<Tx, "organisation" | "environment" | "profile" | "certificateRequest" | "certificate" | "partnerJwsKey" | "providerJwsKey">;
 
 export type CsrSummary = {
   subject: string;
@@ -127,7 +128,9 @@ export async function addKeyReuseCheck(actor: Actor, evaluation: CsrEvaluation, 
   if (!evaluation.parsed) return evaluation;
   // A partner learns nothing about other organisations' keys beyond the fact of reuse.
   const viewerOrgCode = actor.type === "user" && actor.role === "partner" ? evaluation.org.code : null;
-  const checks = [...evaluation.checks, keyReuseCheck(await findKeyReuse(db, evaluation.parsed.publicKeyFingerprint, excludeRequestId), viewerOrgCode)];
+  const fingerprint = evaluation.parsed.publicKeyFingerprint;
+  const [reuse, jws] = await Promise.all([findKeyReuse(db, fingerprint, excludeRequestId), findJwsKeyUse(db, fingerprint)]);
+  const checks = [...evaluation.checks, keyReuseCheck(reuse, viewerOrgCode), jwsKeyCheck(jws, viewerOrgCode)];
   return { ...evaluation, checks, accepted: accepted(checks) };
 }
 

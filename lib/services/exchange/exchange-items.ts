@@ -187,6 +187,46 @@ export const EXCHANGE_ITEM_KINDS: Kind<unknown>[] = [
       return { state: "active", next: null, step: "The provider reaches every confirmed callback URL with mutual TLS.", since: last[0].startedAt, expires: null };
     },
   }),
+  // ── JWS signing keys (issue 18) ──
+  kind({
+    kind: "partner-jws-key",
+    title: "Partner JWS signing key, endorsed (partner → provider)",
+    direction: "partner-to-provider",
+    load: async ({ db, env, orgIds, now }) =>
+      byOrg(
+        await db.partnerJwsKey.findMany({
+          where: { envId: env.id, orgId: { in: orgIds }, OR: [{ status: { in: ["pending", "rejected"] } }, { status: "endorsed", OR: [{ retireAt: null }, { retireAt: { gt: now } }] }] },
+          select: { orgId: true, status: true, createdAt: true, endorsedAt: true, retireAt: true, _count: { select: { approvals: { where: { decision: "approve" } } } } },
+          orderBy: { createdAt: "desc" },
+        }),
+      ),
+    evaluate: (rows, orgId, { now, env }) => {
+      const list = rows.get(orgId) ?? [];
+      const active = list.filter((r) => r.status === "endorsed");
+      const pending = list.find((r) => r.status === "pending");
+      // The set stops verifying at the last retire date, unless a key has none.
+      const lastRetire = active.length && active.every((r) => r.retireAt) ? new Date(Math.max(...active.map((r) => r.retireAt!.getTime()))) : null;
+      if (pending) return { state: "pending", next: "officer", step: `Officers endorse the uploaded JWS key (${pending._count.approvals} of ${env.approvalsRequired}).${active.length ? " The active key keeps verifying meanwhile." : ""}`, since: pending.createdAt, expires: lastRetire };
+      if (active.length) {
+        const state = lastRetire ? expiry(lastRetire, now) : "active";
+        return { state, next: state === "active" ? null : "partner", step: state === "active" ? `${active.length} active key${active.length === 1 ? "" : "s"}; the provider verifies your FSPIOP-Signature with them.` : "Upload the successor key before the retire date.", since: active[0].endorsedAt, expires: lastRetire };
+      }
+      if (list[0]?.status === "rejected") return { state: "rejected", next: "partner", step: "The last JWS key was rejected: read the reason, upload again.", since: list[0].createdAt, expires: null };
+      return { state: "missing", next: "partner", step: "Upload your JWS public key (PEM, JWK or certificate); use a different key than for TLS.", since: null, expires: null };
+    },
+  }),
+  kind({
+    kind: "provider-jws-keys",
+    title: "Provider JWS signing keys, published (provider → partner)",
+    direction: "provider-to-partner",
+    load: async ({ db, env, now }) => db.providerJwsKey.findMany({ where: { envId: env.id, OR: [{ retireAt: null }, { retireAt: { gt: now } }] }, select: { createdAt: true, retireAt: true }, orderBy: { createdAt: "desc" } }),
+    evaluate: (rows, _orgId, { now, env }) => {
+      if (!rows.length) return { state: "missing", next: "admin", step: "An admin generates or uploads the provider's JWS key.", since: null, expires: null };
+      const lastRetire = rows.every((r) => r.retireAt) ? new Date(Math.max(...rows.map((r) => r.retireAt!.getTime()))) : null;
+      const state = lastRetire ? expiry(lastRetire, now) : "active";
+      return { state, next: state === "active" ? null : "admin", step: state === "active" ? `Verify the provider's signatures with /.well-known/jwks/${env.code}/provider.json.` : "The provider publishes its next JWS key.", since: rows[0].createdAt, expires: lastRetire };
+    },
+  }),
 ];
 
 /** Every item of every organisation in one environment. */

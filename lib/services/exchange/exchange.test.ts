@@ -11,6 +11,10 @@ import { issueProviderCertificate } from "@/lib/services/provider/issue-provider
 import { endorseServerChain } from "@/lib/services/server-chains/decide-server-chain";
 import { uploadServerChain } from "@/lib/services/server-chains/upload-server-chain";
 import { getProviderServerChain, setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
+import { opensslKey } from "@/lib/pki/jws/jws-test-helper";
+import { endorseJwsKey } from "@/lib/services/jws-keys/decide-jws-key";
+import { uploadJwsKey } from "@/lib/services/jws-keys/upload-jws-key";
+import { createProviderJwsKey } from "@/lib/services/provider-jws-keys/create-provider-jws-key";
 import { EXCHANGE_ITEM_KINDS } from "./exchange-items";
 import { getExchangeOverview, getOrgExchange } from "./get-exchange";
 
@@ -45,6 +49,16 @@ describe("exchange", () => {
     const shown = (await getProviderServerChain(w.partnerB.actor, w.env.code))!;
     expect(shown.hosts).toEqual(["api.provider.test"]);
     expect(shown.pem).toBe(ours.serverPem + ours.chainPem);
+
+    // JWS signing keys (issue 18): the partner's key endorsed by two officers, the provider's generated.
+    expect(await next()).toMatchObject({ "partner-jws-key": "missing:partner", "provider-jws-keys": "missing:admin" });
+    const jws = await uploadJwsKey(w.partnerA.actor, { environment: w.env.code, key: opensslKey("p256").publicPem });
+    expect((await next())["partner-jws-key"]).toBe("pending:officer");
+    await endorseJwsKey(w.officer1.actor, jws.id);
+    await endorseJwsKey(w.officer2.actor, jws.id);
+    expect((await next())["partner-jws-key"]).toBe("active:-");
+    await createProviderJwsKey(w.admin.actor, { environment: w.env.code, generate: true, alg: "ES256" });
+    expect((await next())["provider-jws-keys"]).toBe("active:-");
 
     // Officers: one organisation by code, or the overview across partners.
     expect((await getOrgExchange(w.officer1.actor, w.env.code, w.orgA.code)).organisation).toBe(w.orgA.code);

@@ -4,6 +4,7 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { CA_KEY_TYPES } from "@/lib/ca/keys";
 import { initProviderClientCa } from "@/lib/ca/provider-client-ca";
 import { parseInput } from "@/lib/validation";
+import { notifyEveryPartner } from "@/lib/notifications/emit-event";
 import { requireEnvironment } from "@/lib/services/environments/find-environment";
 
 const schema = z.object({
@@ -16,5 +17,13 @@ export async function createProviderClientCa(actor: Actor, input: z.input<typeof
   authorize(actor, "provider-ca:init");
   const data = parseInput(schema, input);
   const env = await requireEnvironment(data.envCode, "envCode");
-  return getDb().$transaction((tx) => initProviderClientCa(tx, actor, env, data.keyType as (typeof CA_KEY_TYPES)[number]), { timeout: 120_000, maxWait: 10_000 });
+  return getDb().$transaction(
+    async (tx) => {
+      const ca = await initProviderClientCa(tx, actor, env, data.keyType as (typeof CA_KEY_TYPES)[number]);
+      // Partners download and trust it next (Thales-style outgoing calls).
+      await notifyEveryPartner(tx, "provider_client_ca.created", ca.id);
+      return ca;
+    },
+    { timeout: 120_000, maxWait: 10_000 },
+  );
 }

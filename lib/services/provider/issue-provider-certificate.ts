@@ -2,6 +2,7 @@ import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { emitEvent } from "@/lib/notifications/emit-event";
 import { AppError } from "@/lib/errors";
 import { signLeaf } from "@/lib/ca/authority";
 import { readCsr } from "@/lib/pki/csr";
@@ -61,6 +62,7 @@ export async function issueProviderCertificate(actor: Actor, input: z.input<type
         targetId: c.id,
         details: { purpose: "provider outbound client certificate", environment: env.code, serial: c.serialHex, subject: c.subject, notAfter: c.notAfter.toISOString() },
       });
+      await emitEvent(tx, "provider_certificate.issued", { id: c.id });
       return c;
     },
     { timeout: 60_000, maxWait: 15_000 },
@@ -106,6 +108,7 @@ export async function issueProviderCertificateWithKey(actor: Actor, input: z.inp
         targetId: c.id,
         details: { purpose: "provider outbound client certificate", keyGeneratedBy: "keyport", environment: env.code, serial: c.serialHex, subject: c.subject, notAfter: c.notAfter.toISOString() },
       });
+      await emitEvent(tx, "provider_certificate.issued", { id: c.id });
       return c;
     },
     { timeout: 60_000, maxWait: 15_000 },

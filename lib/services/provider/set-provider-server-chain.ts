@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { toDbBytes } from "@/lib/db/bytes";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { notifyEveryPartner } from "@/lib/notifications/emit-event";
 import { AppError } from "@/lib/errors";
 import { summariseFailures } from "@/lib/pki/chain";
 import { pemEncode } from "@/lib/pki/pem";
@@ -43,6 +44,8 @@ export async function setProviderServerChain(actor: Actor, input: z.input<typeof
       targetId: env.id,
       details: { environment: env.code, hosts: v.hosts, server: v.certificates[0]?.sha256Fingerprint, notAfter: v.notAfter!.toISOString() },
     });
+    // Every partner of the environment must now trust the new chain: the next step is theirs.
+    await notifyEveryPartner(tx, "provider_server_chain.changed", env.id);
   });
   return { environment: env.code, hosts: v.hosts, certificates: v.certificates, findings: v.findings };
 }

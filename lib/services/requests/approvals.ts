@@ -47,7 +47,9 @@ type Target =
   | { kind: "allowlist"; requestId: string }
   | { kind: "server_chain"; requestId: string }
   // Endpoint registry (issue 18, item 5)
-  | { kind: "endpoint"; requestId: string };
+  | { kind: "endpoint"; requestId: string }
+  // JWS signing keys (issue 18)
+  | { kind: "jws_key"; requestId: string };
 
 const approvalWhere = (target: Target) => {
   switch (target.kind) {
@@ -59,6 +61,8 @@ const approvalWhere = (target: Target) => {
       return { serverChainId: target.requestId };
     case "endpoint":
       return { endpointId: target.requestId };
+    case "jws_key":
+      return { jwsKeyId: target.requestId };
   }
 };
 

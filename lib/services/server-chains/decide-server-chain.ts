@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { getDb, type Tx } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { actorName, emitEvent } from "@/lib/notifications/emit-event";
 import { AppError } from "@/lib/errors";
 import { summariseFailures, validateServerChain } from "@/lib/pki/chain";
 import { parseInput } from "@/lib/validation";
@@ -42,7 +43,10 @@ export async function endorseServerChain(actor: Actor, id: string, input: z.inpu
         targetId: chainId,
         details: { approvals, required: chain.env.approvalsRequired, ...(comment ? { comment } : {}) },
       });
-      if (approvals < chain.env.approvalsRequired) return;
+      if (approvals < chain.env.approvalsRequired) {
+        await emitEvent(tx, "server_chain.approval_recorded", { id: chainId, by: actorName(actor), extra: { approvals: String(approvals) } });
+        return;
+      }
       const certificates = chain.chainDer.map((d, i) => asRead(new Uint8Array(d), i));
       const server = chain.serverCertDer ? asRead(new Uint8Array(chain.serverCertDer), 0) : null;
       const first = await validateServerChain({ certificates, server, policy: trustPolicyOf(chain.env) });
@@ -62,6 +66,7 @@ export async function endorseServerChain(actor: Actor, id: string, input: z.inpu
         targetId: chainId,
         details: { environment: chain.env.code, organisation: chain.org.code, rootFingerprint: chain.rootFingerprint, ...(replaced.length ? { retired: replaced.map((r) => r.id) } : {}) },
       });
+      await emitEvent(tx, "server_chain.endorsed", { id: chainId });
     },
     { timeout: 60_000, maxWait: 15_000 },
   );
@@ -79,6 +84,7 @@ export async function rejectServerChain(actor: Actor, id: string, input: z.input
     await recordDecision(tx, actor, { kind: "server_chain", requestId: chainId }, chain, { decision: "reject", comment: reason });
     await tx.partnerServerChain.update({ where: { id: chainId }, data: { status: "rejected", rejectionReason: reason, decidedAt: new Date() } });
     await recordAudit(tx, actor, { action: "server_chain.reject", orgId: chain.orgId, targetType: "server_chain", targetId: chainId, details: { reason } });
+    await emitEvent(tx, "server_chain.rejected", { id: chainId, reason });
   });
   return getServerChain(actor, chainId);
 }

@@ -2,6 +2,7 @@ import { getDb, type Tx } from "@/lib/db/client";
 import { toDbBytes } from "@/lib/db/bytes";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { emitEvent } from "@/lib/notifications/emit-event";
 import { AppError } from "@/lib/errors";
 import { MAX_CHAIN_INPUT_BYTES, checkChainUpload, summariseFailures, type ChainValidation } from "@/lib/pki/chain";
 import { parseInput } from "@/lib/validation";
@@ -74,6 +75,7 @@ export async function uploadServerChain(actor: Actor, input: UploadServerChainIn
       targetId: row.id,
       details: { environment: env.code, root: root.subject, rootFingerprint: root.sha256Fingerprint, certificates: v.certificates.length, hosts: v.hosts, notAfter: v.notAfter!.toISOString() },
     });
+    await emitEvent(tx, "server_chain.submitted", { id: row.id });
     return { id: row.id, status: row.status, findings: v.findings };
   });
 }

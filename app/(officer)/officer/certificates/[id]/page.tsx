@@ -7,7 +7,7 @@ import { CertificateTimeline } from "@/components/certificates/certificate-timel
 import { RevokeForm } from "@/components/officer/revoke-form";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { getCertificateDetails } from "@/lib/services/certificates/certificate-details";
-import { OFFICER_REVOCATION_REASONS } from "@/lib/services/certificates/revoke-certificate";
+import { allowedRevocationReasons } from "@/lib/services/certificates/revoke-certificate";
 import { orNotFound } from "../../_shared/page-data";
 
 export const dynamic = "force-dynamic";
@@ -102,7 +102,7 @@ export default async function CertificatePage({ params }: { params: Promise<{ id
             </ul>
           </Card>
           <Card title="Revocation">
-            <RevokeForm id={c.id} serial={colonHex(c.serial)} revoked={c.status === "revoked"} reasons={[...OFFICER_REVOCATION_REASONS]} />
+            <RevokeForm id={c.id} serial={colonHex(c.serial)} revoked={c.status === "revoked"} reasons={[...allowedRevocationReasons(actor, info.isCa)]} />
           </Card>
         </div>
       </div>

@@ -1,0 +1,9 @@
+import { NextResponse } from "next/server";
+import { apiRoute, readJson, withApi } from "@/lib/api/handler";
+import { rejectJwsKey } from "@/lib/services/jws-keys/decide-jws-key";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
+  POST: withApi<{ id: string }>("jws-key:decide", async ({ req, actor, params }) => NextResponse.json(await rejectJwsKey(actor, params.id, await readJson(req)))),
+});
