@@ -49,7 +49,9 @@ import { listProviderEndpoints, publishProviderEndpoint, removeProviderEndpoint 
 export const USAGE = `Usage: npm run keyport -- <command> [options]
 
   db migrate                                  apply pending database migrations
-  env create --code PPR --name "Pre-production" --approvals 1 [--production]
+  env create --code PPR --name "Pre-production" --approvals 1 [--production] [--allow-private-endpoints]
+                                              (a production environment refuses loopback, private and documentation
+                                              endpoints unless --allow-private-endpoints)
   org create --code acme --name "Acme Payments AS" --email certs@acme.test
   user create --email EMAIL --role partner|officer|admin|gateway [--org CODE] [--name NAME] [--password PW]
                                               (a password is generated and printed when omitted)
@@ -196,12 +198,13 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
   "env create": async (args, io) => {
-    const v = parse(args, { code: { type: "string" }, name: { type: "string" }, approvals: { type: "string" }, production: { type: "boolean" } }, ["code", "name", "approvals"]);
+    const v = parse(args, { code: { type: "string" }, name: { type: "string" }, approvals: { type: "string" }, production: { type: "boolean" }, "allow-private-endpoints": { type: "boolean" } }, ["code", "name", "approvals"]);
     const env = await createEnvironment(CLI_ACTOR, {
       code: str(v.code)!,
       name: str(v.name)!,
       approvalsRequired: str(v.approvals)!,
       production: v.production === true,
+      allowPrivateEndpoints: v["allow-private-endpoints"] === true,
     });
     io.err(`Created environment ${env.code} (${env.name}), ${env.approvalsRequired} approval(s)${env.production ? ", production" : ""}.`);
     return 0;

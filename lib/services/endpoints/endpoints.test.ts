@@ -66,6 +66,15 @@ describe("endpoint registry", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("accepts private endpoints in a production environment that allows them (a warning only), and in non-production ones", async () => {
+    for (const opts of [{ production: true, allowPrivateEndpoints: true }, { production: false }]) {
+      const w = await makeWorld(opts);
+      const r = await registerEndpoint(w.partnerA.actor, { environment: w.env.code, kind: "callback_url", value: "https://10.0.0.8:8443/cb" });
+      expect(r.value).toBe("https://10.0.0.8:8443/cb");
+      expect(r.findings).toEqual([expect.objectContaining({ result: "warn", code: "url.reserved_host" })]);
+    }
+  });
+
   it("stores the re-serialised value; distinct officers confirm; a rejection keeps its reason; partners see only their own", async () => {
     const w = await makeWorld({ approvalsRequired: 2, production: true });
     const cb = await registerEndpoint(w.partnerA.actor, { environment: w.env.code, kind: "callback_url", value: "https://API.Partner-A.eu:443/fsp/./callbacks/" });
