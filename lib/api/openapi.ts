@@ -9,6 +9,7 @@ import { EXPORT_FORMATS } from "@/lib/services/allowlist/allowlist-requests";
 import { MEDIA_TYPES } from "@/lib/pki/cert/download-formats";
 import { SERVER_CHAIN_FORMATS } from "@/lib/services/server-chains/schemas";
 import { PROVIDER_CA_FORMATS } from "@/lib/services/provider/provider-client-ca-file";
+import { endpointRegistryPaths } from "./openapi-endpoints";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ "application/json": { schema } });
@@ -633,6 +634,8 @@ export function openApiDocument(serverUrl: string) {
           },
         }),
       },
+      // Endpoint registry and readiness probe (issue 18, items 5–6)
+      ...endpointRegistryPaths({ withErrorStatuses, error, json, idParam, codeParam, query }),
       // ── JWS signing keys (issue 18) ──
       "/api/v1/jws-keys": {
         post: withErrorStatuses(

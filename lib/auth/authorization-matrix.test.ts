@@ -94,6 +94,12 @@ import { sealTotpSecret } from "@/lib/ca/totp-vault";
 import { disableUser, enableUser } from "@/lib/services/users/set-user-disabled";
 import { updateOrganisation } from "@/lib/services/organisations/update-organisation";
 import { disableOrganisation, enableOrganisation } from "@/lib/services/organisations/set-organisation-disabled";
+// Endpoint registry and readiness probe (issue 18, items 5–6)
+import { registerEndpoint, removeEndpoint } from "@/lib/services/endpoints/register-endpoint";
+import { confirmEndpoint, rejectEndpoint } from "@/lib/services/endpoints/decide-endpoint";
+import { probeEndpoint } from "@/lib/services/endpoints/run-probe";
+import { publishProviderEndpoint } from "@/lib/services/endpoints/provider-endpoints";
+import { exportEndpoints } from "@/lib/services/endpoints/export-endpoints";
 
 afterAll(async () => {
   await closeApiRateLimits();
@@ -104,9 +110,11 @@ type World = Awaited<ReturnType<typeof makeWorld>>;
 type Fixtures = World & { revokedToken: string; chainPem: string; signing: { chainPem: string; csr: string; signedPem: string; ca: { certDer: Uint8Array; key: Awaited<ReturnType<typeof makeTestChain>>["issuingKey"] } }; providerChain: { chainPem: string; serverPem: string }; dualEnv?: string };
 
 /** Objects of organisation A that object-scoped rows act on (made fresh for each row). */
-type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain" | "provider-csr" | "provider-csr-signed" | "provider-certificate-request" | "user" | "organisation" | "jws-key" | "jws-key-active" | "provider-jws-key";
+type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain" | "provider-csr" | "provider-csr-signed" | "provider-certificate-request" | "user" | "organisation" | "jws-key" | "jws-key-active" | "provider-jws-key" | EndpointObjectKind;
+/** Endpoint registry (issue 18): a new callback URL, a confirmed one (probed), a provider endpoint. */
+type EndpointObjectKind = "endpoint" | "callback" | "provider-endpoint";
 /** Objects of no organisation (the provider's): partner B is not hidden from them. */
-const SHARED_OBJECTS: ReadonlySet<ObjectKind> = new Set(["provider-jws-key"]);
+const SHARED_OBJECTS: ReadonlySet<ObjectKind> = new Set(["provider-jws-key", "provider-endpoint"]);
 /** A fresh JWS public key (PEM SPKI, P-256) for each upload. */
 const freshJwsKey = () => generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }).toString();
 
@@ -120,6 +128,9 @@ const csrOfOrgA = (fx: Fixtures) => opensslCsr(`/CN=${fx.orgA.code}-m${uniq()}`)
 let ipSeq = 0;
 /** A fresh source IP for each allowlist request (the world's environment is not production: documentation space is a warning only). */
 const nextIp = () => `203.0.113.${(++ipSeq % 254) + 1}`;
+/** A fresh callback URL (a closed loopback port: the world's environment is not production) and a fresh egress range. */
+const nextCallback = () => `https://127.0.0.1:1/m${uniq()}`;
+const nextEgress = () => `81.${(++ipSeq % 250) + 1}.${Math.floor(Math.random() * 250)}.0/24`;
 /** A fresh partner user of organisation A, and a fresh organisation (account changes never touch the world's own). */
 const freshUser = async (fx: Fixtures) => (await createUser(CLI_ACTOR, { email: `matrix-${uniq()}@test.example`, role: "partner", orgCode: fx.orgA.code, password: "correct horse battery" })).user;
 const freshOrg = async () => createOrganisation(CLI_ACTOR, { code: `org-${uniq()}`, legalName: "Matrix Payments AS", groupEmail: "certs@matrix.test" });
@@ -207,6 +218,19 @@ const API_MATRIX: ApiRow[] = [
   { route: "/api/v1/users/[id]/disable", method: "POST", permission: "user:disable", object: "user" },
   { route: "/api/v1/users/[id]/enable", method: "POST", permission: "user:disable", object: "user" },
   { route: "/api/v1/openapi.json", method: "GET", permission: "public", tokens: "ignored" },
+  // Endpoint registry and readiness probe (issue 18, items 5–6)
+  { route: "/api/v1/endpoints", method: "GET", permission: "endpoint:read", lists: "endpoint" },
+  { route: "/api/v1/endpoints", method: "POST", permission: "endpoint:submit", body: (fx) => ({ environment: fx.env.code, kind: "callback_url", value: nextCallback() }) },
+  { route: "/api/v1/endpoints/[id]", method: "GET", permission: "endpoint:read", object: "endpoint" },
+  { route: "/api/v1/endpoints/[id]", method: "DELETE", permission: "endpoint:submit", object: "endpoint" },
+  { route: "/api/v1/endpoints/[id]/confirm", method: "POST", permission: "endpoint:decide", object: "endpoint", body: () => ({ comment: "matrix" }) },
+  { route: "/api/v1/endpoints/[id]/reject", method: "POST", permission: "endpoint:decide", object: "endpoint", body: () => ({ reason: "matrix" }) },
+  { route: "/api/v1/endpoints/[id]/probe", method: "POST", permission: "probe:run", object: "callback" },
+  { route: "/api/v1/environments/[code]/endpoints", method: "GET", permission: "endpoint:export" },
+  { route: "/api/v1/environments/[code]/provider-endpoints", method: "GET", permission: "endpoint:read" },
+  { route: "/api/v1/environments/[code]/provider-endpoints", method: "POST", permission: "provider-endpoint:write", body: () => ({ kind: "egress_cidr", value: nextEgress() }) },
+  { route: "/api/v1/provider-endpoints/[id]", method: "DELETE", permission: "provider-endpoint:write", object: "provider-endpoint" },
+  { route: "/api/v1/exchange/[env]/probes", method: "GET", permission: "probe:read" },
 ];
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -329,6 +353,12 @@ const ACTION_MATRIX: ActionRow[] = [
   },
   { file: "exchange.ts", action: "endorseServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(endorseServerChain, async (_fx, id) => [id, { comment: "matrix" }]) },
   { file: "exchange.ts", action: "rejectServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(rejectServerChain, async (_fx, id) => [id, { reason: "matrix" }]) },
+  // Endpoint registry and readiness probe (issue 18, items 5–6)
+  { file: "endpoints.ts", action: "registerEndpointAction", permission: "endpoint:submit", call: via(registerEndpoint, async (fx) => [{ environment: fx.env.code, kind: "callback_url", value: nextCallback() }]) },
+  { file: "endpoints.ts", action: "removeEndpointAction", permission: "endpoint:submit", object: "endpoint", call: via(removeEndpoint, async (_fx, id) => [id]) },
+  { file: "endpoints.ts", action: "confirmEndpointAction", permission: "endpoint:decide", object: "endpoint", call: via(confirmEndpoint, async (_fx, id) => [id, { comment: "matrix" }]) },
+  { file: "endpoints.ts", action: "rejectEndpointAction", permission: "endpoint:decide", object: "endpoint", call: via(rejectEndpoint, async (_fx, id) => [id, { reason: "matrix" }]) },
+  { file: "endpoints.ts", action: "probeEndpointAction", permission: "probe:run", object: "callback", call: via(probeEndpoint, async (_fx, id) => [id]) },
   // JWS signing keys (issue 18)
   {
     file: "jws.ts",
@@ -417,6 +447,7 @@ const PAGE_ROUTE_MATRIX: PageRouteRow[] = [
   // The officer-area routes check no area: a partner, admin or gateway user with the service's
   // permission reaches them too (a partner only ever sees its own organisation's certificates).
   { route: "(officer)/officer/allowlist/export", method: "GET", guard: "requireRouteActor", permission: "allowlist:export", call: via(exportAllowlist, async (fx) => [fx.env.code, "json"]) },
+  { route: "(officer)/officer/exchange/endpoints/export", method: "GET", guard: "requireRouteActor", permission: "endpoint:export", call: via(exportEndpoints, async (fx) => [fx.env.code, "json"]) },
   { route: "(officer)/officer/audit/export", method: "GET", guard: "requireRouteActor", permission: "audit:export", call: via(exportAuditEvents, async () => [{ action: "audit.export" }, "csv"]) },
   {
     route: "(officer)/officer/certificates/[id]/download",
@@ -581,6 +612,17 @@ async function makeObject(kind: ObjectKind): Promise<string> {
       await approveAllowlistRequest(fx.officer2.actor, id);
       return (await getDb().allowlistEntry.findFirstOrThrow({ where: { addedByRequestId: id } })).id;
     }
+    case "endpoint":
+      return (await registerEndpoint(fx.partnerA.actor, { environment: fx.env.code, kind: "callback_url", value: nextCallback() })).id;
+    case "callback": {
+      // The probe trusts only organisation A's endorsed server CA chain: endorse one if none is active.
+      if (!(await getDb().partnerServerChain.findFirst({ where: { orgId: fx.orgA.id, envId: fx.env.id, status: "endorsed" }, select: { id: true } }))) await endorseServerChain(fx.officer2.actor, await makeObject("server-chain"));
+      const id = await makeObject("endpoint");
+      await confirmEndpoint(fx.officer2.actor, id);
+      return id;
+    }
+    case "provider-endpoint":
+      return (await publishProviderEndpoint(CLI_ACTOR, { environment: fx.env.code, kind: "egress_cidr", value: nextEgress() })).id;
     case "jws-key": {
       // One key of an organisation and environment waits at a time: officer 2 clears the way.
       for (const p of await getDb().partnerJwsKey.findMany({ where: { orgId: fx.orgA.id, envId: fx.env.id, status: "pending" }, select: { id: true } })) {
@@ -610,6 +652,9 @@ const OBJECT_TABLE: Record<ObjectKind, string> = {
   "allowlist-request": "allowlist_requests",
   "allowlist-entry": "allowlist_entries",
   "server-chain": "partner_server_chains",
+  endpoint: "partner_endpoints",
+  callback: "partner_endpoints",
+  "provider-endpoint": "provider_endpoints",
   "jws-key": "partner_jws_keys",
   "jws-key-active": "partner_jws_keys",
   "provider-jws-key": "provider_jws_keys",

@@ -67,6 +67,14 @@ export const PERMISSIONS = {
   "notification:configure": ["partner"],
   "mail:read": ["admin"],
   "reminder:write": ["admin"],
+  // Endpoint registry and readiness probe (issue 18, items 5–6).
+  "endpoint:submit": ["partner"],
+  "endpoint:read": ["partner", "officer", "admin", "gateway"],
+  "endpoint:decide": ["officer"],
+  "endpoint:export": ["officer", "admin", "gateway"],
+  "provider-endpoint:write": ["admin"],
+  "probe:run": ["partner", "officer", "admin"],
+  "probe:read": ["partner", "officer", "admin"],
   // JWS signing keys (issue 18): partners' keys (officers endorse), the provider's keys, the verify tool.
   "jws-key:submit": ["partner"],
   "jws-key:read": ["partner", "officer", "admin", "gateway"],
@@ -133,6 +141,12 @@ const SCOPE_OF: Partial<Record<Permission, TokenScope>> = {
   "organisation:create": "admin",
   "token:create": "admin",
   "token:revoke": "admin",
+  // Endpoint registry and readiness probe (issue 18, items 5–6)
+  "endpoint:submit": "submit",
+  "endpoint:decide": "approve",
+  "endpoint:export": "gateway",
+  "provider-endpoint:write": "admin",
+  "probe:run": "submit",
   // JWS signing keys (issue 18)
   "jws-key:submit": "submit",
   "jws-key:retire": "submit",

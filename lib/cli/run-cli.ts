@@ -44,11 +44,17 @@ import { verifyAuditTrail } from "@/lib/services/audit/verify-audit-trail";
 import { createAuditCheckpoint } from "@/lib/services/audit/create-audit-checkpoint";
 import { getCheckpointPublicKey } from "@/lib/services/audit/read-audit-checkpoints";
 import { MAX_CHECKPOINT_FILE_BYTES } from "@/lib/audit/checkpoint-file";
+// Endpoint registry and readiness probe (issue 18, items 5–6)
+import { probeOrganisation } from "@/lib/services/endpoints/run-probe";
+import { exportEndpoints } from "@/lib/services/endpoints/export-endpoints";
+import { listProviderEndpoints, publishProviderEndpoint, removeProviderEndpoint } from "@/lib/services/endpoints/provider-endpoints";
 
 export const USAGE = `Usage: npm run keyport -- <command> [options]
 
   db migrate                                  apply pending database migrations
-  env create --code PPR --name "Pre-production" --approvals 1 [--production]
+  env create --code PPR --name "Pre-production" --approvals 1 [--production] [--allow-private-endpoints]
+                                              (a production environment refuses loopback, private and documentation
+                                              endpoints unless --allow-private-endpoints)
   org create --code acme --name "Acme Payments AS" --email certs@acme.test
   user create --email EMAIL --role partner|officer|admin|gateway [--org CODE] [--name NAME] [--password PW]
                                               (a password is generated and printed when omitted)
@@ -87,6 +93,14 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
                                               the same with a key Keyport generates and seals; prints the certificate's id
   provider server-chain set --env PPR --chain CA.pem --server SERVER.pem
                                               publish the provider endpoint's certificate and chain to partners (checked first)
+  provider endpoint add --env PPR --kind egress_cidr|ingress_url --value VALUE [--note TEXT]
+                                              publish one of the provider's egress IP ranges or ingress base URLs
+  provider endpoint remove --id ID            withdraw it
+  provider endpoint list --env PPR
+  endpoints export --env PPR [--format json|csv|nginx]
+                                              the confirmed endpoint registry for gateways and firewalls (stdout)
+  probe --env PPR --org acme                  run the readiness probe on each confirmed callback URL of the partner;
+                                              prints one classified line each (exit 0 all ok, 1 any failure)
   provider key download --id CERT_ID --out FILE.p12   (password from KEYPORT_PKCS12_PASSWORD)
                                               the one download of that key (PKCS#12); Keyport then erases its copy
   env jws-algorithms --code PPR --algorithms RS256,PS256,ES256
@@ -196,12 +210,13 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
   "env create": async (args, io) => {
-    const v = parse(args, { code: { type: "string" }, name: { type: "string" }, approvals: { type: "string" }, production: { type: "boolean" } }, ["code", "name", "approvals"]);
+    const v = parse(args, { code: { type: "string" }, name: { type: "string" }, approvals: { type: "string" }, production: { type: "boolean" }, "allow-private-endpoints": { type: "boolean" } }, ["code", "name", "approvals"]);
     const env = await createEnvironment(CLI_ACTOR, {
       code: str(v.code)!,
       name: str(v.name)!,
       approvalsRequired: str(v.approvals)!,
       production: v.production === true,
+      allowPrivateEndpoints: v["allow-private-endpoints"] === true,
     });
     io.err(`Created environment ${env.code} (${env.name}), ${env.approvalsRequired} approval(s)${env.production ? ", production" : ""}.`);
     return 0;
@@ -439,6 +454,36 @@ const COMMANDS: Record<string, Command> = {
     for (const c of r.certificates) io.out(`${c.role.padEnd(12)} ${c.sha256Fingerprint}  ${c.subject}`);
     io.err(`Published for ${r.environment} (${r.hosts.join(", ")}).`);
     return 0;
+  },
+  "provider endpoint add": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, kind: { type: "string" }, value: { type: "string" }, note: { type: "string" } }, ["env", "kind", "value"]);
+    const r = await publishProviderEndpoint(CLI_ACTOR, { environment: str(v.env)!, kind: str(v.kind)!, value: str(v.value)!, note: str(v.note) });
+    io.out(r.id);
+    io.err(`Published ${r.kind} ${r.value}${r.findings.length ? ` (${r.findings.map((f) => f.message).join(" ")})` : ""}.`);
+    return 0;
+  },
+  "provider endpoint remove": async (args, io) => {
+    const v = parse(args, { id: { type: "string" } }, ["id"]);
+    const r = await removeProviderEndpoint(CLI_ACTOR, str(v.id)!);
+    io.err(`Withdrew ${r.kind} ${r.value}.`);
+    return 0;
+  },
+  "provider endpoint list": async (args, io) => {
+    const v = parse(args, { env: { type: "string" } }, ["env"]);
+    for (const e of await listProviderEndpoints(CLI_ACTOR, str(v.env)!)) io.out(`${e.id}  ${e.kind.padEnd(11)}  ${e.value}`);
+    return 0;
+  },
+  "endpoints export": async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, format: { type: "string" } }, ["env"]);
+    const file = await exportEndpoints(CLI_ACTOR, str(v.env)!, str(v.format) ?? "json");
+    io.out(String(file.body).replace(/\r?\n$/, ""));
+    return 0;
+  },
+  probe: async (args, io) => {
+    const v = parse(args, { env: { type: "string" }, org: { type: "string" } }, ["env", "org"]);
+    const r = await probeOrganisation(CLI_ACTOR, str(v.env)!, str(v.org)!);
+    for (const p of r.results) io.out(`${(p.outcome + (p.httpStatus ? ` ${p.httpStatus}` : "")).padEnd(24)} ${String(p.timings.totalMs).padStart(6)} ms  ${p.url}  ${p.message}`);
+    return r.results.every((p) => p.outcome === "ok") ? 0 : 1;
   },
   // JWS signing keys (issue 18)
   "env jws-algorithms": async (args, io) => {

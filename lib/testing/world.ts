@@ -28,9 +28,9 @@ export async function makeUser(role: Role, orgCode?: string): Promise<TestUser> 
   };
 }
 
-export async function makeEnvironment(opts: { approvalsRequired?: number; production?: boolean; withCa?: boolean } = {}) {
+export async function makeEnvironment(opts: { approvalsRequired?: number; production?: boolean; withCa?: boolean; allowPrivateEndpoints?: boolean } = {}) {
   const code = `T${uniq().toUpperCase().replace(/[^A-Z0-9]/g, "X")}`.slice(0, 8);
-  const env = await createEnvironment(CLI_ACTOR, { code, name: `Test ${code}`, approvalsRequired: opts.approvalsRequired ?? 1, production: opts.production ?? false });
+  const env = await createEnvironment(CLI_ACTOR, { code, name: `Test ${code}`, approvalsRequired: opts.approvalsRequired ?? 1, production: opts.production ?? false, allowPrivateEndpoints: opts.allowPrivateEndpoints ?? false });
   if (opts.withCa !== false) await initCa(CLI_ACTOR, { envCode: code, keyType: "ecdsa-p256" });
   return env;
 }
@@ -41,7 +41,7 @@ export async function makeOrganisation() {
 }
 
 /** Two organisations with a partner each, two officers, an admin and a gateway user, in a fresh environment. */
-export async function makeWorld(opts: { approvalsRequired?: number; production?: boolean } = {}) {
+export async function makeWorld(opts: { approvalsRequired?: number; production?: boolean; allowPrivateEndpoints?: boolean } = {}) {
   const env = await makeEnvironment(opts);
   const orgA = await makeOrganisation();
   const orgB = await makeOrganisation();

@@ -14,5 +14,7 @@ export const createEnvironmentSchema = z.object({
     .min(1, "At least 1 officer approval is required.")
     .max(5, "At most 5 approvals."),
   production: z.boolean().default(false),
+  // Endpoint registry (issue 18): a production environment reached over a private network accepts private endpoints.
+  allowPrivateEndpoints: z.boolean().default(false),
 });
 export type CreateEnvironmentInput = z.input<typeof createEnvironmentSchema>;

@@ -4,6 +4,7 @@
 // the item's state, its dates and who must act next. A new kind of item (JWS keys, endpoints…) is
 // one more entry in EXCHANGE_ITEM_KINDS.
 import type { Db } from "@/lib/db/client";
+import { PROBE_CLIENT_PROFILE } from "@/lib/ca/probe-credential";
 
 export type Actor3 = "partner" | "officer" | "admin";
 export type ExchangeState = "missing" | "pending" | "active" | "expiring" | "expired" | "rejected";
@@ -126,7 +127,7 @@ export const EXCHANGE_ITEM_KINDS: Kind<unknown>[] = [
     title: "Provider client certificate (provider → partner)",
     direction: "provider-to-partner",
     load: async ({ db, env }) => ({
-      cert: await db.certificate.findFirst({ where: { envId: env.id, revokedAt: null, ca: { kind: "provider_client", active: true } }, select: { createdAt: true, notAfter: true }, orderBy: { notAfter: "desc" } }),
+      cert: await db.certificate.findFirst({ where: { envId: env.id, revokedAt: null, profileCode: { not: PROBE_CLIENT_PROFILE }, ca: { kind: "provider_client", active: true } }, select: { createdAt: true, notAfter: true }, orderBy: { notAfter: "desc" } }),
       pending: await db.providerCertificateRequest.findFirst({ where: { envId: env.id, status: "pending" }, select: { createdAt: true, _count: { select: { approvals: { where: { decision: "approve" } } } } }, orderBy: { createdAt: "desc" } }),
     }),
     evaluate: ({ cert, pending }, _orgId, { now, env }) => {
@@ -179,6 +180,48 @@ export const EXCHANGE_ITEM_KINDS: Kind<unknown>[] = [
       if (!row) return { state: "missing", next: "admin", step: "An admin sets the provider endpoint's server certificate and chain.", since: null, expires: null };
       const state = expiry(row.notAfter, now);
       return { state, next: state === "active" ? null : "admin", step: state === "active" ? "Trust it for your calls to the provider; check its fingerprints." : "The provider renews its server certificate.", since: row.updatedAt, expires: row.notAfter };
+    },
+  }),
+  // ── Endpoint registry and readiness probe (issue 18, items 5–6) ──
+  kind({
+    kind: "partner-callback-urls",
+    title: "Partner callback URLs and ingress ranges, confirmed (partner → provider)",
+    direction: "partner-to-provider",
+    load: async ({ db, env, orgIds }) =>
+      byOrg(await db.partnerEndpoint.findMany({ where: { envId: env.id, orgId: { in: orgIds }, removedAt: null }, select: { orgId: true, kind: true, status: true, createdAt: true, decidedAt: true }, orderBy: { createdAt: "desc" } })),
+    evaluate: (rows, orgId) => {
+      const list = rows.get(orgId) ?? [];
+      const fresh = list.find((r) => r.status === "new");
+      const confirmed = list.filter((r) => r.status === "confirmed");
+      const callbacks = confirmed.filter((r) => r.kind === "callback_url").length;
+      if (fresh) return { state: "pending", next: "officer", step: "Officers confirm the registered endpoints.", since: fresh.createdAt, expires: null };
+      if (callbacks) return { state: "active", next: null, step: `${callbacks} callback URL${callbacks === 1 ? "" : "s"} and ${confirmed.length - callbacks} ingress range${confirmed.length - callbacks === 1 ? "" : "s"} confirmed.`, since: confirmed[0].decidedAt, expires: null };
+      if (list[0]?.status === "rejected") return { state: "rejected", next: "partner", step: "An entry was rejected: read the reason, register it again.", since: list[0].createdAt, expires: null };
+      return { state: "missing", next: "partner", step: "Register the callback base URL the provider calls, and the IP ranges it reaches.", since: null, expires: null };
+    },
+  }),
+  kind({
+    kind: "readiness-probe",
+    title: "Readiness probe, provider → partner callback (provider → partner)",
+    direction: "provider-to-partner",
+    load: async ({ db, env, orgIds }) =>
+      byOrg(
+        await db.readinessProbe.findMany({
+          where: { envId: env.id, orgId: { in: orgIds }, endpoint: { removedAt: null, status: "confirmed" } },
+          select: { orgId: true, endpointId: true, outcome: true, httpStatus: true, startedAt: true },
+          orderBy: { startedAt: "desc" },
+          take: 2000,
+        }),
+      ),
+    evaluate: (rows, orgId) => {
+      const list = rows.get(orgId) ?? [];
+      const lastPer = new Map<string, (typeof list)[number]>();
+      for (const r of list) if (!lastPer.has(r.endpointId)) lastPer.set(r.endpointId, r);
+      const last = [...lastPer.values()];
+      if (!last.length) return { state: "missing", next: "partner", step: "Run the readiness probe once a callback URL is confirmed.", since: null, expires: null };
+      const failing = last.filter((r) => r.outcome !== "ok");
+      if (failing.length) return { state: "rejected", next: "partner", step: `Last probe: ${failing.map((r) => (r.httpStatus ? `${r.outcome} ${r.httpStatus}` : r.outcome)).join(", ")}; fix it and probe again.`, since: failing[0].startedAt, expires: null };
+      return { state: "active", next: null, step: "The provider reaches every confirmed callback URL with mutual TLS.", since: last[0].startedAt, expires: null };
     },
   }),
   // ── JWS signing keys (issue 18) ──

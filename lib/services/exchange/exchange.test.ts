@@ -18,6 +18,9 @@ import { createProviderJwsKey } from "@/lib/services/provider-jws-keys/create-pr
 import { EXCHANGE_ITEM_KINDS } from "./exchange-items";
 import { getExchangeOverview, getOrgExchange } from "./get-exchange";
 
+import { registerEndpoint } from "@/lib/services/endpoints/register-endpoint";
+import { confirmEndpoint } from "@/lib/services/endpoints/decide-endpoint";
+import { probeEndpoint } from "@/lib/services/endpoints/run-probe";
 afterAll(disconnectDb);
 
 describe("exchange", () => {
@@ -64,13 +67,23 @@ describe("exchange", () => {
     await createProviderJwsKey(w.admin.actor, { environment: w.env.code, generate: true, alg: "ES256" });
     expect((await next())["provider-jws-keys"]).toBe("active:-");
 
+    // Endpoint registry and readiness probe (issue 18, items 5–6): a callback URL confirmed by two officers, then probed.
+    expect(await next()).toMatchObject({ "partner-callback-urls": "missing:partner", "readiness-probe": "missing:partner" });
+    const cb = await registerEndpoint(w.partnerA.actor, { environment: w.env.code, kind: "callback_url", value: "https://127.0.0.1:1/callbacks" });
+    expect((await next())["partner-callback-urls"]).toBe("pending:officer");
+    await confirmEndpoint(w.officer1.actor, cb.id);
+    await confirmEndpoint(w.officer2.actor, cb.id);
+    expect((await next())["partner-callback-urls"]).toBe("active:-");
+    expect((await probeEndpoint(w.partnerA.actor, cb.id)).outcome).toBe("tcp_refused");
+    expect((await next())["readiness-probe"]).toBe("rejected:partner");
+
     // Officers: one organisation by code, or the overview across partners.
     expect((await getOrgExchange(w.officer1.actor, w.env.code, w.orgA.code)).organisation).toBe(w.orgA.code);
     expect((await getOrgExchange(w.partnerB.actor, w.env.code, w.orgA.code)).organisation).toBe(w.orgB.code);
     const overview = await getExchangeOverview(w.officer1.actor, w.env.code);
     const a = overview.organisations.find((o) => o.organisation === w.orgA.code)!;
     const b = overview.organisations.find((o) => o.organisation === w.orgB.code)!;
-    expect(a.waitingOnPartner).toEqual(["partner-client-certificate", "source-ips"]);
+    expect(a.waitingOnPartner).toEqual(["partner-client-certificate", "source-ips", "readiness-probe"]);
     expect(a.waitingOnProvider).toEqual([]);
     expect(b.waitingOnPartner).toContain("partner-server-chain");
     await expect(getExchangeOverview(w.partnerA.actor, w.env.code)).rejects.toBeInstanceOf(AppError);

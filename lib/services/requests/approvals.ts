@@ -47,6 +47,8 @@ type Target =
   | { kind: "allowlist"; requestId: string }
   | { kind: "server_chain"; requestId: string }
   | { kind: "provider_certificate"; requestId: string }
+  // Endpoint registry (issue 18, item 5)
+  | { kind: "endpoint"; requestId: string }
   // JWS signing keys (issue 18)
   | { kind: "jws_key"; requestId: string };
 
@@ -60,6 +62,8 @@ const approvalWhere = (target: Target) => {
       return { serverChainId: target.requestId };
     case "provider_certificate":
       return { providerCertificateRequestId: target.requestId };
+    case "endpoint":
+      return { endpointId: target.requestId };
     case "jws_key":
       return { jwsKeyId: target.requestId };
   }

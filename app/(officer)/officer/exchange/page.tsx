@@ -10,6 +10,10 @@ import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { getExchangeOverview, getOrgExchange } from "@/lib/services/exchange/get-exchange";
 import { listServerChains } from "@/lib/services/server-chains/read-server-chains";
+import { EndpointDecision } from "@/components/exchange/endpoint-forms";
+import { ProbeResults } from "@/components/exchange/probe-results";
+import { listEndpoints } from "@/lib/services/endpoints/read-endpoints";
+import { listProbes } from "@/lib/services/endpoints/run-probe";
 
 export const dynamic = "force-dynamic";
 
@@ -30,6 +34,8 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
     listProviderCertificateRequests(actor, env.code),
   ]);
   const waiting = providerRequests.filter((r) => r.status === "pending");
+  // Endpoint registry and readiness probe (issue 18, items 5–6)
+  const [newEndpoints, probes] = await Promise.all([listEndpoints(actor, { environment: env.code, status: "new" }), orgCode ? listProbes(actor, env.code, { organisation: orgCode }) : Promise.resolve([])]);
   return (
     <div className="grid gap-6">
       <PageTitle subtitle="Every partner's two-way exchange: what waits on the provider, what waits on the partner, and what expires within 30 days.">Exchange</PageTitle>
@@ -82,6 +88,40 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
           </div>
         </Card>
       ) : null}
+      <Card title={`Endpoints to confirm in ${env.code}`}>
+        <div className="grid gap-4">
+          {newEndpoints.length ? (
+            newEndpoints.map((e) => (
+              <div key={e.id} className="grid gap-2 border-b border-slate-200 pb-4">
+                <p className="text-sm">
+                  <strong>{e.organisation}</strong>: {e.kind === "callback_url" ? "callback URL" : "ingress range"} <Mono>{e.value}</Mono>, registered {formatDay(e.submittedAt)}; {e.approvals.length} of {e.approvalsRequired} confirmations.
+                  {e.note ? ` Note: ${e.note}` : ""}
+                </p>
+                {e.findings.length ? (
+                  <ul className="text-xs text-slate-600">
+                    {e.findings.map((f) => (
+                      <li key={f.code + f.message}>
+                        {f.result}: {f.message}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+                <EndpointDecision id={e.id} />
+              </div>
+            ))
+          ) : (
+            <Empty>No endpoint waits for confirmation.</Empty>
+          )}
+          <p className="text-sm">
+            Confirmed registry for gateways and firewalls:{" "}
+            {(["json", "csv", "nginx"] as const).map((f) => (
+              <a key={f} className={`${link} mr-3`} href={`/officer/exchange/endpoints/export?environment=${env.code}&format=${f}`} download>
+                {f.toUpperCase()}
+              </a>
+            ))}
+          </p>
+        </div>
+      </Card>
       <Card title={`Partners in ${env.code}`}>
         <Table
           label="Exchange overview"
@@ -99,6 +139,11 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
       {detail ? (
         <Card title={`${detail.organisation} × ${detail.environment}`}>
           <ExchangeTable items={detail.items} />
+        </Card>
+      ) : null}
+      {detail ? (
+        <Card title={`Readiness probe results of ${detail.organisation}`}>
+          <ProbeResults probes={probes} />
         </Card>
       ) : null}
     </div>

@@ -14,6 +14,11 @@ import { getOrgExchange } from "@/lib/services/exchange/get-exchange";
 import { listServerChains } from "@/lib/services/server-chains/read-server-chains";
 import { getProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { param } from "../_shared/page-data";
+import { EndpointRowActions, RegisterEndpointForm } from "@/components/exchange/endpoint-forms";
+import { ProbeResults } from "@/components/exchange/probe-results";
+import { listEndpoints } from "@/lib/services/endpoints/read-endpoints";
+import { listProviderEndpoints } from "@/lib/services/endpoints/provider-endpoints";
+import { listProbes } from "@/lib/services/endpoints/run-probe";
 
 export const dynamic = "force-dynamic";
 
@@ -33,6 +38,8 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
   ]);
   const toSign = csrs.filter((c) => c.status === "awaiting_certificate");
   const signed = csrs.find((c) => c.status === "active");
+  // Endpoint registry and readiness probe (issue 18, items 5–6)
+  const [endpoints, providerEndpoints, probes] = await Promise.all([listEndpoints(actor, { environment: env.code }), listProviderEndpoints(actor, env.code), listProbes(actor, env.code)]);
   const caItem = exchange.items.find((i) => i.kind === "provider-client-ca");
   return (
     <div className="grid gap-6">
@@ -99,6 +106,40 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
           </div>
         </Card>
       ) : null}
+      <Card title="Your endpoints">
+        <div className="grid gap-4">
+          <p className="text-sm">The callback base URLs the provider calls, and the IP ranges its callbacks reach (your ingress). Your source IPs for calls to the provider stay on the IP allowlist. Officers confirm each entry; the readiness probe then calls a confirmed URL with the provider&apos;s client certificate and trusts only your endorsed server CA chain.</p>
+          {endpoints.length ? (
+            <Table
+              label="Your endpoints"
+              head={["Kind", "Value", "Status", "Note", "Last probe", ""]}
+              rows={endpoints.map((e) => [
+                e.kind === "callback_url" ? "callback URL" : "ingress range",
+                <Mono key="v">{e.value}</Mono>,
+                <Badge key="s" tone={e.status === "confirmed" ? "good" : e.status === "rejected" ? "bad" : "info"}>
+                  {e.status}
+                </Badge>,
+                e.rejectionReason ?? (e.status === "new" ? `${e.approvals.length} of ${e.approvalsRequired} confirmations` : (e.note ?? "")),
+                e.lastProbe ? `${e.lastProbe.outcome}${e.lastProbe.httpStatus ? ` ${e.lastProbe.httpStatus}` : ""}` : "—",
+                <EndpointRowActions key="a" id={e.id} probe={e.kind === "callback_url" && e.status === "confirmed"} remove />,
+              ])}
+            />
+          ) : (
+            <Empty>No endpoints registered for {env.code} yet.</Empty>
+          )}
+          <RegisterEndpointForm environment={env.code} />
+        </div>
+      </Card>
+      <Card title="Readiness probe results">
+        <ProbeResults probes={probes} />
+      </Card>
+      <Card title="Provider endpoints">
+        {providerEndpoints.length ? (
+          <Table label="Provider endpoints" head={["Kind", "Value", "Note"]} rows={providerEndpoints.map((e) => [e.kind === "egress_cidr" ? "provider egress range (allow it)" : "provider ingress URL", <Mono key="v">{e.value}</Mono>, e.note ?? ""])} />
+        ) : (
+          <Empty>The provider has not published its egress ranges and ingress URLs for {env.code} yet.</Empty>
+        )}
+      </Card>
       <Card title="Your server CA chain">
         <div className="grid gap-4">
           {chains.length ? (

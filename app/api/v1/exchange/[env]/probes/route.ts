@@ -1,0 +1,13 @@
+import { NextResponse } from "next/server";
+import { apiRoute, queryOf, withApi } from "@/lib/api/handler";
+import { listProbes } from "@/lib/services/endpoints/run-probe";
+
+export const dynamic = "force-dynamic";
+
+// The latest readiness probe results of an environment (partners: their own); run one with POST /api/v1/endpoints/{id}/probe.
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
+  GET: withApi<{ env: string }>("probe:read", async ({ req, actor, params }) => {
+    const q = queryOf(req);
+    return NextResponse.json({ probes: await listProbes(actor, params.env, { organisation: q.org, endpoint: q.endpoint }) });
+  }),
+});
