@@ -46,7 +46,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_ACTOR, type Actor, authorize } from "@/lib/auth/actor";
-import { type Permission, type Role, areaForPath, roleHas } from "@/lib/auth/permissions";
+import { type Grantee, type Permission, areaForPath, roleHas } from "@/lib/auth/permissions";
 import { guardOf } from "@/lib/api/handler";
 import { RATE_LIMIT_TABLE, closeApiRateLimits } from "@/lib/api/rate-limit";
 import { PEER_HEADER, peerHeaderValue } from "@/lib/auth/client-ip";
@@ -399,7 +399,7 @@ type Caller = (typeof CALLERS)[number];
 type RoleCaller = (typeof ROLE_CALLERS)[number];
 type Outcome = "unauthenticated" | "forbidden" | "hidden" | "allowed";
 
-const ROLE_OF: Record<RoleCaller, Role> = { gateway: "gateway", partnerB: "partner", admin: "admin", officer: "officer", partnerA: "partner" };
+const ROLE_OF: Record<RoleCaller, Grantee> = { gateway: "gateway", partnerB: "partner_security_officer", admin: "admin", officer: "officer", partnerA: "partner_security_officer" };
 const isRoleCaller = (c: Caller): c is RoleCaller => (ROLE_CALLERS as readonly string[]).includes(c);
 /** "officer" is officer 1; officer 2 makes the setup decisions. */
 const userOf = (c: RoleCaller) => (c === "officer" ? fx.officer1 : fx[c]);
