@@ -9,9 +9,10 @@ export const dynamic = "force-dynamic";
 export default async function PartnerLayout({ children }: { children: ReactNode }) {
   const actor = await getWebActor();
   if (!actor || actor.type !== "user" || !roleHas(granteeOf(actor), "area:partner")) return children;
+  const grantee = granteeOf(actor);
   return (
     <>
-      <PartnerNav />
+      <PartnerNav submits={roleHas(grantee, "request:submit")} manages={roleHas(grantee, "org-user:list")} />
       {children}
     </>
   );

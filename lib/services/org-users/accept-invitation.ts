@@ -24,6 +24,8 @@ export async function readInvitation(token: string) {
  */
 export async function acceptInvitation(input: AcceptInvitationInput) {
   const data = parseInput(acceptInvitationSchema, input);
+  // A link that cannot work is refused before the (deliberately slow) password hash.
+  if (!(await readInvitation(data.token))) throw unusable();
   const passwordHash = await hashPassword(data.password);
   try {
     return await getDb().$transaction(async (tx) => {

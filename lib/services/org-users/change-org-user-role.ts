@@ -13,7 +13,7 @@ import { changeOrgUserRoleSchema } from "./schemas";
  * change, it ends the user's sessions and revokes their API tokens. Nobody changes their own role
  * (the organisation would lose its last admin).
  */
-export async function changeOrgUserRole(actor: Actor, input: z.input<typeof changeOrgUserRoleSchema>) {
+export async function changeOrgUserRole(actor: Actor, input: { user: z.input<typeof changeOrgUserRoleSchema>["user"]; partnerRole?: unknown; orgCode?: unknown }) {
   authorize(actor, "org-user:update");
   const data = parseInput(changeOrgUserRoleSchema, input);
   return getDb().$transaction(async (tx) => {

@@ -3,7 +3,8 @@ import { PARTNER_ROLES } from "@/lib/auth/permissions";
 import { emailSchema, passwordSchema } from "@/lib/services/users/schemas";
 import { organisationCode } from "@/lib/services/organisations/schemas";
 
-export const partnerRoleRequired = z.enum(PARTNER_ROLES, { message: `Choose one of: ${PARTNER_ROLES.join(", ")}.` });
+// Input typed as a string (forms, JSON, the CLI): the enum narrows it, naming the choices.
+export const partnerRoleRequired = z.string({ message: "Choose a role." }).pipe(z.enum(PARTNER_ROLES, { message: `Choose one of: ${PARTNER_ROLES.join(", ")}.` }));
 
 export const inviteUserSchema = z.object({
   email: emailSchema,

@@ -14,7 +14,7 @@ export const confirmSchema = z.object({ comment: z.string().trim().max(500, "At 
  * (Environment.partnerConfirmation): only then does it reach the provider's review queue. The
  * officer who submitted it cannot confirm it. Row-locked, so two confirmations cannot both pass.
  */
-export async function confirmCertificateRequest(actor: Actor, id: string, input: z.input<typeof confirmSchema> = {}) {
+export async function confirmCertificateRequest(actor: Actor, id: string, input: { comment?: unknown } = {}) {
   authorize(actor, "request:confirm");
   const orgId = orgScope(actor);
   if (!orgId || actor.type !== "user") throw new AppError("forbidden", "Only a partner security officer of the organisation confirms its requests.");
