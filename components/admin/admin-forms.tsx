@@ -11,7 +11,7 @@ import {
 } from "@/lib/actions/admin";
 import { createOrgTokenAction, revokeOrgTokenAction } from "@/lib/actions/partner-users";
 import type { FormState } from "@/lib/actions/form-state";
-import { TOKEN_SCOPES } from "@/lib/auth/permissions";
+import { PARTNER_ROLES, TOKEN_SCOPES } from "@/lib/auth/permissions";
 import { Field, FormMessage, SelectField, SubmitButton } from "@/components/ui/form";
 
 const initial: FormState = { ok: false };
@@ -60,6 +60,13 @@ export function CreateUserForm({ orgCodes }: { orgCodes: string[] }) {
         defaultValue={state.values?.orgCode}
         error={state.fields?.orgCode}
         options={[{ value: "", label: "— none —" }, ...orgCodes.map((c) => ({ value: c, label: c }))]}
+      />
+      <SelectField
+        label="Partner role (partners only)"
+        name="partnerRole"
+        defaultValue={state.values?.partnerRole}
+        error={state.fields?.partnerRole}
+        options={[{ value: "", label: "— default: partner security officer —" }, ...PARTNER_ROLES.map((r) => ({ value: r, label: r.replaceAll("_", " ") }))]}
       />
       <Field label="Password" name="password" type="password" autoComplete="new-password" error={state.fields?.password} hint="Leave empty to generate one." />
       <FormMessage state={state} />

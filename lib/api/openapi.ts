@@ -227,6 +227,7 @@ export function openApiDocument(serverUrl: string) {
                 name: { type: "string", maxLength: 100 },
                 role: { type: "string", enum: ["partner", "officer", "admin", "gateway"] },
                 organisation: { type: "string", description: "Organisation code (partners only); a role other than partner clears it." },
+                partnerRole: { type: "string", enum: ["partner_admin", "partner_security_officer", "viewer"], description: "A partner user's role within its organisation." },
               },
             }),
           },

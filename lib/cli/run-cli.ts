@@ -591,7 +591,7 @@ export function printDemo(r: Awaited<ReturnType<typeof seedDemo>>, io: CliIo) {
   else io.err("Demo data already present; nothing changed.");
   if (r.passwords.length) {
     io.out("Demo accounts (passwords are shown once — note them now):");
-    for (const p of r.passwords) io.out(`  ${p.role.padEnd(8)} ${p.email.padEnd(24)} ${p.password}${p.totpSecret ? `  TOTP secret ${p.totpSecret}` : ""}`);
+    for (const p of r.passwords) io.out(`  ${p.role.padEnd(24)} ${p.email.padEnd(24)} ${p.password}${p.totpSecret ? `  TOTP secret ${p.totpSecret}` : ""}`);
     if (r.passwords.some((p) => p.totpSecret)) {
       io.out("Officers and the admin also type a 6-digit code: add their TOTP secret to an authenticator app, or print the current code with");
       io.out(`  node -e "console.log(new (require('otpauth').TOTP)({ secret: process.argv[1] }).generate())" SECRET`);
