@@ -2,7 +2,9 @@ import { Card, PageTitle } from "@/components/ui/card";
 import { Table } from "@/components/ui/table";
 import { formatDay } from "@/components/ui/format";
 import { CreateTokenForm, RevokeTokenButton } from "@/components/admin/admin-forms";
+import { forbidden } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/web-actor";
+import { granteeOf, roleHas } from "@/lib/auth/permissions";
 import { listOrgTokens } from "@/lib/services/tokens/list-org-tokens";
 import { listOrgUsers } from "@/lib/services/org-users/list-org-users";
 
@@ -10,6 +12,8 @@ export const dynamic = "force-dynamic";
 
 export default async function PartnerTokensPage() {
   const actor = await requirePageActor("area:partner", "/partner/tokens");
+  // A partner admin's page: other partner users get the 403 page rather than an error (the services refuse them anyway).
+  if (!roleHas(granteeOf(actor), "org-token:list")) forbidden();
   const [tokens, { organisation, users }] = await Promise.all([listOrgTokens(actor), listOrgUsers(actor)]);
   return (
     <div className="grid gap-6">

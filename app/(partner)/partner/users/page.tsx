@@ -3,13 +3,17 @@ import { Table } from "@/components/ui/table";
 import { Badge } from "@/components/ui/badge";
 import { formatDay } from "@/components/ui/format";
 import { ChangeRoleForm, DisableUserButton, InviteUserForm, PARTNER_ROLE_LABELS } from "@/components/partner/org-user-forms";
+import { forbidden } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/web-actor";
+import { granteeOf, roleHas } from "@/lib/auth/permissions";
 import { listOrgUsers } from "@/lib/services/org-users/list-org-users";
 
 export const dynamic = "force-dynamic";
 
 export default async function PartnerUsersPage() {
   const actor = await requirePageActor("area:partner", "/partner/users");
+  // A partner admin's page: other partner users get the 403 page rather than an error (the services refuse them anyway).
+  if (!roleHas(granteeOf(actor), "org-user:list")) forbidden();
   const { organisation, users, invitations } = await listOrgUsers(actor);
   return (
     <div className="grid gap-6">
