@@ -7,6 +7,7 @@ import { CLI_ACTOR, type Actor } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { makeEnvironment, makeOrganisation, makeUser, opensslCsr, uniq } from "@/lib/testing/world";
 import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
+import { submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
 import { confirmCertificateRequest } from "@/lib/services/requests/confirm-request";
 import { approveCertificateRequest } from "@/lib/services/requests/decide-request";
 import { listReviewQueue } from "@/lib/services/review/review-queue";
@@ -195,6 +196,16 @@ describe("minimum partner security officers and the second officer's confirmatio
     expect((await appError(submitCertificateRequest(so1.actor, { environment: env.code, csr: csr(org.code) }))).message).toMatch(/has 1\./);
     await updateUser(CLI_ACTOR, { user: { id: so2.id }, partnerRole: "partner_security_officer" });
     expect((await submitCertificateRequest(so1.actor, { environment: env.code, csr: csr(org.code) })).status).toBe("pending");
+  });
+
+  it("the same minimum holds for allowlist requests", async () => {
+    const env = await makeEnvironment({ withCa: false });
+    await updateEnvironmentSettings(CLI_ACTOR, { code: env.code, minPartnerOfficers: 2 });
+    const org = await makeOrganisation();
+    const so = await makeUser("partner", org.code, "partner_security_officer");
+    const e = await appError(submitAllowlistRequest(so.actor, { environment: env.code, entries: ["203.0.113.7"] }));
+    expect([e.status, e.message]).toEqual([409, expect.stringMatching(new RegExp(`requires at least 2 active partner security officers.*${org.code} has 1`))]);
+    expect(await getDb().allowlistRequest.count({ where: { orgId: org.id } })).toBe(0);
   });
 
   it("a production request waits for a different partner security officer before it reaches the officers' queue", async () => {
