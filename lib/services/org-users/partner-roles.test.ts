@@ -24,6 +24,7 @@ import { acceptInvitation, readInvitation } from "./accept-invitation";
 import { changeOrgUserRole } from "./change-org-user-role";
 import { disableOrgUser, enableOrgUser } from "./set-org-user-disabled";
 import { listOrgUsers } from "./list-org-users";
+import { runCli } from "@/lib/cli/run-cli";
 
 afterAll(async () => {
   await disconnectDb();
@@ -247,5 +248,38 @@ describe("minimum partner security officers and the second officer's confirmatio
     const org = await makeOrganisation();
     const so = await makeUser("partner", org.code, "partner_security_officer");
     expect((await appError(submitCertificateRequest(so.actor, { environment: env.code, csr: csr(org.code) }))).message).toMatch(/at least 2 active partner security officers/);
+  });
+});
+
+describe("the CLI", () => {
+  const cli = async (argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, { out: (x) => out.push(x), err: (x) => err.push(x) }, { migrate: async () => [] });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  };
+
+  it("keyport user invite prints the link; --partner-role on create and update; env update sets the partner-side rules", async () => {
+    const org = await makeOrganisation();
+    const email = `cli-${uniq()}@test.example`;
+    const invited = await cli(["user", "invite", "--email", email, "--org", org.code, "--partner-role", "partner_admin"]);
+    expect(invited.code, invited.err).toBe(0);
+    expect(invited.out).toMatch(/\/invite\?token=kpi_[A-Za-z0-9_-]{43}$/);
+    const token = invited.out.split("token=")[1];
+    expect(await acceptInvitation({ token, password: "a long enough password" })).toMatchObject({ partnerRole: "partner_admin" });
+    expect((await cli(["user", "invite", "--email", `x-${uniq()}@test.example`, "--org", org.code, "--partner-role", "boss"])).err).toMatch(/partner_admin, partner_security_officer, viewer/);
+
+    const viewer = `v-${uniq()}@test.example`;
+    expect((await cli(["user", "create", "--email", viewer, "--role", "partner", "--org", org.code, "--partner-role", "viewer"])).code).toBe(0);
+    expect((await getDb().user.findUniqueOrThrow({ where: { email: viewer } })).partnerRole).toBe("viewer");
+    expect((await cli(["user", "update", "--email", viewer, "--partner-role", "partner_security_officer"])).err).toMatch(/partnerRole/);
+    expect((await getDb().user.findUniqueOrThrow({ where: { email: viewer } })).partnerRole).toBe("partner_security_officer");
+
+    const env = await makeEnvironment({ withCa: false });
+    const set = await cli(["env", "update", "--code", env.code, "--min-partner-officers", "2", "--partner-confirmation", "on"]);
+    expect(set.err).toContain(`Updated ${env.code}: 2 partner security officer(s) required; partner confirmation on.`);
+    expect((await cli(["env", "update", "--code", env.code, "--partner-confirmation", "maybe"])).code).not.toBe(0);
+    const audit = await getDb().auditEvent.findFirstOrThrow({ where: { action: "environment.update", targetId: env.id } });
+    expect(audit.details).toMatchObject({ before: { minPartnerOfficers: 1, partnerConfirmation: false }, after: { minPartnerOfficers: 2, partnerConfirmation: true } });
   });
 });
