@@ -92,7 +92,7 @@ test("[partner admin] invites a viewer by mail; the invitee sets a password, sig
   // The link worked once.
   const again = await (await browser.newContext()).newPage();
   await again.goto(`${link.pathname}${link.search}`);
-  await expect(again.getByRole("alert")).toContainText("not valid any more");
+  await expect(again.getByText("This invitation link is not valid any more")).toBeVisible();
 
   // The partner admin makes the viewer an API token; the API refuses it a submission (403).
   await admin.goto("/partner/tokens");
@@ -136,7 +136,9 @@ test("[partner security officers] a PRD request reaches the officers only after 
   const confirm = second.getByRole("form", { name: "Confirm the request" });
   await confirm.getByLabel("Comment (optional)").fill("CN checked");
   await confirm.getByRole("button", { name: "Confirm request" }).click();
-  await expect(confirm.getByRole("status")).toContainText("Confirmed");
+  // The page refreshes: the request now waits for the provider's officers.
+  await expect(second.getByTestId("request-status")).toHaveText("pending");
+  await expect(second.getByTestId("awaiting-confirmation")).toHaveCount(0);
 
   await officer.reload();
   await expect(officer.getByRole("table", { name: "Review queue" }).getByText(cn)).toBeVisible();
