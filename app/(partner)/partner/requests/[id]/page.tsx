@@ -15,7 +15,7 @@ import { orNotFound, param } from "../../_shared/page-data";
 
 export const dynamic = "force-dynamic";
 
-const EVENT_LABEL = { submitted: "Submitted", approved: "Approved", rejected: "Rejected", issued: "Issued" } as const;
+const EVENT_LABEL = { submitted: "Submitted", confirmed: "Confirmed", approved: "Approved", rejected: "Rejected", issued: "Issued" } as const;
 
 export default async function PartnerRequestPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
