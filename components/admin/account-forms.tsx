@@ -37,7 +37,7 @@ export function EditUserForm({ user, orgCodes }: { user: { id: string; name: str
         options={[{ value: "", label: "— none —" }, ...orgCodes.map((c) => ({ value: c, label: c }))]}
       />
       <SelectField
-        label="Partner role (partners only)"
+        label="Partner access level (partners only)"
         name="partnerRole"
         defaultValue={state.values?.partnerRole ?? user.partnerRole ?? ""}
         error={state.fields?.partnerRole}

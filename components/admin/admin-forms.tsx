@@ -62,7 +62,7 @@ export function CreateUserForm({ orgCodes }: { orgCodes: string[] }) {
         options={[{ value: "", label: "— none —" }, ...orgCodes.map((c) => ({ value: c, label: c }))]}
       />
       <SelectField
-        label="Partner role (partners only)"
+        label="Partner access level (partners only)"
         name="partnerRole"
         defaultValue={state.values?.partnerRole}
         error={state.fields?.partnerRole}

@@ -236,7 +236,7 @@ const COMMANDS: Record<string, Command> = {
       password: str(v.password),
       partnerRole: str(v["partner-role"]) as "viewer" | undefined,
     });
-    io.err(`Created ${user.partnerRole ?? user.role} ${user.email}.`);
+    io.err(`Created ${user.role} ${user.email}${user.partnerRole ? ` (${user.partnerRole})` : ""}.`);
     if (generatedPassword) io.out(`Password (shown once): ${generatedPassword}`);
     return 0;
   },
