@@ -22,7 +22,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                   Home
                 </Link>
                 <span className="text-slate-600" data-testid="whoami">
-                  {actor.email} · {actor.role}
+                  {actor.email} · {actor.partnerRole?.replaceAll("_", " ") ?? actor.role}
                 </span>
                 <Link href="/signout" className="rounded border border-slate-300 px-3 py-1 hover:bg-slate-100">
                   Sign out

@@ -16,12 +16,17 @@ const dir = mkdtempSync(join(tmpdir(), "keyport-officer-e2e-"));
 const file = (name: string) => join(dir, name);
 const run = Math.random().toString(36).slice(2, 7);
 let partnerToken = "";
+/** The demo organisation's second partner security officer: PRD requests wait for its confirmation. */
+let secondOfficerToken = "";
 let issuedCertificateId = "";
 
 test.beforeAll(() => {
   const t = keyport(["token", "create", "--user", "partner@acme.test", "--name", `officer-e2e-${run}`]);
   expect(t.code, t.stderr).toBe(0);
   partnerToken = t.stdout.trim();
+  const t2 = keyport(["token", "create", "--user", "security2@acme.test", "--name", `officer-e2e-2-${run}`]);
+  expect(t2.code, t2.stderr).toBe(0);
+  secondOfficerToken = t2.stdout.trim();
 });
 
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,7 +44,13 @@ function makeCsr(cn: string): string {
 async function submit(request: APIRequestContext, environment: string, cn: string): Promise<string> {
   const res = await request.post("/api/v1/certificate-requests", { headers: asPartner(), data: { environment, csr: makeCsr(cn) } });
   expect(res.status(), await res.text()).toBe(201);
-  return (await res.json()).id;
+  const { id, status } = await res.json();
+  // PRD: a second partner security officer confirms before the request reaches the officers' queue.
+  if (status === "awaiting_partner_confirmation") {
+    const confirmed = await request.post(`/api/v1/certificate-requests/${id}/confirm`, { headers: { authorization: `Bearer ${secondOfficerToken}` }, data: {} });
+    expect(confirmed.status(), await confirmed.text()).toBe(200);
+  }
+  return id;
 }
 
 async function officerPage(browser: Browser, email: string): Promise<Page> {

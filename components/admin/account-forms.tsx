@@ -12,10 +12,11 @@ import {
 } from "@/lib/actions/admin";
 import type { FormState } from "@/lib/actions/form-state";
 import { Field, FormMessage, SelectField, SubmitButton } from "@/components/ui/form";
+import { PARTNER_ROLES } from "@/lib/auth/permissions";
 
 const initial: FormState = { ok: false };
 
-export function EditUserForm({ user, orgCodes }: { user: { id: string; name: string; role: string; orgCode: string | null }; orgCodes: string[] }) {
+export function EditUserForm({ user, orgCodes }: { user: { id: string; name: string; role: string; partnerRole: string | null; orgCode: string | null }; orgCodes: string[] }) {
   const [state, action, pending] = useActionState(updateUserAction, initial);
   return (
     <form action={action} className="grid gap-3" aria-label="Edit user">
@@ -35,7 +36,14 @@ export function EditUserForm({ user, orgCodes }: { user: { id: string; name: str
         error={state.fields?.orgCode}
         options={[{ value: "", label: "— none —" }, ...orgCodes.map((c) => ({ value: c, label: c }))]}
       />
-      <p className="text-xs text-slate-600">A role or organisation change signs the user out everywhere and revokes their API tokens.</p>
+      <SelectField
+        label="Partner access level (partners only)"
+        name="partnerRole"
+        defaultValue={state.values?.partnerRole ?? user.partnerRole ?? ""}
+        error={state.fields?.partnerRole}
+        options={[{ value: "", label: "— default: partner security officer —" }, ...PARTNER_ROLES.map((r) => ({ value: r, label: r.replaceAll("_", " ") }))]}
+      />
+      <p className="text-xs text-slate-600">A role, partner role or organisation change signs the user out everywhere and revokes their API tokens.</p>
       <FormMessage state={state} />
       <SubmitButton pending={pending}>Save changes</SubmitButton>
     </form>

@@ -9,8 +9,9 @@ import {
   revokeTokenAction,
   endUserSessionsAction,
 } from "@/lib/actions/admin";
+import { createOrgTokenAction, revokeOrgTokenAction } from "@/lib/actions/partner-users";
 import type { FormState } from "@/lib/actions/form-state";
-import { TOKEN_SCOPES } from "@/lib/auth/permissions";
+import { PARTNER_ROLES, TOKEN_SCOPES } from "@/lib/auth/permissions";
 import { Field, FormMessage, SelectField, SubmitButton } from "@/components/ui/form";
 
 const initial: FormState = { ok: false };
@@ -60,6 +61,13 @@ export function CreateUserForm({ orgCodes }: { orgCodes: string[] }) {
         error={state.fields?.orgCode}
         options={[{ value: "", label: "— none —" }, ...orgCodes.map((c) => ({ value: c, label: c }))]}
       />
+      <SelectField
+        label="Partner access level (partners only)"
+        name="partnerRole"
+        defaultValue={state.values?.partnerRole}
+        error={state.fields?.partnerRole}
+        options={[{ value: "", label: "— default: partner security officer —" }, ...PARTNER_ROLES.map((r) => ({ value: r, label: r.replaceAll("_", " ") }))]}
+      />
       <Field label="Password" name="password" type="password" autoComplete="new-password" error={state.fields?.password} hint="Leave empty to generate one." />
       <FormMessage state={state} />
       <Secret value={state.secret} label="Password" />
@@ -84,8 +92,9 @@ export function CreateEnvironmentForm() {
   );
 }
 
-export function CreateTokenForm({ emails }: { emails: string[] }) {
-  const [state, action, pending] = useActionState(createTokenAction, initial);
+/** "partner": a partner admin's form (its own organisation's users; lib/actions/partner-users.ts). */
+export function CreateTokenForm({ emails, audience = "admin" }: { emails: string[]; audience?: "admin" | "partner" }) {
+  const [state, action, pending] = useActionState(audience === "partner" ? createOrgTokenAction : createTokenAction, initial);
   return (
     <form action={action} className="grid gap-3" aria-label="Create API token">
       <SelectField label="User" name="userEmail" defaultValue={state.values?.userEmail} error={state.fields?.userEmail} options={emails.map((e) => ({ value: e, label: e }))} />
@@ -107,8 +116,8 @@ export function CreateTokenForm({ emails }: { emails: string[] }) {
   );
 }
 
-export function RevokeTokenButton({ id }: { id: string }) {
-  const [state, action, pending] = useActionState(revokeTokenAction, initial);
+export function RevokeTokenButton({ id, audience = "admin" }: { id: string; audience?: "admin" | "partner" }) {
+  const [state, action, pending] = useActionState(audience === "partner" ? revokeOrgTokenAction : revokeTokenAction, initial);
   return (
     <form action={action}>
       <input type="hidden" name="id" value={id} />

@@ -3,9 +3,10 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export function PartnerNav() {
+/** `submits`: the caller may submit (partner security officers); `manages`: users and tokens (partner admins). */
+export function PartnerNav({ submits = true, manages = false }: { submits?: boolean; manages?: boolean }) {
   const path = usePathname();
-  const items = [
+  const all = [
     { href: "/partner", label: "Overview", active: path === "/partner" },
     { href: "/partner/requests/new", label: "New certificate", active: path === "/partner/requests/new" },
     { href: "/partner/requests", label: "Requests", active: path.startsWith("/partner/requests") && path !== "/partner/requests/new" },
@@ -15,7 +16,14 @@ export function PartnerNav() {
     { href: "/partner/jws", label: "JWS keys", active: path.startsWith("/partner/jws") },
     { href: "/partner/connectivity", label: "Test connectivity", active: path.startsWith("/partner/connectivity") },
     { href: "/partner/settings", label: "Settings", active: path.startsWith("/partner/settings") },
+    ...(manages
+      ? [
+          { href: "/partner/users", label: "Users", active: path.startsWith("/partner/users") },
+          { href: "/partner/tokens", label: "API tokens", active: path.startsWith("/partner/tokens") },
+        ]
+      : []),
   ];
+  const items = submits ? all : all.filter((i) => i.href !== "/partner/requests/new");
   return (
     <nav aria-label="Partner" className="mb-6 flex flex-wrap gap-1 border-b border-slate-200" data-testid="partner-nav">
       {items.map((i) => (

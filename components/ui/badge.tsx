@@ -27,6 +27,7 @@ const STATUS_TONES: Record<string, Tone> = {
   revoked: "bad",
   expired: "neutral",
   expiring: "warn",
+  awaiting_partner_confirmation: "info",
   pass: "good",
   warn: "warn",
   fail: "bad",
@@ -34,5 +35,5 @@ const STATUS_TONES: Record<string, Tone> = {
 
 /** A status word in its colour (pending, issued, rejected, valid, expiring, expired, revoked, pass, warn, fail). */
 export function StatusBadge({ status }: { status: string }) {
-  return <Badge tone={STATUS_TONES[status] ?? "neutral"}>{status}</Badge>;
+  return <Badge tone={STATUS_TONES[status] ?? "neutral"}>{status.replaceAll("_", " ")}</Badge>;
 }

@@ -1,6 +1,9 @@
 // Values shared by the e2e web server and the specs (set in playwright.config.ts).
 export const E2E_PASSWORDS: Record<string, string> = {
   "partner@acme.test": "partner-password-e2e",
+  "security2@acme.test": "security2-password-e2e",
+  "partner-admin@acme.test": "partner-admin-password-e2e",
+  "viewer@acme.test": "viewer-password-e2e",
   "officer1@keyport.test": "officer1-password-e2e",
   "officer2@keyport.test": "officer2-password-e2e",
   "admin@keyport.test": "admin-password-e2e",

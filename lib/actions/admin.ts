@@ -41,6 +41,7 @@ export async function createUserAction(_prev: FormState, form: FormData): Promis
       role: (formText(form, "role") ?? "") as "partner",
       orgCode: formText(form, "orgCode") || undefined,
       password: formText(form, "password") || undefined,
+      partnerRole: (formText(form, "partnerRole") || undefined) as "viewer" | undefined,
     });
     revalidatePath("/admin");
     return {
@@ -115,6 +116,7 @@ export async function updateUserAction(_prev: FormState, form: FormData): Promis
       name: formText(form, "name"),
       role: formText(form, "role"),
       orgCode: formText(form, "orgCode"),
+      partnerRole: formText(form, "partnerRole"),
     });
     revalidatePath("/admin");
     revalidatePath(`/admin/users/${r.id}`);

@@ -9,6 +9,7 @@ import { submitCertificateRequest } from "@/lib/services/requests/submit-request
 import { revokeCertificate } from "@/lib/services/certificates/revoke-certificate";
 import { splitEntries, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
 import { updateMyOrganisation } from "@/lib/services/organisations/get-my-organisation";
+import { confirmCertificateRequest } from "@/lib/services/requests/confirm-request";
 import { type FormState, formError, formText } from "@/lib/actions/form-state";
 import { REQUEST_LIMITS } from "@/lib/net/cidr";
 
@@ -125,5 +126,17 @@ export async function updateGroupEmailAction(_prev: PartnerFormState, form: Form
     return { ok: true, message: `Saved. Certificate notices now go to ${org.groupEmail}.`, values: { groupEmail: org.groupEmail } };
   } catch (e) {
     return formError(e, "updateGroupEmailAction", form);
+  }
+}
+
+/** A second partner security officer confirms a request that waits for it; then it reaches the provider's officers. */
+export async function confirmCertificateRequestAction(_prev: PartnerFormState, form: FormData): Promise<PartnerFormState> {
+  try {
+    const actor = await requireActionActor();
+    await confirmCertificateRequest(actor, formText(form, "id") ?? "", { comment: formText(form, "comment") || undefined });
+    refresh();
+    return { ok: true, message: "Confirmed. The request now waits for the provider's security officers." };
+  } catch (e) {
+    return formError(e, "confirmCertificateRequestAction", form);
   }
 }

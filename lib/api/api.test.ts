@@ -5,7 +5,7 @@ import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import * as asn1js from "asn1js";
-import { makeWorld, opensslCsr } from "@/lib/testing/world";
+import { makeUser, makeWorld, opensslCsr } from "@/lib/testing/world";
 import { type TestName, ascii, buildCsr, extension, implicitName, rawString } from "@/lib/pki/csr/fixtures/build-csr";
 import { AppError, asAppError } from "@/lib/errors";
 import { errorResponse } from "@/lib/api/handler";
@@ -550,7 +550,9 @@ describe("API v1", () => {
 
     // Provoke each error an operation can give (no token, bad path, bad query values, bad bodies): every
     // status that comes back is documented for that operation, and none is a 500.
-    const tokens = [w.partnerA.token, w.officer1.token, w.admin.token, w.gateway.token];
+    // Partner A is a partner security officer; a partner admin calls the organisation's user and token routes.
+    const partnerAdmin = await makeUser("partner", w.orgA.code, "partner_admin");
+    const tokens = [w.partnerA.token, w.officer1.token, w.admin.token, w.gateway.token, partnerAdmin.token];
     const missingId = "00000000-0000-4000-8000-000000000000";
     for (const { template, mod } of modules) {
       for (const method of implemented.get(template)!) {

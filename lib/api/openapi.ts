@@ -146,7 +146,7 @@ export function openApiDocument(serverUrl: string) {
           type: "object",
           properties: {
             id: { type: "string", format: "uuid" },
-            status: { type: "string", enum: ["pending", "issued", "rejected"] },
+            status: { type: "string", enum: ["awaiting_partner_confirmation", "pending", "issued", "rejected"] },
             environment: { type: "string" },
             organisation: { type: "string" },
             profile: { type: "string" },
@@ -246,6 +246,7 @@ export function openApiDocument(serverUrl: string) {
                 name: { type: "string", maxLength: 100 },
                 role: { type: "string", enum: ["partner", "officer", "admin", "gateway"] },
                 organisation: { type: "string", description: "Organisation code (partners only); a role other than partner clears it." },
+                partnerRole: { type: "string", enum: ["partner_admin", "partner_security_officer", "viewer"], description: "A partner user's role within its organisation." },
               },
             }),
           },
@@ -267,6 +268,84 @@ export function openApiDocument(serverUrl: string) {
           summary: "Enable a disabled user again (admins; token scope admin). Idempotent.",
           parameters: [idParam("user")],
           responses: { "200": { description: "The user's state.", content: json(ref("AccountState")) } },
+        }),
+      },
+      "/api/v1/partner/users": {
+        get: withErrorStatuses({
+          summary: "The users and open invitations of the caller's own organisation (partner admins; token scope read).",
+          responses: {
+            "200": {
+              description: "Users and open invitations.",
+              content: json({
+                type: "object",
+                properties: {
+                  organisation: { type: "string" },
+                  users: { type: "array", items: { type: "object", properties: { id: { type: "string", format: "uuid" }, email: { type: "string" }, name: { type: "string" }, partnerRole: { type: "string", enum: ["partner_admin", "partner_security_officer", "viewer"] }, state: { type: "string", enum: ["active", "disabled"] } } } },
+                  invitations: { type: "array", items: { type: "object", properties: { id: { type: "string", format: "uuid" }, email: { type: "string" }, partnerRole: { type: "string", enum: ["partner_admin", "partner_security_officer", "viewer"] }, expiresAt: { type: "string", format: "date-time" } } } },
+                },
+              }),
+            },
+          },
+        }),
+      },
+      "/api/v1/partner/invitations": {
+        post: withErrorStatuses({
+          summary: "Invite someone to the caller's own organisation in a partner role (partner admins; token scope admin). They get a mail with a single-use link that expires (KEYPORT_INVITATION_HOURS, default 72); the link is never returned.",
+          requestBody: { required: true, content: json({ type: "object", required: ["email", "partnerRole"], properties: { email: { type: "string", format: "email" }, name: { type: "string", maxLength: 100 }, partnerRole: { type: "string", enum: ["partner_admin", "partner_security_officer", "viewer"] } } }) },
+          responses: {
+            "201": { description: "Invited.", content: json({ type: "object", properties: { id: { type: "string", format: "uuid" }, email: { type: "string" }, partnerRole: { type: "string", enum: ["partner_admin", "partner_security_officer", "viewer"] }, expiresAt: { type: "string", format: "date-time" } } }) },
+            "409": error("The address already has a Keyport account, or the organisation is disabled."),
+          },
+        }),
+      },
+      "/api/v1/partner/users/{id}": {
+        patch: withErrorStatuses({
+          summary: "Change the partner role of a user of the caller's own organisation (partner admins; token scope admin). Ends the user's sessions and revokes their API tokens; audited before and after.",
+          parameters: [idParam("user")],
+          requestBody: { required: true, content: json({ type: "object", required: ["partnerRole"], properties: { partnerRole: { type: "string", enum: ["partner_admin", "partner_security_officer", "viewer"] } } }) },
+          responses: {
+            "200": { description: "The change.", content: json({ type: "object", properties: { id: { type: "string" }, email: { type: "string" }, partnerRole: { type: "string", enum: ["partner_admin", "partner_security_officer", "viewer"] }, changed: { type: "boolean" } } }) },
+            "409": error("A partner admin cannot change their own role."),
+          },
+        }),
+      },
+      "/api/v1/partner/users/{id}/disable": {
+        post: withErrorStatuses({
+          summary: "Disable a user of the caller's own organisation (partner admins; token scope admin): sessions end, tokens are refused. Idempotent.",
+          parameters: [idParam("user")],
+          responses: { "200": { description: "The user's state.", content: json(ref("AccountState")) }, "409": error("A partner admin cannot disable their own account.") },
+        }),
+      },
+      "/api/v1/partner/users/{id}/enable": {
+        post: withErrorStatuses({
+          summary: "Enable a disabled user of the caller's own organisation again (partner admins; token scope admin). Idempotent.",
+          parameters: [idParam("user")],
+          responses: { "200": { description: "The user's state.", content: json(ref("AccountState")) } },
+        }),
+      },
+      "/api/v1/partner/tokens": {
+        get: withErrorStatuses({
+          summary: "API tokens of the caller's own organisation's users: scope, last use and expiry (partner admins; token scope read).",
+          responses: { "200": { description: "The tokens (never their values).", content: json({ type: "object", properties: { tokens: { type: "array", items: { type: "object" } } } }) } },
+        }),
+        post: withErrorStatuses({
+          summary: "Create an API token for a user of the caller's own organisation (partner admins; token scope admin). The token is returned once.",
+          requestBody: {
+            required: true,
+            content: json({ type: "object", required: ["user"], properties: { user: { type: "string", format: "email" }, name: { type: "string" }, scopes: { type: "array", items: { type: "string" } }, expiresAt: { type: "string", format: "date-time" } } }),
+          },
+          responses: {
+            "201": { description: "The token (shown once).", content: json({ type: "object", properties: { id: { type: "string" }, prefix: { type: "string" }, scopes: { type: "array", items: { type: "string" } }, token: { type: "string" } } }) },
+            "404": error("No such user in the caller's organisation."),
+            "409": error("The user is disabled."),
+          },
+        }),
+      },
+      "/api/v1/partner/tokens/{id}/revoke": {
+        post: withErrorStatuses({
+          summary: "Revoke an API token of the caller's own organisation (partner admins; token scope admin).",
+          parameters: [idParam("token")],
+          responses: { "200": { description: "Revoked.", content: json({ type: "object", properties: { id: { type: "string" }, prefix: { type: "string" } } }) }, "409": error("Already revoked.") },
         }),
       },
       "/api/v1/organisations": {
@@ -352,6 +431,17 @@ export function openApiDocument(serverUrl: string) {
             "403": error("Not an officer, or the officer submitted the request."),
             "409": error("Already decided, or this officer already approved."),
             "422": error("The comment is invalid, or the CSR no longer passes its profile."),
+          },
+        }),
+      },
+      "/api/v1/certificate-requests/{id}/confirm": {
+        post: withErrorStatuses({
+          summary: "Confirm a request of the caller's organisation that waits for a second partner security officer (partner security officers; token scope submit). Only then does it reach the provider's officers.",
+          parameters: [idParam("request")],
+          requestBody: { required: false, content: json({ type: "object", properties: { comment: { type: "string", maxLength: 500 } } }) },
+          responses: {
+            "200": { description: "Now pending review.", content: json({ type: "object", properties: { id: { type: "string" }, status: { const: "pending" }, confirmedAt: { type: "string", format: "date-time" } } }) },
+            "409": error("It does not wait for a confirmation, or the caller submitted it (a different partner security officer confirms)."),
           },
         }),
       },

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/errors";
-import { MFA_PENDING_PERMISSIONS, type Permission, type Role, roleHas } from "@/lib/auth/permissions";
+import { MFA_PENDING_PERMISSIONS, type PartnerRole, type Permission, type Role, granteeOf, roleHas } from "@/lib/auth/permissions";
 
 /** Who is calling a service: a signed-in user (web or API token) or the admin CLI. */
 export type Actor =
@@ -9,6 +9,8 @@ export type Actor =
       email: string;
       name: string;
       role: Role;
+      /** A partner user's role within its organisation (read from the user row on every request). */
+      partnerRole?: PartnerRole | null;
       orgId: string | null;
       via: "web" | "api";
       ip: string | null;
@@ -29,7 +31,7 @@ export function authorize(actor: Actor, permission: Permission): void {
   if (actor.mfaPending && !MFA_PENDING_PERMISSIONS.includes(permission)) {
     throw new AppError("forbidden", "Set up a second factor first (Account → Two-factor sign-in).");
   }
-  if (!roleHas(actor.role, permission)) {
+  if (!roleHas(granteeOf(actor), permission)) {
     throw new AppError("forbidden", "You do not have permission to do that.");
   }
 }

@@ -46,7 +46,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_ACTOR, type Actor, authorize } from "@/lib/auth/actor";
-import { type Permission, type Role, areaForPath, roleHas } from "@/lib/auth/permissions";
+import { type Grantee, type Permission, areaForPath, roleHas } from "@/lib/auth/permissions";
 import { guardOf } from "@/lib/api/handler";
 import { RATE_LIMIT_TABLE, closeApiRateLimits } from "@/lib/api/rate-limit";
 import { PEER_HEADER, peerHeaderValue } from "@/lib/auth/client-ip";
@@ -54,7 +54,7 @@ import { disconnectDb, getDb } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_PROFILE } from "@/lib/policy/profile";
 import { analyseEntry, exportedValues, hasDirective, importsOf, isAsync, parseSource, pathPattern } from "@/lib/testing/inspect-source";
-import { makeWorld, opensslCsr, uniq } from "@/lib/testing/world";
+import { makeEnvironment, makeUser, makeWorld, opensslCsr, uniq } from "@/lib/testing/world";
 import { approveAllowlistRequest, exportAllowlist, rejectAllowlistRequest, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
 import { createAuditCheckpoint } from "@/lib/services/audit/create-audit-checkpoint";
 import { getAuditCheckpointFile, getCheckpointPublicKey } from "@/lib/services/audit/read-audit-checkpoints";
@@ -100,6 +100,13 @@ import { confirmEndpoint, rejectEndpoint } from "@/lib/services/endpoints/decide
 import { probeEndpoint } from "@/lib/services/endpoints/run-probe";
 import { publishProviderEndpoint } from "@/lib/services/endpoints/provider-endpoints";
 import { exportEndpoints } from "@/lib/services/endpoints/export-endpoints";
+import { updateEnvironmentSettings } from "@/lib/services/environments/update-environment";
+import { confirmCertificateRequest } from "@/lib/services/requests/confirm-request";
+import { inviteOrgUser } from "@/lib/services/org-users/invite-org-user";
+import { changeOrgUserRole } from "@/lib/services/org-users/change-org-user-role";
+import { disableOrgUser, enableOrgUser } from "@/lib/services/org-users/set-org-user-disabled";
+import { createOrgToken } from "@/lib/services/tokens/create-org-token";
+import { revokeOrgToken } from "@/lib/services/tokens/revoke-org-token";
 
 afterAll(async () => {
   await closeApiRateLimits();
@@ -107,10 +114,25 @@ afterAll(async () => {
 });
 
 type World = Awaited<ReturnType<typeof makeWorld>>;
-type Fixtures = World & { revokedToken: string; chainPem: string; signing: { chainPem: string; csr: string; signedPem: string; ca: { certDer: Uint8Array; key: Awaited<ReturnType<typeof makeTestChain>>["issuingKey"] } }; providerChain: { chainPem: string; serverPem: string }; dualEnv?: string };
+type Fixtures = World & {
+  revokedToken: string;
+  chainPem: string;
+  /** Organisation A's partner admin and viewer, organisation B's partner admin (partner A and B are partner security officers). */
+  partnerAdminA: TestUser;
+  partnerAdminB: TestUser;
+  viewerA: TestUser;
+  /** A second partner security officer of organisation A (never a caller): it submits the requests partner A confirms. */
+  partnerA2: TestUser;
+  /** An environment where a second partner security officer confirms each request. */
+  confirmEnv: World["env"];
+  signing: { chainPem: string; csr: string; signedPem: string; ca: { certDer: Uint8Array; key: Awaited<ReturnType<typeof makeTestChain>>["issuingKey"] } };
+  providerChain: { chainPem: string; serverPem: string };
+  dualEnv?: string;
+};
+type TestUser = World["partnerA"];
 
 /** Objects of organisation A that object-scoped rows act on (made fresh for each row). */
-type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain" | "provider-csr" | "provider-csr-signed" | "provider-certificate-request" | "user" | "organisation" | "jws-key" | "jws-key-active" | "provider-jws-key" | EndpointObjectKind;
+type ObjectKind = "request" | "certificate" | "allowlist-request" | "allowlist-entry" | "server-chain" | "provider-csr" | "provider-csr-signed" | "provider-certificate-request" | "user" | "organisation" | "jws-key" | "jws-key-active" | "provider-jws-key" | "awaiting-request" | "org-token" | EndpointObjectKind;
 /** Endpoint registry (issue 18): a new callback URL, a confirmed one (probed), a provider endpoint. */
 type EndpointObjectKind = "endpoint" | "callback" | "provider-endpoint";
 /** Objects of no organisation (the provider's): partner B is not hidden from them. */
@@ -231,6 +253,16 @@ const API_MATRIX: ApiRow[] = [
   { route: "/api/v1/environments/[code]/provider-endpoints", method: "POST", permission: "provider-endpoint:write", body: () => ({ kind: "egress_cidr", value: nextEgress() }) },
   { route: "/api/v1/provider-endpoints/[id]", method: "DELETE", permission: "provider-endpoint:write", object: "provider-endpoint" },
   { route: "/api/v1/exchange/[env]/probes", method: "GET", permission: "probe:read" },
+  // Partner-side roles (issue 20): confirmation by a second partner security officer; a partner admin's own organisation.
+  { route: "/api/v1/certificate-requests/[id]/confirm", method: "POST", permission: "request:confirm", object: "awaiting-request", body: () => ({ comment: "matrix" }) },
+  { route: "/api/v1/partner/users", method: "GET", permission: "org-user:list", lists: "user" },
+  { route: "/api/v1/partner/invitations", method: "POST", permission: "org-user:invite", body: () => ({ email: `invitee-${uniq()}@test.example`, partnerRole: "viewer" }) },
+  { route: "/api/v1/partner/users/[id]", method: "PATCH", permission: "org-user:update", object: "user", body: () => ({ partnerRole: "viewer" }) },
+  { route: "/api/v1/partner/users/[id]/disable", method: "POST", permission: "org-user:disable", object: "user" },
+  { route: "/api/v1/partner/users/[id]/enable", method: "POST", permission: "org-user:disable", object: "user" },
+  { route: "/api/v1/partner/tokens", method: "GET", permission: "org-token:list", lists: "org-token" },
+  { route: "/api/v1/partner/tokens", method: "POST", permission: "org-token:create", body: (fx) => ({ user: fx.partnerAdminA.email, name: "matrix", scopes: ["read"] }) },
+  { route: "/api/v1/partner/tokens/[id]/revoke", method: "POST", permission: "org-token:revoke", object: "org-token" },
 ];
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -307,7 +339,7 @@ const ACTION_MATRIX: ActionRow[] = [
     // The caller is not known here: every role user of the world gets the same pending secret, so its current code confirms any of them.
     call: via(confirmTotpEnrollment, async (fx) => {
       const secret = newTotpSecret();
-      for (const u of [fx.partnerA, fx.partnerB, fx.officer1, fx.admin, fx.gateway]) {
+      for (const u of [fx.partnerA, fx.partnerB, fx.officer1, fx.admin, fx.gateway, fx.partnerAdminA, fx.partnerAdminB, fx.viewerA]) {
         const { sealed, keyId } = sealTotpSecret(secret.bytes, u.id);
         await getDb().user.update({ where: { id: u.id }, data: { totpSecret: sealed, totpKeyId: keyId, totpEnabledAt: null, totpLastStep: null } });
       }
@@ -405,6 +437,13 @@ const ACTION_MATRIX: ActionRow[] = [
     permission: "provider-server-chain:write",
     call: via(setProviderServerChain, async (fx) => [{ environment: fx.env.code, chain: fx.providerChain.chainPem, server: fx.providerChain.serverPem }]),
   },
+  { file: "partner.ts", action: "confirmCertificateRequestAction", permission: "request:confirm", object: "awaiting-request", call: via(confirmCertificateRequest, async (_fx, id) => [id, { comment: "matrix" }]) },
+  { file: "partner-users.ts", action: "inviteOrgUserAction", permission: "org-user:invite", call: via(inviteOrgUser, async () => [{ email: `invitee-${uniq()}@test.example`, partnerRole: "viewer" }]) },
+  { file: "partner-users.ts", action: "changeOrgUserRoleAction", permission: "org-user:update", object: "user", call: via(changeOrgUserRole, async (_fx, id) => [{ user: { id }, partnerRole: "viewer" }]) },
+  { file: "partner-users.ts", action: "disableOrgUserAction", permission: "org-user:disable", object: "user", call: via(disableOrgUser, async (_fx, id) => [{ user: { id } }]) },
+  { file: "partner-users.ts", action: "enableOrgUserAction", permission: "org-user:disable", object: "user", call: via(enableOrgUser, async (_fx, id) => [{ user: { id } }]) },
+  { file: "partner-users.ts", action: "createOrgTokenAction", permission: "org-token:create", call: via(createOrgToken, async (fx) => [{ userEmail: fx.partnerAdminA.email, name: "matrix" }]) },
+  { file: "partner-users.ts", action: "revokeOrgTokenAction", permission: "org-token:revoke", object: "org-token", call: via(revokeOrgToken, async (_fx, id) => [{ id }]) },
   {
     file: "profiles.ts",
     action: "createProfileAction",
@@ -489,6 +528,13 @@ const PAGE_ROUTE_MATRIX: PageRouteRow[] = [
   { route: "api/health", method: "GET", guard: "none", permission: "public", why: "for load balancers: says only whether the database answers", exercise: true },
   { route: "api/health/live", method: "GET", guard: "none", permission: "public", why: "liveness: says only that the process serves", exercise: true },
   { route: "api/health/ready", method: "GET", guard: "none", permission: "public", why: "readiness: database, migrations, master key present (statuses, no secrets)", exercise: true },
+  {
+    route: "api/invitations/accept",
+    method: "POST",
+    guard: "none",
+    permission: "public",
+    why: "the invitee sets a password: the single-use link from the invitation mail is the credential (lib/services/org-users/accept-invitation.ts; tested in partner-roles.test.ts)",
+  },
   { route: "api/auth/[...nextauth]", method: "GET", guard: "none", permission: "public", why: "next-auth's sign-in, sign-out and session endpoints (lib/auth/options.ts)" },
   { route: "api/auth/[...nextauth]", method: "POST", guard: "none", permission: "public", why: "next-auth's sign-in, sign-out and session endpoints (lib/auth/options.ts)" },
 ];
@@ -500,20 +546,32 @@ const PUBLIC_PAGES: Record<string, string> = {
   "/": "landing page; a signed-in user is redirected to their home",
   "/signin": "the sign-in form",
   "/signout": "the sign-out button",
+  "/invite": "an invitee sets a password: the page shows the invitation only to the holder of its single-use link (lib/services/org-users/accept-invitation.ts)",
   "/account/mfa": "second-factor set-up for the signed-in user of any role (it reads getWebActor and sends anyone else to sign in); requirePageActor sends provider staff here until they have one",
 };
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 // Callers and expected outcomes
 // ─────────────────────────────────────────────────────────────────────────────────────────────
-const ROLE_CALLERS = ["gateway", "partnerB", "admin", "officer", "partnerA"] as const;
+const ROLE_CALLERS = ["gateway", "viewerA", "partnerAdminB", "partnerB", "admin", "officer", "partnerAdminA", "partnerA"] as const;
 /** Refusals first; partner A, the owner of every object, last (its own changes come after everyone else's attempt). */
 const CALLERS = ["anonymous", "malformed", "unknown", "revoked", ...ROLE_CALLERS] as const;
 type Caller = (typeof CALLERS)[number];
 type RoleCaller = (typeof ROLE_CALLERS)[number];
 type Outcome = "unauthenticated" | "forbidden" | "hidden" | "allowed";
 
-const ROLE_OF: Record<RoleCaller, Role> = { gateway: "gateway", partnerB: "partner", admin: "admin", officer: "officer", partnerA: "partner" };
+const ROLE_OF: Record<RoleCaller, Grantee> = {
+  gateway: "gateway",
+  viewerA: "viewer",
+  partnerAdminB: "partner_admin",
+  partnerB: "partner_security_officer",
+  admin: "admin",
+  officer: "officer",
+  partnerAdminA: "partner_admin",
+  partnerA: "partner_security_officer",
+};
+/** Callers of organisation B: organisation A's objects are hidden from them (404, like a missing id), and missing from their lists. */
+const OF_ORG_B: readonly Caller[] = ["partnerB", "partnerAdminB"];
 const isRoleCaller = (c: Caller): c is RoleCaller => (ROLE_CALLERS as readonly string[]).includes(c);
 /** "officer" is officer 1; officer 2 makes the setup decisions. */
 const userOf = (c: RoleCaller) => (c === "officer" ? fx.officer1 : fx[c]);
@@ -522,7 +580,7 @@ function expectedOutcome(caller: Caller, permissions: (Permission | "public")[],
   if (permissions.includes("public")) return !isRoleCaller(caller) && caller !== "anonymous" && o.tokens === "checked" ? "unauthenticated" : "allowed";
   if (!isRoleCaller(caller)) return "unauthenticated";
   if (!permissions.every((p) => roleHas(ROLE_OF[caller], p as Permission))) return "forbidden";
-  return o.object && caller === "partnerB" ? "hidden" : "allowed";
+  return o.object && OF_ORG_B.includes(caller) ? "hidden" : "allowed";
 }
 
 let fx: Fixtures;
@@ -540,7 +598,15 @@ beforeAll(async () => {
   const gatewayCsr = opensslCsr("/O=Provider/CN=matrix-egress").csr;
   const ca = { certDer: signer.issuing, key: signer.issuingKey };
   const signing = { chainPem: signer.chainPem, csr: gatewayCsr, signedPem: opensslSignCsr(gatewayCsr, ca), ca };
-  fx = { ...world, revokedToken: spare.token, chainPem: (await makeTestChain({ name: "Matrix" })).chainPem, signing, providerChain: providerChainPems };
+  const [partnerAdminA, partnerAdminB, viewerA, partnerA2] = await Promise.all([
+    makeUser("partner", world.orgA.code, "partner_admin"),
+    makeUser("partner", world.orgB.code, "partner_admin"),
+    makeUser("partner", world.orgA.code, "viewer"),
+    makeUser("partner", world.orgA.code, "partner_security_officer"),
+  ]);
+  const confirmEnv = await makeEnvironment();
+  await updateEnvironmentSettings(CLI_ACTOR, { code: confirmEnv.code, partnerConfirmation: true });
+  fx = { ...world, revokedToken: spare.token, chainPem: (await makeTestChain({ name: "Matrix" })).chainPem, signing, providerChain: providerChainPems, partnerAdminA, partnerAdminB, viewerA, partnerA2, confirmEnv };
 });
 
 function authorizationOf(caller: Caller): string | undefined {
@@ -639,6 +705,11 @@ async function makeObject(kind: ObjectKind): Promise<string> {
       return (await createProviderJwsKey(CLI_ACTOR, { environment: fx.env.code, key: freshJwsKey() })).id;
     case "user":
       return (await freshUser(fx)).id;
+    case "awaiting-request":
+      // Submitted by organisation A's second security officer where confirmation is required: partner A confirms it.
+      return (await submitCertificateRequest(fx.partnerA2.actor, { environment: fx.confirmEnv.code, csr: csrOfOrgA(fx) })).id;
+    case "org-token":
+      return (await createToken(CLI_ACTOR, { userEmail: fx.viewerA.email, name: `matrix-${uniq()}` })).id;
     case "organisation": {
       // enable acts on a disabled organisation, every other row on an active one; both answer 200 either way.
       return (await freshOrg()).id;
@@ -663,6 +734,8 @@ const OBJECT_TABLE: Record<ObjectKind, string> = {
   "provider-certificate-request": "provider_certificate_requests",
   user: "users",
   organisation: "organisations",
+  "awaiting-request": "certificate_requests",
+  "org-token": "api_tokens",
 };
 
 let tables: string[] | undefined;
@@ -898,7 +971,7 @@ describe("authorization matrix: /api/v1", () => {
         const got = await expectOutcome(label, outcome, () => call(params), { kind: row.object, id, retry: (missingId) => call({ ...params, id: missingId }) });
         if (listed && outcome === "allowed") {
           expect(got.status, label).toBe(200);
-          expect(got.json?.includes(listed), `${label}: organisation A's ${row.lists} ${caller === "partnerB" ? "is listed to partner B" : "is missing from the list"}`).toBe(caller !== "partnerB");
+          expect(got.json?.includes(listed), `${label}: organisation A's ${row.lists} ${OF_ORG_B.includes(caller) ? `is listed to ${caller}` : "is missing from the list"}`).toBe(!OF_ORG_B.includes(caller));
         }
         results.push({ outcome, got });
       }

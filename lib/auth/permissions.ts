@@ -3,17 +3,39 @@
 export const ROLES = ["partner", "officer", "admin", "gateway"] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * A partner user's role within its organisation (users.partner_role): the partner admin manages the
+ * organisation's users and API tokens; partner security officers submit, renew, revoke and upload
+ * exchange material (and confirm each other's production requests); viewers read and download
+ * public material only.
+ */
+export const PARTNER_ROLES = ["partner_admin", "partner_security_officer", "viewer"] as const;
+export type PartnerRole = (typeof PARTNER_ROLES)[number];
+
+/** Who a permission is granted to: provider staff by role, partner users by their role within the organisation. */
+export type Grantee = Exclude<Role, "partner"> | PartnerRole;
+export const GRANTEES: readonly Grantee[] = ["partner_admin", "partner_security_officer", "viewer", "officer", "admin", "gateway"];
+
+/** The grantee a user is: a partner user without a partner role (never written by Keyport) is a viewer. */
+export function granteeOf(who: { role: Role; partnerRole?: PartnerRole | null }): Grantee {
+  return who.role === "partner" ? (who.partnerRole ?? "viewer") : who.role;
+}
+
+const PARTNER = ["partner_admin", "partner_security_officer", "viewer"] as const;
+const SECURITY_OFFICER = "partner_security_officer";
+const PARTNER_ADMIN = "partner_admin";
+
 export const PERMISSIONS = {
-  "area:partner": ["partner"],
+  "area:partner": [...PARTNER],
   "area:officer": ["officer"],
   "area:admin": ["admin"],
   "area:gateway": ["gateway"],
-  "me:read": ["partner", "officer", "admin", "gateway"],
-  "mfa:enroll": ["partner", "officer", "admin"],
+  "me:read": [...PARTNER, "officer", "admin", "gateway"],
+  "mfa:enroll": [...PARTNER, "officer", "admin"],
   "user:mfa-reset": ["admin"],
   "organisation:create": ["admin"],
   "organisation:list": ["officer", "admin"],
-  "organisation:read-own": ["partner"],
+  "organisation:read-own": [...PARTNER],
   "user:create": ["admin"],
   "user:list": ["admin"],
   "user:sessions-end": ["admin"],
@@ -23,76 +45,89 @@ export const PERMISSIONS = {
   "organisation:disable": ["admin"],
   "job:read": ["admin"],
   "environment:create": ["admin"],
-  "environment:list": ["partner", "officer", "admin", "gateway"],
+  "environment:list": [...PARTNER, "officer", "admin", "gateway"],
   "token:create": ["admin"],
   "token:revoke": ["admin"],
   "token:list": ["admin"],
   "audit:read": ["officer", "admin"],
   "audit:export": ["officer", "admin"],
   "demo:seed": ["admin"],
-  "profile:read": ["partner", "officer", "admin"],
+  "profile:read": [...PARTNER, "officer", "admin"],
   "profile:write": ["admin"],
   "ca:init": ["admin"],
-  "ca:read": ["partner", "officer", "admin", "gateway"],
-  "csr:check": ["partner", "officer", "admin"],
-  "request:submit": ["partner"],
-  "request:read": ["partner", "officer", "admin"],
+  "ca:read": [...PARTNER, "officer", "admin", "gateway"],
+  "csr:check": [SECURITY_OFFICER, "officer", "admin"],
+  "request:submit": [SECURITY_OFFICER],
+  "request:read": [...PARTNER, "officer", "admin"],
   "request:decide": ["officer"],
-  "certificate:read": ["partner", "officer", "admin"],
-  "certificate:download": ["partner", "officer", "admin"],
-  "certificate:revoke": ["partner", "officer"],
-  "allowlist:submit": ["partner"],
-  "allowlist:read": ["partner", "officer", "admin"],
+  "certificate:read": [...PARTNER, "officer", "admin"],
+  "certificate:download": [...PARTNER, "officer", "admin"],
+  "certificate:revoke": [SECURITY_OFFICER, "officer"],
+  "allowlist:submit": [SECURITY_OFFICER],
+  "allowlist:read": [...PARTNER, "officer", "admin"],
   "allowlist:decide": ["officer"],
   "allowlist:export": ["officer", "admin", "gateway"],
-  "organisation:update-own": ["partner"],
-  "connectivity:read": ["partner", "officer", "admin"],
+  "organisation:update-own": [PARTNER_ADMIN, SECURITY_OFFICER],
+  "connectivity:read": [...PARTNER, "officer", "admin"],
   "crl:generate": ["officer", "admin"],
   // Two-way exchange (issue 17): partners' server CA chains, the provider's client CA and certificates.
-  "server-chain:submit": ["partner"],
-  "server-chain:read": ["partner", "officer", "admin", "gateway"],
+  "server-chain:submit": [SECURITY_OFFICER],
+  "server-chain:read": [...PARTNER, "officer", "admin", "gateway"],
   "server-chain:decide": ["officer"],
   "provider-ca:init": ["admin"],
   "provider-certificate:issue": ["officer", "admin"],
   "provider-certificate:decide": ["officer"],
   "provider-key:download": ["admin"],
   "provider-server-chain:write": ["admin"],
-  "exchange:read": ["partner", "officer", "admin"],
+  "exchange:read": [...PARTNER, "officer", "admin"],
   // The provider's CSR signed by the partner's CA (issue 17, item 3).
   "provider-csr:create": ["admin"],
-  "provider-csr:read": ["partner", "officer", "admin", "gateway"],
-  "provider-csr:sign": ["partner"],
+  "provider-csr:read": [...PARTNER, "officer", "admin", "gateway"],
+  "provider-csr:sign": [SECURITY_OFFICER],
   "gateway:egress": ["admin", "gateway"],
-  "notification:read": ["partner", "officer", "admin", "gateway"],
-  "notification:configure": ["partner"],
+  "notification:read": [...PARTNER, "officer", "admin", "gateway"],
+  "notification:configure": [PARTNER_ADMIN, SECURITY_OFFICER],
   "mail:read": ["admin"],
   "reminder:write": ["admin"],
   // Endpoint registry and readiness probe (issue 18, items 5–6).
-  "endpoint:submit": ["partner"],
-  "endpoint:read": ["partner", "officer", "admin", "gateway"],
+  "endpoint:submit": [SECURITY_OFFICER],
+  "endpoint:read": [...PARTNER, "officer", "admin", "gateway"],
   "endpoint:decide": ["officer"],
   "endpoint:export": ["officer", "admin", "gateway"],
   "provider-endpoint:write": ["admin"],
-  "probe:run": ["partner", "officer", "admin"],
-  "probe:read": ["partner", "officer", "admin"],
+  "probe:run": [SECURITY_OFFICER, "officer", "admin"],
+  "probe:read": [...PARTNER, "officer", "admin"],
   // JWS signing keys (issue 18): partners' keys (officers endorse), the provider's keys, the verify tool.
-  "jws-key:submit": ["partner"],
-  "jws-key:read": ["partner", "officer", "admin", "gateway"],
+  "jws-key:submit": [SECURITY_OFFICER],
+  "jws-key:read": [...PARTNER, "officer", "admin", "gateway"],
   "jws-key:decide": ["officer"],
-  "jws-key:retire": ["partner", "officer"],
+  "jws-key:retire": [SECURITY_OFFICER, "officer"],
   "provider-jws-key:write": ["admin"],
-  "provider-jws-key:read": ["partner", "officer", "admin", "gateway"],
-  "jws:verify": ["partner", "officer", "admin"],
+  "provider-jws-key:read": [...PARTNER, "officer", "admin", "gateway"],
+  "jws:verify": [...PARTNER, "officer", "admin"],
   "environment:jws-policy": ["admin"],
-} as const satisfies Record<string, readonly Role[]>;
+  // Partner-side accounts (issue 20): a partner admin runs its own organisation's users,
+  // invitations and API tokens, never another organisation's and never provider staff.
+  "org-user:list": [PARTNER_ADMIN],
+  "org-user:invite": [PARTNER_ADMIN],
+  "org-user:update": [PARTNER_ADMIN],
+  "org-user:disable": [PARTNER_ADMIN],
+  "org-token:list": [PARTNER_ADMIN],
+  "org-token:create": [PARTNER_ADMIN],
+  "org-token:revoke": [PARTNER_ADMIN],
+  // A second partner security officer confirms a request before it reaches the provider (Environment.partnerConfirmation).
+  "request:confirm": [SECURITY_OFFICER],
+  "environment:update": ["admin"],
+} as const satisfies Record<string, readonly Grantee[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
 
 /** What a session that still owes a required second factor may do: enrol one. */
 export const MFA_PENDING_PERMISSIONS: readonly Permission[] = ["mfa:enroll", "me:read"];
 
-export function roleHas(role: Role, permission: Permission): boolean {
-  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+/** Whether a grantee (a role, or a partner user's role within its organisation: granteeOf) has the permission. */
+export function roleHas(grantee: Grantee, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Grantee[]).includes(grantee);
 }
 
 export const HOME_BY_ROLE: Record<Role, string> = {
@@ -153,6 +188,13 @@ const SCOPE_OF: Partial<Record<Permission, TokenScope>> = {
   "jws-key:decide": "approve",
   "provider-jws-key:write": "admin",
   "environment:jws-policy": "admin",
+  "org-user:invite": "admin",
+  "org-user:update": "admin",
+  "org-user:disable": "admin",
+  "org-token:create": "admin",
+  "org-token:revoke": "admin",
+  "request:confirm": "submit",
+  "environment:update": "admin",
 };
 
 /** The token scope a permission needs: "read" unless it changes something. */

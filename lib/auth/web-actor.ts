@@ -5,7 +5,7 @@ import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { findOpenSession } from "@/lib/auth/sessions";
 import type { Actor } from "@/lib/auth/actor";
-import { type Permission, roleHas } from "@/lib/auth/permissions";
+import { type Permission, granteeOf, roleHas } from "@/lib/auth/permissions";
 import { clientIpFrom } from "@/lib/auth/client-ip";
 import { mfaRequiredFor } from "@/lib/auth/mfa";
 import { AppError } from "@/lib/errors";
@@ -28,6 +28,7 @@ export const getWebActor = cache(async (): Promise<Actor | null> => {
     email: user.email,
     name: user.name,
     role: user.role,
+    partnerRole: user.partnerRole,
     orgId: user.orgId,
     via: "web",
     ip: clientIpFrom((n) => h.get(n)),
@@ -42,7 +43,7 @@ export async function requirePageActor(permission: Permission, callbackUrl: stri
   if (!actor || actor.type !== "user") redirect(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
   // Provider staff without a second factor reach only its enrolment (lib/auth/mfa.ts).
   if (actor.mfaPending) redirect(`/account/mfa?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  if (!roleHas(actor.role, permission)) forbidden();
+  if (!roleHas(granteeOf(actor), permission)) forbidden();
   return actor;
 }
 

@@ -49,18 +49,29 @@ import { probeOrganisation } from "@/lib/services/endpoints/run-probe";
 import { exportEndpoints } from "@/lib/services/endpoints/export-endpoints";
 import { listProviderEndpoints, publishProviderEndpoint, removeProviderEndpoint } from "@/lib/services/endpoints/provider-endpoints";
 
+import { inviteOrgUser } from "@/lib/services/org-users/invite-org-user";
+import { updateEnvironmentSettings } from "@/lib/services/environments/update-environment";
+import { publicUrl } from "@/lib/ca/authority";
+
 export const USAGE = `Usage: npm run keyport -- <command> [options]
 
   db migrate                                  apply pending database migrations
   env create --code PPR --name "Pre-production" --approvals 1 [--production] [--allow-private-endpoints]
+            [--min-partner-officers N] [--partner-confirmation]
                                               (a production environment refuses loopback, private and documentation
                                               endpoints unless --allow-private-endpoints)
+  env update --code PRD [--min-partner-officers N] [--partner-confirmation on|off]
+                                              partner security officers an organisation needs before it may submit
+                                              (Mastercard: 2); whether a second one confirms each request
   org create --code acme --name "Acme Payments AS" --email certs@acme.test
   user create --email EMAIL --role partner|officer|admin|gateway [--org CODE] [--name NAME] [--password PW]
+            [--partner-role partner_admin|partner_security_officer|viewer]   (partners; default partner_security_officer)
+  user invite --email EMAIL --org CODE --partner-role partner_admin|partner_security_officer|viewer [--name NAME]
+                                              mail a single-use, expiring invitation link (also printed here)
                                               (a password is generated and printed when omitted)
   user password --email EMAIL [--password PW] reset a password (generated when omitted); ends the user's sessions
   user sessions end --email EMAIL             sign the user out everywhere, at once
-  user update --email EMAIL [--name NAME] [--role ROLE] [--org CODE]
+  user update --email EMAIL [--name NAME] [--role ROLE] [--org CODE] [--partner-role PARTNER_ROLE]
                                               a role or organisation change ends the user's sessions and revokes
                                               their tokens; the organisation cannot change while they have open requests
   user disable --email EMAIL                  sessions end and API tokens stop at once; nothing is deleted
@@ -210,15 +221,39 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
   "env create": async (args, io) => {
-    const v = parse(args, { code: { type: "string" }, name: { type: "string" }, approvals: { type: "string" }, production: { type: "boolean" }, "allow-private-endpoints": { type: "boolean" } }, ["code", "name", "approvals"]);
+    const v = parse(
+      args,
+      { code: { type: "string" }, name: { type: "string" }, approvals: { type: "string" }, production: { type: "boolean" }, "allow-private-endpoints": { type: "boolean" }, "min-partner-officers": { type: "string" }, "partner-confirmation": { type: "boolean" } },
+      ["code", "name", "approvals"],
+    );
     const env = await createEnvironment(CLI_ACTOR, {
       code: str(v.code)!,
       name: str(v.name)!,
       approvalsRequired: str(v.approvals)!,
       production: v.production === true,
       allowPrivateEndpoints: v["allow-private-endpoints"] === true,
+      minPartnerOfficers: str(v["min-partner-officers"]) ?? 1,
+      partnerConfirmation: v["partner-confirmation"] === true,
     });
-    io.err(`Created environment ${env.code} (${env.name}), ${env.approvalsRequired} approval(s)${env.production ? ", production" : ""}.`);
+    io.err(
+      `Created environment ${env.code} (${env.name}), ${env.approvalsRequired} approval(s)${env.production ? ", production" : ""}; ${env.minPartnerOfficers} partner security officer(s) required${env.partnerConfirmation ? ", a second one confirms each request" : ""}.`,
+    );
+    return 0;
+  },
+  "env update": async (args, io) => {
+    const v = parse(args, { code: { type: "string" }, "min-partner-officers": { type: "string" }, "partner-confirmation": { type: "string" } }, ["code"]);
+    const flag = str(v["partner-confirmation"]);
+    if (flag !== undefined && flag !== "on" && flag !== "off") throw new AppError("validation_failed", "--partner-confirmation is on or off.");
+    const r = await updateEnvironmentSettings(CLI_ACTOR, { code: str(v.code)!, minPartnerOfficers: str(v["min-partner-officers"]), partnerConfirmation: flag === undefined ? undefined : flag === "on" });
+    io.err(`${r.changed ? "Updated" : "Nothing to change for"} ${r.code}: ${r.minPartnerOfficers} partner security officer(s) required; partner confirmation ${r.partnerConfirmation ? "on" : "off"}.`);
+    return 0;
+  },
+  "user invite": async (args, io) => {
+    const v = parse(args, { email: { type: "string" }, org: { type: "string" }, "partner-role": { type: "string" }, name: { type: "string" } }, ["email", "org", "partner-role"]);
+    const r = await inviteOrgUser(CLI_ACTOR, { email: str(v.email), orgCode: str(v.org), partnerRole: str(v["partner-role"]), name: str(v.name) });
+    io.err(`Invited ${r.email} to ${r.organisation} as ${r.partnerRole}; the mail is in the outbox. The link works once, until ${r.expiresAt.toISOString()}.`);
+    // For installations without SMTP: the operator hands the link over themselves.
+    if (r.link) io.out(`${publicUrl()}${r.link}`);
     return 0;
   },
   "org create": async (args, io) => {
@@ -230,7 +265,7 @@ const COMMANDS: Record<string, Command> = {
   "user create": async (args, io) => {
     const v = parse(
       args,
-      { email: { type: "string" }, role: { type: "string" }, org: { type: "string" }, name: { type: "string" }, password: { type: "string" } },
+      { email: { type: "string" }, role: { type: "string" }, org: { type: "string" }, name: { type: "string" }, password: { type: "string" }, "partner-role": { type: "string" } },
       ["email", "role"],
     );
     const { user, generatedPassword } = await createUser(CLI_ACTOR, {
@@ -239,8 +274,9 @@ const COMMANDS: Record<string, Command> = {
       orgCode: str(v.org),
       name: str(v.name),
       password: str(v.password),
+      partnerRole: str(v["partner-role"]) as "viewer" | undefined,
     });
-    io.err(`Created ${user.role} ${user.email}.`);
+    io.err(`Created ${user.role} ${user.email}${user.partnerRole ? ` (${user.partnerRole})` : ""}.`);
     if (generatedPassword) io.out(`Password (shown once): ${generatedPassword}`);
     return 0;
   },
@@ -258,8 +294,8 @@ const COMMANDS: Record<string, Command> = {
     return 0;
   },
   "user update": async (args, io) => {
-    const v = parse(args, { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, org: { type: "string" } }, ["email"]);
-    const r = await updateUser(CLI_ACTOR, { user: { email: str(v.email)! }, name: str(v.name), role: str(v.role), orgCode: str(v.org) });
+    const v = parse(args, { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, org: { type: "string" }, "partner-role": { type: "string" } }, ["email"]);
+    const r = await updateUser(CLI_ACTOR, { user: { email: str(v.email)! }, name: str(v.name), role: str(v.role), orgCode: str(v.org), partnerRole: str(v["partner-role"]) });
     io.err(
       r.changed.length
         ? `Updated ${r.email}: ${r.changed.join(", ")}.${r.sessionsEnded || r.tokensRevoked ? ` Ended ${r.sessionsEnded} session(s), revoked ${r.tokensRevoked} API token(s).` : ""}`
@@ -288,7 +324,7 @@ const COMMANDS: Record<string, Command> = {
   "user list": async (args, io) => {
     const v = parse(args, { role: { type: "string" }, org: { type: "string" }, state: { type: "string" } }, []);
     for (const u of await listUsers(CLI_ACTOR, { role: str(v.role), organisation: str(v.org), state: str(v.state) })) {
-      io.out([u.email, u.role, u.org?.code ?? "-", u.disabled ? "disabled" : "active", u.name].join("\t"));
+      io.out([u.email, u.partnerRole ?? u.role, u.org?.code ?? "-", u.disabled ? "disabled" : "active", u.name].join("\t"));
     }
     return 0;
   },
@@ -727,7 +763,7 @@ export function printDemo(r: Awaited<ReturnType<typeof seedDemo>>, io: CliIo) {
   else io.err("Demo data already present; nothing changed.");
   if (r.passwords.length) {
     io.out("Demo accounts (passwords are shown once — note them now):");
-    for (const p of r.passwords) io.out(`  ${p.role.padEnd(8)} ${p.email.padEnd(24)} ${p.password}${p.totpSecret ? `  TOTP secret ${p.totpSecret}` : ""}`);
+    for (const p of r.passwords) io.out(`  ${p.role.padEnd(24)} ${p.email.padEnd(24)} ${p.password}${p.totpSecret ? `  TOTP secret ${p.totpSecret}` : ""}`);
     if (r.passwords.some((p) => p.totpSecret)) {
       io.out("Officers and the admin also type a 6-digit code: add their TOTP secret to an authenticator app, or print the current code with");
       io.out(`  node -e "console.log(new (require('otpauth').TOTP)({ secret: process.argv[1] }).generate())" SECRET`);

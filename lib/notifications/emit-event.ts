@@ -12,6 +12,11 @@ import { smtpConfigured } from "./mail-transport";
 export type EmitOptions = {
   /** At most one event per key, ever (e.g. "certificate.expiring:<id>:30"); a repeat is a no-op (returns null). */
   dedupeKey?: string;
+  /**
+   * One more recipient, by mail only, with a link only they receive: an invitation's single-use
+   * link goes to the invitee and to nobody else (not the notification centre, not the webhook).
+   */
+  mailTo?: { email: string; link: string };
 };
 
 type Recipient = { userId?: string; email: string };
@@ -73,6 +78,19 @@ export async function emitEvent(tx: Tx, type: EventTypeName, input: EventInput, 
   };
   if (def.audience.officers) addStaff(await staff(tx, "officer"));
   if (def.audience.admins) addStaff(await staff(tx, "admin"));
+  if (def.audience.orgSecurityOfficers && facts.orgId) {
+    // The organisation's other partner security officers (not the one who acted): a request waits for one of them.
+    const officers = await tx.user.findMany({
+      where: { orgId: facts.orgId, role: "partner", partnerRole: "partner_security_officer", disabled: false, ...(facts.submitterId ? { id: { not: facts.submitterId } } : {}) },
+      select: { id: true, email: true },
+      orderBy: { email: "asc" },
+    });
+    for (const u of officers) {
+      notifications.push({ userId: u.id, title: facts.title, body, link: facts.partnerLink ?? null });
+      mails.set(u.email.toLowerCase(), { email: u.email, link: facts.partnerLink });
+    }
+  }
+  if (opts.mailTo) mails.set(opts.mailTo.email.toLowerCase(), { email: opts.mailTo.email, link: opts.mailTo.link });
 
   let webhook = false;
   if (def.audience.org && facts.orgId) {

@@ -29,7 +29,7 @@ export type EventInput = { id: string; reason?: string; by?: string; extra?: Rec
 export type EventType = {
   label: string;
   /** Who hears of it: the organisation (group mailbox, submitter, its users' notification centre), officers, admins. */
-  audience: { org?: boolean; officers?: boolean; admins?: boolean };
+  audience: { org?: boolean; officers?: boolean; admins?: boolean; orgSecurityOfficers?: boolean };
   /** Security notices go to the group mailbox whatever the preferences say. */
   security?: boolean;
   /** Default preferences for organisations (group mailbox, submitting user). */
@@ -210,6 +210,35 @@ export const EVENT_TYPES = {
     describe: async (tx, { id }) => {
       const { base, facts, r } = await providerCsrFacts(tx, id);
       return { ...base, title: `${r.org.code} signed the provider's client CSR`, facts };
+    },
+  },
+  "certificate_request.awaiting_confirmation": {
+    label: "Certificate request waits for a second partner security officer",
+    audience: { orgSecurityOfficers: true },
+    describe: async (tx, { id, by }) => {
+      const { base, facts, r } = await requestFacts(tx, id);
+      return { ...base, title: `Certificate request for ${r.env.code} waits for your confirmation`, facts: [...facts, ["Submitted by", by ?? "a partner security officer"]] };
+    },
+  },
+  "user.invited": {
+    label: "Invitation to an organisation",
+    // Only the invitee hears of it (emitEvent's mailTo): the link in the mail is theirs alone.
+    audience: {},
+    describe: async (tx, { id, by }) => {
+      const inv = await tx.invitation.findUniqueOrThrow({ where: { id }, include: { org: { select: { code: true, legalName: true } } } });
+      return {
+        orgId: inv.orgId,
+        orgCode: inv.org.code,
+        subjectType: "invitation",
+        subjectId: inv.id,
+        title: `You are invited to ${inv.org.legalName} on Keyport`,
+        facts: [
+          ["Organisation", `${inv.org.legalName} (${inv.org.code})`],
+          ["Role", inv.partnerRole.replaceAll("_", " ")],
+          ["Invited by", by ?? "Keyport"],
+          ["Link valid until", inv.expiresAt.toISOString()],
+        ],
+      };
     },
   },
   "certificate_request.submitted": {

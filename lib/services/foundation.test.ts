@@ -150,8 +150,17 @@ describe("demo data", () => {
   it("is idempotent and prints passwords only when users are created", async () => {
     const first = await seedDemo(CLI_ACTOR, { passwords: { "admin@keyport.test": "admin-password-123" } });
     expect(first.passwords.map((p) => p.email).sort()).toEqual(
-      ["admin@keyport.test", "gateway@keyport.test", "officer1@keyport.test", "officer2@keyport.test", "partner@acme.test"].sort(),
+      ["admin@keyport.test", "gateway@keyport.test", "officer1@keyport.test", "officer2@keyport.test", "partner@acme.test", "security2@acme.test", "partner-admin@acme.test", "viewer@acme.test"].sort(),
     );
+    // The demo organisation's team, each with its partner role beside its password.
+    expect(first.passwords.filter((p) => p.email.endsWith("@acme.test")).map((p) => [p.email, p.role])).toEqual([
+      ["partner@acme.test", "partner_security_officer"],
+      ["security2@acme.test", "partner_security_officer"],
+      ["partner-admin@acme.test", "partner_admin"],
+      ["viewer@acme.test", "viewer"],
+    ]);
+    const prdRules = await getDb().environment.findUniqueOrThrow({ where: { code: "PRD" } });
+    expect([prdRules.minPartnerOfficers, prdRules.partnerConfirmation]).toEqual([2, true]);
     const before = await countAudit();
     const second = await seedDemo(CLI_ACTOR);
     expect(second).toEqual({ created: [], passwords: [] });

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI_ACTOR, type Actor } from "@/lib/auth/actor";
-import type { Role } from "@/lib/auth/permissions";
+import type { PartnerRole, Role } from "@/lib/auth/permissions";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { createOrganisation } from "@/lib/services/organisations/create-organisation";
 import { createUser } from "@/lib/services/users/create-user";
@@ -16,15 +16,16 @@ export const uniq = () => Math.random().toString(36).slice(2, 8);
 
 export type TestUser = { actor: Actor; email: string; token: string; id: string };
 
-export async function makeUser(role: Role, orgCode?: string): Promise<TestUser> {
-  const email = `${role}-${uniq()}@test.example`;
-  const { user } = await createUser(CLI_ACTOR, { email, name: `${role} ${uniq()}`, role, orgCode, password: "correct horse battery" });
+/** A user with an API token; a partner is a partner security officer unless `partnerRole` says otherwise. */
+export async function makeUser(role: Role, orgCode?: string, partnerRole?: PartnerRole): Promise<TestUser> {
+  const email = `${partnerRole ?? role}-${uniq()}@test.example`;
+  const { user } = await createUser(CLI_ACTOR, { email, name: `${role} ${uniq()}`, role, orgCode, partnerRole, password: "correct horse battery" });
   const { token } = await createToken(CLI_ACTOR, { userEmail: email, name: "test" });
   return {
     id: user.id,
     email,
     token,
-    actor: { type: "user", userId: user.id, email, name: user.name, role, orgId: user.orgId, via: "api", ip: "127.0.0.1" },
+    actor: { type: "user", userId: user.id, email, name: user.name, role, partnerRole: user.partnerRole, orgId: user.orgId, via: "api", ip: "127.0.0.1" },
   };
 }
 

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { portalOrigin, safeCallbackPath } from "@/lib/auth/callback-url";
 import { SignInForm } from "@/components/auth/signin-form";
 import { getWebActor } from "@/lib/auth/web-actor";
-import { HOME_BY_ROLE, areaForPath, roleHas } from "@/lib/auth/permissions";
+import { HOME_BY_ROLE, areaForPath, granteeOf, roleHas } from "@/lib/auth/permissions";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +17,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (actor?.type === "user") {
     // A callback into another role's area (a partner following an officer's link) goes home instead of to a 403.
     const area = callback ? areaForPath(callback.split(/[?#]/)[0]) : null;
-    redirect(callback && (!area || roleHas(actor.role, area)) ? callback : HOME_BY_ROLE[actor.role]);
+    redirect(callback && (!area || roleHas(granteeOf(actor), area)) ? callback : HOME_BY_ROLE[actor.role]);
   }
   return (
     <div className="mx-auto max-w-sm py-10">

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { OfficerNav } from "@/components/officer/officer-nav";
 import { getWebActor } from "@/lib/auth/web-actor";
-import { roleHas } from "@/lib/auth/permissions";
+import { granteeOf, roleHas } from "@/lib/auth/permissions";
 import { countPendingReviews } from "@/lib/services/review/review-queue";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 // with pending counts for officers.
 export default async function OfficerLayout({ children }: { children: ReactNode }) {
   const actor = await getWebActor();
-  if (!actor || actor.type !== "user" || !roleHas(actor.role, "area:officer")) return children;
+  if (!actor || actor.type !== "user" || !roleHas(granteeOf(actor), "area:officer")) return children;
   const counts = await countPendingReviews(actor);
   return (
     <>

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { assertEnoughPartnerOfficers } from "@/lib/services/requests/partner-officers";
 import { getDb, type Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
@@ -127,6 +128,7 @@ export async function submitAllowlistRequest(actor: Actor, input: z.input<typeof
   return db.$transaction(async (tx) => {
     // One writer per organisation and environment, so duplicate checks hold under concurrent submissions.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`allowlist:${orgId}:${env.id}`}))`;
+    await assertEnoughPartnerOfficers(tx, { id: orgId }, env);
     let rows: { cidr: string; input: string; entryId: string | null; warnings: { code: string; message: string }[] }[];
     if (data.kind === "add") {
       const judged = await judgeForOrg(tx, env, orgId, data.entries);

@@ -52,7 +52,7 @@ export function summarise(csr: ParsedCsr): CsrSummary {
 export async function findKeyReuse(db: Db, fingerprint: string, excludeRequestId?: string) {
   const [requests, certificates] = await Promise.all([
     db.certificateRequest.findMany({
-      where: { publicKeyFingerprint: fingerprint, status: "pending", ...(excludeRequestId ? { id: { not: excludeRequestId } } : {}) },
+      where: { publicKeyFingerprint: fingerprint, status: { in: ["pending", "awaiting_partner_confirmation"] }, ...(excludeRequestId ? { id: { not: excludeRequestId } } : {}) },
       select: { id: true, status: true, org: { select: { code: true } }, env: { select: { code: true } } },
       take: 10,
     }),

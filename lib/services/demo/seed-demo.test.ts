@@ -68,7 +68,7 @@ describe("demo seed", () => {
     const r = await cli(["demo"]);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/Demo data created: environment PRD, CAs for PPR, CAs for PRD, organisation acme, user /);
-    expect(await counts()).toMatchObject({ environments: 2, cas: 4, organisations: 1, users: 5 });
+    expect(await counts()).toMatchObject({ environments: 2, cas: 4, organisations: 1, users: 8 });
 
     // Nothing left to create: no master key needed, nothing changes.
     delete process.env.KEYPORT_MASTER_KEY;

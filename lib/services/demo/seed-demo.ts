@@ -10,7 +10,12 @@ import { mfaRequiredFor, newTotpSecret } from "@/lib/auth/mfa";
 import { recordAudit } from "@/lib/audit/record-audit";
 
 export const DEMO_USERS = [
-  { email: "partner@acme.test", name: "Pat Partner", role: "partner", orgCode: "acme" },
+  // The demo organisation's team: two partner security officers (PRD needs two, and a second one's
+  // confirmation), its partner admin and a viewer.
+  { email: "partner@acme.test", name: "Pat Partner", role: "partner", orgCode: "acme", partnerRole: "partner_security_officer" },
+  { email: "security2@acme.test", name: "Sam Second", role: "partner", orgCode: "acme", partnerRole: "partner_security_officer" },
+  { email: "partner-admin@acme.test", name: "Alex Admin", role: "partner", orgCode: "acme", partnerRole: "partner_admin" },
+  { email: "viewer@acme.test", name: "Vic Viewer", role: "partner", orgCode: "acme", partnerRole: "viewer" },
   { email: "officer1@keyport.test", name: "Olga Officer", role: "officer" },
   { email: "officer2@keyport.test", name: "Otto Officer", role: "officer" },
   { email: "admin@keyport.test", name: "Ada Admin", role: "admin" },
@@ -25,7 +30,8 @@ export type DemoResult = {
 
 const DEMO_ENVIRONMENTS = [
   { code: "PPR", name: "Pre-production", approvalsRequired: 1, production: false },
-  { code: "PRD", name: "Production", approvalsRequired: 2, production: true },
+  // Production as Mastercard runs it: two partner security officers, and a second one confirms each request.
+  { code: "PRD", name: "Production", approvalsRequired: 2, production: true, minPartnerOfficers: 2, partnerConfirmation: true },
 ] as const;
 
 /**
@@ -65,7 +71,7 @@ export async function seedDemo(actor: Actor, opts: { passwords?: Record<string, 
     result.created.push(`user ${u.email}`);
     // Officers and admins must sign in with a second factor (lib/auth/mfa.ts): the demo enrols theirs.
     const totpSecret = opts.totp !== false && mfaRequiredFor(u.role) ? await enrollDemoTotp(actor, user.id) : undefined;
-    result.passwords.push({ email: u.email, role: u.role, password: generatedPassword ?? opts.passwords?.[u.email] ?? "", ...(totpSecret ? { totpSecret } : {}) });
+    result.passwords.push({ email: u.email, role: "partnerRole" in u ? u.partnerRole : u.role, password: generatedPassword ?? opts.passwords?.[u.email] ?? "", ...(totpSecret ? { totpSecret } : {}) });
   }
   return result;
 }

@@ -10,12 +10,12 @@ export async function createEnvironment(actor: Actor, input: CreateEnvironmentIn
   const data = parseInput(createEnvironmentSchema, input);
   try {
     return await getDb().$transaction(async (tx) => {
-      const env = await tx.environment.create({ data });
+      const env = await tx.environment.create({ data: { ...data, partnerConfirmation: data.partnerConfirmation ?? false } });
       await recordAudit(tx, actor, {
         action: "environment.create",
         targetType: "environment",
         targetId: env.id,
-        details: { code: env.code, name: env.name, approvalsRequired: env.approvalsRequired, production: env.production },
+        details: { code: env.code, name: env.name, approvalsRequired: env.approvalsRequired, production: env.production, minPartnerOfficers: env.minPartnerOfficers, partnerConfirmation: env.partnerConfirmation },
       });
       return env;
     });

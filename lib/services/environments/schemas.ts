@@ -16,5 +16,16 @@ export const createEnvironmentSchema = z.object({
   production: z.boolean().default(false),
   // Endpoint registry (issue 18): a production environment reached over a private network accepts private endpoints.
   allowPrivateEndpoints: z.boolean().default(false),
+  /** Active partner security officers an organisation needs before it may submit (Mastercard: 2). */
+  minPartnerOfficers: z.coerce.number({ message: "Give a whole number from 1 to 10." }).int("Give a whole number from 1 to 10.").min(1, "At least 1.").max(10, "At most 10.").default(1),
+  /** A second partner security officer confirms each request before the provider sees it; off unless set. */
+  partnerConfirmation: z.boolean().optional(),
 });
 export type CreateEnvironmentInput = z.input<typeof createEnvironmentSchema>;
+
+export const updateEnvironmentSchema = z.object({
+  code: environmentCode,
+  minPartnerOfficers: z.coerce.number({ message: "Give a whole number from 1 to 10." }).int("Give a whole number from 1 to 10.").min(1, "At least 1.").max(10, "At most 10.").optional(),
+  partnerConfirmation: z.boolean().optional(),
+});
+export type UpdateEnvironmentInput = z.input<typeof updateEnvironmentSchema>;

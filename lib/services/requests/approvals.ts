@@ -98,5 +98,6 @@ export async function recordDecision(
 }
 
 export function alreadyDecided(what: string, status: string): AppError {
+  if (status === "awaiting_partner_confirmation") return new AppError("conflict", `This ${what} still waits for a second partner security officer's confirmation; nothing was changed.`);
   return new AppError("conflict", `This ${what} is already ${status}; nothing was changed.`);
 }

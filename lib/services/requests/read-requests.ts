@@ -19,7 +19,7 @@ const include = {
 
 type Row = Prisma.CertificateRequestGetPayload<{ include: typeof include }>;
 
-export type TimelineEvent = { at: Date; event: "submitted" | "approved" | "rejected" | "issued"; by: string | null; detail: string | null };
+export type TimelineEvent = { at: Date; event: "submitted" | "confirmed" | "approved" | "rejected" | "issued"; by: string | null; detail: string | null };
 
 export function requestView(r: Row) {
   const approvals: ApprovalView[] = r.approvals
@@ -27,6 +27,8 @@ export function requestView(r: Row) {
     .map((a) => ({ officerId: a.officer.id, officer: a.officer.name, email: a.officer.email, comment: a.comment, at: a.createdAt }));
   const timeline: TimelineEvent[] = [
     { at: r.createdAt, event: "submitted", by: r.submittedBy?.name ?? null, detail: null },
+    // The second partner security officer's confirmation (who: the audit trail, certificate_request.confirm).
+    ...(r.confirmedAt ? [{ at: r.confirmedAt, event: "confirmed" as const, by: null, detail: "by a second partner security officer" }] : []),
     ...r.approvals.map((a) => ({
       at: a.createdAt,
       event: a.decision === "approve" ? ("approved" as const) : ("rejected" as const),

@@ -11,6 +11,8 @@ import { readCsr } from "@/lib/pki/csr/parse-csr";
 import { type CsrEvaluation, MAX_CSR_BYTES, addKeyReuseCheck, contextFor, evaluateParsedCsr, loadProfile } from "@/lib/services/csr/evaluate-csr";
 import { requireEnvironment } from "@/lib/services/environments/find-environment";
 import { actorUserId, assertId, orgScope } from "@/lib/services/scope";
+import { assertEnoughPartnerOfficers } from "./partner-officers";
+import { actorName } from "@/lib/notifications/emit-event";
 
 export const submitRequestSchema = z.object({
   environment: describeInput(z.string({ message: "Choose an environment." }).trim().min(1, "Choose an environment.").max(32), {
@@ -81,6 +83,7 @@ export async function submitCertificateRequest(actor: Actor, input: SubmitReques
       }
       // Parse and verify once; the CSR's own checks need nothing the lock protects.
       const env = await requireEnvironment(envCode, "environment", tx);
+      await assertEnoughPartnerOfficers(tx, org, env);
       const context = contextFor(await loadProfile(data.profile, env.code, tx), org, env);
       let evaluation: CsrEvaluation = evaluateParsedCsr(await readCsr(data.csr), context);
       if (evaluation.parsed) {
@@ -109,6 +112,8 @@ export async function submitCertificateRequest(actor: Actor, input: SubmitReques
           checks: evaluation.checks,
           submittedById: actorUserId(actor),
           renewsCertificateId: renews?.id ?? null,
+          // A second partner security officer confirms it before the provider's officers see it.
+          status: env.partnerConfirmation ? "awaiting_partner_confirmation" : "pending",
         },
       });
       await recordAudit(tx, actor, {
@@ -123,9 +128,11 @@ export async function submitCertificateRequest(actor: Actor, input: SubmitReques
           keyType: evaluation.csr.keyType,
           publicKeyFingerprint: evaluation.csr.publicKeyFingerprint,
           ...(renews ? { renews: renews.id } : {}),
+          ...(env.partnerConfirmation ? { awaitingPartnerConfirmation: true } : {}),
         },
       });
-      await emitEvent(tx, "certificate_request.submitted", { id: request.id });
+      if (env.partnerConfirmation) await emitEvent(tx, "certificate_request.awaiting_confirmation", { id: request.id, by: actorName(actor) });
+      else await emitEvent(tx, "certificate_request.submitted", { id: request.id });
       return { id: request.id, status: request.status, checks: evaluation.checks };
     },
     { timeout: 30_000, maxWait: 10_000 },

@@ -1,4 +1,5 @@
 import { getDb, type Tx } from "@/lib/db/client";
+import { assertEnoughPartnerOfficers } from "@/lib/services/requests/partner-officers";
 import { toDbBytes } from "@/lib/db/bytes";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
@@ -51,6 +52,7 @@ export async function uploadServerChain(actor: Actor, input: UploadServerChainIn
   return db.$transaction(async (tx) => {
     // One upload at a time per organisation and environment (two browser tabs, a retried call).
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`keyport:server-chain:${orgId}:${env.id}`}))`;
+    await assertEnoughPartnerOfficers(tx, { id: orgId }, env);
     const pending = await tx.partnerServerChain.findFirst({ where: { orgId, envId: env.id, status: "pending" }, select: { id: true } });
     if (pending) throw new AppError("conflict", `A server CA chain for ${env.code} (${pending.id}) is already waiting for officers; wait for their decision before uploading another.`);
     const row = await tx.partnerServerChain.create({

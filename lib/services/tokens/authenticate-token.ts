@@ -27,5 +27,5 @@ export async function authenticateApiToken(authorization: string | null, ip: str
     await db.apiToken.update({ where: { id: record.id }, data: { lastUsedAt: new Date() } });
   }
   const u = record.user;
-  return { actor: { type: "user", userId: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId, via: "api", ip }, tokenId: record.id, scopes: record.scopes };
+  return { actor: { type: "user", userId: u.id, email: u.email, name: u.name, role: u.role, partnerRole: u.partnerRole, orgId: u.orgId, via: "api", ip }, tokenId: record.id, scopes: record.scopes };
 }

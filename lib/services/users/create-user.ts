@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
-import { type CreateUserInput, createUserSchema } from "./schemas";
+import { type CreateUserInput, DEFAULT_PARTNER_ROLE, createUserSchema } from "./schemas";
 
 /** Create a user. When no password is given one is generated and returned once. */
 export async function createUser(actor: Actor, input: CreateUserInput) {
@@ -21,15 +21,15 @@ export async function createUser(actor: Actor, input: CreateUserInput) {
         orgId = org.id;
       }
       const user = await tx.user.create({
-        data: { email: data.email, name: data.name || data.email.split("@")[0], role: data.role, orgId, passwordHash },
-        select: { id: true, email: true, name: true, role: true, orgId: true, createdAt: true },
+        data: { email: data.email, name: data.name || data.email.split("@")[0], role: data.role, partnerRole: data.role === "partner" ? (data.partnerRole ?? DEFAULT_PARTNER_ROLE) : null, orgId, passwordHash },
+        select: { id: true, email: true, name: true, role: true, partnerRole: true, orgId: true, createdAt: true },
       });
       await recordAudit(tx, actor, {
         action: "user.create",
         orgId,
         targetType: "user",
         targetId: user.id,
-        details: { email: user.email, role: user.role, orgCode: data.orgCode ?? null },
+        details: { email: user.email, role: user.role, partnerRole: user.partnerRole, orgCode: data.orgCode ?? null },
       });
       return user;
     });

@@ -12,7 +12,7 @@ export async function getUser(actor: Actor, id: string) {
       id: true,
       email: true,
       name: true,
-      role: true,
+      role: true, partnerRole: true,
       disabled: true,
       createdAt: true,
       totpEnabledAt: true,

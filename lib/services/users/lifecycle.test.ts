@@ -87,7 +87,7 @@ describe("user lifecycle", () => {
     expect((await appError(updateUser(w.admin.actor, { user: { id: "not-a-uuid" }, name: "x" }))).code).toBe("not_found");
     // A partner made an officer leaves its organisation.
     const r = await updateUser(w.admin.actor, { user: { id: w.partnerB.id }, role: "officer" });
-    expect(r.changed).toEqual(["role", "orgCode"]);
+    expect(r.changed).toEqual(["role", "partnerRole", "orgCode"]);
     expect((await getDb().user.findUniqueOrThrow({ where: { id: w.partnerB.id } })).orgId).toBeNull();
     // Only admins.
     expect((await appError(updateUser(w.officer1.actor, { user: { id: w.partnerA.id }, name: "x" }))).code).toBe("forbidden");

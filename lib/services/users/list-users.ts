@@ -29,6 +29,6 @@ export async function listUsers(actor: Actor, filter: ListUsersFilter = {}) {
   return db.user.findMany({
     where: { role: f.role, orgId, disabled: f.state === undefined ? undefined : f.state === "disabled" },
     orderBy: [{ role: "asc" }, { email: "asc" }],
-    select: { id: true, email: true, name: true, role: true, disabled: true, createdAt: true, org: { select: { code: true, disabled: true } } },
+    select: { id: true, email: true, name: true, role: true, partnerRole: true, disabled: true, createdAt: true, org: { select: { code: true, disabled: true } } },
   });
 }

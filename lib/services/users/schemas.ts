@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES } from "@/lib/auth/permissions";
+import { PARTNER_ROLES, ROLES } from "@/lib/auth/permissions";
 import { organisationCode } from "@/lib/services/organisations/schemas";
 
 export const emailSchema = z.string().trim().toLowerCase().email("Give a valid email address.");
@@ -9,6 +9,18 @@ export const passwordSchema = z
   .min(12, "Use at least 12 characters.")
   .max(200, "At most 200 characters.");
 
+/** A partner user's role within its organisation; blank means "leave as it is" (or the default). */
+export const partnerRoleSchema = z.preprocess(
+  (v) => (v === "" || v === null ? undefined : v),
+  z.enum(PARTNER_ROLES, { message: `Choose one of: ${PARTNER_ROLES.join(", ")}.` }).optional(),
+);
+
+/**
+ * What a partner user created by a provider admin (or the CLI) is when no partner role is given:
+ * a partner security officer, which is what every partner user was before partner roles existed.
+ */
+export const DEFAULT_PARTNER_ROLE = "partner_security_officer" as const;
+
 export const createUserSchema = z
   .object({
     email: emailSchema,
@@ -16,8 +28,12 @@ export const createUserSchema = z
     role: z.enum(ROLES, { message: `Choose one of: ${ROLES.join(", ")}.` }),
     orgCode: z.preprocess((v) => (v === "" ? undefined : v), organisationCode.optional()),
     password: z.preprocess((v) => (v === "" ? undefined : v), passwordSchema.optional()),
+    partnerRole: partnerRoleSchema,
   })
   .superRefine((v, ctx) => {
+    if (v.role !== "partner" && v.partnerRole) {
+      ctx.addIssue({ code: "custom", path: ["partnerRole"], message: `A ${v.role} user has no partner role.` });
+    }
     if (v.role === "partner" && !v.orgCode) {
       ctx.addIssue({ code: "custom", path: ["orgCode"], message: "A partner user must belong to an organisation." });
     }

@@ -8,6 +8,7 @@ import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { organisationCode } from "@/lib/services/organisations/schemas";
 import { lockUser, userRefSchema } from "./user-ref";
+import { DEFAULT_PARTNER_ROLE, partnerRoleSchema } from "./schemas";
 
 const blankToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 
@@ -17,6 +18,8 @@ export const updateUserSchema = z.object({
   role: z.preprocess(blankToUndefined, z.enum(ROLES, { message: `Choose one of: ${ROLES.join(", ")}.` }).optional()),
   /** The partner's organisation; leave out to keep it (a role other than partner clears it). */
   orgCode: z.preprocess(blankToUndefined, organisationCode.optional()),
+  /** A partner user's role within its organisation; leave out to keep it. */
+  partnerRole: partnerRoleSchema,
 });
 export type UpdateUserInput = z.input<typeof updateUserSchema>;
 
@@ -47,16 +50,18 @@ export async function updateUser(actor: Actor, input: UpdateUserInput) {
     }
     if (role === "partner" && !orgId) throw new AppError("validation_failed", "A partner user must belong to an organisation.", { orgCode: "A partner user must belong to an organisation." });
     if (role !== "partner" && orgId) throw new AppError("validation_failed", `A ${role} user does not belong to an organisation.`, { orgCode: `A ${role} user does not belong to an organisation.` });
+    if (role !== "partner" && data.partnerRole) throw new AppError("validation_failed", `A ${role} user has no partner role.`, { partnerRole: `A ${role} user has no partner role.` });
+    const partnerRole = role === "partner" ? (data.partnerRole ?? user.partnerRole ?? DEFAULT_PARTNER_ROLE) : null;
     if (actor.type === "user" && actor.userId === user.id && role !== user.role) {
       throw new AppError("conflict", "You cannot change your own role: ask another admin.", { role: "You cannot change your own role." });
     }
-    const before = { name: user.name, role: user.role, orgCode: user.org?.code ?? null };
-    const after = { name: data.name ?? user.name, role, orgCode };
+    const before = { name: user.name, role: user.role, partnerRole: user.partnerRole, orgCode: user.org?.code ?? null };
+    const after = { name: data.name ?? user.name, role, partnerRole, orgCode };
     const changed = (Object.keys(before) as (keyof typeof before)[]).filter((k) => before[k] !== after[k]);
     if (!changed.length) return { id: user.id, email: user.email, changed, sessionsEnded: 0, tokensRevoked: 0 };
     if (orgId !== user.orgId) {
       const [requests, allowlist] = await Promise.all([
-        tx.certificateRequest.count({ where: { submittedById: user.id, status: "pending" } }),
+        tx.certificateRequest.count({ where: { submittedById: user.id, status: { in: ["pending", "awaiting_partner_confirmation"] } } }),
         tx.allowlistRequest.count({ where: { submittedById: user.id, status: "pending" } }),
       ]);
       if (requests + allowlist) {
@@ -67,11 +72,11 @@ export async function updateUser(actor: Actor, input: UpdateUserInput) {
         );
       }
     }
-    await tx.user.update({ where: { id: user.id }, data: { name: after.name, role, orgId } });
+    await tx.user.update({ where: { id: user.id }, data: { name: after.name, role, partnerRole, orgId } });
     let sessionsEnded = 0;
     let tokensRevoked = 0;
-    if (role !== user.role || orgId !== user.orgId) {
-      sessionsEnded = await endUserSessions(tx, user.id, role !== user.role ? "role_changed" : "org_changed");
+    if (role !== user.role || partnerRole !== user.partnerRole || orgId !== user.orgId) {
+      sessionsEnded = await endUserSessions(tx, user.id, role !== user.role || partnerRole !== user.partnerRole ? "role_changed" : "org_changed");
       tokensRevoked = (await tx.apiToken.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } })).count;
     }
     const pick = (o: typeof before) => Object.fromEntries(changed.map((k) => [k, o[k]]));

@@ -10,6 +10,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
     return NextResponse.json({
       user: { id: me.id, email: me.email, name: me.name },
       role: me.role,
+      partnerRole: me.partnerRole,
       organisation: me.org,
     });
   }),

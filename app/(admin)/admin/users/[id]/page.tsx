@@ -27,7 +27,7 @@ export default async function EditUserPage({ params }: Props) {
       <PageTitle subtitle={<Link href="/admin" className="underline">All accounts</Link>}>{user.email}</PageTitle>
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
         <Card title="Account">
-          <EditUserForm user={{ id: user.id, name: user.name, role: user.role, orgCode: user.org?.code ?? null }} orgCodes={orgs.filter((o) => !o.disabled || o.code === user.org?.code).map((o) => o.code)} />
+          <EditUserForm user={{ id: user.id, name: user.name, role: user.role, partnerRole: user.partnerRole, orgCode: user.org?.code ?? null }} orgCodes={orgs.filter((o) => !o.disabled || o.code === user.org?.code).map((o) => o.code)} />
         </Card>
         <Card title="State">
           <dl className="mb-3 grid grid-cols-2 gap-1 text-sm" data-testid="user-state">

@@ -7,13 +7,15 @@ import { colonHex, formatTime } from "@/components/ui/format";
 import { CheckList } from "@/components/partner/check-list";
 import { CertificateDownloads } from "@/components/partner/certificate-downloads";
 import { requirePageActor } from "@/lib/auth/web-actor";
+import { granteeOf, roleHas } from "@/lib/auth/permissions";
+import { ConfirmRequestForm } from "@/components/partner/confirm-request-form";
 import { getCertificateRequest } from "@/lib/services/requests/read-requests";
 import { certificateMaterial } from "@/lib/services/certificates/download-certificate";
 import { orNotFound, param } from "../../_shared/page-data";
 
 export const dynamic = "force-dynamic";
 
-const EVENT_LABEL = { submitted: "Submitted", approved: "Approved", rejected: "Rejected", issued: "Issued" } as const;
+const EVENT_LABEL = { submitted: "Submitted", confirmed: "Confirmed", approved: "Approved", rejected: "Rejected", issued: "Issued" } as const;
 
 export default async function PartnerRequestPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { id } = await params;
@@ -43,6 +45,15 @@ export default async function PartnerRequestPage({ params, searchParams }: { par
         <Notice tone="good" testId="submitted-notice">
           Your request was accepted and is waiting for {r.approvalsRequired === 1 ? "an officer's approval" : `${r.approvalsRequired} officer approvals`}. This page shows the
           certificate as soon as it is issued.
+        </Notice>
+      ) : null}
+      {r.status === "awaiting_partner_confirmation" ? (
+        <Notice tone="info" testId="awaiting-confirmation">
+          <p>
+            {r.environment} needs a second partner security officer of your organisation to confirm this request before the provider&apos;s officers see it.
+            {r.submittedById === actor.userId ? " You submitted it: another partner security officer confirms it (they have been notified)." : ""}
+          </p>
+          {r.submittedById !== actor.userId && roleHas(granteeOf(actor), "request:confirm") ? <ConfirmRequestForm id={r.id} /> : null}
         </Notice>
       ) : null}
       {r.status === "rejected" ? (

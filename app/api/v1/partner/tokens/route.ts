@@ -1,0 +1,20 @@
+import { NextResponse } from "next/server";
+import { apiRoute, readJson, withApi } from "@/lib/api/handler";
+import { listOrgTokens } from "@/lib/services/tokens/list-org-tokens";
+import { createOrgToken } from "@/lib/services/tokens/create-org-token";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
+  GET: withApi("org-token:list", async ({ actor }) => {
+    const tokens = await listOrgTokens(actor);
+    return NextResponse.json({
+      tokens: tokens.map((t) => ({ id: t.id, name: t.name, prefix: t.prefix, user: t.user.email, scopes: t.scopes, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt, revokedAt: t.revokedAt })),
+    });
+  }),
+  POST: withApi("org-token:create", async ({ req, actor }) => {
+    const body = await readJson(req);
+    const t = await createOrgToken(actor, { userEmail: body.user, name: body.name, scopes: body.scopes, expiresAt: body.expiresAt });
+    return NextResponse.json({ id: t.id, name: t.name, prefix: t.prefix, scopes: t.scopes, expiresAt: t.expiresAt, token: t.token }, { status: 201, headers: { "cache-control": "no-store" } });
+  }),
+});
