@@ -9,9 +9,9 @@ import { makeWorld, opensslCsr } from "@/lib/testing/world";
 import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
 import { approveCertificateRequest } from "@/lib/services/requests/decide-request";
 
-// What a submit and an approval take today; the issue's targets are 12 and 15.
-const SUBMIT_MAX = Number(process.env.I21_SUBMIT_MAX ?? 0) || 21;
-const APPROVE_MAX = Number(process.env.I21_APPROVE_MAX ?? 0) || 39;
+// Measured (Prisma relationJoins: an include is a join, not its own query); the issue asks 12 and 15.
+const SUBMIT_MAX = Number(process.env.I21_SUBMIT_MAX ?? 0) || 15;
+const APPROVE_MAX = Number(process.env.I21_APPROVE_MAX ?? 0) || 23;
 
 const seal = process.env.KEYPORT_AUDIT_SEAL;
 beforeAll(() => {
