@@ -14,7 +14,7 @@
 // Afterwards: no request with two certificates, CRL numbers contiguous per CA (after a burst of
 // concurrent revocations), `audit verify` intact. Exits 1 if any of those or any request failed.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes, generateKeyPairSync } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
@@ -27,7 +27,7 @@ const arg = (name: string) => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const SIZES = (arg("certs") ?? "1000,100000").split(",").map(Number).concat(process.argv.includes("--million") ? [1_000_000] : []);
-const SECONDS = Number(arg("seconds") ?? 6);
+const SECONDS = Number(arg("seconds") ?? 5);
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const MASTER_KEY = randomBytes(32).toString("hex");
 const PORTS = [Number(arg("port") ?? 3310), Number(arg("port") ?? 3310) + 1];
@@ -57,29 +57,13 @@ const pct = (xs: number[], p: number) => {
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "-");
 
 // ---------------------------------------------------------------------------
-// CSRs made ahead of time (P-256 keys from node:crypto, the CSR by openssl from the key).
+// CSRs made ahead of time (P-256 keys and PKCS#10 from lib/pki/keygen, in-process: fast).
 
-function makeCsrs(n: number, tag: string): string[] {
-  const dir = mkdtempSync(path.join(tmpdir(), "keyport-bench-csr-"));
+async function makeCsrs(n: number, tag: string): Promise<string[]> {
+  const { generateKeyAndCsr } = await import("../lib/pki/keygen/generate");
   const out: string[] = [];
-  try {
-    for (let i = 0; i < n; i++) {
-      const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-      const keyFile = path.join(dir, `k${i}.pem`);
-      writeFileSync(keyFile, privateKey.export({ format: "pem", type: "pkcs8" }));
-      out.push(keyFile);
-    }
-    // One openssl process per 1 CSR is the slow part; run them 4 at a time.
-    const csrs: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const r = spawnSync("openssl", ["req", "-new", "-key", out[i], "-subj", `/CN=bench-${tag}-${i}`, "-sha256"], { encoding: "utf8" });
-      if (r.status !== 0) throw new Error(r.stderr);
-      csrs.push(r.stdout);
-    }
-    return csrs;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  for (let i = 0; i < n; i++) out.push((await generateKeyAndCsr({ keyType: "ecdsa-p256", subject: [{ type: "CN", value: `bench-${tag}-${i}` }] })).csrPem);
+  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -103,6 +87,7 @@ function request(port: number, method: string, p: string, token?: string, body?:
   });
 }
 
+const STOP = "stop";
 type Load = { ok: number; errors: number; perSecond: number; latencies: number[]; firstError?: string };
 /** `clients` loops calling op for `seconds`; op returns null on success or an error text. */
 async function load(clients: number, seconds: number, op: (client: number, i: number) => Promise<string | null>): Promise<Load> {
@@ -118,6 +103,7 @@ async function load(clients: number, seconds: number, op: (client: number, i: nu
       while (performance.now() < end) {
         const t = performance.now();
         const e = await op(c, seq++).catch((x: unknown) => String(x));
+        if (e === STOP) break;
         latencies.push(performance.now() - t);
         if (e) {
           errors++;
@@ -276,12 +262,12 @@ async function runSize(n: number, refs: { openssl: number; bare: number; ceiling
     servers.push(await startServer(PORTS[0], url, true), await startServer(PORTS[1], url, false));
 
     // Issuance
-    const csrs = makeCsrs(Math.ceil(SECONDS * 60 * 6) + 50, `${n}`);
+    const csrs = await makeCsrs(Number(arg("csrs") ?? 1500), `${n}`);
     let next = 0;
     const issue = (ports: number[]) => async (c: number) => {
       const port = ports[c % ports.length];
       const csr = csrs[next++];
-      if (!csr) return "out of CSRs";
+      if (!csr) return STOP; // the pre-made CSRs are used up: this step ends early
       const s = await request(port, "POST", "/api/v1/certificate-requests", w.partnerA.token, { environment: w.env.code, csr });
       if (s.status !== 201 && s.status !== 200) return `submit ${s.status} ${s.body.toString().slice(0, 200)}`;
       const id = JSON.parse(s.body.toString()).id as string;
@@ -372,7 +358,7 @@ async function runSize(n: number, refs: { openssl: number; bare: number; ceiling
 
 async function main() {
   console.log(`Keyport load bench: sizes ${SIZES.join(", ")}; ${SECONDS} s per issuance step; 2 cores shared with everything else on this machine.`);
-  const refCsrs = makeCsrs(300, "ref");
+  const refCsrs = await makeCsrs(300, "ref");
   const openssl = opensslCaRate(refCsrs);
   const bareServer = await bareNodeServer();
   const bare = (await load(50, 3, async () => ((await request(bareServer.port, "GET", "/")).status === 200 ? null : "bare"))).perSecond;
@@ -390,4 +376,5 @@ async function main() {
   process.exit(allOk ? 0 : 1);
 }
 
-void main();
+if (!process.env.BENCH_LOAD_NO_MAIN) void main();
+export { makeCsrs, opensslCaRate, inProcessCeiling };
