@@ -455,10 +455,20 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/certificates": {
         get: withErrorStatuses({
-          summary: "List certificates (partners: their organisation's).",
-          parameters: [query("environment", "Environment code"), query("organisation", "Organisation code"), query("status", "valid, expiring, expired or revoked"), query("q", "Serial, SHA-256 fingerprint or part of the subject")],
+          summary: "List certificates (partners: their organisation's), soonest to expire first, one page at a time.",
+          parameters: [
+            query("environment", "Environment code"),
+            query("organisation", "Organisation code"),
+            query("status", "valid, expiring, expired or revoked"),
+            query("q", "Serial, SHA-256 fingerprint or part of the subject"),
+            query("limit", "Page size, 1–1000 (default 200)", { type: "integer", minimum: 1, maximum: 1000 }),
+            query("cursor", "The nextCursor of the previous page (opaque)"),
+          ],
           responses: {
-            "200": { description: "Certificates.", content: json({ type: "object", properties: { certificates: { type: "array", items: ref("Certificate") } } }) },
+            "200": {
+              description: "One page of certificates; nextCursor fetches the next (null on the last page).",
+              content: json({ type: "object", properties: { certificates: { type: "array", items: ref("Certificate") }, nextCursor: { type: ["string", "null"] } } }),
+            },
             "422": error("Unknown status or environment, or a control character in a parameter; `fields` names it."),
           },
         }),

@@ -19,6 +19,7 @@ import { CLI_ACTOR } from "@/lib/auth/actor";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrations";
 import { runCli } from "@/lib/cli/run-cli";
+import { sealPendingAuditEvents } from "@/lib/audit/seal-audit";
 import { GENESIS_HASH, canonicalJson, legacyAuditHash, type AuditHashInput } from "@/lib/audit/hash";
 import { checkpointFile, checkpointText } from "@/lib/audit/checkpoint-file";
 import { signCheckpoint } from "@/lib/ca/checkpoint-key";
@@ -82,7 +83,8 @@ async function tellStory() {
   }
   for (const id of certificates) await revokeCertificate(w.officer1.actor, id, { reason: "keyCompromise" });
   await makeOrganisation(); // later events, which the attacker must rewrite too
-  const events = await getDb().auditEvent.findMany({ orderBy: { seq: "asc" }, select: { seq: true, id: true, action: true, at: true, actorId: true } });
+  await sealPendingAuditEvents();
+  const events = (await getDb().auditEvent.findMany({ where: { seq: { not: null } }, orderBy: { seq: "asc" }, select: { seq: true, id: true, action: true, at: true, actorId: true } })).map((e) => ({ ...e, seq: e.seq! }));
   return {
     events,
     approvals: events.filter((e) => e.action === "certificate_request.approve" && e.actorId === w.officer1.id),
@@ -258,6 +260,7 @@ describe("a database administrator without the master key", () => {
       expect(made.code, made.err).toBe(0);
       const checkpointSeq = BigInt(JSON.parse(fs.readFileSync(file, "utf8")).seq);
       await createOrganisation(CLI_ACTOR, { code: `org-${uniq()}`, legalName: "Later AS", groupEmail: "later@x.test" });
+      await sealPendingAuditEvents(); // sealed before the attack (not by a sealer pass in the middle of it)
       const ok = await cli(["audit", "verify", "--checkpoint", file]);
       expect(ok.code, ok.err).toBe(0);
       expect(ok.out).toMatch(new RegExp(`\\nCheckpoint of .* verified: its signature holds, event #${checkpointSeq} has its hash, and the chain holds from it to the head\\.$`));
@@ -426,8 +429,10 @@ describe("an installation upgraded from the unkeyed chain", () => {
     try {
       // The database as the release before the keyed chain left it: three events under the unkeyed SHA-256.
       fs.cpSync(path.join(ROOT, "prisma"), path.join(scratch, "prisma"), { recursive: true });
-      const keyed = fs.readdirSync(path.join(scratch, "prisma", "migrations")).find((n) => n.endsWith("_audit_keyed_chain"))!;
-      fs.rmSync(path.join(scratch, "prisma", "migrations", keyed), { recursive: true });
+      const all = fs.readdirSync(path.join(scratch, "prisma", "migrations")).filter((n) => /^\d+_/.test(n)).sort();
+      const keyed = all.find((n) => n.endsWith("_audit_keyed_chain"))!;
+      const later = all.filter((n) => n >= keyed);
+      for (const n of later) fs.rmSync(path.join(scratch, "prisma", "migrations", n), { recursive: true });
       await onServer((c) => c.query(`CREATE DATABASE ${name}`));
       await applyMigrations(url, { root: scratch });
       await onServer(async (c) => {
@@ -441,7 +446,7 @@ describe("an installation upgraded from the unkeyed chain", () => {
         }
       }, url);
       // The upgrade: the rows already there are version 1.
-      expect((await applyMigrations(url)).applied).toEqual([keyed]);
+      expect((await applyMigrations(url)).applied).toEqual(later);
       expect((await onServer((c) => c.query("SELECT array_agg(chain_version ORDER BY seq) AS v FROM audit_events"), url)).rows[0].v).toEqual([1, 1, 1]);
       process.env.DATABASE_URL = url;
 
@@ -449,6 +454,7 @@ describe("an installation upgraded from the unkeyed chain", () => {
       expect(upgraded.code, upgraded.err).toBe(0);
       expect(upgraded.out).toMatch(/^Audit trail intact: 3 event\(s\), every hash and link verified; head #3 [0-9a-f]{64}\.\nAll 3 are legacy events \(unkeyed SHA-256\)/);
       await createOrganisation(CLI_ACTOR, { code: `org-${uniq()}`, legalName: "After the upgrade AS", groupEmail: "a@x.test" });
+      await sealPendingAuditEvents();
       const sealed = await cli(["audit", "verify"]);
       expect(sealed.code, sealed.err).toBe(0);
       expect(sealed.out).toMatch(/^Audit trail intact: 4 event\(s\).*\n3 of them are legacy events \(unkeyed SHA-256, written before the keyed chain\), sealed by keyed event #4\.$/);
@@ -475,12 +481,12 @@ describe("an installation upgraded from the unkeyed chain", () => {
       await onCopy(async (c) => {
         await c.query("BEGIN");
         await c.query("SET LOCAL session_replication_role = replica");
-        const newest = (await c.query("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")).rows[0];
+        const newest = (await c.query("SELECT seq, hash FROM audit_events WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1")).rows[0];
         const row = legacyRow({ seq: "", id: randomUUID(), at: new Date(), actor_id: null, actor_email: "cli", org_id: null, action: "certificate.revoke", target_type: null, target_id: null, source_ip: null, details: {} }, newest.hash);
         const hash = legacyAuditHash(row);
         const { rows } = await c.query(
-          "INSERT INTO audit_events (id, at, actor_email, action, details, prev_hash, hash, chain_version) VALUES ($1, $2, 'cli', $3, '{}', $4, $5, 1) RETURNING seq",
-          [row.id, row.at, row.action, newest.hash, hash],
+          "INSERT INTO audit_events (seq, id, at, actor_email, action, details, prev_hash, hash, chain_version) VALUES ($6::bigint + 1, $1, $2, 'cli', $3, '{}', $4, $5, 1) RETURNING seq",
+          [row.id, row.at, row.action, newest.hash, hash, newest.seq],
         );
         await c.query("UPDATE audit_chain_head SET seq = $1, hash = $2, key_id = NULL", [rows[0].seq, hash]);
         await c.query("COMMIT");

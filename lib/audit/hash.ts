@@ -52,3 +52,18 @@ export function legacyAuditHash(row: AuditHashInput): string {
 export function keyedAuditHash(row: AuditHashInput, seal: AuditSeal): string {
   return seal.mac(canonicalJson({ ...chainedFields(row), requestId: row.requestId ?? undefined, chainVersion: KEYED_CHAIN_VERSION }));
 }
+
+/** An event as recorded, before it is chained: its content without any link. */
+export type PendingAuditInput = Omit<AuditHashInput, "prevHash">;
+
+/**
+ * The MAC a pending event is recorded with (audit chain key, its own label so it never stands
+ * for a chained hash). The sealer chains only events whose MAC holds: a row inserted or altered
+ * by whoever can write the database but not read the master key is never sealed.
+ */
+export function pendingAuditMac(row: PendingAuditInput, seal: AuditSeal): string {
+  const { id, at, actorId, actorEmail, orgId, action, targetType, targetId, sourceIp, details, requestId } = row;
+  return seal.mac(
+    canonicalJson({ form: "pending", id, at: at.toISOString(), actorId, actorEmail, orgId, action, targetType, targetId, sourceIp, details, requestId: requestId ?? undefined, chainVersion: KEYED_CHAIN_VERSION }),
+  );
+}

@@ -1,7 +1,8 @@
 import { getDb, type Tx } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { type AuditSeal, openAuditSeal } from "@/lib/ca/audit-seal";
-import { GENESIS_HASH, KEYED_CHAIN_VERSION, LEGACY_CHAIN_VERSION, keyedAuditHash, legacyAuditHash } from "@/lib/audit/hash";
+import { GENESIS_HASH, KEYED_CHAIN_VERSION, LEGACY_CHAIN_VERSION, keyedAuditHash, legacyAuditHash, pendingAuditMac } from "@/lib/audit/hash";
+import { auditSealMaxLagMs } from "@/lib/audit/seal-audit";
 
 /** What a signed checkpoint says the chain held (its signature is checked before this is used). */
 export type CheckpointClaim = { seq: bigint; hash: string; at: Date };
@@ -17,12 +18,16 @@ export type ChainReport =
       keyedFrom: string | null;
       /** The checkpoint the chain was verified through, when one was given. */
       checkpoint: { seq: string; at: string } | null;
+      /** Events recorded but not chained yet (their pending MAC checked), and how long the oldest has waited. */
+      pending: { count: number; oldestAgeMs: number | null; maxLagMs: number };
     }
   | { ok: false; unverifiable?: false; rows: number; verified: number; brokenAt: string; reason: string }
   /** Not checked (for want of the master key, or under another one): neither intact nor shown broken. */
   | { ok: false; unverifiable: true; rows: number; verified: number; brokenAt: string; reason: string };
 
-type Row = Awaited<ReturnType<Tx["auditEvent"]["findMany"]>>[number];
+type StoredRow = Awaited<ReturnType<Tx["auditEvent"]["findMany"]>>[number];
+/** A chained event (the walk reads only events with a seq). */
+type Row = StoredRow & { seq: bigint; prevHash: string; hash: string };
 
 const labelOf = (r: Row) => `event #${r.seq} (${r.id}, ${r.action} at ${r.at.toISOString()})`;
 
@@ -42,7 +47,9 @@ function gapBefore(r: Row, last: { seq: bigint } | null): string {
  * with every event) anchors its end: events deleted from the end of the trail, which leave
  * every remaining link intact, are reported too — unless the head was rolled back with
  * them, which only a checkpoint (a signed seq and hash kept outside the database) shows.
- * Events written after the head was read are left for the next run.
+ * Events written after the head was read are left for the next run. Pending events (recorded,
+ * not chained yet) are checked against their pending MAC, and the oldest may not have waited
+ * longer than the seal bound (auditSealMaxLagMs): past it, the sealer is not running.
  */
 export async function verifyAuditChain(
   db: Pick<Tx, "auditEvent" | "auditChainHead"> = getDb(),
@@ -75,7 +82,8 @@ export async function verifyAuditChain(
       take: 1000,
     });
     if (!batch.length) break;
-    for (const r of batch) {
+    for (const stored of batch) {
+      const r = { ...stored, seq: stored.seq!, prevHash: stored.prevHash ?? "", hash: stored.hash ?? "" };
       rows++;
       const label = labelOf(r);
       const gap = gapBefore(r, last);
@@ -121,7 +129,9 @@ export async function verifyAuditChain(
   if (!head) {
     if (!last) {
       if (checkpoint) return broken("the first event", `the trail is empty, but the checkpoint of ${checkpoint.at.toISOString()} records event #${checkpoint.seq} (every event was deleted)`);
-      return { ok: true, rows: 0, head: null, legacyRows, keyedFrom: null, checkpoint: null };
+      const pending = await checkPending(db, openSeal, 0);
+      if ("ok" in pending) return pending;
+      return { ok: true, rows: 0, pending, head: null, legacyRows, keyedFrom: null, checkpoint: null };
     }
     return { ok: false, rows, verified: rows, brokenAt: "the chain's head", reason: "the head record is missing although events exist (it was deleted)" };
   }
@@ -156,12 +166,58 @@ export async function verifyAuditChain(
       reason: `the checkpoint of ${checkpoint.at.toISOString()} records event #${checkpoint.seq}, but the trail and its head end at #${head.seq}: the newest event(s) were deleted and the head rolled back`,
     };
   }
+  const pending = await checkPending(db, openSeal, rows);
+  if ("ok" in pending) return pending;
   return {
     ok: true,
     rows,
+    pending,
     head: { seq: head.seq.toString(), hash: head.hash },
     legacyRows,
     keyedFrom: keyedFrom?.toString() ?? null,
     checkpoint: checkpoint ? { seq: checkpoint.seq.toString(), at: checkpoint.at.toISOString() } : null,
   };
+}
+
+/** Pending events: each one's MAC must hold, and the oldest must be younger than the seal bound. */
+async function checkPending(
+  db: Pick<Tx, "auditEvent">,
+  openSeal: () => AuditSeal | string,
+  rows: number,
+): Promise<{ count: number; oldestAgeMs: number | null; maxLagMs: number } | ChainReport> {
+  const maxLagMs = auditSealMaxLagMs();
+  const now = Date.now();
+  let count = 0;
+  let oldest: Date | null = null;
+  let cursor: { at: Date; id: string } | null = null;
+  for (;;) {
+    const batch: StoredRow[] = await db.auditEvent.findMany({
+      where: { seq: null, ...(cursor ? { OR: [{ at: { gt: cursor.at } }, { at: cursor.at, id: { gt: cursor.id } }] } : {}) },
+      orderBy: [{ at: "asc" }, { id: "asc" }],
+      take: 1000,
+    });
+    if (!batch.length) break;
+    for (const r of batch) {
+      const label = `pending event ${r.id} (${r.action} at ${r.at.toISOString()})`;
+      const s = openSeal();
+      if (typeof s === "string") return { ok: false, unverifiable: true, rows, verified: rows, brokenAt: label, reason: `pending events are MAC'd with a key derived from the master key, which is needed to check them. ${s}` };
+      if (r.chainVersion !== KEYED_CHAIN_VERSION || !r.pendingMac || pendingAuditMac(r, s) !== r.pendingMac || r.prevHash !== null || r.hash !== null) {
+        return { ok: false, rows, verified: rows, brokenAt: label, reason: "its content does not match the MAC it was recorded with (it was forged or altered before it was sealed)" };
+      }
+      count++;
+      oldest ??= r.at;
+      cursor = { at: r.at, id: r.id };
+    }
+  }
+  const oldestAgeMs = oldest ? Math.max(0, now - oldest.getTime()) : null;
+  if (oldestAgeMs !== null && oldestAgeMs > maxLagMs) {
+    return {
+      ok: false,
+      rows,
+      verified: rows,
+      brokenAt: "the pending events",
+      reason: `${count} event(s) are not sealed into the chain, the oldest for ${Math.round(oldestAgeMs / 1000)} s (the bound is ${Math.round(maxLagMs / 1000)} s): the sealer is not running (start the job engine, or run \`keyport audit seal\`)`,
+    };
+  }
+  return { count, oldestAgeMs, maxLagMs };
 }

@@ -1139,7 +1139,7 @@ describe("authorization matrix: route handlers outside /api/v1", () => {
           const audited = isRoleCaller(caller) ? 1 : 0;
           expect(after.counts.audit_events - before.counts.audit_events, `${caller}: audit rows written`).toBe(audited);
           if (audited) {
-            const last = await getDb().auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
+            const last = await getDb().auditEvent.findFirstOrThrow({ orderBy: [{ at: "desc" }, { seq: { sort: "desc", nulls: "first" } }] });
             expect([last.action, last.actorId], caller).toEqual([row.audit, userOf(caller as RoleCaller).id]);
           }
         }

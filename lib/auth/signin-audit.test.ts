@@ -16,11 +16,11 @@ describe("sign-in audit", () => {
     const user = await makeUser("officer");
     const headers = { [PEER_HEADER]: peerHeaderValue("198.51.100.23"), "x-forwarded-for": "203.0.113.99" };
     expect(await authorize({ email: user.email, password: "wrong password" }, { headers })).toBeNull();
-    const failed = await getDb().auditEvent.findFirstOrThrow({ where: { action: "auth.signin_failed" }, orderBy: { seq: "desc" } });
+    const failed = await getDb().auditEvent.findFirstOrThrow({ where: { action: "auth.signin_failed" }, orderBy: [{ at: "desc" }, { seq: { sort: "desc", nulls: "first" } }] });
     expect(failed).toMatchObject({ actorId: null, actorEmail: "anonymous", sourceIp: "198.51.100.23", details: { email: user.email } });
 
     expect(await authorize({ email: user.email, password: "correct horse battery" }, { headers })).toMatchObject({ id: user.id });
-    const ok = await getDb().auditEvent.findFirstOrThrow({ where: { action: "auth.signin" }, orderBy: { seq: "desc" } });
+    const ok = await getDb().auditEvent.findFirstOrThrow({ where: { action: "auth.signin" }, orderBy: [{ at: "desc" }, { seq: { sort: "desc", nulls: "first" } }] });
     expect(ok).toMatchObject({ actorId: user.id, actorEmail: user.email, sourceIp: "198.51.100.23" });
   });
 });

@@ -5,7 +5,7 @@ import { createHash, randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db/client";
 import { toDbBytes } from "@/lib/db/bytes";
 import type { Actor } from "@/lib/auth/actor";
-import { lockAuditChain, recordAudit } from "@/lib/audit/record-audit";
+import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { buildCaCertificate } from "@/lib/pki/cert/ca-certificate";
 import { issueLeafCertificate } from "@/lib/pki/cert/leaf-certificate";
@@ -196,8 +196,6 @@ export async function signLeaf(
     caKind?: "issuing" | "provider_client";
   },
 ) {
-  // The audit lock before the certificate insert's key-share lock on the CA row (see lockAuditChain).
-  await lockAuditChain(tx);
   const caKind = params.caKind ?? "issuing";
   const ca = await tx.certificateAuthority.findFirst({ where: { envId: params.env.id, kind: caKind, active: true } });
   if (!ca && caKind === "provider_client") throw new AppError("conflict", `Environment ${params.env.code} has no provider client CA yet. Run: npm run keyport -- ca init-provider-client --env ${params.env.code}`);
@@ -254,9 +252,8 @@ function sha256Fingerprint(der: Uint8Array): string {
 
 /** Build and store the next CRL of a CA (its number increases by one), inside the caller's transaction. */
 export async function regenerateCrl(tx: Tx, actor: Actor, caId: string, at: Date = new Date()) {
-  // The audit lock first, then the CA row (see lockAuditChain). The row lock makes
-  // concurrent regenerations of one CA take turns, so CRL numbers never repeat.
-  await lockAuditChain(tx);
+  // The CA row lock makes concurrent regenerations of one CA take turns, so CRL numbers never
+  // repeat. Lock order: a row being decided (request, certificate) first, then CA rows.
   const [locked] = await tx.$queryRaw<{ crl_number: bigint }[]>`SELECT crl_number FROM certificate_authorities WHERE id = ${caId}::uuid FOR UPDATE`;
   if (!locked) throw new AppError("not_found", "No such CA.");
   const ca = await tx.certificateAuthority.findUniqueOrThrow({ where: { id: caId } });

@@ -41,6 +41,7 @@ import { runJobs } from "@/lib/services/jobs/run-jobs";
 import { listJobs } from "@/lib/services/jobs/list-jobs";
 import type { ChainReport } from "@/lib/audit/verify-chain";
 import { verifyAuditTrail } from "@/lib/services/audit/verify-audit-trail";
+import { sealPendingAuditEvents } from "@/lib/audit/seal-audit";
 import { createAuditCheckpoint } from "@/lib/services/audit/create-audit-checkpoint";
 import { getCheckpointPublicKey } from "@/lib/services/audit/read-audit-checkpoints";
 import { MAX_CHECKPOINT_FILE_BYTES } from "@/lib/audit/checkpoint-file";
@@ -133,6 +134,7 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
   jobs list                                   each background job: schedule, next run, last run, failures
   jobs run                                    periodic work (cron-safe on several instances): renew CRLs that are due,
                                               checkpoint the audit chain's head when it moved
+  audit seal                                  seal pending audit events into the chain now (the job engine does it every minute).
   audit verify [--checkpoint FILE]            check the audit trail's keyed hash chain; names the first broken link.
                                               With a checkpoint kept outside the database, also that the trail still
                                               holds it and verifies through it (exit 0 intact, 1 broken, 2 cannot check)
@@ -624,6 +626,12 @@ const COMMANDS: Record<string, Command> = {
     });
     return printChainReport(r, io);
   },
+  "audit seal": async (args, io) => {
+    parse(args, {}, []);
+    const r = await sealPendingAuditEvents({ wait: true });
+    io.out(`Sealed ${r?.sealed ?? 0} pending audit event(s) into the chain${r?.refused ? `; ${r.refused} refused (their MAC does not hold: run keyport audit verify)` : ""}.`);
+    return r?.refused ? 1 : 0;
+  },
   "jobs list": async (args, io) => {
     parse(args, {}, []);
     for (const j of await listJobs(CLI_ACTOR)) {
@@ -696,6 +704,9 @@ function openNewFile(file: string): number {
 export function printChainReport(r: ChainReport, io: CliIo): number {
   if (r.ok) {
     io.out(`Audit trail intact: ${r.rows} event(s), every hash and link verified${r.head ? `; head #${r.head.seq} ${r.head.hash}` : ""}.`);
+    io.err(
+      `Seal lag: ${r.pending.count} event(s) recorded and not sealed yet${r.pending.oldestAgeMs !== null ? `, the oldest for ${(r.pending.oldestAgeMs / 1000).toFixed(1)} s` : ""} (bound ${r.pending.maxLagMs / 1000} s); every pending event's MAC verified.`,
+    );
     if (r.legacyRows) {
       io.out(
         r.keyedFrom

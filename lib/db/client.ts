@@ -30,6 +30,11 @@ export function getDb(): PrismaClient {
   return globalForDb.keyportDb;
 }
 
+/** The client when one is open (never opens one): for background work that must not outlive it. */
+export function openDb(): PrismaClient | undefined {
+  return globalForDb.keyportDb;
+}
+
 export async function disconnectDb(): Promise<void> {
   if (globalForDb.keyportDb) {
     await globalForDb.keyportDb.$disconnect();

@@ -50,17 +50,20 @@ function takeLock(lockFile: string): () => void {
 export async function startEmbeddedDatabase(opts: { dataDir?: string; port?: number } = {}): Promise<EmbeddedDatabase> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
+  // Contrib extensions the migrations create (pg_trgm: the trigram index for subject search).
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
+  const extensions = { pg_trgm };
   const dataDir = opts.dataDir ?? process.env.KEYPORT_DATA_DIR ?? DEFAULT_DATA_DIR;
   const port = opts.port ?? Number(process.env.KEYPORT_EMBEDDED_DB_PORT ?? DEFAULT_PORT);
   let release = () => {};
   let db;
   if (dataDir === "memory://") {
-    db = await PGlite.create();
+    db = await PGlite.create({ extensions });
   } else {
     fs.mkdirSync(dataDir, { recursive: true });
     release = takeLock(path.join(dataDir, "pglite.lock"));
     try {
-      db = await PGlite.create(path.join(dataDir, "pglite"));
+      db = await PGlite.create(path.join(dataDir, "pglite"), { extensions });
     } catch (e) {
       release();
       throw e;

@@ -8,6 +8,7 @@ import { sendExpiryReminders } from "@/lib/notifications/reminders";
 import { renewDueCrls } from "@/lib/services/jobs/run-jobs";
 import { checkpointIfHeadMoved } from "@/lib/services/audit/create-audit-checkpoint";
 import { renewDueListenerCredentials } from "@/lib/ca/listener-credential";
+import { sealPendingAuditEvents } from "@/lib/audit/seal-audit";
 
 export type JobDefinition = {
   /** Queue name (pg-boss): lower-case words and dashes. */
@@ -33,12 +34,21 @@ export type JobContext = {
 export const JOBS: readonly JobDefinition[] = [
   {
     name: "crl-renewal",
-    description: "Renew every CRL that is past half of its lifetime (RFC 5280 §5.1.2.5: published before nextUpdate).",
-    cron: "*/10 * * * *",
+    description: "Renew every CRL that is past half of its lifetime (RFC 5280 §5.1.2.5: published before nextUpdate), or that misses a revocation (rebuilt after each revocation; this bounds its staleness to a minute).",
+    cron: "* * * * *",
     retryLimit: 5,
     retryDelay: 30,
     expireInSeconds: 10 * 60,
     run: () => renewDueCrls(JOBS_ACTOR),
+  },
+  {
+    name: "audit-seal",
+    description: "Seal pending audit events into the keyed hash chain (each instance also seals right after its own writes); `keyport audit verify` fails when one waits longer than KEYPORT_AUDIT_SEAL_MAX_LAG_SECONDS (300).",
+    cron: "* * * * *",
+    retryLimit: 2,
+    retryDelay: 10,
+    expireInSeconds: 5 * 60,
+    run: () => sealPendingAuditEvents({ wait: false }),
   },
   {
     name: "listener-certificate-renewal",

@@ -46,7 +46,7 @@ describe("organisations", () => {
     const org = await createOrganisation(CLI_ACTOR, { code, legalName: "Org AS", groupEmail: "Certs@Org.test" });
     expect(org.groupEmail).toBe("certs@org.test");
     expect(await countAudit()).toBe(before + 1);
-    const last = await getDb().auditEvent.findFirst({ orderBy: { seq: "desc" } });
+    const last = await getDb().auditEvent.findFirst({ orderBy: [{ at: "desc" }, { seq: { sort: "desc", nulls: "first" } }] });
     expect(last).toMatchObject({ action: "organisation.create", targetId: org.id, actorEmail: "cli" });
   });
 

@@ -31,6 +31,7 @@ import { hostileRsaCsr } from "@/lib/pki/csr/fixtures/hostile-csr";
 import { CLI_ACTOR } from "@/lib/auth/actor";
 import { runJobs } from "@/lib/services/jobs/run-jobs";
 import pg from "pg";
+import { SEALER_LOCK_KEY, sealPendingAuditEvents } from "@/lib/audit/seal-audit";
 
 afterAll(disconnectDb);
 
@@ -224,28 +225,31 @@ describe("lock order", () => {
       const w = await makeWorld({ approvalsRequired: 1 });
       const cert = await issued(w, "lock-order");
       const { id: pendingId } = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr("/CN=lock-order-2").csr });
-      // Another audit writer holds the chain's lock while all three start: each waits at its first lock.
+      // The audit sealer holds its lock while all three start: writers never wait for it (no global lock on the write path).
       const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
       await holder.connect();
       try {
         await holder.query("BEGIN");
-        await holder.query("SELECT pg_advisory_xact_lock(7202611)");
+        await holder.query(`SELECT pg_advisory_xact_lock(${SEALER_LOCK_KEY})`);
         const due = () => new Date(Date.now() + 5 * 86_400_000);
         const work = Promise.allSettled([
           revokeCertificate(w.partnerA.actor, cert.id, { reason: "superseded" }),
           runJobs(CLI_ACTOR, due, { envCode: w.env.code }),
           approveCertificateRequest(w.officer1.actor, pendingId),
         ]);
-        await new Promise((r) => setTimeout(r, 500));
-        await holder.query("COMMIT");
+        // All three finish while the sealer is held up: their events wait, pending.
         const results = await work;
         for (const r of results) expect(r.status === "rejected" ? String(r.reason) : "ok").toBe("ok");
+        expect(await getDb().auditEvent.count({ where: { seq: null, targetId: cert.id, action: "certificate.revoke" } })).toBe(1);
+        await holder.query("COMMIT");
       } finally {
         await holder.end();
       }
       expect((await getCertificate(w.officer1.actor, cert.id)).status).toBe("revoked");
       expect(await getDb().certificate.count({ where: { requestId: pendingId } })).toBe(1);
-      expect((await verifyAuditChain()).ok).toBe(true);
+      await sealPendingAuditEvents();
+      const chain = await verifyAuditChain();
+      expect(chain).toMatchObject({ ok: true, pending: { count: 0 } });
     },
   );
 });

@@ -5,7 +5,9 @@
 import { getDb, type Tx } from "@/lib/db/client";
 import { toDbBytes } from "@/lib/db/bytes";
 import { type Actor, authorize } from "@/lib/auth/actor";
-import { lockAuditChain, recordAudit } from "@/lib/audit/record-audit";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { sealBatch, sealPendingAuditEvents, takeSealerLock } from "@/lib/audit/seal-audit";
+import { openAuditSeal } from "@/lib/ca/audit-seal";
 import { type Checkpoint, checkpointFile, checkpointFilename, checkpointText } from "@/lib/audit/checkpoint-file";
 import { signCheckpoint } from "@/lib/ca/checkpoint-key";
 
@@ -18,9 +20,18 @@ export function checkpointDownload(row: { id: string; seq: bigint; hash: string;
   return { body: checkpointFile(checkpoint, row.signature), contentType: "application/json", filename: checkpointFilename(checkpoint), checkpoint };
 }
 
-/** Under the audit lock (taken by recordAudit, kept to the end of tx): record the event, sign the head it became, store both. */
+/**
+ * Under the sealer lock (so the head cannot move meanwhile): seal what is pending, record the
+ * checkpoint's own event and seal it, then sign the head it became and store both.
+ */
 async function writeCheckpoint(tx: Tx, actor: Actor, trigger: CheckpointTrigger) {
+  await takeSealerLock(tx, true);
+  const seal = openAuditSeal();
   await recordAudit(tx, actor, { action: "audit.checkpoint", targetType: "audit_trail", details: { trigger } });
+  for (;;) {
+    const r = await sealBatch(tx, seal);
+    if (r.sealed + r.refused < 500) break;
+  }
   const head = await tx.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
   const draft = { seq: head.seq, hash: head.hash, at: new Date() };
   const { signature, publicKeySha256 } = signCheckpoint((publicKeySha256) => checkpointText({ ...draft, publicKeySha256 }));
@@ -37,7 +48,7 @@ export async function createAuditCheckpoint(actor: Actor, trigger: Exclude<Check
 /**
  * Periodic (`keyport jobs run`, cron-safe on several instances): a checkpoint only when the
  * head moved since the newest one. Decided without locks first (most runs find nothing to
- * do), then again under the audit lock, so two instances never checkpoint the same head.
+ * do), then again under the sealer lock, so two instances never checkpoint the same head.
  */
 export async function checkpointIfHeadMoved(actor: Actor): Promise<{ action: "created" | "unchanged"; seq: string | null }> {
   authorize(actor, "audit:export");
@@ -50,11 +61,13 @@ export async function checkpointIfHeadMoved(actor: Actor): Promise<{ action: "cr
     // An empty trail has nothing to checkpoint.
     return !head || (newest !== null && newest.seq >= head.seq) ? { head, newest } : null;
   };
+  // The head as it is once what is pending is sealed (a checkpoint covers what was recorded until now).
+  await sealPendingAuditEvents({ wait: true });
   const seen = await unchanged(db);
   if (seen) return { action: "unchanged", seq: seen.newest?.seq.toString() ?? null };
   return db.$transaction(
     async (tx) => {
-      await lockAuditChain(tx);
+      await takeSealerLock(tx, true);
       const again = await unchanged(tx);
       if (again) return { action: "unchanged" as const, seq: again.newest?.seq.toString() ?? null };
       const row = await writeCheckpoint(tx, actor, "jobs");

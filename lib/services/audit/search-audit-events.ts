@@ -40,7 +40,8 @@ export const auditFiltersSchema = z
 export type AuditFilters = z.input<typeof auditFiltersSchema>;
 
 export type AuditRow = {
-  seq: string;
+  /** Null while the event is pending (recorded, not sealed into the chain yet). */
+  seq: string | null;
   id: string;
   at: Date;
   actorEmail: string | null;
@@ -52,8 +53,8 @@ export type AuditRow = {
   targetId: string | null;
   sourceIp: string | null;
   details: unknown;
-  prevHash: string;
-  hash: string;
+  prevHash: string | null;
+  hash: string | null;
 };
 
 async function whereOf(f: z.infer<typeof auditFiltersSchema>): Promise<Prisma.AuditEventWhereInput | null> {
@@ -74,14 +75,15 @@ async function findEvents(f: z.infer<typeof auditFiltersSchema>, take: number): 
   const where = await whereOf(f);
   if (!where) return { events: [], truncated: false };
   const db = getDb();
-  const rows = await db.auditEvent.findMany({ where, orderBy: { seq: "desc" }, take: take + 1 });
+  // Newest first: pending events (not sealed yet, no seq) before the chain, newest chained first.
+  const rows = await db.auditEvent.findMany({ where, orderBy: [{ seq: { sort: "desc", nulls: "first" } }, { at: "desc" }, { id: "desc" }], take: take + 1 });
   const orgIds = [...new Set(rows.map((r) => r.orgId).filter((x): x is string => !!x))];
   const orgs = orgIds.length ? await db.organisation.findMany({ where: { id: { in: orgIds } }, select: { id: true, code: true } }) : [];
   const codeOf = new Map(orgs.map((o) => [o.id, o.code]));
   return {
     truncated: rows.length > take,
     events: rows.slice(0, take).map((r) => ({
-      seq: r.seq.toString(),
+      seq: r.seq?.toString() ?? null,
       id: r.id,
       at: r.at,
       actorEmail: r.actorEmail,
@@ -132,7 +134,7 @@ function csvField(value: string): string {
 export function auditEventsToCsv(events: AuditRow[]): string {
   const head = ["seq", "time_utc", "actor", "organisation", "action", "target_type", "target_id", "source_ip", "details", "prev_hash", "hash"];
   const lines = events.map((e) =>
-    [e.seq, e.at.toISOString(), e.actorEmail ?? "", e.organisation ?? "", e.action, e.targetType ?? "", e.targetId ?? "", e.sourceIp ?? "", JSON.stringify(e.details ?? {}), e.prevHash, e.hash]
+    [e.seq ?? "", e.at.toISOString(), e.actorEmail ?? "", e.organisation ?? "", e.action, e.targetType ?? "", e.targetId ?? "", e.sourceIp ?? "", JSON.stringify(e.details ?? {}), e.prevHash ?? "", e.hash ?? ""]
       .map((v) => csvField(String(v)))
       .join(","),
   );

@@ -63,7 +63,7 @@ describe("TOTP", () => {
     expect(ok).not.toBeNull();
     expect((await findOpenSession(ok!.sessionId))?.mfaAt).toBeInstanceOf(Date);
     expect(await signInWithPassword({ email: u.email, password: PASSWORD, code: next, ip: ip() })).toBeNull();
-    const reasons = (await getDb().auditEvent.findMany({ where: { action: "auth.signin_failed", details: { path: ["email"], equals: u.email } }, orderBy: { seq: "asc" } })).map(
+    const reasons = (await getDb().auditEvent.findMany({ where: { action: "auth.signin_failed", details: { path: ["email"], equals: u.email } }, orderBy: [{ at: "asc" }, { seq: { sort: "asc", nulls: "last" } }] })).map(
       (e) => (e.details as { reason: string }).reason,
     );
     expect(reasons).toEqual(["code_required", "invalid_code", "invalid_code", "invalid_code"]);
@@ -77,7 +77,7 @@ describe("TOTP", () => {
     const from = ip();
     for (let i = 0; i < 5; i++) expect(await signInWithPassword({ email: u.email, password: PASSWORD, code: "000000", ip: from })).toBeNull();
     expect(await signInWithPassword({ email: u.email, password: PASSWORD, code: codeAt(u.secret, 1), ip: ip() })).toBeNull();
-    const last = await getDb().auditEvent.findFirstOrThrow({ where: { action: "auth.signin_failed" }, orderBy: { seq: "desc" } });
+    const last = await getDb().auditEvent.findFirstOrThrow({ where: { action: "auth.signin_failed" }, orderBy: [{ at: "desc" }, { seq: { sort: "desc", nulls: "first" } }] });
     expect(last.details).toMatchObject({ email: u.email, reason: "throttled" });
   });
 
@@ -86,7 +86,7 @@ describe("TOTP", () => {
     const r = await resetSecondFactor(CLI_ACTOR, { user: { email: u.email } });
     expect(r.sessionsEnded).toBe(1);
     expect(await findOpenSession(u.sid)).toBeNull();
-    const audit = await getDb().auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
+    const audit = await getDb().auditEvent.findFirstOrThrow({ orderBy: [{ at: "desc" }, { seq: { sort: "desc", nulls: "first" } }] });
     expect([audit.action, audit.details]).toEqual(["mfa.reset", expect.objectContaining({ before: { totp: true }, after: { totp: false } })]);
     const s = await signInWithPassword({ email: u.email, password: PASSWORD, ip: ip() });
     expect(s).not.toBeNull();

@@ -31,7 +31,7 @@ const include = {
   renewalRequests: { select: { id: true, status: true, certificate: { select: { id: true } } } },
 } satisfies Prisma.CertificateInclude;
 
-type Row = Prisma.CertificateGetPayload<{ include: typeof include }>;
+type Row = Prisma.CertificateGetPayload<{ select: typeof listSelect }>;
 
 export function certificateView(c: Row) {
   return {
@@ -67,7 +67,45 @@ export const listCertificatesSchema = z.object({
   /** Serial (hex, colons allowed), SHA-256 fingerprint, or part of the subject/CN. */
   q: z.string().trim().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
+  /** Where the previous page ended (its nextCursor): opaque. */
+  cursor: z.string().trim().max(200).optional(),
 });
+
+/** What a list row shows: no DER, no CSR, no timeline. */
+const listSelect = {
+  id: true,
+  serialHex: true,
+  subject: true,
+  orgId: true,
+  profileCode: true,
+  notBefore: true,
+  notAfter: true,
+  sha256Fingerprint: true,
+  publicKeyFingerprint: true,
+  revokedAt: true,
+  revocationReason: true,
+  requestId: true,
+  renewsCertificateId: true,
+  ...include,
+} satisfies Prisma.CertificateSelect;
+
+// Keyset pagination (issue 21): pages ordered by (notAfter, id); a cursor names the last row
+// shown, so page n costs what page 1 does. Opaque to callers: base64url of "notAfter ms.id".
+export function encodeCursor(row: { notAfter: Date; id: string }): string {
+  return Buffer.from(`${row.notAfter.getTime()}.${row.id}`, "utf8").toString("base64url");
+}
+
+export function decodeCursor(cursor: string): { notAfter: Date; id: string } {
+  const m = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!m) throw new AppError("validation_failed", "cursor is not one this list returned (pass nextCursor as given).", { cursor: "Unknown cursor." });
+  return { notAfter: new Date(Number(m[1])), id: m[2] };
+}
+
+function afterCursor(cursor: string | undefined): Prisma.CertificateWhereInput {
+  if (!cursor) return {};
+  const c = decodeCursor(cursor);
+  return { OR: [{ notAfter: { gt: c.notAfter } }, { notAfter: c.notAfter, id: { gt: c.id } }] };
+}
 
 function statusWhere(status: CertificateStatus | undefined): Prisma.CertificateWhereInput {
   const now = new Date();
@@ -114,7 +152,8 @@ function searchWhere(q: string | undefined): Prisma.CertificateWhereInput {
   return { OR: or };
 }
 
-export async function listCertificates(actor: Actor, filters: z.input<typeof listCertificatesSchema> = {}) {
+/** One page of the certificates the caller may see, soonest to expire first, and the cursor of the next page (null on the last). */
+export async function listCertificatesPage(actor: Actor, filters: z.input<typeof listCertificatesSchema> = {}) {
   authorize(actor, "certificate:read");
   const f = parseInput(listCertificatesSchema, filters);
   const env = f.environment ? await requireEnvironment(f.environment) : null;
@@ -126,13 +165,20 @@ export async function listCertificates(actor: Actor, filters: z.input<typeof lis
         f.organisation ? { org: { code: f.organisation } } : {},
         statusWhere(f.status),
         searchWhere(f.q),
+        afterCursor(f.cursor),
       ],
     },
-    include,
-    orderBy: { notAfter: "asc" },
-    take: f.limit,
+    select: listSelect,
+    orderBy: [{ notAfter: "asc" }, { id: "asc" }],
+    take: f.limit + 1,
   });
-  return rows.map(certificateView);
+  const page = rows.slice(0, f.limit);
+  return { certificates: page.map(certificateView), nextCursor: rows.length > f.limit ? encodeCursor(page[page.length - 1]) : null };
+}
+
+/** The first page (see listCertificatesPage). */
+export async function listCertificates(actor: Actor, filters: z.input<typeof listCertificatesSchema> = {}) {
+  return (await listCertificatesPage(actor, filters)).certificates;
 }
 
 /** The certificate row for a caller; another organisation's certificate is "not found". */

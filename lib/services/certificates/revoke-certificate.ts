@@ -5,7 +5,7 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { actorName, emitEvent } from "@/lib/notifications/emit-event";
 import { AppError } from "@/lib/errors";
-import { regenerateCrl } from "@/lib/ca/authority";
+import { rebuildCrlAfterRevocation } from "./crl-rebuild";
 import { describeInput, parseInput } from "@/lib/validation";
 import { assertId, orgScope } from "@/lib/services/scope";
 import { parseCertificateInfo } from "@/lib/pki/cert/certificate-info";
@@ -41,8 +41,9 @@ export const revokeSchema = z.object({
 });
 
 /**
- * Revoke a certificate at once: the certificate row, the issuing CA's new CRL
- * and the audit row are written in one transaction.
+ * Revoke a certificate at once: the certificate row and the audit row are written in one
+ * transaction; the issuing CA's CRL is rebuilt right after it commits, coalesced with other
+ * revocations of the CA (crl-rebuild.ts), and this returns once the CRL lists it.
  */
 export async function revokeCertificate(actor: Actor, id: string, input: z.input<typeof revokeSchema>) {
   authorize(actor, "certificate:revoke");
@@ -52,7 +53,7 @@ export async function revokeCertificate(actor: Actor, id: string, input: z.input
   // Refuse a reason nobody may give before any lock; the leaf/CA rule needs the certificate.
   const anyAllowed: readonly string[] = orgId ? PARTNER_REVOCATION_REASONS : OFFICER_REVOCATION_REASONS;
   if (!anyAllowed.includes(reason)) refuseReason(reason, false, anyAllowed);
-  const envCode = await getDb().$transaction(
+  const { envCode, caId } = await getDb().$transaction(
     async (tx) => {
       // Row lock: two revocations of one certificate take turns; the second sees it revoked.
       await tx.$queryRaw`SELECT id FROM certificates WHERE id = ${certId}::uuid FOR UPDATE`;
@@ -73,12 +74,12 @@ export async function revokeCertificate(actor: Actor, id: string, input: z.input
         targetId: certId,
         details: { serial: cert.serialHex, subject: cert.subject, environment: cert.env.code, reason, ...(comment ? { comment } : {}) },
       });
-      await regenerateCrl(tx, actor, cert.caId);
       await emitEvent(tx, "certificate.revoked", { id: certId, reason, by: actorName(actor) });
-      return cert.env.code;
+      return { envCode: cert.env.code, caId: cert.caId };
     },
     { timeout: 60_000, maxWait: 15_000 },
   );
   metrics().revoked.inc({ environment: envCode }); // counted once committed
+  await rebuildCrlAfterRevocation(caId);
   return getCertificate(actor, certId);
 }

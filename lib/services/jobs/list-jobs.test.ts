@@ -13,7 +13,7 @@ describe("jobs list", () => {
   it("shows each job's schedule and next run, then a run the engine completed; only admins may look", async () => {
     const before = await listJobs(CLI_ACTOR, { now: new Date("2026-12-02T10:07:30Z") });
     const crl = before.find((j) => j.name === "crl-renewal")!;
-    expect(crl).toMatchObject({ cron: "*/10 * * * *", nextRun: new Date("2026-12-02T10:10:00Z") });
+    expect(crl).toMatchObject({ cron: "* * * * *", nextRun: new Date("2026-12-02T10:08:00Z") });
 
     await makeEnvironment(); // a CA whose CRL the run can renew
     const engine = await startJobEngine({ connectionString: process.env.DATABASE_URL!, schedule: false, pollingIntervalSeconds: 1 });
@@ -32,12 +32,12 @@ describe("jobs list", () => {
 
     const out: string[] = [];
     expect(await runCli(["jobs", "list"], { out: (s) => out.push(s), err: () => {} }, { migrate: async () => [] })).toBe(0);
-    expect(out.find((l) => l.startsWith("crl-renewal"))).toMatch(/\*\/10 \* \* \* \* .* last completed /);
+    expect(out.find((l) => l.startsWith("crl-renewal"))).toMatch(/^crl-renewal +\* \* \* \* \* .* last completed /);
 
     for (const role of ["officer", "gateway"] as const) {
       await expect(listJobs((await makeUser(role)).actor)).rejects.toMatchObject({ code: "forbidden" });
     }
     const admin = await makeUser("admin");
-    expect((await listJobs(admin.actor)).map((j) => j.name)).toEqual(["crl-renewal", "listener-certificate-renewal", "audit-checkpoint", "notification-dispatch", "notification-delivery", "expiry-reminders"]);
+    expect((await listJobs(admin.actor)).map((j) => j.name)).toEqual(["crl-renewal", "audit-seal", "listener-certificate-renewal", "audit-checkpoint", "notification-dispatch", "notification-delivery", "expiry-reminders"]);
   }, 60_000);
 });

@@ -2,9 +2,9 @@ import { notifyCrlRenewalFailed } from "@/lib/notifications/system-events";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { CRL_VALIDITY, latestCrl, regenerateCrl } from "@/lib/ca/authority";
-import { lockAuditChain } from "@/lib/audit/record-audit";
 import { checkpointIfHeadMoved } from "@/lib/services/audit/create-audit-checkpoint";
 import { renewDueListenerCredentials } from "@/lib/ca/listener-credential";
+import { crlIsStale } from "@/lib/services/certificates/crl-rebuild";
 
 /** A CRL is renewed once less than half of its lifetime is left (RFC 5280 §5.1.2.5: publish before nextUpdate). */
 export function crlIsDue(crl: { thisUpdate: Date; nextUpdate: Date } | null, now = new Date()): boolean {
@@ -45,18 +45,17 @@ export async function renewDueCrls(actor: Actor, now = () => new Date(), opts: {
   for (const ca of cas) {
     // Most runs find nothing due: decide that without locks, and lock (then decide again) only to renew.
     const seen = await latestCrl(db, ca.id);
-    if (!crlIsDue(seen, now())) {
+    if (!crlIsDue(seen, now()) && !(await crlIsStale(db, ca))) {
       crls.push({ ca: ca.subject, environment: ca.env.code, kind: ca.kind, number: seen?.number.toString() ?? null, action: "fresh" });
       continue;
     }
     const result = await db.$transaction(
       async (tx) => {
-        // Audit lock, then the CA row: the order every audit writer uses (lockAuditChain).
-        await lockAuditChain(tx);
         await tx.$queryRaw`SELECT id FROM certificate_authorities WHERE id = ${ca.id}::uuid FOR UPDATE`;
         const current = await latestCrl(tx, ca.id);
         const at = now();
-        if (!crlIsDue(current, at)) return { action: "fresh" as const, number: current?.number ?? null };
+        // Due by age, or stale: a revocation whose CRL rebuild did not happen (crl-rebuild.ts).
+        if (!crlIsDue(current, at) && !(await crlIsStale(tx, ca))) return { action: "fresh" as const, number: current?.number ?? null };
         const crl = await regenerateCrl(tx, actor, ca.id, at);
         return { action: "renewed" as const, number: crl.number };
       },

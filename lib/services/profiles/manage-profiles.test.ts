@@ -25,7 +25,7 @@ async function appError(p: Promise<unknown>): Promise<AppError> {
   return e as AppError;
 }
 
-const audits = (code: string) => getDb().auditEvent.findMany({ where: { action: { startsWith: "profile." }, details: { path: ["code"], equals: code } }, orderBy: { seq: "asc" } });
+const audits = (code: string) => getDb().auditEvent.findMany({ where: { action: { startsWith: "profile." }, details: { path: ["code"], equals: code } }, orderBy: [{ at: "asc" }, { seq: { sort: "asc", nulls: "last" } }] });
 
 describe("profile administration", () => {
   it("creates, edits and audits profiles; refuses invalid definitions naming each field", async () => {

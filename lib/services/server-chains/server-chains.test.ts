@@ -76,7 +76,7 @@ describe("partner server CA chains", () => {
     await endorseServerChain(w.officer1.actor, up2.id);
     expect(await activeServerChainId(w.partnerA.actor, w.env.code)).toBe(up2.id);
     expect((await getServerChain(w.officer1.actor, up.id)).status).toBe("retired");
-    const events = await getDb().auditEvent.findMany({ where: { targetId: up2.id }, select: { action: true }, orderBy: { seq: "asc" } });
+    const events = await getDb().auditEvent.findMany({ where: { targetId: up2.id }, select: { action: true }, orderBy: [{ at: "asc" }, { seq: { sort: "asc", nulls: "last" } }] });
     expect(events.map((e) => e.action)).toEqual(["server_chain.submit", "server_chain.approve", "server_chain.approve", "server_chain.endorse"]);
 
     // A rejected one leaves the active chain in place; the partner sees the reason, not the officer's email.

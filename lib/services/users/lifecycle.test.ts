@@ -46,7 +46,7 @@ async function get(handler: (req: Request, ctx: { params: Promise<Record<string,
   return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } & Record<string, unknown> };
 }
 
-const lastAudit = () => getDb().auditEvent.findFirstOrThrow({ orderBy: { seq: "desc" } });
+const lastAudit = () => getDb().auditEvent.findFirstOrThrow({ orderBy: [{ at: "desc" }, { seq: { sort: "desc", nulls: "first" } }] });
 
 describe("user lifecycle", () => {
   it("moves a partner to another organisation, ends their sessions, revokes their tokens and audits before and after", async () => {

@@ -143,7 +143,7 @@ export default async function AuditPage({ searchParams }: Props) {
             rows={result.events.map((e) => {
               const href = targetHref(e.targetType, e.targetId);
               return [
-                e.seq,
+                e.seq ?? "pending",
                 <span key="t" className="whitespace-nowrap">{formatTime(e.at)}</span>,
                 e.actorEmail ?? "—",
                 e.organisation ?? "—",

@@ -9,10 +9,12 @@ import { requirePageActor } from "@/lib/auth/web-actor";
 import { AppError } from "@/lib/errors";
 import { listOrganisations } from "@/lib/services/organisations/list-organisations";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
-import { listCertificates } from "@/lib/services/certificates/read-certificates";
+import { listCertificatesPage } from "@/lib/services/certificates/read-certificates";
 import { param } from "../_shared/page-data";
 
 export const dynamic = "force-dynamic";
+
+const PAGE = 100;
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -26,16 +28,20 @@ export default async function CertificatesPage({ searchParams }: Props) {
     status: param(sp, "status") ?? "",
   };
   const [orgs, envs] = await Promise.all([listOrganisations(actor), listEnvironments(actor)]);
-  let certificates: Awaited<ReturnType<typeof listCertificates>> = [];
+  const cursor = param(sp, "cursor") || undefined;
+  let certificates: Awaited<ReturnType<typeof listCertificatesPage>>["certificates"] = [];
+  let nextCursor: string | null = null;
   let problem: string | null = null;
   try {
-    certificates = await listCertificates(actor, {
+    // One page at a time (keyset: page n costs what page 1 does).
+    ({ certificates, nextCursor } = await listCertificatesPage(actor, {
       q: values.q || undefined,
       organisation: values.organisation || undefined,
       environment: values.environment || undefined,
       status: (values.status || undefined) as "valid" | undefined,
-      limit: 500,
-    });
+      limit: PAGE,
+      cursor,
+    }));
   } catch (e) {
     if (!(e instanceof AppError) || e.code !== "validation_failed") throw e;
     problem = e.message;
@@ -51,7 +57,23 @@ export default async function CertificatesPage({ searchParams }: Props) {
         />
       </Card>
       {problem ? <Notice tone="bad">{problem}</Notice> : null}
-      <Card title={`Certificates (${certificates.length}${certificates.length === 500 ? "+, narrow the search" : ""})`}>
+      <Card
+        title={`Certificates (${cursor ? "further " : ""}${certificates.length}${nextCursor ? "+" : ""})`}
+        actions={
+          <span className="flex gap-3 text-sm">
+            {cursor ? (
+              <Link className="text-sky-800 underline" href={`?${new URLSearchParams(Object.entries(values).filter(([, v]) => v))}`}>
+                First page
+              </Link>
+            ) : null}
+            {nextCursor ? (
+              <Link className="text-sky-800 underline" href={`?${new URLSearchParams([...Object.entries(values).filter(([, v]) => v), ["cursor", nextCursor]])}`}>
+                Next page
+              </Link>
+            ) : null}
+          </span>
+        }
+      >
         {certificates.length ? (
           <Table
             label="Certificates"

