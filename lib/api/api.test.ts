@@ -33,6 +33,10 @@ import { CERTIFICATE_FORMATS } from "@/lib/services/certificates/download-certif
 import { CA_CHAIN_FORMATS } from "@/lib/services/ca/ca-chain";
 import { EXPORT_FORMATS } from "@/lib/services/allowlist/allowlist-requests";
 
+// This file probes every operation without a token from one address: more failed authentications
+// than the per-address limit allows in a minute. The limit itself is tested in lib/api/rate-limit.test.ts.
+process.env.KEYPORT_API_RATE_LIMIT_FAILED_AUTH = "0";
+
 afterAll(disconnectDb);
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;

@@ -20,11 +20,15 @@ export async function generateSealedCsr(subject: { type: string; value: string }
   const id = randomUUID();
   try {
     const key = createPrivateKey({ key: Buffer.from(made.privateKeyPkcs8Der), format: "der", type: "pkcs8" });
-    return { id, csrDer: made.csrDer, encryptedKey: toDbBytes(sealPrivateKey(key, sealId(id), master)), masterKeyId: master.id };
+    // `sealed` is spread into the provider_csrs row as it is: services store it, never look inside.
+    return { id, csrDer: made.csrDer, sealed: { encryptedKey: toDbBytes(sealPrivateKey(key, sealId(id), master)), masterKeyId: master.id } };
   } finally {
     made.privateKeyPkcs8Der.fill(0);
   }
 }
+
+/** The columns that erase a CSR's sealed key (a cancelled CSR keeps nothing to open). */
+export const ERASED_CSR_KEY = { encryptedKey: null } as const;
 
 /** The one download: PKCS#12 (key, the partner-signed certificate, the partner's chain) under the admin's password; the sealed key is erased. */
 export async function takeProviderCsrKeyOnce(tx: Tx, csrId: string, password: string): Promise<Uint8Array> {

@@ -3,7 +3,7 @@ import { toDbBytes } from "@/lib/db/bytes";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
-import { generateSealedCsr } from "@/lib/ca/provider-csr-key";
+import { ERASED_CSR_KEY, generateSealedCsr } from "@/lib/ca/provider-csr-key";
 import { emitEvent } from "@/lib/notifications/emit-event";
 import { parseInput } from "@/lib/validation";
 import { requireEnvironment } from "@/lib/services/environments/find-environment";
@@ -25,7 +25,7 @@ export async function createProviderCsr(actor: Actor, input: CreateProviderCsrIn
   const db = getDb();
   const org = await db.organisation.findUnique({ where: { code: data.organisation } });
   if (!org) throw new AppError("validation_failed", `No organisation with code "${data.organisation.slice(0, 64)}".`, { organisation: "Unknown organisation." });
-  let made: { id?: string; csrDer: Uint8Array; encryptedKey?: Uint8Array<ArrayBuffer>; masterKeyId?: string; keySource: "gateway" | "keyport" };
+  let made: { id?: string; csrDer: Uint8Array; sealed?: Awaited<ReturnType<typeof generateSealedCsr>>["sealed"]; keySource: "gateway" | "keyport" };
   if (data.csr) {
     made = { csrDer: (await readGatewayCsr(data.csr)).csr.der, keySource: "gateway" };
   } else {
@@ -50,8 +50,7 @@ export async function createProviderCsr(actor: Actor, input: CreateProviderCsrIn
         spkiDer: toDbBytes(csr.spkiDer),
         publicKeyFingerprint: csr.publicKeyFingerprint,
         keySource: made.keySource,
-        encryptedKey: made.encryptedKey ?? null,
-        masterKeyId: made.masterKeyId ?? null,
+        ...made.sealed,
         createdById: actorUserId(actor),
       },
     });
@@ -73,7 +72,7 @@ export async function cancelProviderCsr(actor: Actor, id: string) {
   authorize(actor, "provider-csr:create");
   const row = await getProviderCsr(actor, id);
   await getDb().$transaction(async (tx) => {
-    const n = await tx.providerCsr.updateMany({ where: { id: row.id, status: "awaiting_certificate" }, data: { status: "cancelled", encryptedKey: null, retiredAt: new Date() } });
+    const n = await tx.providerCsr.updateMany({ where: { id: row.id, status: "awaiting_certificate" }, data: { status: "cancelled", ...ERASED_CSR_KEY, retiredAt: new Date() } });
     if (!n.count) throw new AppError("conflict", `This provider CSR is ${row.status.replace("_", " ")}; only one waiting for the partner can be cancelled.`);
     await recordAudit(tx, actor, { action: "provider_csr.cancel", orgId: row.orgId, targetType: "provider_csr", targetId: row.id, details: { environment: row.environment, organisation: row.organisation } });
   });
