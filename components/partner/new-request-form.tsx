@@ -89,6 +89,8 @@ export function NewRequestForm({
   const [pasted, setPasted] = useState<CsrInput>(EMPTY);
   const [generated, setGenerated] = useState<string | null>(null);
   const [keyConfirmed, setKeyConfirmed] = useState(false);
+  const [sanDns, setSanDns] = useState("");
+  const [sanIp, setSanIp] = useState("");
   const [clientError, setClientError] = useState<string | null>(null);
   // The CSR the last server answer is about: a refusal is shown only while the input is unchanged.
   const [answeredFor, setAnsweredFor] = useState<string | null>(null);
@@ -135,6 +137,10 @@ export function NewRequestForm({
     form.set("environment", envCode);
     form.set("profile", profile!.code);
     if (renews) form.set("renews", renews.id);
+    if (profile!.enteredSans === "allow") {
+      form.set("sanDns", sanDns);
+      form.set("sanIp", sanIp);
+    }
     // Only the CSR: PEM text as written, or a binary file as base64 DER. Never a key.
     form.set("csr", inputKey);
     setAnsweredFor(inputKey);
@@ -188,6 +194,7 @@ export function NewRequestForm({
           {profile ? (
             <p className="text-xs text-slate-500">
               Valid {profile.validityDays} days · {profile.extendedKeyUsage.join(", ")} · subject alternative names {profile.san === "copy" ? "copied from the CSR" : "not allowed"}
+              {profile.enteredSans === "allow" ? " · more may be entered below" : ""}
               {start.profile !== profile.code && profileWanted === start.profile ? ` · "${start.profile}" is not available in ${envCode}` : ""}
             </p>
           ) : (
@@ -246,6 +253,25 @@ export function NewRequestForm({
             </div>
           )}
         </section>
+
+        {profile?.enteredSans === "allow" ? (
+          <section className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm sm:grid-cols-2" aria-label="Additional subject alternative names">
+            <h2 className="text-lg font-semibold text-slate-900 sm:col-span-2">Additional subject alternative names (optional)</h2>
+            <p className="text-xs text-slate-500 sm:col-span-2">Added to the certificate besides any in the CSR, after the same checks. One per line, or separated by commas.</p>
+            <div className="flex flex-col gap-1">
+              <label htmlFor="new-request-san-dns" className="text-sm font-medium text-slate-700">
+                DNS names
+              </label>
+              <textarea id="new-request-san-dns" rows={3} value={sanDns} onChange={(e) => setSanDns(e.target.value)} className="rounded border border-slate-300 px-3 py-2 font-mono text-sm" placeholder="api.partner.example" />
+            </div>
+            <div className="flex flex-col gap-1">
+              <label htmlFor="new-request-san-ip" className="text-sm font-medium text-slate-700">
+                IP addresses
+              </label>
+              <textarea id="new-request-san-ip" rows={3} value={sanIp} onChange={(e) => setSanIp(e.target.value)} className="rounded border border-slate-300 px-3 py-2 font-mono text-sm" placeholder="192.0.2.10" />
+            </div>
+          </section>
+        ) : null}
 
         <section className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-label="Checks">
           <h2 className="text-lg font-semibold text-slate-900">Checks</h2>

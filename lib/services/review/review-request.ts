@@ -55,7 +55,8 @@ export async function getRequestReview(actor: Actor, id: string) {
     const predecessor = await findCertificateForActor(actor, request.renews);
     const info = await parseCertificateInfo(new Uint8Array(predecessor.der));
     const csrSans = csr ? csr.sans.filter((s) => s.type === "dns" || s.type === "ip").map((s) => `${s.type.toUpperCase()}:${s.value}`) : [];
-    const sansAfter = profile?.san === "forbid" ? [] : csrSans;
+    const enteredSans = profile?.enteredSans === "allow" ? [...request.enteredSans.dns.map((d) => `DNS:${d}`), ...request.enteredSans.ip.map((i) => `IP:${i}`)] : [];
+    const sansAfter = [...new Set([...(profile?.san === "forbid" ? [] : csrSans), ...enteredSans])];
     const sansBefore = [...info.sans.dns.map((d) => `DNS:${d}`), ...info.sans.ip.map((i) => `IP:${i}`)];
     const keyBefore = keyLabel(info.publicKey);
     const keyAfter = csr ? (keyTypeId(csr.key) ? KEY_TYPE_LABEL[keyTypeId(csr.key)!] : csr.key.label) : request.keyType;
@@ -86,7 +87,12 @@ export async function getRequestReview(actor: Actor, id: string) {
 
   return {
     request,
-    notices: csr ? reviewNotices(csr, { legalName: request.organisationName, production: request.production }) : [],
+    notices: csr
+      ? reviewNotices(
+          { subject: csr.subject, sans: [...csr.sans, ...request.enteredSans.dns.map((value) => ({ type: "dns", value })), ...request.enteredSans.ip.map((value) => ({ type: "ip", value }))] },
+          { legalName: request.organisationName, production: request.production },
+        )
+      : [],
     csr: csr
       ? {
           pem: csr.pem,

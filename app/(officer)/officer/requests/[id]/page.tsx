@@ -57,7 +57,13 @@ export default async function RequestReviewPage({ params }: { params: Promise<{ 
                     ["Signature", <span key="sig">{csr.signature.name} {csr.signatureValid ? <Badge tone="good">verifies</Badge> : csr.signatureUnsupported ? <Badge tone="bad">cannot be checked</Badge> : <Badge tone="bad">does not verify</Badge>}</span>],
                     ["Public key SHA-256", <Mono key="fp">{colonHex(csr.publicKeyFingerprint)}</Mono>],
                     ["Profile", r.profile],
-                    ["Subject alternative names", csr.sans.length ? csr.sans.map((s) => `${s.type.toUpperCase()}:${s.value}`).join(", ") : "none"],
+                    ["Subject alternative names in the CSR", <span key="csr-sans" data-testid="csr-sans">{csr.sans.length ? csr.sans.map((s) => `${s.type.toUpperCase()}:${s.value}`).join(", ") : "none"}</span>],
+                    [
+                      "Subject alternative names entered at submission",
+                      <span key="entered-sans" data-testid="entered-sans">
+                        {[...r.enteredSans.dns.map((d) => `DNS:${d}`), ...r.enteredSans.ip.map((i) => `IP:${i}`)].join(", ") || "none"}
+                      </span>,
+                    ],
                     [
                       "Requested extensions",
                       csr.requestedExtensions.length ? csr.requestedExtensions.map((e) => `${e.oid}${e.critical ? " (critical)" : ""}`).join(", ") : "none",
