@@ -8,7 +8,7 @@ import { signLeaf } from "@/lib/ca/authority";
 import { metrics } from "@/lib/metrics/metrics";
 import { parseInput } from "@/lib/validation";
 import { readCsr } from "@/lib/pki/csr/parse-csr";
-import { mergeSanLists } from "@/lib/pki/cert/san-names";
+import { certificateSans } from "./certificate-sans";
 import { addKeyReuseCheck, contextFor, evaluateParsedCsr, loadProfile } from "@/lib/services/csr/evaluate-csr";
 import { assertId } from "@/lib/services/scope";
 import { alreadyDecided, approveSchema, recordDecision, rejectSchema } from "./approvals";
@@ -66,11 +66,7 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
     const profile = evaluation.profile;
     const subject = csr.certificateSubject;
     if (!subject.ok) throw new AppError("validation_failed", `The subject cannot be certified: ${subject.problems.map((p) => p.message).join(" ")}`);
-    const csrSans = profile.san === "copy" ? csr.sans : [];
-    const sans = mergeSanLists(
-      { dns: csrSans.filter((s) => s.type === "dns").map((s) => s.value), ip: csrSans.filter((s) => s.type === "ip").map((s) => s.value) },
-      profile.enteredSans === "allow" ? entered : { dns: [], ip: [] },
-    );
+    const sans = certificateSans(profile, csr.sans, entered);
     const certificate = await signLeaf(tx, {
       env: request.env,
       orgId: request.orgId,

@@ -5,6 +5,8 @@ import { parseCertificateInfo } from "@/lib/pki/cert/certificate-info";
 import { keyTypeId } from "@/lib/policy/checks";
 import { KEY_TYPE_LABEL, type KeyTypeId } from "@/lib/policy/profile";
 import { findKeyReuse } from "@/lib/services/csr/evaluate-csr";
+import { lintDraftCertificate } from "@/lib/ca/authority";
+import { certificateSans } from "@/lib/services/requests/certificate-sans";
 import { parseCidr, specialRange } from "@/lib/net/cidr";
 import { findProfile } from "@/lib/services/profiles/profiles";
 import { getCertificateRequest, getRequestCsr, listCertificateRequests } from "@/lib/services/requests/read-requests";
@@ -49,6 +51,21 @@ export async function getRequestReview(actor: Actor, id: string) {
     listCertificateRequests(actor, { organisation: request.organisation, limit: 25 }),
     listCertificates(actor, { organisation: request.organisation, limit: 50 }),
   ]);
+
+  // The draft certificate's pre-issuance lints (lib/pki/lint), as an approval now would sign it.
+  const env = await getDb().environment.findUnique({ where: { code: request.environment }, select: { id: true, code: true } });
+  const draftLints =
+    csr && csr.certificateSubject.ok && profile && env && request.status === "pending"
+      ? await lintDraftCertificate(getDb(), {
+          env,
+          subjectDer: csr.certificateSubject.der,
+          spkiDer: csr.spkiDer,
+          keyType: csr.key.type === "rsa" ? "rsa" : "ec",
+          validityDays: profile.validityDays,
+          extendedKeyUsage: [...profile.extendedKeyUsage],
+          sans: certificateSans(profile, csr.sans, request.enteredSans),
+        }).catch(() => null)
+      : null;
 
   let renewal: { certificateId: string; serial: string; status: string; diff: DiffRow[] } | null = null;
   if (request.renews) {
@@ -115,6 +132,8 @@ export async function getRequestReview(actor: Actor, id: string) {
     csrError: read.ok ? null : read.finding.message,
     keyReuse,
     profile,
+    /** Lint results of the draft certificate (null when there is none to draw: no CA, or a CSR that cannot be certified). */
+    draftLints,
     history: {
       requests: otherRequests.filter((r) => r.id !== request.id),
       certificates,

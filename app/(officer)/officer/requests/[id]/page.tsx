@@ -100,6 +100,15 @@ export default async function RequestReviewPage({ params }: { params: Promise<{ 
             <CheckList checks={r.checks} />
           </Card>
 
+          {review.draftLints ? (
+            <Card title="Pre-issuance lints (draft certificate)">
+              <p className="mb-3 text-sm text-slate-600">
+                RFC 5280 rules checked on the unsigned certificate an approval would sign now. A failing lint stops issuance; nothing is signed.
+              </p>
+              <CheckList label="Pre-issuance lints" checks={review.draftLints.map((l) => ({ code: l.name, result: l.result, message: l.message }))} />
+            </Card>
+          ) : null}
+
           <Card title="Key reuse">
             {review.keyReuse.length ? (
               <>
