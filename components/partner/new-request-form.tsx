@@ -67,6 +67,17 @@ function LiveChecks({ live, label = "Live checks", reuse }: { live: LiveResult; 
   );
 }
 
+function SanField({ id, label, value, onChange, placeholder }: { id: string; label: string; value: string; onChange: (v: string) => void; placeholder: string }) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <textarea id={id} rows={3} value={value} onChange={(e) => onChange(e.target.value)} className="rounded border border-slate-300 px-3 py-2 font-mono text-sm" placeholder={placeholder} />
+    </div>
+  );
+}
+
 export function NewRequestForm({
   org,
   environments,
@@ -258,18 +269,8 @@ export function NewRequestForm({
           <section className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm sm:grid-cols-2" aria-label="Additional subject alternative names">
             <h2 className="text-lg font-semibold text-slate-900 sm:col-span-2">Additional subject alternative names (optional)</h2>
             <p className="text-xs text-slate-500 sm:col-span-2">Added to the certificate besides any in the CSR, after the same checks. One per line, or separated by commas.</p>
-            <div className="flex flex-col gap-1">
-              <label htmlFor="new-request-san-dns" className="text-sm font-medium text-slate-700">
-                DNS names
-              </label>
-              <textarea id="new-request-san-dns" rows={3} value={sanDns} onChange={(e) => setSanDns(e.target.value)} className="rounded border border-slate-300 px-3 py-2 font-mono text-sm" placeholder="api.partner.example" />
-            </div>
-            <div className="flex flex-col gap-1">
-              <label htmlFor="new-request-san-ip" className="text-sm font-medium text-slate-700">
-                IP addresses
-              </label>
-              <textarea id="new-request-san-ip" rows={3} value={sanIp} onChange={(e) => setSanIp(e.target.value)} className="rounded border border-slate-300 px-3 py-2 font-mono text-sm" placeholder="192.0.2.10" />
-            </div>
+            <SanField id="new-request-san-dns" label="DNS names" value={sanDns} onChange={setSanDns} placeholder="api.partner.example" />
+            <SanField id="new-request-san-ip" label="IP addresses" value={sanIp} onChange={setSanIp} placeholder="192.0.2.10" />
           </section>
         ) : null}
 

@@ -1,18 +1,16 @@
 // One crafted bad TBSCertificate per pre-issuance lint, each failing exactly under its name;
 // the TBS Keyport's template builds passes every lint (RSA and EC keys, with and without SANs).
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTestHierarchy, type TestHierarchy } from "../interop/test-ca";
+import { createTestHierarchy, leafParams, type TestHierarchy } from "../interop/test-ca";
 import { generateNodeKeyPair, type NodeKeyPair } from "../interop/node-signer";
 import { DER_TRUE, TAG, contextConstructed, encodeAscii, encodeBitString, encodeOctetString, encodeOid, readChildren, readSingle, sequence, tlv, tlvBytes, valueBytes } from "../cert/der";
 import { decodeOid, buildName } from "../cert/name";
 import { getIssuerTemplate } from "../cert/issuer-template";
 import { buildLeafTbs, type IssueLeafParams } from "../cert/leaf-certificate";
 import { issueLeafThroughPipeline, LintFailedError } from "../cert/leaf-pipeline";
-import { randomSerial } from "../cert/serial";
 import { OID } from "../oids";
 import { LINT_NAMES, lintLeafTbs, type LintName } from "./lint-tbs";
 
-const DAY = 86_400_000;
 let rsaCa: TestHierarchy;
 let rsaKey: NodeKeyPair;
 let ecKey: NodeKeyPair;
@@ -22,22 +20,12 @@ beforeAll(async () => {
 });
 
 function params(key: NodeKeyPair, overrides: Partial<IssueLeafParams> = {}): IssueLeafParams {
-  const now = new Date();
-  return {
-    subjectDer: buildName({ CN: "client-01", O: "Partner GmbH", C: "DE" }),
-    spkiDer: key.spkiDer,
-    issuerCertDer: rsaCa.issuing.cert.der,
-    signer: rsaCa.issuing.signer,
-    serial: randomSerial(),
-    notBefore: now,
-    notAfter: new Date(now.getTime() + 365 * DAY),
-    keyType: key.publicKey.asymmetricKeyType === "rsa" ? "rsa" : "ec",
-    extendedKeyUsage: ["clientAuth"],
+  return leafParams(rsaCa, key, {
     sans: { dns: ["api.partner.example"], ip: ["192.0.2.1"] },
     crlUrl: "http://keyport.example/crl/PPR.crl",
     caIssuersUrl: "http://keyport.example/ca/PPR-issuing.cer",
     ...overrides,
-  };
+  });
 }
 
 function goodTbs(key: NodeKeyPair, overrides: Partial<IssueLeafParams> = {}): Uint8Array {
