@@ -108,7 +108,8 @@ export function asAppError(e: unknown): unknown {
     case "invalid_input":
     case "invalid_password":
     case "key_mismatch":
-      return new AppError("validation_failed", e.message);
+    case "lint_failed":
+      return new AppError("validation_failed", e.message, undefined, "lints" in e ? { lints: (e as { lints: unknown }).lints } : undefined);
     case "issuer_unusable":
       return new AppError("conflict", e.message);
     default:

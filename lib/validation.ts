@@ -185,3 +185,48 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   }
   throw new AppError("validation_failed", messages.join(" "), fields);
 }
+
+/**
+ * The fields of `input` that `schema` does not know, at their paths (`sans.dnss`, `entries[0].foo`):
+ * what zod's `.strict()` refuses, for every object the schema describes however deep, without
+ * making the service schemas strict (server actions pass form objects through them too). An
+ * object schema with a catchall (z.looseObject, z.record) knows every key.
+ */
+export function unknownFields(schema: z.ZodType, input: unknown, path: PropertyKey[] = []): string[] {
+  const out: string[] = [];
+  for (const s of wrappers(schema)) {
+    const def = defOf(s) as Def & { catchall?: z.ZodType };
+    if (def.type === "object" && def.shape && isPlainObject(input)) {
+      const catchallType = def.catchall ? defOf(def.catchall).type : null;
+      for (const [key, value] of Object.entries(input)) {
+        if (Object.hasOwn(def.shape, key)) out.push(...unknownFields(def.shape[key], value, [...path, key]));
+        else if (catchallType === null || catchallType === "never") out.push(displayPath([...path, key]));
+      }
+      return out;
+    }
+    if (def.type === "array" && def.element && Array.isArray(input)) {
+      input.forEach((v, i) => out.push(...unknownFields(def.element!, v, [...path, i])));
+      return out;
+    }
+    if (def.type === "union" && def.options) {
+      // The option that knows the most: a value is judged by the schema it was meant for.
+      const results = def.options.map((o) => unknownFields(o, input, path));
+      return results.reduce((best, r) => (r.length < best.length ? r : best), results[0] ?? []);
+    }
+  }
+  return out;
+}
+
+/** 422 naming every field the schema does not know (see unknownFields), and the fields it does. */
+export function refuseUnknownFields(schema: z.ZodType, input: unknown, what = "The request body"): void {
+  const unknown = unknownFields(schema, input);
+  if (!unknown.length) return;
+  const shown = unknown.slice(0, 10).map((f) => JSON.stringify(f.slice(0, 64)));
+  const def = defOf(wrappers(schema).find((s) => defOf(s).type === "object") ?? schema);
+  const known = def.shape ? Object.keys(def.shape) : [];
+  throw new AppError(
+    "validation_failed",
+    `${what} has ${unknown.length === 1 ? "a field" : "fields"} this endpoint does not know: ${shown.join(", ")}${unknown.length > 10 ? ` and ${unknown.length - 10} more` : ""}. ${known.length ? `It takes: ${known.join(", ")}.` : "It takes no fields."} Nothing was changed.`,
+    Object.fromEntries(unknown.slice(0, 50).map((f) => [f, "Unknown field."])),
+  );
+}

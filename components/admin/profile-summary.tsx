@@ -41,6 +41,8 @@ export function ProfileSummary({ profile }: { profile: Profile }) {
       <dd>{profile.signatureHashes.map((h) => h.toUpperCase().replace("SHA", "SHA-")).join(", ")}</dd>
       <dt className="text-slate-500">Subject alternative names</dt>
       <dd>{profile.san === "copy" ? "copied from the CSR (DNS and IP)" : "refused"}</dd>
+      <dt className="text-slate-500">SANs entered at submission</dt>
+      <dd>{profile.enteredSans === "allow" ? "allowed (DNS and IP)" : "refused"}</dd>
       <dt className="text-slate-500">Extended key usage</dt>
       <dd>{profile.extendedKeyUsage.join(", ")}</dd>
       <dt className="text-slate-500">Validity</dt>

@@ -67,6 +67,17 @@ function LiveChecks({ live, label = "Live checks", reuse }: { live: LiveResult; 
   );
 }
 
+function SanField({ id, label, value, onChange, placeholder }: { id: string; label: string; value: string; onChange: (v: string) => void; placeholder: string }) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <textarea id={id} rows={3} value={value} onChange={(e) => onChange(e.target.value)} className="rounded border border-slate-300 px-3 py-2 font-mono text-sm" placeholder={placeholder} />
+    </div>
+  );
+}
+
 export function NewRequestForm({
   org,
   environments,
@@ -89,6 +100,8 @@ export function NewRequestForm({
   const [pasted, setPasted] = useState<CsrInput>(EMPTY);
   const [generated, setGenerated] = useState<string | null>(null);
   const [keyConfirmed, setKeyConfirmed] = useState(false);
+  const [sanDns, setSanDns] = useState("");
+  const [sanIp, setSanIp] = useState("");
   const [clientError, setClientError] = useState<string | null>(null);
   // The CSR the last server answer is about: a refusal is shown only while the input is unchanged.
   const [answeredFor, setAnsweredFor] = useState<string | null>(null);
@@ -135,6 +148,10 @@ export function NewRequestForm({
     form.set("environment", envCode);
     form.set("profile", profile!.code);
     if (renews) form.set("renews", renews.id);
+    if (profile!.enteredSans === "allow") {
+      form.set("sanDns", sanDns);
+      form.set("sanIp", sanIp);
+    }
     // Only the CSR: PEM text as written, or a binary file as base64 DER. Never a key.
     form.set("csr", inputKey);
     setAnsweredFor(inputKey);
@@ -188,6 +205,7 @@ export function NewRequestForm({
           {profile ? (
             <p className="text-xs text-slate-500">
               Valid {profile.validityDays} days · {profile.extendedKeyUsage.join(", ")} · subject alternative names {profile.san === "copy" ? "copied from the CSR" : "not allowed"}
+              {profile.enteredSans === "allow" ? " · more may be entered below" : ""}
               {start.profile !== profile.code && profileWanted === start.profile ? ` · "${start.profile}" is not available in ${envCode}` : ""}
             </p>
           ) : (
@@ -246,6 +264,15 @@ export function NewRequestForm({
             </div>
           )}
         </section>
+
+        {profile?.enteredSans === "allow" ? (
+          <section className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm sm:grid-cols-2" aria-label="Additional subject alternative names">
+            <h2 className="text-lg font-semibold text-slate-900 sm:col-span-2">Additional subject alternative names (optional)</h2>
+            <p className="text-xs text-slate-500 sm:col-span-2">Added to the certificate besides any in the CSR, after the same checks. One per line, or separated by commas.</p>
+            <SanField id="new-request-san-dns" label="DNS names" value={sanDns} onChange={setSanDns} placeholder="api.partner.example" />
+            <SanField id="new-request-san-ip" label="IP addresses" value={sanIp} onChange={setSanIp} placeholder="192.0.2.10" />
+          </section>
+        ) : null}
 
         <section className="grid gap-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-label="Checks">
           <h2 className="text-lg font-semibold text-slate-900">Checks</h2>

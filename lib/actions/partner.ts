@@ -25,6 +25,11 @@ function extraOf(e: unknown): Record<string, unknown> {
   return e instanceof AppError && e.extra ? e.extra : {};
 }
 
+/** Names typed one per line or separated by commas or spaces. */
+function sanLines(text: string | null | undefined): string[] {
+  return (text ?? "").split(/[\s,]+/).filter(Boolean);
+}
+
 function refresh() {
   revalidatePath("/partner", "layout");
 }
@@ -45,6 +50,7 @@ export async function submitCertificateRequestAction(_prev: PartnerFormState, fo
       profile: formText(form, "profile") || undefined,
       csr,
       renews: formText(form, "renews") || undefined,
+      sans: { dns: sanLines(formText(form, "sanDns")), ip: sanLines(formText(form, "sanIp")) },
     });
     id = r.id;
   } catch (e) {

@@ -1,6 +1,6 @@
 // API v1 through its route handlers (the same functions Next.js serves): bearer
 // tokens, status codes, error shapes, bad input and cross-organisation access.
-import { readdirSync, statSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db/client";
@@ -8,7 +8,8 @@ import * as asn1js from "asn1js";
 import { makeUser, makeWorld, opensslCsr } from "@/lib/testing/world";
 import { type TestName, ascii, buildCsr, extension, implicitName, rawString } from "@/lib/pki/csr/fixtures/build-csr";
 import { AppError, asAppError } from "@/lib/errors";
-import { errorResponse } from "@/lib/api/handler";
+import { errorResponse, guardOf } from "@/lib/api/handler";
+import { type Permission, roleHas } from "@/lib/auth/permissions";
 import * as requests from "@/app/api/v1/certificate-requests/route";
 import * as request from "@/app/api/v1/certificate-requests/[id]/route";
 import * as approve from "@/app/api/v1/certificate-requests/[id]/approve/route";
@@ -413,6 +414,35 @@ describe("API v1", () => {
     // Bytes that are not UTF-8 are not JSON.
     const latin1 = await post(allowRequests.POST, new ReadableStream({ start: (c) => (c.enqueue(Uint8Array.from([0x7b, 0x22, 0xe9, 0x22, 0x3a, 0x31, 0x7d])), c.close()) }));
     expect(latin1.status).toBe(400);
+  });
+
+  it("refuses a JSON body with a field the endpoint does not know (422 naming it, at any depth) on every route that reads one", async () => {
+    const w = await sharedWorld();
+    const users = { partner_security_officer: w.partnerA, partner_admin: await makeUser("partner", w.orgA.code, "partner_admin"), officer: w.officer1, admin: w.admin, gateway: w.gateway } as const;
+    const uuid = "00000000-0000-4000-8000-000000000000";
+    const root = join(process.cwd(), "app/api/v1");
+    let covered = 0;
+    for (const { path, template, mod } of await routeModules()) {
+      const source = readFileSync(join(root, path.slice("/api/v1/".length), "route.ts"), "utf8");
+      if (!/read(Optional)?Json\(/.test(source)) continue;
+      const method = (["POST", "PATCH", "PUT"] as const).find((m) => new RegExp(`\\b${m}:`).test(source))!;
+      const guard = guardOf(mod[method]) as Permission;
+      const role = (Object.keys(users) as (keyof typeof users)[]).find((r) => roleHas(r, guard))!;
+      const params = Object.fromEntries([...template.matchAll(/\{(\w+)\}/g)].map((m) => [m[1], m[1] === "code" ? w.env.code : uuid]));
+      const res = await call(mod[method], { method, token: users[role as keyof typeof users].token, params, path, body: { bogusField: 1, "other-field": "y" } });
+      expect(res.status, path).toBe(422);
+      expect(res.data.error.message, path).toMatch(/does not know: "bogusField", "other-field"/);
+      expect(res.data.error.fields, path).toMatchObject({ bogusField: "Unknown field.", "other-field": "Unknown field." });
+      covered++;
+    }
+    expect(covered).toBeGreaterThanOrEqual(13);
+    // Nested: a misspelt list inside sans is named with its path; nothing is stored.
+    const before = await getDb().certificateRequest.count();
+    const { csr } = opensslCsr(`/CN=${w.orgA.code}-strict`);
+    const nested = await call(requests.POST, { token: w.partnerA.token, body: { environment: w.env.code, csr, sans: { dns: ["a.example"], dnss: ["b.example"] } } });
+    expect(nested.status).toBe(422);
+    expect(nested.data.error.message).toMatch(/"sans\.dnss"/);
+    expect(await getDb().certificateRequest.count()).toBe(before);
   });
 
   it("answers a method a route does not implement with 405, the API's error shape and an Allow header, on every route", async () => {

@@ -9,7 +9,8 @@ import { RateLimitedError, apiRateLimits } from "@/lib/api/rate-limit";
 import { strictTransportSecurity } from "@/lib/http/security-headers";
 import { carriesCredentials } from "@/lib/api/optional-actor";
 import { controlCharacterMessage, findControlCharacter, printable } from "@/lib/control-characters";
-import { controlCharacterErrors } from "@/lib/validation";
+import type { z } from "zod";
+import { controlCharacterErrors, refuseUnknownFields } from "@/lib/validation";
 import { MAX_JSON_DEPTH, nestedDeeperThan } from "@/lib/json-syntax";
 import { concat } from "@/lib/pki/cert/der";
 
@@ -176,9 +177,16 @@ function parseJsonObject(bytes: Uint8Array): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** Read a JSON body: 413 above maxBytes (read no further than that), 400 when it is not a JSON object. */
-export async function readJson(req: Request, maxBytes = 64 * 1024): Promise<Record<string, unknown>> {
-  return parseJsonObject(await readBody(req, maxBytes));
+/**
+ * Read a JSON body: 413 above maxBytes (read no further than that), 400 when it is not a JSON
+ * object, 422 naming every field `schema` (the body's zod schema) does not know, at any depth —
+ * every /api/v1 body is strict here, in one place, so a misspelt or unsupported field is never
+ * silently dropped. The service still parses the body with its own schema.
+ */
+export async function readJson(req: Request, schema: z.ZodType, maxBytes = 64 * 1024): Promise<Record<string, unknown>> {
+  const body = parseJsonObject(await readBody(req, maxBytes));
+  refuseUnknownFields(schema, body);
+  return body;
 }
 
 /** A file download: bytes or text, with an attachment filename. */
@@ -223,9 +231,11 @@ export function publicApi<P = Record<string, string>>(handler: (args: { req: Req
   });
 }
 
-/** A JSON body that may be empty (e.g. an approval without a comment). */
-export async function readOptionalJson(req: Request, maxBytes = 64 * 1024): Promise<Record<string, unknown>> {
+/** A JSON body that may be empty (e.g. an approval without a comment); strict as readJson. */
+export async function readOptionalJson(req: Request, schema: z.ZodType, maxBytes = 64 * 1024): Promise<Record<string, unknown>> {
   const bytes = await readBody(req, maxBytes);
   if (!new TextDecoder().decode(bytes).trim()) return {};
-  return parseJsonObject(bytes);
+  const body = parseJsonObject(bytes);
+  refuseUnknownFields(schema, body);
+  return body;
 }

@@ -154,6 +154,7 @@ export function openApiDocument(serverUrl: string) {
             keyType: { type: "string" },
             publicKeyFingerprint: { type: "string" },
             checks: { type: "array", items: ref("Check") },
+            enteredSans: { type: "object", description: "SANs typed at submission, apart from the CSR's.", properties: { dns: { type: "array", items: { type: "string" } }, ip: { type: "array", items: { type: "string" } } } },
             approvals: { type: "array", items: ref("Approval") },
             approvalsRequired: { type: "integer" },
             rejectionReason: { type: ["string", "null"] },
@@ -394,7 +395,14 @@ export function openApiDocument(serverUrl: string) {
                   profile: { type: "string", default: "mtls-client" },
                   csr: { type: "string", description: "PEM, or base64 DER; at most 64 KiB." },
                   renews: { type: "string", format: "uuid", description: "The certificate this request renews (same environment)." },
+                  sans: {
+                    type: "object",
+                    additionalProperties: false,
+                    description: 'SANs to certify besides the CSR\'s, where the profile says `"enteredSans": "allow"` (check `san.entered`).',
+                    properties: { dns: { type: "array", items: { type: "string" }, maxItems: 50 }, ip: { type: "array", items: { type: "string" }, maxItems: 50 } },
+                  },
                 },
+                additionalProperties: false,
               }),
             },
             responses: {

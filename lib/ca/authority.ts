@@ -8,7 +8,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { buildCaCertificate } from "@/lib/pki/cert/ca-certificate";
-import { issueLeafCertificate } from "@/lib/pki/cert/leaf-certificate";
+import { LintFailedError, issueLeafThroughPipeline, lintDraftLeaf } from "@/lib/pki/cert/leaf-pipeline";
+import type { LintResult } from "@/lib/pki/lint/lint-tbs";
 import { formatFingerprint, parseCertificateInfo } from "@/lib/pki/cert/certificate-info";
 import { nameToString } from "@/lib/pki/cert/name";
 import { randomSerial, serialFromHex } from "@/lib/pki/cert/serial";
@@ -205,7 +206,8 @@ export async function signLeaf(
   const urls = caKind === "issuing" ? allUrls : { issuingCrl: allUrls.providerClientCrl, issuingCert: allUrls.providerClientCert };
   const now = params.at ?? new Date();
   for (let attempt = 0; ; attempt++) {
-    const issued = await issueLeafCertificate({
+    // The pipeline: template → pre-issuance lints → sign → verify (lib/pki/cert/leaf-pipeline.ts); then store.
+    const issued = await issueLeafThroughPipeline({
       subjectDer: params.subjectDer,
       spkiDer: params.spkiDer,
       issuerCertDer: ca.certDer,
@@ -218,6 +220,10 @@ export async function signLeaf(
       sans: params.sans,
       crlUrl: urls.issuingCrl,
       caIssuersUrl: urls.issuingCert,
+    }).catch((e: unknown) => {
+      // A failing lint is the request's problem, told by name; the transaction rolls back, nothing is stored.
+      if (e instanceof LintFailedError) throw new AppError("validation_failed", e.message, undefined, { lints: e.lints });
+      throw e;
     });
     try {
       return await tx.certificate.create({
@@ -244,6 +250,30 @@ export async function signLeaf(
       throw e;
     }
   }
+}
+
+/**
+ * The pre-issuance lints of the certificate an approval would sign now (serial and dates are
+ * drawn as at signing): shown to officers before they approve. Signs nothing; null without a CA.
+ */
+export async function lintDraftCertificate(
+  db: Pick<Tx, "certificateAuthority">,
+  params: { env: { id: string; code: string }; subjectDer: Uint8Array; spkiDer: Uint8Array; keyType: "rsa" | "ec"; validityDays: number; extendedKeyUsage: ("clientAuth" | "serverAuth")[]; sans: { dns: string[]; ip: string[] } },
+): Promise<LintResult[] | null> {
+  const ca = await db.certificateAuthority.findFirst({ where: { envId: params.env.id, kind: "issuing", active: true } });
+  if (!ca) return null;
+  const urls = caUrls(params.env.code);
+  const now = new Date();
+  return lintDraftLeaf({
+    ...params,
+    issuerCertDer: ca.certDer,
+    signer: signerFor(ca),
+    serial: randomSerial(),
+    notBefore: now,
+    notAfter: new Date(now.getTime() + params.validityDays * DAY),
+    crlUrl: urls.issuingCrl,
+    caIssuersUrl: urls.issuingCert,
+  });
 }
 
 function sha256Fingerprint(der: Uint8Array): string {

@@ -2,7 +2,7 @@
 // for live checks and on the server at submission and again at signing).
 // Each check is { code, result: "pass" | "warn" | "fail", message }.
 import { describeCodePoint, findControlCharacter, isSurrogate } from "@/lib/control-characters";
-import { subjectAltNameProblem } from "@/lib/pki/cert/san-names";
+import { type SanLists, subjectAltNameProblem } from "@/lib/pki/cert/san-names";
 import { keyQualityProblems, type KeyQualityProblem } from "@/lib/pki/key/quality";
 import { describePattern } from "./describe-pattern";
 import { compilePattern } from "./pattern";
@@ -293,10 +293,13 @@ function expected(rule: SubjectRule, ctx: CheckContext, keyType: string): string
   return "";
 }
 
-export function checkSan(csr: CsrFacts, profile: Profile): Check {
+const NO_SANS: SanLists = { dns: [], ip: [] };
+
+export function checkSan(csr: CsrFacts, profile: Profile, entered: SanLists = NO_SANS): Check {
   if (!csr.sans.length) {
     // RFC 5280 §4.2.1.6: with an empty subject the identity is in the SANs; issuance refuses a certificate with neither.
-    return csr.subject.length === 0
+    const enteredCount = profile.enteredSans === "allow" ? entered.dns.length + entered.ip.length : 0;
+    return csr.subject.length === 0 && enteredCount === 0
       ? { code: "san", result: "fail", message: "The subject is empty, so the certificate needs at least one DNS or IP subject alternative name to name its holder; add a subject (CN) or a SAN." }
       : { code: "san", result: "pass", message: "The CSR requests no subject alternative names." };
   }
@@ -318,9 +321,39 @@ export function checkSan(csr: CsrFacts, profile: Profile): Check {
   return { code: "san", result: "pass", message: `These subject alternative names will be copied into the certificate: ${list}.` };
 }
 
-/** Every check that needs only the CSR, the profile and the context (no database). */
-export function runCsrChecks(csr: CsrFacts, profile: Profile, ctx: CheckContext, opts: CheckOptions = {}): Check[] {
-  return [checkSignature(csr), checkKey(csr, profile), checkKeyQuality(csr, profile, opts), checkSignatureHash(csr, profile), ...checkSubject(csr, profile, ctx), checkSan(csr, profile)];
+const sanList = (sans: SanLists) => [...sans.dns.map((d) => `DNS:${d}`), ...sans.ip.map((i) => `IP:${i}`)].join(", ");
+
+/**
+ * san.entered: the DNS names and IP addresses the partner typed at submission (apart from the CSR's),
+ * allowed only where the profile says `enteredSans: "allow"`, and held to the same rules as the
+ * CSR's SANs (lib/pki/cert/san-names.ts, which issuance applies too).
+ */
+export function checkEnteredSans(entered: SanLists, profile: Profile): Check {
+  const code = "san.entered";
+  if (!entered.dns.length && !entered.ip.length) return { code, result: "pass", message: "No subject alternative names were entered besides the CSR's." };
+  if (profile.enteredSans !== "allow") {
+    return { code, result: "fail", message: `Profile ${profile.code} takes no subject alternative names entered at submission; you entered ${sanList(entered)}. Remove them, or put them in the CSR if the profile copies the CSR's.` };
+  }
+  const problems = [...entered.dns.map((value) => subjectAltNameProblem({ type: "dns", value })), ...entered.ip.map((value) => subjectAltNameProblem({ type: "ip", value }))].filter((p): p is string => p !== null);
+  if (problems.length) return { code, result: "fail", message: `Entered subject alternative names: ${problems.join(" ")}` };
+  // Control characters cannot get here: DNS names are LDH and IP addresses parse.
+  return { code, result: "pass", message: `These entered subject alternative names will be added to the certificate: ${sanList(entered)}.` };
+}
+
+/**
+ * Every check that needs only the CSR, the profile and the context (no database). `entered`: the
+ * SANs typed at submission (the server passes them; the browser's live checks have none yet).
+ */
+export function runCsrChecks(csr: CsrFacts, profile: Profile, ctx: CheckContext, opts: CheckOptions = {}, entered?: SanLists): Check[] {
+  return [
+    checkSignature(csr),
+    checkKey(csr, profile),
+    checkKeyQuality(csr, profile, opts),
+    checkSignatureHash(csr, profile),
+    ...checkSubject(csr, profile, ctx),
+    checkSan(csr, profile, entered),
+    ...(entered ? [checkEnteredSans(entered, profile)] : []),
+  ];
 }
 
 type KeyReuseHit = { kind: "request" | "certificate"; id: string; orgCode: string; envCode: string; status: string };

@@ -122,6 +122,8 @@ export const profileSchema = z
       .array(z.enum(SIGNATURE_HASHES, { message: `unsupported hash; use one of ${SIGNATURE_HASHES.join(", ")}` }))
       .min(1, "allow at least one signature hash"),
     san: z.enum(["forbid", "copy"], { message: 'use "forbid" or "copy"' }),
+    /** SANs the partner types at submission (DNS names, IP addresses): "allow" or "forbid" (the default). */
+    enteredSans: z.enum(["allow", "forbid"], { message: 'use "allow" or "forbid"' }).optional(),
     extendedKeyUsage: z
       .array(z.enum(EKUS, { message: `use ${EKUS.join(" or ")}` }))
       .min(1, "name at least one extended key usage"),
@@ -204,6 +206,7 @@ export const DEFAULT_PROFILE: Profile = {
   keys: ["rsa-2048", "rsa-3072", "rsa-4096", "ecdsa-p256", "ecdsa-p384"],
   signatureHashes: ["sha256", "sha384", "sha512"],
   san: "copy",
+  enteredSans: "allow",
   extendedKeyUsage: ["clientAuth"],
   validityDays: 397,
 };

@@ -11,7 +11,9 @@ export type PkiErrorCode =
   /** PKCS#12 password outside printable ASCII (keytool rejects such passwords). */
   | "invalid_password"
   /** The private key does not belong to the certificate. */
-  | "key_mismatch";
+  | "key_mismatch"
+  /** A pre-issuance lint failed on the unsigned certificate (lib/pki/lint): nothing was signed. */
+  | "lint_failed";
 
 export class PkiError extends Error {
   constructor(

@@ -3,13 +3,12 @@ import * as asn1js from "asn1js";
 import ipaddr from "ipaddr.js";
 import * as pkijs from "pkijs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createTestHierarchy, type TestHierarchy } from "../interop/test-ca";
+import { createTestHierarchy, leafParams, type TestHierarchy } from "../interop/test-ca";
 import { generateNodeKeyPair, nodeSigner, type NodeKeyPair } from "../interop/node-signer";
 import { splitCertificate } from "./certificate-der";
 import { PkiError } from "./errors";
 import { createIssuerTemplate } from "./issuer-template";
 import { issueLeafCertificate, issueLeafCertificateWithTemplate, type IssueLeafParams } from "./leaf-certificate";
-import { buildName } from "./name";
 import { randomSerial } from "./serial";
 
 const buf = (b: Uint8Array) => b.slice().buffer as ArrayBuffer;
@@ -30,20 +29,7 @@ beforeAll(async () => {
 });
 
 function baseParams(ca: TestHierarchy, key: NodeKeyPair, overrides: Partial<IssueLeafParams> = {}): IssueLeafParams {
-  const now = new Date();
-  return {
-    subjectDer: buildName({ CN: "client-01", O: "Partner GmbH", C: "DE" }),
-    spkiDer: key.spkiDer,
-    issuerCertDer: ca.issuing.cert.der,
-    signer: ca.issuing.signer,
-    serial: randomSerial(),
-    notBefore: now,
-    notAfter: new Date(now.getTime() + 365 * DAY),
-    keyType: key.publicKey.asymmetricKeyType === "rsa" ? "rsa" : "ec",
-    extendedKeyUsage: ["clientAuth"],
-    sans: { dns: [], ip: [] },
-    ...overrides,
-  };
+  return leafParams(ca, key, overrides);
 }
 
 /** The TBSCertificate pkijs builds for the same inputs, written independently of lib/pki's encoders. */

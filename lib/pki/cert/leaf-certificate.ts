@@ -99,7 +99,14 @@ export function issueLeafCertificate(params: IssueLeafParams): Promise<IssuedCer
 
 /** Same as issueLeafCertificate with an explicit template (its issuer, crlUrl and caIssuersUrl win over params). */
 export async function issueLeafCertificateWithTemplate(template: IssuerTemplate, params: Omit<IssueLeafParams, "issuerCertDer" | "crlUrl" | "caIssuersUrl">): Promise<IssuedCertificate> {
-  const { subjectDer, spkiDer, serial, signer } = params;
+  const { tbs, validity } = buildLeafTbs(template, params);
+  const signature = await signWithTemplate(template, params.signer, tbs);
+  return { der: assembleSignedStructure(tbs, template.signatureAlgorithmDer, signature), serialHex: serialToHex(params.serial), ...validity };
+}
+
+/** The unsigned TBSCertificate of a leaf (the pipeline's template stage: lints read it before anything is signed). */
+export function buildLeafTbs(template: IssuerTemplate, params: Omit<IssueLeafParams, "issuerCertDer" | "crlUrl" | "caIssuersUrl" | "signer">): { tbs: Uint8Array; validity: ReturnType<typeof resolveValidity> } {
+  const { subjectDer, spkiDer, serial } = params;
   assertValidSerial(serial);
   assertValidName(subjectDer, "subject name");
   const spki = inspectSpki(spkiDer);
@@ -154,7 +161,5 @@ export async function issueLeafCertificateWithTemplate(template: IssuerTemplate,
   o = writeHeader(tbs, o, contextConstructed(3), extSeq);
   o = writeHeader(tbs, o, TAG.SEQUENCE, extContent);
   for (const e of extensions) o = copyInto(tbs, o, e);
-
-  const signature = await signWithTemplate(template, signer, tbs);
-  return { der: assembleSignedStructure(tbs, template.signatureAlgorithmDer, signature), serialHex: serialToHex(serial), ...validity };
+  return { tbs, validity };
 }

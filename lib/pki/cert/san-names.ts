@@ -2,7 +2,7 @@
 // that both the "san" check (lib/policy, browser and server) and issuance call, so a CSR that
 // passes its checks is never refused at signing for its SANs, and the reason is worded the same.
 import { PkiError } from "./errors";
-import { parseIpAddress } from "../ip-address";
+import { formatIpAddress, ipAddressBytes, parseIpAddress } from "../ip-address";
 
 const LDH = /^[a-z0-9-]+$/i;
 
@@ -62,4 +62,33 @@ export function subjectAltNameProblem(san: { type: string; value: string }): str
   if (san.type === "dns") return dnsNameProblem(san.value);
   if (san.type === "ip") return ipAddressProblem(san.value);
   return null;
+}
+
+/** DNS names and IP addresses as text, the shape issuance takes (lib/pki/cert/extensions.ts SubjectAltNames). */
+export type SanLists = { dns: string[]; ip: string[] };
+
+/**
+ * SANs as a partner typed them, normalised for storage and comparison: DNS names trimmed and in
+ * lower case (RFC 4343: DNS names compare case-insensitively), IP addresses in RFC 5952 text when
+ * they parse (otherwise as typed, so the san.entered check can name them), duplicates dropped.
+ */
+export function normaliseSanLists(sans: { dns?: readonly string[]; ip?: readonly string[] }): SanLists {
+  const dns = [...new Set((sans.dns ?? []).map((d) => d.trim().toLowerCase()).filter(Boolean))];
+  const ip = [
+    ...new Set(
+      (sans.ip ?? [])
+        .map((a) => a.trim())
+        .filter(Boolean)
+        .map((a) => {
+          const bytes = ipAddressBytes(a);
+          return (bytes && formatIpAddress(bytes)) || a;
+        }),
+    ),
+  ];
+  return { dns, ip };
+}
+
+/** Two SAN lists as one, without repeats (the CSR's first). */
+export function mergeSanLists(a: SanLists, b: SanLists): SanLists {
+  return { dns: [...new Set([...a.dns, ...b.dns])], ip: [...new Set([...a.ip, ...b.ip])] };
 }

@@ -39,16 +39,7 @@ export const REASON_BY_CODE: Record<number, RevocationReason | "removeFromCRL"> 
 export const LEAF_REVOCATION_REASONS = ["unspecified", "keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation"] as const satisfies readonly RevocationReason[];
 
 /** RFC 5280 §5.3.1 reasons for a CA certificate (certificateHold is not offered: revocation is final). */
-export const CA_REVOCATION_REASONS = [
-  "unspecified",
-  "keyCompromise",
-  "cACompromise",
-  "affiliationChanged",
-  "superseded",
-  "cessationOfOperation",
-  "privilegeWithdrawn",
-  "aACompromise",
-] as const satisfies readonly RevocationReason[];
+export const CA_REVOCATION_REASONS: readonly RevocationReason[] = REVOCATION_REASONS.filter((r) => r !== "certificateHold");
 
 /** The reasons a certificate may carry on a CRL: CA reasons only for CA certificates. */
 export function revocationReasonsFor(isCa: boolean): readonly RevocationReason[] {

@@ -1,6 +1,6 @@
 // Test and bench support: a root + issuing CA hierarchy on node:crypto keys.
 import { buildCaCertificate } from "../cert/ca-certificate";
-import { issueLeafCertificate, type IssuedCertificate } from "../cert/leaf-certificate";
+import { issueLeafCertificate, type IssuedCertificate, type IssueLeafParams } from "../cert/leaf-certificate";
 import { buildName } from "../cert/name";
 import { randomSerial } from "../cert/serial";
 import type { CaKeyType, Signer } from "../cert/signer";
@@ -69,4 +69,22 @@ export async function issueTestLeaf(h: TestHierarchy, key: NodeKeyPair, cn: stri
     sans: { dns: [], ip: [] },
   });
   return der;
+}
+
+/** Ordinary leaf parameters under `h`'s issuing CA (a client certificate valid a year), for tests to vary. */
+export function leafParams(h: TestHierarchy, key: NodeKeyPair, overrides: Partial<IssueLeafParams> = {}): IssueLeafParams {
+  const now = new Date();
+  return {
+    subjectDer: buildName({ CN: "client-01", O: "Partner GmbH", C: "DE" }),
+    spkiDer: key.spkiDer,
+    issuerCertDer: h.issuing.cert.der,
+    signer: h.issuing.signer,
+    serial: randomSerial(),
+    notBefore: now,
+    notAfter: new Date(now.getTime() + 365 * DAY),
+    keyType: key.publicKey.asymmetricKeyType === "rsa" ? "rsa" : "ec",
+    extendedKeyUsage: ["clientAuth"],
+    sans: { dns: [], ip: [] },
+    ...overrides,
+  };
 }

@@ -10,6 +10,7 @@ import { type Profile, profileAppliesTo } from "@/lib/policy/profile";
 import { findProfile } from "@/lib/services/profiles/profiles";
 import { requireEnvironment } from "@/lib/services/environments/find-environment";
 import { printable } from "@/lib/control-characters";
+import type { SanLists } from "@/lib/pki/cert/san-names";
 
 export const MAX_CSR_BYTES = 64 * 1024;
 
@@ -114,12 +115,12 @@ export function contextFor(profile: Profile, org: { id: string; code: string; le
  * The checks that need only the parsed CSR and its context: no database, no parsing. Submission
  * runs them once; the final approval runs them again on the same kind of parse result.
  */
-export function evaluateParsedCsr(read: Awaited<ReturnType<typeof readCsr>>, context: CsrContext): CsrEvaluation {
+export function evaluateParsedCsr(read: Awaited<ReturnType<typeof readCsr>>, context: CsrContext, entered: SanLists = { dns: [], ip: [] }): CsrEvaluation {
   if (!read.ok) {
     return { ...context, accepted: false, checks: [{ code: `csr.${read.finding.code}`, result: "fail", message: read.finding.message }], csr: null, parsed: null };
   }
   const csr = read.csr;
-  const checks = runCsrChecks(csr, context.profile, { orgCode: context.org.code, orgName: context.org.legalName, envCode: context.env.code }, SERVER_CHECK_OPTIONS);
+  const checks = runCsrChecks(csr, context.profile, { orgCode: context.org.code, orgName: context.org.legalName, envCode: context.env.code }, SERVER_CHECK_OPTIONS, entered);
   return { ...context, accepted: accepted(checks), checks, csr: summarise(csr), parsed: csr };
 }
 

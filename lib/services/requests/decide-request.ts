@@ -8,6 +8,7 @@ import { signLeaf } from "@/lib/ca/authority";
 import { metrics } from "@/lib/metrics/metrics";
 import { parseInput } from "@/lib/validation";
 import { readCsr } from "@/lib/pki/csr/parse-csr";
+import { certificateSans } from "./certificate-sans";
 import { addKeyReuseCheck, contextFor, evaluateParsedCsr, loadProfile } from "@/lib/services/csr/evaluate-csr";
 import { assertId } from "@/lib/services/scope";
 import { alreadyDecided, approveSchema, recordDecision, rejectSchema } from "./approvals";
@@ -50,7 +51,8 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
     // The checks again, against the current profile, with the organisation and environment
     // lockRequest loaded: one parse of the stored DER, one key-reuse query.
     const context = contextFor(await loadProfile(request.profileCode, request.env.code, tx), request.org, request.env);
-    const evaluation = await addKeyReuseCheck(actor, evaluateParsedCsr(await readCsr(new Uint8Array(request.csrDer)), context), tx, requestId);
+    const entered = { dns: request.enteredDnsSans, ip: request.enteredIpSans };
+    const evaluation = await addKeyReuseCheck(actor, evaluateParsedCsr(await readCsr(new Uint8Array(request.csrDer)), context, entered), tx, requestId);
     if (!evaluation.accepted || !evaluation.parsed) {
       const failed = evaluation.checks.filter((c) => c.result === "fail");
       throw new AppError(
@@ -64,7 +66,7 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
     const profile = evaluation.profile;
     const subject = csr.certificateSubject;
     if (!subject.ok) throw new AppError("validation_failed", `The subject cannot be certified: ${subject.problems.map((p) => p.message).join(" ")}`);
-    const sans = profile.san === "copy" ? csr.sans : [];
+    const sans = certificateSans(profile, csr.sans, entered);
     const certificate = await signLeaf(tx, {
       env: request.env,
       orgId: request.orgId,
@@ -80,7 +82,7 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
       publicKeyFingerprint: csr.publicKeyFingerprint,
       validityDays: profile.validityDays,
       extendedKeyUsage: [...profile.extendedKeyUsage],
-      sans: { dns: sans.filter((s) => s.type === "dns").map((s) => s.value), ip: sans.filter((s) => s.type === "ip").map((s) => s.value) },
+      sans,
     });
     await tx.certificateRequest.update({
       where: { id: requestId },

@@ -51,6 +51,8 @@ export function requestView(r: Row) {
     keyType: r.keyType,
     publicKeyFingerprint: r.publicKeyFingerprint,
     checks: r.checks as Check[],
+    /** SANs the partner typed at submission, apart from the CSR's own. */
+    enteredSans: { dns: r.enteredDnsSans, ip: r.enteredIpSans },
     approvals,
     approvalsRequired: r.env.approvalsRequired,
     rejectionReason: r.rejectionReason,

@@ -8,11 +8,15 @@ import { emitEvent } from "@/lib/notifications/emit-event";
 import { AppError } from "@/lib/errors";
 import { describeInput, parseInput } from "@/lib/validation";
 import { readCsr } from "@/lib/pki/csr/parse-csr";
+import { normaliseSanLists } from "@/lib/pki/cert/san-names";
 import { type CsrEvaluation, MAX_CSR_BYTES, addKeyReuseCheck, contextFor, evaluateParsedCsr, loadProfile } from "@/lib/services/csr/evaluate-csr";
 import { requireEnvironment } from "@/lib/services/environments/find-environment";
 import { actorUserId, assertId, orgScope } from "@/lib/services/scope";
 import { assertEnoughPartnerOfficers } from "./partner-officers";
 import { actorName } from "@/lib/notifications/emit-event";
+
+/** Per list: a request names a partner's endpoints, not a fleet. */
+export const MAX_ENTERED_SANS = 50;
 
 export const submitRequestSchema = z.object({
   environment: describeInput(z.string({ message: "Choose an environment." }).trim().min(1, "Choose an environment.").max(32), {
@@ -31,6 +35,17 @@ export const submitRequestSchema = z.object({
     expects: "a string (the CSR as PEM text, or as base64 DER)",
     multiline: true,
   }),
+  /** DNS names and IP addresses to certify besides the CSR's (where the profile allows them). */
+  sans: describeInput(
+    z
+      .object({
+        dns: describeInput(z.array(z.string().max(253, "A DNS name has at most 253 characters.")).max(MAX_ENTERED_SANS, `At most ${MAX_ENTERED_SANS} DNS names.`), { expects: "a list of strings (DNS names)" }).optional(),
+        ip: describeInput(z.array(z.string().max(64, "Not an IP address.")).max(MAX_ENTERED_SANS, `At most ${MAX_ENTERED_SANS} IP addresses.`), { expects: "a list of strings (IP addresses)" }).optional(),
+      })
+      .strict()
+      .optional(),
+    { expects: 'an object { "dns": [...], "ip": [...] }' },
+  ),
   renews: describeInput(
     z
       .string()
@@ -85,7 +100,8 @@ export async function submitCertificateRequest(actor: Actor, input: SubmitReques
       const env = await requireEnvironment(envCode, "environment", tx);
       await assertEnoughPartnerOfficers(tx, org, env);
       const context = contextFor(await loadProfile(data.profile, env.code, tx), org, env);
-      let evaluation: CsrEvaluation = evaluateParsedCsr(await readCsr(data.csr), context);
+      const entered = normaliseSanLists(data.sans ?? {});
+      let evaluation: CsrEvaluation = evaluateParsedCsr(await readCsr(data.csr), context, entered);
       if (evaluation.parsed) {
         // Serialise submissions of the same key; only the key-reuse query runs under the lock.
         await lockPublicKey(tx, evaluation.parsed.publicKeyFingerprint);
@@ -110,6 +126,8 @@ export async function submitCertificateRequest(actor: Actor, input: SubmitReques
           keyType: evaluation.csr.keyType,
           publicKeyFingerprint: evaluation.csr.publicKeyFingerprint,
           checks: evaluation.checks,
+          enteredDnsSans: entered.dns,
+          enteredIpSans: entered.ip,
           submittedById: actorUserId(actor),
           renewsCertificateId: renews?.id ?? null,
           // A second partner security officer confirms it before the provider's officers see it.
@@ -127,6 +145,7 @@ export async function submitCertificateRequest(actor: Actor, input: SubmitReques
           subject: evaluation.csr.subject,
           keyType: evaluation.csr.keyType,
           publicKeyFingerprint: evaluation.csr.publicKeyFingerprint,
+          ...(entered.dns.length || entered.ip.length ? { enteredSans: entered } : {}),
           ...(renews ? { renews: renews.id } : {}),
           ...(env.partnerConfirmation ? { awaitingPartnerConfirmation: true } : {}),
         },

@@ -5,6 +5,8 @@ import { parseCertificateInfo } from "@/lib/pki/cert/certificate-info";
 import { keyTypeId } from "@/lib/policy/checks";
 import { KEY_TYPE_LABEL, type KeyTypeId } from "@/lib/policy/profile";
 import { findKeyReuse } from "@/lib/services/csr/evaluate-csr";
+import { lintDraftCertificate } from "@/lib/ca/authority";
+import { certificateSans } from "@/lib/services/requests/certificate-sans";
 import { parseCidr, specialRange } from "@/lib/net/cidr";
 import { findProfile } from "@/lib/services/profiles/profiles";
 import { getCertificateRequest, getRequestCsr, listCertificateRequests } from "@/lib/services/requests/read-requests";
@@ -50,12 +52,28 @@ export async function getRequestReview(actor: Actor, id: string) {
     listCertificates(actor, { organisation: request.organisation, limit: 50 }),
   ]);
 
+  // The draft certificate's pre-issuance lints (lib/pki/lint), as an approval now would sign it.
+  const env = await getDb().environment.findUnique({ where: { code: request.environment }, select: { id: true, code: true } });
+  const draftLints =
+    csr && csr.certificateSubject.ok && profile && env && request.status === "pending"
+      ? await lintDraftCertificate(getDb(), {
+          env,
+          subjectDer: csr.certificateSubject.der,
+          spkiDer: csr.spkiDer,
+          keyType: csr.key.type === "rsa" ? "rsa" : "ec",
+          validityDays: profile.validityDays,
+          extendedKeyUsage: [...profile.extendedKeyUsage],
+          sans: certificateSans(profile, csr.sans, request.enteredSans),
+        }).catch(() => null)
+      : null;
+
   let renewal: { certificateId: string; serial: string; status: string; diff: DiffRow[] } | null = null;
   if (request.renews) {
     const predecessor = await findCertificateForActor(actor, request.renews);
     const info = await parseCertificateInfo(new Uint8Array(predecessor.der));
     const csrSans = csr ? csr.sans.filter((s) => s.type === "dns" || s.type === "ip").map((s) => `${s.type.toUpperCase()}:${s.value}`) : [];
-    const sansAfter = profile?.san === "forbid" ? [] : csrSans;
+    const enteredSans = profile?.enteredSans === "allow" ? [...request.enteredSans.dns.map((d) => `DNS:${d}`), ...request.enteredSans.ip.map((i) => `IP:${i}`)] : [];
+    const sansAfter = [...new Set([...(profile?.san === "forbid" ? [] : csrSans), ...enteredSans])];
     const sansBefore = [...info.sans.dns.map((d) => `DNS:${d}`), ...info.sans.ip.map((i) => `IP:${i}`)];
     const keyBefore = keyLabel(info.publicKey);
     const keyAfter = csr ? (keyTypeId(csr.key) ? KEY_TYPE_LABEL[keyTypeId(csr.key)!] : csr.key.label) : request.keyType;
@@ -86,7 +104,12 @@ export async function getRequestReview(actor: Actor, id: string) {
 
   return {
     request,
-    notices: csr ? reviewNotices(csr, { legalName: request.organisationName, production: request.production }) : [],
+    notices: csr
+      ? reviewNotices(
+          { subject: csr.subject, sans: [...csr.sans, ...request.enteredSans.dns.map((value) => ({ type: "dns", value })), ...request.enteredSans.ip.map((value) => ({ type: "ip", value }))] },
+          { legalName: request.organisationName, production: request.production },
+        )
+      : [],
     csr: csr
       ? {
           pem: csr.pem,
@@ -109,6 +132,8 @@ export async function getRequestReview(actor: Actor, id: string) {
     csrError: read.ok ? null : read.finding.message,
     keyReuse,
     profile,
+    /** Lint results of the draft certificate (null when there is none to draw: no CA, or a CSR that cannot be certified). */
+    draftLints,
     history: {
       requests: otherRequests.filter((r) => r.id !== request.id),
       certificates,

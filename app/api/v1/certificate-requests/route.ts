@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { apiRoute, queryOf, readJson, withApi } from "@/lib/api/handler";
 import { listCertificateRequests } from "@/lib/services/requests/read-requests";
 import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
+import { submitRequestSchema } from "@/lib/services/requests/submit-request";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +11,7 @@ const MAX_BODY = 96 * 1024;
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
   POST: withApi("request:submit", async ({ req, actor }) => {
-    const body = await readJson(req, MAX_BODY);
+    const body = await readJson(req, submitRequestSchema, MAX_BODY);
     const result = await submitCertificateRequest(actor, body as never);
     return NextResponse.json(result, { status: 201 });
   }),

@@ -1,6 +1,10 @@
 import { NextResponse } from "next/server";
 import { apiRoute, queryOf, readJson, withApi } from "@/lib/api/handler";
 import { listProviderCertificateRequests, requestProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
+import { z } from "zod";
+
+// The fields this route reads (the service validates their values).
+const bodySchema = z.object({ environment: z.unknown(), csr: z.unknown(), commonName: z.unknown() });
 
 export const dynamic = "force-dynamic";
 
@@ -8,7 +12,7 @@ export const dynamic = "force-dynamic";
 // (Keyport generates and seals the key). Issued at once with one approver; else it waits for officers.
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
   POST: withApi("provider-certificate:issue", async ({ req, actor }) => {
-    const r = await requestProviderCertificate(actor, await readJson(req));
+    const r = await requestProviderCertificate(actor, await readJson(req, bodySchema));
     return NextResponse.json(r, { status: r.status === "issued" ? 201 : 202 });
   }),
   GET: withApi("provider-certificate:issue", async ({ req, actor }) => NextResponse.json({ requests: await listProviderCertificateRequests(actor, queryOf(req).environment) })),

@@ -57,7 +57,13 @@ export default async function RequestReviewPage({ params }: { params: Promise<{ 
                     ["Signature", <span key="sig">{csr.signature.name} {csr.signatureValid ? <Badge tone="good">verifies</Badge> : csr.signatureUnsupported ? <Badge tone="bad">cannot be checked</Badge> : <Badge tone="bad">does not verify</Badge>}</span>],
                     ["Public key SHA-256", <Mono key="fp">{colonHex(csr.publicKeyFingerprint)}</Mono>],
                     ["Profile", r.profile],
-                    ["Subject alternative names", csr.sans.length ? csr.sans.map((s) => `${s.type.toUpperCase()}:${s.value}`).join(", ") : "none"],
+                    ["Subject alternative names in the CSR", <span key="csr-sans" data-testid="csr-sans">{csr.sans.length ? csr.sans.map((s) => `${s.type.toUpperCase()}:${s.value}`).join(", ") : "none"}</span>],
+                    [
+                      "Subject alternative names entered at submission",
+                      <span key="entered-sans" data-testid="entered-sans">
+                        {[...r.enteredSans.dns.map((d) => `DNS:${d}`), ...r.enteredSans.ip.map((i) => `IP:${i}`)].join(", ") || "none"}
+                      </span>,
+                    ],
                     [
                       "Requested extensions",
                       csr.requestedExtensions.length ? csr.requestedExtensions.map((e) => `${e.oid}${e.critical ? " (critical)" : ""}`).join(", ") : "none",
@@ -93,6 +99,15 @@ export default async function RequestReviewPage({ params }: { params: Promise<{ 
             </p>
             <CheckList checks={r.checks} />
           </Card>
+
+          {review.draftLints ? (
+            <Card title="Pre-issuance lints (draft certificate)">
+              <p className="mb-3 text-sm text-slate-600">
+                RFC 5280 rules checked on the unsigned certificate an approval would sign now. A failing lint stops issuance; nothing is signed.
+              </p>
+              <CheckList label="Pre-issuance lints" checks={review.draftLints.map((l) => ({ code: l.name, result: l.result, message: l.message }))} />
+            </Card>
+          ) : null}
 
           <Card title="Key reuse">
             {review.keyReuse.length ? (

@@ -81,6 +81,9 @@ export default async function PartnerRequestPage({ params, searchParams }: { par
                 ["Public key SHA-256", <Mono key="fp">{colonHex(r.publicKeyFingerprint)}</Mono>],
                 ["Environment", `${r.environment} · ${r.environmentName}`],
                 ["Profile", r.profile],
+                ...(r.enteredSans.dns.length || r.enteredSans.ip.length
+                  ? [["Subject alternative names you entered", [...r.enteredSans.dns.map((d) => `DNS:${d}`), ...r.enteredSans.ip.map((i) => `IP:${i}`)].join(", ")] as [string, string]]
+                  : []),
                 ["Approvals", <span key="a" data-testid="approval-count">{`${r.approvals.length} of ${r.approvalsRequired}`}</span>],
                 ...(r.renews
                   ? ([["Renews", <Link key="rn" className="text-sky-800 underline" href={`/partner/certificates/${r.renews}`}>previous certificate</Link>]] as [string, ReactNode][])

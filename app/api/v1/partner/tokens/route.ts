@@ -2,6 +2,10 @@ import { NextResponse } from "next/server";
 import { apiRoute, readJson, withApi } from "@/lib/api/handler";
 import { listOrgTokens } from "@/lib/services/tokens/list-org-tokens";
 import { createOrgToken } from "@/lib/services/tokens/create-org-token";
+import { z } from "zod";
+
+// The fields this route reads (the service validates their values).
+const bodySchema = z.object({ user: z.unknown(), name: z.unknown(), scopes: z.unknown(), expiresAt: z.unknown() });
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +17,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
     });
   }),
   POST: withApi("org-token:create", async ({ req, actor }) => {
-    const body = await readJson(req);
+    const body = await readJson(req, bodySchema);
     const t = await createOrgToken(actor, { userEmail: body.user, name: body.name, scopes: body.scopes, expiresAt: body.expiresAt });
     return NextResponse.json({ id: t.id, name: t.name, prefix: t.prefix, scopes: t.scopes, expiresAt: t.expiresAt, token: t.token }, { status: 201, headers: { "cache-control": "no-store" } });
   }),

@@ -2,7 +2,7 @@ import { errorResponse, fileResponse, readJson } from "@/lib/api/handler";
 import { authorize } from "@/lib/auth/actor";
 import { requireRouteActor } from "@/lib/auth/web-actor";
 import { AppError } from "@/lib/errors";
-import { downloadTruststore } from "@/lib/services/certificates/download-certificate";
+import { downloadTruststore, truststoreSchema } from "@/lib/services/certificates/download-certificate";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +16,7 @@ export async function POST(req: Request, ctx: { params: Promise<{ id: string }> 
       throw new AppError("bad_request", "Send the password as JSON: {\"password\": \"…\"}.");
     }
     const { id } = await ctx.params;
-    const body = await readJson(req, 4096);
+    const body = await readJson(req, truststoreSchema, 4096);
     return fileResponse(await downloadTruststore(actor, id, { password: typeof body.password === "string" ? body.password : (undefined as never) }));
   } catch (e) {
     return errorResponse(e, "POST /partner/certificates/[id]/pkcs12");

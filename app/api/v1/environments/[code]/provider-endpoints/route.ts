@@ -1,10 +1,14 @@
 import { NextResponse } from "next/server";
 import { apiRoute, readJson, withApi } from "@/lib/api/handler";
 import { listProviderEndpoints, publishProviderEndpoint } from "@/lib/services/endpoints/provider-endpoints";
+import { publishProviderEndpointSchema } from "@/lib/services/endpoints/schemas";
+
+// The environment comes from the path.
+const bodySchema = publishProviderEndpointSchema.omit({ environment: true });
 
 export const dynamic = "force-dynamic";
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
   GET: withApi<{ code: string }>("endpoint:read", async ({ actor, params }) => NextResponse.json({ endpoints: await listProviderEndpoints(actor, params.code) })),
-  POST: withApi<{ code: string }>("provider-endpoint:write", async ({ req, actor, params }) => NextResponse.json(await publishProviderEndpoint(actor, { ...(await readJson(req)), environment: params.code }), { status: 201 })),
+  POST: withApi<{ code: string }>("provider-endpoint:write", async ({ req, actor, params }) => NextResponse.json(await publishProviderEndpoint(actor, { ...(await readJson(req, bodySchema)), environment: params.code }), { status: 201 })),
 });
