@@ -9,6 +9,7 @@ export function AdminNav() {
     { href: "/admin", label: "Accounts and environments", active: path === "/admin" },
     { href: "/admin/profiles", label: "Certificate profiles", active: path.startsWith("/admin/profiles") },
     { href: "/admin/jobs", label: "Background jobs", active: path.startsWith("/admin/jobs") },
+    { href: "/admin/mail", label: "Mail and webhooks", active: path.startsWith("/admin/mail") },
   ];
   return (
     <nav aria-label="Administration" className="mb-6 flex flex-wrap gap-1 border-b border-slate-200" data-testid="admin-nav">

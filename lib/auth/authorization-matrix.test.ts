@@ -84,6 +84,9 @@ import { sealTotpSecret } from "@/lib/ca/totp-vault";
 import { disableUser, enableUser } from "@/lib/services/users/set-user-disabled";
 import { updateOrganisation } from "@/lib/services/organisations/update-organisation";
 import { disableOrganisation, enableOrganisation } from "@/lib/services/organisations/set-organisation-disabled";
+import { markNotificationsRead } from "@/lib/services/notifications/my-notifications";
+import { removeWebhook, setNotificationPreferences, setWebhook } from "@/lib/services/notifications/org-notification-settings";
+import { setReminderDays } from "@/lib/services/notifications/reminder-policy";
 
 afterAll(async () => {
   await closeApiRateLimits();
@@ -292,6 +295,25 @@ const ACTION_MATRIX: ActionRow[] = [
   },
   { file: "exchange.ts", action: "endorseServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(endorseServerChain, async (_fx, id) => [id, { comment: "matrix" }]) },
   { file: "exchange.ts", action: "rejectServerChainAction", permission: "server-chain:decide", object: "server-chain", call: via(rejectServerChain, async (_fx, id) => [id, { reason: "matrix" }]) },
+  { file: "notifications.ts", action: "markNotificationsReadAction", permission: "notification:read", call: via(markNotificationsRead, async () => [{ all: true }]) },
+  {
+    file: "notifications.ts",
+    action: "setNotificationPreferencesAction",
+    permission: "notification:configure",
+    call: via(setNotificationPreferences, async () => [{ preferences: [{ type: "certificate_request.rejected", toGroup: true, toSubmitter: false }] }]),
+  },
+  { file: "notifications.ts", action: "setWebhookAction", permission: "notification:configure", call: via(setWebhook, async () => [{ url: "https://hooks.example.com/keyport" }]) },
+  {
+    file: "notifications.ts",
+    action: "removeWebhookAction",
+    permission: "notification:configure",
+    // Each partner removes its own organisation's webhook: both have one.
+    call: via(removeWebhook, async (fx) => {
+      for (const p of [fx.partnerA, fx.partnerB]) await setWebhook(p.actor, { url: "https://hooks.example.com/keyport" });
+      return [];
+    }),
+  },
+  { file: "notifications.ts", action: "setReminderDaysAction", permission: "reminder:write", call: via(setReminderDays, async (fx) => [{ environment: fx.env.code, days: "60, 30, 7, 1" }]) },
   {
     file: "profiles.ts",
     action: "createProfileAction",
@@ -386,6 +408,7 @@ const PUBLIC_PAGES: Record<string, string> = {
   "/": "landing page; a signed-in user is redirected to their home",
   "/signin": "the sign-in form",
   "/signout": "the sign-out button",
+  "/notifications": "the notification centre of the signed-in user of any role (it reads getWebActor and sends anyone else to sign in); listMyNotifications scopes to that user",
   "/account/mfa": "second-factor set-up for the signed-in user of any role (it reads getWebActor and sends anyone else to sign in); requirePageActor sends provider staff here until they have one",
 };
 
