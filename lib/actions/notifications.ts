@@ -50,7 +50,7 @@ export async function setWebhookAction(_prev: FormState, form: FormData): Promis
   }
 }
 
-export async function removeWebhookAction(_prev: FormState, _form: FormData): Promise<FormState> {
+export async function removeWebhookAction(): Promise<FormState> {
   try {
     const actor = await requireActionActor();
     await removeWebhook(actor);
