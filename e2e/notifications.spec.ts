@@ -58,7 +58,9 @@ test("[partner] the approval shows up in the notification centre with the unread
   await expect(line).toHaveAttribute("data-unread", "true");
   await line.getByRole("button", { name: "Mark read" }).click();
   await expect(line).not.toHaveAttribute("data-unread", "true");
-  await partner.getByRole("button", { name: "Mark all read" }).click();
+  // Anything else still unread (earlier specs' events) goes with "Mark all read".
+  const all = partner.getByRole("button", { name: "Mark all read" });
+  if (await all.count()) await all.click();
   await expect(partner.getByTestId("unread-count")).toHaveCount(0);
   await expect(partner.getByText("0 unread")).toBeVisible();
   // Its link leads to the certificate.
@@ -73,10 +75,10 @@ test("[admin] /admin/mail shows the messages the demo would have sent (no SMTP)"
   await admin.getByRole("link", { name: "Mail and webhooks" }).click();
   await expect(admin).toHaveURL(/\/admin\/mail$/);
   await expect(admin.getByText("No SMTP is configured")).toBeVisible();
-  const issued = admin.getByTestId("outbox").getByRole("listitem").filter({ hasText: "[Keyport PPR · acme] Certificate issued" }).filter({ hasText: "certs@acme.test" }).first();
+  const issued = admin.getByTestId("outbox").getByRole("listitem").filter({ hasText: "[Keyport PPR · acme] Certificate issued" }).filter({ hasText: "certs@acme.test" }).filter({ hasText: cn }).first();
   await expect(issued).toBeVisible();
   await expect(issued).toContainText("held");
-  await issued.getByText("Message").click();
+  await issued.locator("summary", { hasText: "Message" }).click();
   await expect(issued).toContainText(cn);
   await expect(issued).toContainText("Serial:");
   await expect(issued).toContainText("/partner/certificates/");
@@ -87,7 +89,7 @@ test("[admin] /admin/mail shows the messages the demo would have sent (no SMTP)"
   await expect(ppr.getByText("PPR: reminders at 60, 30, 14, 7, 1 days before expiry.")).toBeVisible();
   await ppr.getByLabel("PPR: days before expiry").fill("soon");
   await ppr.getByRole("button", { name: "Save" }).click();
-  await expect(ppr.getByText(/is not a whole number of days/).first()).toBeVisible();
+  await expect(ppr.getByText("Whole days from 1 to 365.")).toBeVisible();
   await admin.context().close();
 });
 
