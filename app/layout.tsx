@@ -3,11 +3,14 @@ import Link from "next/link";
 import "./globals.css";
 import { getWebActor } from "@/lib/auth/web-actor";
 import { HOME_BY_ROLE } from "@/lib/auth/permissions";
+import { countMyUnread } from "@/lib/services/notifications/my-notifications";
 
 export const metadata: Metadata = { title: "Keyport", description: "Mutual TLS certificate exchange for providers and partners" };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const actor = await getWebActor();
+  // The bell: a failure to count must not take every page down.
+  const unread = actor?.type === "user" ? await countMyUnread(actor).catch(() => null) : null;
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900">
@@ -20,6 +23,14 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <nav className="flex items-center gap-4 text-sm" aria-label="Account">
                 <Link href={HOME_BY_ROLE[actor.role]} className="hover:underline">
                   Home
+                </Link>
+                <Link href="/notifications" className="relative hover:underline" data-testid="bell" aria-label={`Notifications${unread ? `, ${unread} unread` : ""}`}>
+                  <span aria-hidden="true">🔔</span>
+                  {unread ? (
+                    <span className="ml-1 rounded-full bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white" data-testid="unread-count">
+                      {unread > 99 ? "99+" : unread}
+                    </span>
+                  ) : null}
                 </Link>
                 <span className="text-slate-600" data-testid="whoami">
                   {actor.email} · {actor.partnerRole?.replaceAll("_", " ") ?? actor.role}

@@ -11,6 +11,7 @@ export function AdminNav() {
     { href: "/admin/exchange", label: "Exchange", active: path.startsWith("/admin/exchange") },
     { href: "/admin/jobs", label: "Background jobs", active: path.startsWith("/admin/jobs") },
     { href: "/admin/jws", label: "Provider JWS keys", active: path.startsWith("/admin/jws") },
+    { href: "/admin/mail", label: "Mail and webhooks", active: path.startsWith("/admin/mail") },
   ];
   return (
     <nav aria-label="Administration" className="mb-6 flex flex-wrap gap-1 border-b border-slate-200" data-testid="admin-nav">

@@ -107,6 +107,9 @@ import { changeOrgUserRole } from "@/lib/services/org-users/change-org-user-role
 import { disableOrgUser, enableOrgUser } from "@/lib/services/org-users/set-org-user-disabled";
 import { createOrgToken } from "@/lib/services/tokens/create-org-token";
 import { revokeOrgToken } from "@/lib/services/tokens/revoke-org-token";
+import { markNotificationsRead } from "@/lib/services/notifications/my-notifications";
+import { removeWebhook, setNotificationPreferences, setWebhook } from "@/lib/services/notifications/org-notification-settings";
+import { setReminderDays } from "@/lib/services/notifications/reminder-policy";
 
 afterAll(async () => {
   await closeApiRateLimits();
@@ -444,6 +447,25 @@ const ACTION_MATRIX: ActionRow[] = [
   { file: "partner-users.ts", action: "enableOrgUserAction", permission: "org-user:disable", object: "user", call: via(enableOrgUser, async (_fx, id) => [{ user: { id } }]) },
   { file: "partner-users.ts", action: "createOrgTokenAction", permission: "org-token:create", call: via(createOrgToken, async (fx) => [{ userEmail: fx.partnerAdminA.email, name: "matrix" }]) },
   { file: "partner-users.ts", action: "revokeOrgTokenAction", permission: "org-token:revoke", object: "org-token", call: via(revokeOrgToken, async (_fx, id) => [{ id }]) },
+  { file: "notifications.ts", action: "markNotificationsReadAction", permission: "notification:read", call: via(markNotificationsRead, async () => [{ all: true }]) },
+  {
+    file: "notifications.ts",
+    action: "setNotificationPreferencesAction",
+    permission: "notification:configure",
+    call: via(setNotificationPreferences, async () => [{ preferences: [{ type: "certificate_request.rejected", toGroup: true, toSubmitter: false }] }]),
+  },
+  { file: "notifications.ts", action: "setWebhookAction", permission: "notification:configure", call: via(setWebhook, async () => [{ url: "https://hooks.example.com/keyport" }]) },
+  {
+    file: "notifications.ts",
+    action: "removeWebhookAction",
+    permission: "notification:configure",
+    // Each partner removes its own organisation's webhook: both have one.
+    call: via(removeWebhook, async (fx) => {
+      for (const p of [fx.partnerA, fx.partnerB]) await setWebhook(p.actor, { url: "https://hooks.example.com/keyport" });
+      return [];
+    }),
+  },
+  { file: "notifications.ts", action: "setReminderDaysAction", permission: "reminder:write", call: via(setReminderDays, async (fx) => [{ environment: fx.env.code, days: "60, 30, 7, 1" }]) },
   {
     file: "profiles.ts",
     action: "createProfileAction",
@@ -547,6 +569,7 @@ const PUBLIC_PAGES: Record<string, string> = {
   "/signin": "the sign-in form",
   "/signout": "the sign-out button",
   "/invite": "an invitee sets a password: the page shows the invitation only to the holder of its single-use link (lib/services/org-users/accept-invitation.ts)",
+  "/notifications": "the notification centre of the signed-in user of any role (it reads getWebActor and sends anyone else to sign in); listMyNotifications scopes to that user",
   "/account/mfa": "second-factor set-up for the signed-in user of any role (it reads getWebActor and sends anyone else to sign in); requirePageActor sends provider staff here until they have one",
 };
 
