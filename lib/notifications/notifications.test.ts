@@ -153,7 +153,9 @@ describe("mail for each event", () => {
     await createProviderClientCa(CLI_ACTOR, { envCode: w.env.code });
     const provider = await makeTestChain({ name: "Mail Provider", hosts: ["api.provider.test"] });
     await setProviderServerChain(CLI_ACTOR, { environment: w.env.code, chain: provider.chainPem, server: provider.serverPem });
-    const providerCert = await issueProviderCertificate(w.admin.actor, { environment: w.env.code, csr: opensslCsr("/CN=gateway.provider.test").csr });
+    const issuance = await issueProviderCertificate(w.admin.actor, { environment: w.env.code, csr: opensslCsr("/CN=gateway.provider.test").csr });
+    if (issuance.status !== "issued") throw new Error("the test environment needs one approval: the provider certificate should issue at once");
+    const providerCert = issuance;
     // CRL renewal failed → admins.
     const ca = await getDb().certificateAuthority.findFirstOrThrow({ where: { envId: w.env.id, kind: "issuing" } });
     await notifyCrlRenewalFailed(ca.id, new Error("disk full"));
