@@ -7,6 +7,8 @@ import { randomBytes } from "node:crypto";
 process.env.KEYPORT_E2E_PORT ??= String(3100 + Math.floor(Math.random() * 800));
 // The PPR mTLS connectivity listener of the e2e server (the partner's "Test connectivity" flow).
 process.env.KEYPORT_E2E_MTLS_PORT ??= String(Number(process.env.KEYPORT_E2E_PORT) + 1000);
+// The loopback OpenID provider for SSO (e2e/support/oidc-issuer.ts, started by the global setup).
+process.env.KEYPORT_E2E_OIDC_PORT ??= String(Number(process.env.KEYPORT_E2E_PORT) + 1500);
 process.env.KEYPORT_MASTER_KEY ??= randomBytes(32).toString("hex");
 process.env.KEYPORT_E2E_DB ??= `keyport_e2e_${randomBytes(5).toString("hex")}`;
 const port = Number(process.env.KEYPORT_E2E_PORT);
@@ -14,6 +16,7 @@ const port = Number(process.env.KEYPORT_E2E_PORT);
 export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
+  globalSetup: "./e2e/support/global-setup.ts",
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,

@@ -9,6 +9,7 @@ import { CLI_ACTOR } from "@/lib/auth/actor";
 import { seedDemo } from "@/lib/services/demo/seed-demo";
 import fs from "node:fs";
 import path from "node:path";
+import { OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, oidcIssuerUrl } from "./oidc-issuer";
 import { E2E_METRICS_TOKEN, E2E_PASSWORDS, E2E_SERVER_LOG, EMBEDDED_E2E_PORT, e2eDatabaseUrl, keyportServerCommand } from "./env";
 
 async function main() {
@@ -49,6 +50,10 @@ async function main() {
     // Second factors are optional here (the demo accounts have none); e2e/mfa.spec.ts enrols its own.
     KEYPORT_MFA_REQUIRED_ROLES: "none",
     KEYPORT_METRICS_TOKEN: E2E_METRICS_TOKEN,
+    // SSO through the loopback OpenID provider of the global setup (e2e/support/oidc-issuer.ts).
+    KEYPORT_OIDC_ISSUER: oidcIssuerUrl(),
+    KEYPORT_OIDC_CLIENT_ID: OIDC_CLIENT_ID,
+    KEYPORT_OIDC_CLIENT_SECRET: OIDC_CLIENT_SECRET,
   };
   // The production server, exactly as `npm start` runs it.
   const keyportServer = keyportServerCommand(port);

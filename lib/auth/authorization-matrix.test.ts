@@ -91,6 +91,9 @@ import { updateUser } from "@/lib/services/users/update-user";
 import { confirmTotpEnrollment, resetSecondFactor, startTotpEnrollment } from "@/lib/services/auth/mfa-enrollment";
 import { newTotpSecret, totpFor } from "@/lib/auth/mfa";
 import { sealTotpSecret } from "@/lib/ca/totp-vault";
+import { finishPasskeyRegistration, removePasskey, startPasskeyRegistration, startPasskeyStepUp, verifyStepUp } from "@/lib/services/auth/passkeys";
+import { relyingParty, storeChallenge } from "@/lib/auth/webauthn";
+import { softAuthenticator } from "@/lib/testing/soft-authenticator";
 import { disableUser, enableUser } from "@/lib/services/users/set-user-disabled";
 import { updateOrganisation } from "@/lib/services/organisations/update-organisation";
 import { disableOrganisation, enableOrganisation } from "@/lib/services/organisations/set-organisation-disabled";
@@ -349,6 +352,49 @@ const ACTION_MATRIX: ActionRow[] = [
       return [{ code: totpFor(secret.bytes, "matrix").generate() }];
     }),
   },
+  // Passkeys (issue 20): the world's actors have no session row, so their challenges are bound to none.
+  { file: "account.ts", action: "startPasskeyRegistrationAction", permission: "mfa:enroll", call: via(startPasskeyRegistration, async () => []) },
+  {
+    file: "account.ts",
+    action: "finishPasskeyRegistrationAction",
+    permission: "mfa:enroll",
+    // The caller is not known here: every role user of the world gets the same open challenge; a fresh authenticator answers it.
+    call: via(finishPasskeyRegistration, async (fx) => {
+      const challenge = Buffer.from(`matrix-${uniq()}`).toString("base64url");
+      for (const u of [fx.partnerA, fx.partnerB, fx.officer1, fx.admin, fx.gateway]) await storeChallenge(getDb(), { purpose: "register", challenge, userId: u.id });
+      const rp = relyingParty();
+      return [{ response: softAuthenticator({ rpId: rp.id, origin: rp.origin }).register(challenge), name: "matrix" }];
+    }),
+  },
+  {
+    file: "account.ts",
+    action: "removePasskeyAction",
+    permission: "mfa:enroll",
+    // Partner A's own passkey (each caller may remove only their own: the others get not_found).
+    call: via(removePasskey, async (fx) => [{ id: (await getDb().passkey.create({ data: { userId: fx.partnerA.id, credentialId: `matrix-${uniq()}`, publicKey: new Uint8Array([1]), name: "matrix" } })).id }]),
+  },
+  {
+    file: "account.ts",
+    action: "startPasskeyStepUpAction",
+    permission: "mfa:enroll",
+    call: via(startPasskeyStepUp, async (fx) => {
+      for (const u of [fx.partnerA, fx.partnerB, fx.officer1, fx.admin, fx.gateway]) await getDb().passkey.create({ data: { userId: u.id, credentialId: `matrix-${uniq()}`, publicKey: new Uint8Array([1]), name: "matrix" } });
+      return [];
+    }),
+  },
+  {
+    file: "account.ts",
+    action: "verifyStepUpAction",
+    permission: "mfa:enroll",
+    call: via(verifyStepUp, async (fx) => {
+      const secret = newTotpSecret();
+      for (const u of [fx.partnerA, fx.partnerB, fx.officer1, fx.admin, fx.gateway]) {
+        const { sealed, keyId } = sealTotpSecret(secret.bytes, u.id);
+        await getDb().user.update({ where: { id: u.id }, data: { totpSecret: sealed, totpKeyId: keyId, totpEnabledAt: new Date(), totpLastStep: null } });
+      }
+      return [{ code: totpFor(secret.bytes, "matrix").generate() }];
+    }),
+  },
   { file: "officer.ts", action: "approveCertificateRequestAction", permission: "request:decide", object: "request", call: via(approveCertificateRequest, async (_fx, id) => [id, { comment: "matrix" }]) },
   { file: "officer.ts", action: "rejectCertificateRequestAction", permission: "request:decide", object: "request", call: via(rejectCertificateRequest, async (_fx, id) => [id, { reason: "matrix" }]) },
   { file: "officer.ts", action: "approveAllowlistRequestAction", permission: "allowlist:decide", object: "allowlist-request", call: via(approveAllowlistRequest, async (_fx, id) => [id, { comment: "matrix" }]) },
@@ -557,6 +603,7 @@ const PAGE_ROUTE_MATRIX: PageRouteRow[] = [
     permission: "public",
     why: "the invitee sets a password: the single-use link from the invitation mail is the credential (lib/services/org-users/accept-invitation.ts; tested in partner-roles.test.ts)",
   },
+  { route: "api/passkey-signin", method: "POST", guard: "none", permission: "public", why: "a passkey challenge for the sign-in form, before anyone is signed in (single use, 5 minutes, bound to the browser by an httpOnly cookie)" },
   { route: "api/auth/[...nextauth]", method: "GET", guard: "none", permission: "public", why: "next-auth's sign-in, sign-out and session endpoints (lib/auth/options.ts)" },
   { route: "api/auth/[...nextauth]", method: "POST", guard: "none", permission: "public", why: "next-auth's sign-in, sign-out and session endpoints (lib/auth/options.ts)" },
 ];

@@ -7,6 +7,21 @@ import type { Role } from "@/lib/auth/permissions";
 import { signInWithPassword } from "@/lib/services/auth/sign-in";
 import { getDb } from "@/lib/db/client";
 import { recordAudit } from "@/lib/audit/record-audit";
+import { OIDC_PROVIDER_ID, oidcConfig, oidcProvider } from "@/lib/auth/oidc";
+import { SIGNIN_CHALLENGE_COOKIE } from "@/lib/auth/webauthn";
+import { signInWithOidc } from "@/lib/services/auth/sign-in-oidc";
+
+const oidc = oidcConfig();
+
+/** One cookie's value from a Cookie header (the passkey sign-in challenge's id). */
+function cookieValue(header: string | string[] | undefined, name: string): string | null {
+  const raw = Array.isArray(header) ? header.join("; ") : (header ?? "");
+  for (const part of raw.split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return null;
+}
 
 export const authOptions: NextAuthOptions = {
   // The JWT only points at a session row (token.sid); lib/auth/sessions.ts decides whether it is open.
@@ -15,7 +30,12 @@ export const authOptions: NextAuthOptions = {
   providers: [
     CredentialsProvider({
       name: "Email and password",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" }, code: { label: "Authentication code", type: "text" } },
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+        code: { label: "Authentication code", type: "text" },
+        passkey: { label: "Passkey answer", type: "text" },
+      },
       // Every failure returns null: the sign-in page shows one generic message.
       async authorize(credentials, req) {
         const headers = (req?.headers ?? {}) as Record<string, string | string[] | undefined>;
@@ -23,11 +43,31 @@ export const authOptions: NextAuthOptions = {
           const v = headers[name];
           return Array.isArray(v) ? v.join(",") : v;
         });
-        return signInWithPassword({ email: credentials?.email, password: credentials?.password, code: credentials?.code, ip });
+        return signInWithPassword({
+          email: credentials?.email,
+          password: credentials?.password,
+          code: credentials?.code,
+          passkey: credentials?.passkey || undefined,
+          passkeyChallengeId: cookieValue(headers.cookie, SIGNIN_CHALLENGE_COOKIE),
+          ip,
+        });
       },
     }),
+    ...(oidc ? [oidcProvider(oidc)] : []),
   ],
   callbacks: {
+    // SSO (lib/auth/oidc.ts): next-auth has checked the ID token; the mapping and the session row are
+    // Keyport's. A refusal goes back to the sign-in page (AccessDenied), with the reason in the audit trail.
+    async signIn({ user, account }) {
+      if (account?.provider !== OIDC_PROVIDER_ID) return true;
+      if (!oidc) return false;
+      const claims = (user as unknown as { claims?: Record<string, unknown> }).claims ?? {};
+      const signedIn = await signInWithOidc(oidc, claims);
+      if (!signedIn) return false;
+      // next-auth hands this same object to the jwt callback below.
+      Object.assign(user, signedIn);
+      return true;
+    },
     async jwt({ token, user }) {
       if (user) {
         const u = user as unknown as { id: string; role: Role; orgId: string | null; sessionId: string };

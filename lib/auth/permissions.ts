@@ -125,6 +125,27 @@ export type Permission = keyof typeof PERMISSIONS;
 /** What a session that still owes a required second factor may do: enrol one. */
 export const MFA_PENDING_PERMISSIONS: readonly Permission[] = ["mfa:enroll", "me:read"];
 
+/**
+ * Sensitive actions (issue 20: approve, revoke, CA and profile changes): a web session of a user who
+ * has a second factor must have verified it within the last few minutes (lib/auth/actor.ts stepUpDue).
+ */
+export const STEP_UP_PERMISSIONS: readonly Permission[] = [
+  "request:decide",
+  "allowlist:decide",
+  "server-chain:decide",
+  "jws-key:decide",
+  "endpoint:decide",
+  "provider-certificate:decide",
+  "certificate:revoke",
+  "ca:init",
+  "provider-ca:init",
+  "provider-certificate:issue",
+  "provider-server-chain:write",
+  "provider-jws-key:write",
+  "profile:write",
+  "user:mfa-reset",
+];
+
 /** Whether a grantee (a role, or a partner user's role within its organisation: granteeOf) has the permission. */
 export function roleHas(grantee: Grantee, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Grantee[]).includes(grantee);

@@ -41,7 +41,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function findOpenSession(sid: unknown) {
   if (typeof sid !== "string" || !UUID.test(sid)) return null;
   const db = getDb();
-  const row = await db.session.findUnique({ where: { id: sid }, include: { user: { include: { org: { select: { disabled: true } } } } } });
+  const row = await db.session.findUnique({ where: { id: sid }, include: { user: { include: { org: { select: { disabled: true } }, _count: { select: { passkeys: true } } } } } });
   // A disabled user, or a user of a disabled organisation, has no open session (lib/services/users/set-user-disabled.ts).
   if (!row || row.endedAt || row.user.disabled || row.user.org?.disabled) return null;
   const now = Date.now();
@@ -53,7 +53,7 @@ export async function findOpenSession(sid: unknown) {
   if (now - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.session.updateMany({ where: { id: sid, endedAt: null }, data: { lastSeenAt: new Date(now) } });
   }
-  return { sessionId: row.id, user: row.user, mfaAt: row.mfaAt };
+  return { sessionId: row.id, user: row.user, mfaAt: row.mfaAt, passkeys: row.user._count.passkeys };
 }
 
 /** End one session (sign-out). Returns the user it belonged to, when it was open. */

@@ -34,6 +34,8 @@ export const getWebActor = cache(async (): Promise<Actor | null> => {
     ip: clientIpFrom((n) => h.get(n)),
     sessionId: open.sessionId,
     mfaPending: !open.mfaAt && mfaRequiredFor(user.role),
+    hasSecondFactor: !!user.totpEnabledAt || open.passkeys > 0,
+    mfaAt: open.mfaAt,
   };
 });
 

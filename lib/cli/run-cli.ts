@@ -77,7 +77,7 @@ export const USAGE = `Usage: npm run keyport -- <command> [options]
                                               their tokens; the organisation cannot change while they have open requests
   user disable --email EMAIL                  sessions end and API tokens stop at once; nothing is deleted
   user enable --email EMAIL
-  user mfa reset --email EMAIL                turn the user's second factor off (audited); ends their sessions
+  user mfa reset --email EMAIL                turn the user's second factors off (TOTP, recovery codes, passkeys; audited); ends their sessions
   user list [--role ROLE] [--org CODE] [--state active|disabled]
   org update --code CODE [--name LEGAL_NAME] [--email GROUP_EMAIL]
   org disable --code CODE                     its users' sessions end and tokens stop; certificates stay (revocable)

@@ -4,6 +4,7 @@ import { portalOrigin, safeCallbackPath } from "@/lib/auth/callback-url";
 import { SignInForm } from "@/components/auth/signin-form";
 import { getWebActor } from "@/lib/auth/web-actor";
 import { HOME_BY_ROLE, areaForPath, granteeOf, roleHas } from "@/lib/auth/permissions";
+import { oidcConfig } from "@/lib/auth/oidc";
 
 export const dynamic = "force-dynamic";
 
@@ -19,10 +20,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     const area = callback ? areaForPath(callback.split(/[?#]/)[0]) : null;
     redirect(callback && (!area || roleHas(granteeOf(actor), area)) ? callback : HOME_BY_ROLE[actor.role]);
   }
+  const sso = oidcConfig();
   return (
     <div className="mx-auto max-w-sm py-10">
       <h1 className="mb-6 text-2xl font-bold">Sign in to Keyport</h1>
-      <SignInForm next={callback ? `/signin?callbackUrl=${encodeURIComponent(callback)}` : "/"} />
+      <SignInForm next={callback ? `/signin?callbackUrl=${encodeURIComponent(callback)}` : "/"} sso={sso ? { name: sso.name } : null} failed={!!params.error} />
     </div>
   );
 }

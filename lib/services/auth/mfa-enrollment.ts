@@ -3,7 +3,7 @@
 // the second factor is on, ten recovery codes are shown once, and the current session counts as verified).
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
-import { type Actor, authorize } from "@/lib/auth/actor";
+import { type Actor, authorize, stepUpDue } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { endUserSessions } from "@/lib/auth/sessions";
 import { hashRecoveryCode, matchingStep, newRecoveryCodes, newTotpSecret, totpFor } from "@/lib/auth/mfa";
@@ -23,15 +23,21 @@ export async function getMfaStatus(actor: Actor) {
   const me = selfOf(actor);
   const user = await getDb().user.findUniqueOrThrow({
     where: { id: me.userId },
-    select: { totpEnabledAt: true, _count: { select: { recoveryCodes: { where: { usedAt: null } } } } },
+    select: {
+      totpEnabledAt: true,
+      _count: { select: { recoveryCodes: { where: { usedAt: null } } } },
+      passkeys: { select: { id: true, name: true, createdAt: true, lastUsedAt: true }, orderBy: { createdAt: "asc" } },
+    },
   });
-  return { totpEnabledAt: user.totpEnabledAt, recoveryCodesLeft: user._count.recoveryCodes, pending: !!me.mfaPending };
+  return { totpEnabledAt: user.totpEnabledAt, recoveryCodesLeft: user._count.recoveryCodes, passkeys: user.passkeys, pending: !!me.mfaPending, stepUpDue: stepUpDue(me) };
 }
 
 /** Start enrolment: a new secret replaces any unconfirmed one. Refused while a second factor is on (an admin resets it). */
 export async function startTotpEnrollment(actor: Actor) {
   authorize(actor, "mfa:enroll");
   const me = selfOf(actor);
+  // A user who has a passkey adds an app only after a recent verification (like any sensitive change).
+  if (stepUpDue(me)) throw new AppError("forbidden", "Confirm it is you first: verify your second factor again.");
   const secret = newTotpSecret();
   const { sealed, keyId } = sealTotpSecret(secret.bytes, me.userId);
   await getDb().$transaction(async (tx) => {
@@ -68,13 +74,14 @@ export async function confirmTotpEnrollment(actor: Actor, input: z.input<typeof 
 
 const resetSchema = z.object({ user: userRefSchema });
 
-/** An admin (or the CLI) turns a user's second factor off: audited, and every session of the user ends. */
+/** An admin (or the CLI) turns a user's second factors off (TOTP, recovery codes and every passkey): audited, and every session of the user ends. */
 export async function resetSecondFactor(actor: Actor, input: z.input<typeof resetSchema>) {
   authorize(actor, "user:mfa-reset");
   const data = parseInput(resetSchema, input);
   return getDb().$transaction(async (tx) => {
     const user = await lockUser(tx, data.user);
     const had = !!user.totpEnabledAt;
+    const { count: passkeys } = await tx.passkey.deleteMany({ where: { userId: user.id } });
     await tx.user.update({ where: { id: user.id }, data: { totpSecret: null, totpKeyId: null, totpEnabledAt: null, totpLastStep: null } });
     await tx.recoveryCode.deleteMany({ where: { userId: user.id } });
     const sessionsEnded = await endUserSessions(tx, user.id, "mfa_reset");
@@ -83,7 +90,7 @@ export async function resetSecondFactor(actor: Actor, input: z.input<typeof rese
       orgId: user.orgId,
       targetType: "user",
       targetId: user.id,
-      details: { email: user.email, before: { totp: had }, after: { totp: false }, sessionsEnded },
+      details: { email: user.email, before: { totp: had, passkeys }, after: { totp: false, passkeys: 0 }, sessionsEnded },
     });
     return { id: user.id, email: user.email, sessionsEnded };
   });

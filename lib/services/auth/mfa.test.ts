@@ -87,7 +87,7 @@ describe("TOTP", () => {
     expect(r.sessionsEnded).toBe(1);
     expect(await findOpenSession(u.sid)).toBeNull();
     const audit = await getDb().auditEvent.findFirstOrThrow({ orderBy: [{ at: "desc" }, { seq: { sort: "desc", nulls: "first" } }] });
-    expect([audit.action, audit.details]).toEqual(["mfa.reset", expect.objectContaining({ before: { totp: true }, after: { totp: false } })]);
+    expect([audit.action, audit.details]).toEqual(["mfa.reset", expect.objectContaining({ before: { totp: true, passkeys: 0 }, after: { totp: false, passkeys: 0 } })]);
     const s = await signInWithPassword({ email: u.email, password: PASSWORD, ip: ip() });
     expect(s).not.toBeNull();
     expect((await findOpenSession(s!.sessionId))?.mfaAt).toBeNull();

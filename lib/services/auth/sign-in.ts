@@ -12,20 +12,25 @@ import { PasswordHashBusy, dummyPasswordHash, hashPassword, needsRehash, verifyP
 import { leaseVerification, reserveAttempt, settleSuccess } from "@/lib/auth/throttle";
 import { createSession } from "@/lib/auth/sessions";
 import { consumeSecondFactor } from "@/lib/auth/mfa";
+import { consumeAssertion, consumeChallenge, parseCredentialJson } from "@/lib/auth/webauthn";
+import { localLoginAllowed } from "@/lib/auth/oidc";
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { Role } from "@/lib/auth/permissions";
 import { findControlCharacter, printable } from "@/lib/control-characters";
 
 export type SignedIn = { id: string; email: string; name: string; role: Role; orgId: string | null; sessionId: string };
-type Failure = "invalid" | "throttled" | "busy" | "disabled" | "code_required" | "invalid_code";
+type Failure = "invalid" | "throttled" | "busy" | "disabled" | "code_required" | "invalid_code" | "invalid_passkey" | "local_login_disabled";
 
 const MAX_EMAIL = 320;
 const MAX_PASSWORD = 200;
 
 /**
- * `code`: the second factor of a user who enrolled one (a TOTP code or a recovery code). A missing or
- * wrong code is a failed attempt like a wrong password (counted by the same throttle, never settled).
+ * `code`: the second factor of a user who enrolled one (a TOTP code or a recovery code); or
+ * `passkey`: a WebAuthn assertion (JSON) answering the sign-in challenge whose id the browser's
+ * cookie carries (`passkeyChallengeId`). A missing or wrong factor is a failed attempt like a wrong
+ * password (counted by the same throttle, never settled).
  */
-export async function signInWithPassword(input: { email: unknown; password: unknown; code?: unknown; ip: string | null }): Promise<SignedIn | null> {
+export async function signInWithPassword(input: { email: unknown; password: unknown; code?: unknown; passkey?: unknown; passkeyChallengeId?: string | null; ip: string | null }): Promise<SignedIn | null> {
   const typed = String(input.email ?? "").trim().toLowerCase();
   const password = String(input.password ?? "");
   if (!typed || !password || typed.length > MAX_EMAIL || password.length > MAX_PASSWORD) return null;
@@ -65,14 +70,25 @@ export async function signInWithPassword(input: { email: unknown; password: unkn
     await release();
     return fail("disabled", user.orgId);
   }
+  if (!localLoginAllowed(user.role)) {
+    await release();
+    return fail("local_login_disabled", user.orgId);
+  }
   let mfaAt: Date | null = null;
-  let secondFactor: "totp" | "recovery" | null = null;
-  if (user.totpEnabledAt) {
+  let secondFactor: "totp" | "recovery" | "passkey" | null = null;
+  const passkeys = await db.passkey.count({ where: { userId: user.id } });
+  // A passkey answer that was sent must verify, even for a user who needs no second factor.
+  if (user.totpEnabledAt || passkeys > 0 || input.passkey) {
     const enrolled = user;
-    secondFactor = await db.$transaction((tx) => consumeSecondFactor(tx, enrolled, input.code));
+    const assertion = input.passkey ? parseCredentialJson<AuthenticationResponseJSON>(input.passkey) : null;
+    secondFactor = await db.$transaction(async (tx) => {
+      if (!input.passkey) return consumeSecondFactor(tx, enrolled, input.code);
+      const challenge = assertion && input.passkeyChallengeId ? await consumeChallenge(tx, { purpose: "signin", id: input.passkeyChallengeId }) : null;
+      return assertion && challenge && (await consumeAssertion(tx, enrolled.id, assertion, challenge)) ? "passkey" : null;
+    });
     if (!secondFactor) {
       await release();
-      return fail(input.code ? "invalid_code" : "code_required", user.orgId);
+      return fail(input.passkey ? "invalid_passkey" : input.code ? "invalid_code" : "code_required", user.orgId);
     }
     mfaAt = new Date();
   }
