@@ -77,7 +77,8 @@ export async function verifyAuditChain(
   };
   for (;;) {
     const batch = await db.auditEvent.findMany({
-      where: { seq: { ...(cursor !== undefined ? { gt: cursor } : {}), ...(head ? { lte: head.seq } : {}) } },
+      // Chained events only (pending ones have no seq; they are checked after the walk).
+      where: { seq: { not: null, ...(cursor !== undefined ? { gt: cursor } : {}), ...(head ? { lte: head.seq } : {}) } },
       orderBy: { seq: "asc" },
       take: 1000,
     });
