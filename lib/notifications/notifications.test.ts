@@ -22,7 +22,7 @@ import { getNotificationSettings, setNotificationPreferences, setWebhook } from 
 import { listOutbox } from "@/lib/services/notifications/outbox";
 import { listReminderPolicies, setReminderDays } from "@/lib/services/notifications/reminder-policy";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
-import { issueProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
+import { approveProviderCertificateRequest, issueProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
 import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { approveCertificateRequest, rejectCertificateRequest } from "@/lib/services/requests/decide-request";
 import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
@@ -153,8 +153,10 @@ describe("mail for each event", () => {
     await createProviderClientCa(CLI_ACTOR, { envCode: w.env.code });
     const provider = await makeTestChain({ name: "Mail Provider", hosts: ["api.provider.test"] });
     await setProviderServerChain(CLI_ACTOR, { environment: w.env.code, chain: provider.chainPem, server: provider.serverPem });
-    const issuance = await issueProviderCertificate(w.admin.actor, { environment: w.env.code, csr: opensslCsr("/CN=gateway.provider.test").csr });
-    if (issuance.status !== "issued") throw new Error("the test environment needs one approval: the provider certificate should issue at once");
+    // The environment needs two officers: the admin asks (the first), an officer approves (the second).
+    let issuance = await issueProviderCertificate(w.admin.actor, { environment: w.env.code, csr: opensslCsr("/CN=gateway.provider.test").csr });
+    if (issuance.status === "pending") issuance = await approveProviderCertificateRequest(w.officer1.actor, issuance.requestId, {});
+    if (issuance.status !== "issued") throw new Error(`the provider certificate is still ${issuance.status}`);
     const providerCert = issuance;
     // CRL renewal failed → admins.
     const ca = await getDb().certificateAuthority.findFirstOrThrow({ where: { envId: w.env.id, kind: "issuing" } });
