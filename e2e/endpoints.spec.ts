@@ -67,7 +67,8 @@ test("[partner] registers a callback URL, an officer confirms it, the partner se
   await expect(partner.getByText(/Uploaded and checked/)).toBeVisible();
   await officer.goto("/officer/exchange?env=PPR");
   await officer.locator("[data-testid^=chain-decision-]").first().getByRole("button", { name: "Endorse" }).click();
-  await expect(officer.getByText(/Endorsed: the chain is active/)).toBeVisible();
+  // The page revalidates: the chain leaves the queue.
+  await expect(officer.getByText("Nothing waits for endorsement.")).toBeVisible();
 
   // A bad URL is refused with its rule, and nothing is listed.
   await partner.reload();
@@ -86,7 +87,7 @@ test("[partner] registers a callback URL, an officer confirms it, the partner se
   const decision = officer.locator("[data-testid^=endpoint-decision-]").first();
   await expect(officer.getByText(url)).toBeVisible();
   await decision.getByRole("button", { name: "Confirm" }).click();
-  await expect(officer.getByText(/Confirmed https:\/\/127\.0\.0\.1/)).toBeVisible();
+  await expect(officer.getByText("No endpoint waits for confirmation.")).toBeVisible();
 
   // The partner runs the probe and sees the classified result with its evidence.
   await partner.reload();

@@ -160,6 +160,29 @@ async function jwsKeyFacts(tx: Tx, id: string) {
   };
 }
 
+// Endpoint registry (issue 18, item 5)
+async function endpointFacts(tx: Tx, id: string) {
+  const r = await tx.partnerEndpoint.findUniqueOrThrow({ where: { id }, include: { env: { select: { code: true } }, org: { select: { code: true } } } });
+  return {
+    r,
+    base: {
+      orgId: r.orgId,
+      envId: r.envId,
+      envCode: r.env.code,
+      orgCode: r.org.code,
+      subjectType: "endpoint",
+      subjectId: r.id,
+      submitterId: r.submittedById,
+      partnerLink: `/partner/exchange?env=${r.env.code}`,
+      staffLink: `/officer/exchange?env=${r.env.code}&org=${r.org.code}`,
+    },
+    facts: [
+      ["Environment", r.env.code],
+      [r.kind === "callback_url" ? "Callback URL" : "Ingress range", r.value],
+    ] as [string, string][],
+  };
+}
+
 /** Provider-side exchange items concern every partner of an environment: one event per organisation (extra.orgId). */
 async function providerItemFacts(tx: Tx, envId: string, orgId: string | undefined) {
   const [env, org] = await Promise.all([
@@ -407,6 +430,33 @@ export const EVENT_TYPES = {
     describe: async (tx, { id, reason }) => {
       const { base, facts } = await jwsKeyFacts(tx, id);
       return { ...base, title: "JWS key rejected", facts: [...facts, ["Reason", reason ?? ""]] };
+    },
+  },
+  // Endpoint registry (issue 18, item 5)
+  "endpoint.registered": {
+    label: "Endpoint registered",
+    audience: { officers: true },
+    describe: async (tx, { id }) => {
+      const { base, facts, r } = await endpointFacts(tx, id);
+      return { ...base, title: `Endpoint from ${r.org.code} waits for confirmation`, facts };
+    },
+  },
+  "endpoint.confirmed": {
+    label: "Endpoint confirmed",
+    audience: { org: true },
+    defaults: ORG_ON,
+    describe: async (tx, { id }) => {
+      const { base, facts } = await endpointFacts(tx, id);
+      return { ...base, title: "Endpoint confirmed: it is in the provider's gateway and firewall exports", facts };
+    },
+  },
+  "endpoint.rejected": {
+    label: "Endpoint rejected",
+    audience: { org: true },
+    defaults: ORG_ON,
+    describe: async (tx, { id, reason }) => {
+      const { base, facts } = await endpointFacts(tx, id);
+      return { ...base, title: "Endpoint rejected", facts: [...facts, ["Reason", reason ?? ""]] };
     },
   },
   "provider_server_chain.changed": {

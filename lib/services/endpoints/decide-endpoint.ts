@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { alreadyDecided, approveSchema, recordDecision, rejectSchema } from "@/lib/services/requests/approvals";
 import { assertId } from "@/lib/services/scope";
+import { emitEvent } from "@/lib/notifications/emit-event";
 import { checkEntry } from "./check-entry";
 import { getEndpoint } from "./read-endpoints";
 
@@ -39,6 +40,7 @@ export async function confirmEndpoint(actor: Actor, id: string, input: z.input<t
     }
     await tx.partnerEndpoint.update({ where: { id: endpointId }, data: { status: "confirmed", decidedAt: new Date() } });
     await recordAudit(tx, actor, { action: "endpoint.confirm", orgId: row.orgId, targetType: "endpoint", targetId: endpointId, details: { environment: row.env.code, organisation: row.org.code, kind: row.kind, value: row.value } });
+    await emitEvent(tx, "endpoint.confirmed", { id: endpointId });
   });
   return getEndpoint(actor, endpointId);
 }
@@ -55,6 +57,7 @@ export async function rejectEndpoint(actor: Actor, id: string, input: z.input<ty
     await recordDecision(tx, actor, { kind: "endpoint", requestId: endpointId }, row, { decision: "reject", comment: reason });
     await tx.partnerEndpoint.update({ where: { id: endpointId }, data: { status: "rejected", rejectionReason: reason, decidedAt: new Date() } });
     await recordAudit(tx, actor, { action: "endpoint.reject", orgId: row.orgId, targetType: "endpoint", targetId: endpointId, details: { reason } });
+    await emitEvent(tx, "endpoint.rejected", { id: endpointId, reason });
   });
   return getEndpoint(actor, endpointId);
 }

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { requireEnvironment } from "@/lib/services/environments/find-environment";
 import { actorUserId, assertId, orgScope } from "@/lib/services/scope";
+import { emitEvent } from "@/lib/notifications/emit-event";
 import { checkEntry } from "./check-entry";
 import { MAX_ENTRIES_PER_KIND, type RegisterEndpointInput, registerEndpointSchema } from "./schemas";
 import { getEndpoint } from "./read-endpoints";
@@ -27,6 +28,7 @@ export async function registerEndpoint(actor: Actor, input: RegisterEndpointInpu
     if (live.length >= MAX_ENTRIES_PER_KIND) throw new AppError("conflict", `At most ${MAX_ENTRIES_PER_KIND} ${data.kind === "callback_url" ? "callback URLs" : "ingress ranges"} per environment; remove one first.`);
     const row = await tx.partnerEndpoint.create({ data: { orgId, envId: env.id, kind: data.kind, value: checked.value, note: data.note, findings: checked.findings, submittedById: actorUserId(actor) } });
     await recordAudit(tx, actor, { action: "endpoint.register", orgId, targetType: "endpoint", targetId: row.id, details: { environment: env.code, kind: data.kind, value: checked.value, warnings: checked.findings.length } });
+    await emitEvent(tx, "endpoint.registered", { id: row.id });
     return row.id;
   });
   return getEndpoint(actor, id);
