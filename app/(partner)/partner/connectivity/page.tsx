@@ -39,7 +39,8 @@ export default async function ConnectivityPage({ searchParams }: { searchParams:
   ]);
   const url = connectivityUrl(env.code);
   const usable = certificates.filter((c) => c.status === "valid" || c.status === "expiring");
-  const cert = usable[0];
+  // The list runs soonest-to-expire first; the test uses the certificate that lasts longest (the newest).
+  const cert = usable.reduce<(typeof usable)[number] | undefined>((best, c) => (!best || new Date(c.notAfter) > new Date(best.notAfter) ? c : best), undefined);
   const base = cert ? `${org.code}-${env.code}-${cert.serial.slice(0, 8)}`.toLowerCase().replace(/[^a-z0-9._-]/g, "-") : `${org.code}-${env.code.toLowerCase()}`;
   const caFile = `${env.code}-ca-chain.pem`;
   // Keyport's own listener has a server certificate from the environment's CA; a provider's gateway has its own.
