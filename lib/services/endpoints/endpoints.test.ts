@@ -7,25 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { makeWorld } from "@/lib/testing/world";
 import { confirmEndpoint, rejectEndpoint } from "./decide-endpoint";
 import { exportEndpoints } from "./export-endpoints";
 import { listProviderEndpoints, publishProviderEndpoint, removeProviderEndpoint } from "./provider-endpoints";
 import { getEndpoint, listEndpoints } from "./read-endpoints";
 import { registerEndpoint, removeEndpoint } from "./register-endpoint";
+import { refused } from "@/lib/testing/refused";
 
 afterAll(disconnectDb);
 
-async function refused(p: Promise<unknown>, code: string): Promise<AppError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(AppError);
-  expect((e as AppError).code).toBe(code);
-  return e as AppError;
-}
 const counts = async () => {
   const db = getDb();
   return { endpoints: await db.partnerEndpoint.count(), provider: await db.providerEndpoint.count(), audit: await db.auditEvent.count(), approvals: await db.approval.count() };

@@ -6,7 +6,6 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { exportJWK, generateKeyPair, importJWK, flattenedVerify } from "jose";
 import { disconnectDb, getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { makeWorld, opensslCsr } from "@/lib/testing/world";
 import { type OpensslKey, opensslFspiopRequest, opensslKey } from "@/lib/pki/jws/jws-test-helper";
 import { signWithProviderJwsKey } from "@/lib/ca/provider-jws-key";
@@ -26,18 +25,10 @@ import { GET as envJwksRoute } from "@/app/.well-known/jwks/[env]/route";
 import { GET as fileJwksRoute } from "@/app/.well-known/jwks/[env]/[file]/route";
 import { POST as verifyRoute } from "@/app/api/v1/jws/verify/route";
 import { POST as uploadRoute } from "@/app/api/v1/jws-keys/route";
+import { refused } from "@/lib/testing/refused";
 
 afterAll(disconnectDb);
 
-async function refused(p: Promise<unknown>, code: string): Promise<AppError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(AppError);
-  expect((e as AppError).code).toBe(code);
-  return e as AppError;
-}
 const counts = async () => {
   const db = getDb();
   return { keys: await db.partnerJwsKey.count(), provider: await db.providerJwsKey.count(), audit: await db.auditEvent.count(), approvals: await db.approval.count() };

@@ -9,7 +9,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { makeTestChain, opensslSignCsr } from "@/lib/pki/chain/fixtures.test-helper";
 import { makeWorld, opensslCsr } from "@/lib/testing/world";
 import { getOrgExchange } from "@/lib/services/exchange/get-exchange";
@@ -19,18 +18,10 @@ import { cancelProviderCsr, createProviderCsr } from "./create-provider-csr";
 import { downloadProviderCsrKeyOnce } from "./download-provider-csr-key";
 import { getProviderCsr, listProviderCsrs, providerCsrFile } from "./read-provider-csrs";
 import { uploadSignedCertificate } from "./upload-signed-certificate";
+import { refused } from "@/lib/testing/refused";
 
 afterAll(disconnectDb);
 
-async function refused(p: Promise<unknown>, code: string): Promise<AppError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(AppError);
-  expect((e as AppError).code).toBe(code);
-  return e as AppError;
-}
 
 async function endorsedPartner(w: Awaited<ReturnType<typeof makeWorld>>) {
   const c = await makeTestChain({ name: "Acme" });

@@ -4,22 +4,13 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { CLI_ACTOR } from "@/lib/auth/actor";
 import { disconnectDb, getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { makeUser, makeWorld, opensslCsr } from "@/lib/testing/world";
 import { createProviderClientCa } from "./init-provider-client-ca";
 import { approveProviderCertificateRequest, issueProviderCertificate, issueProviderCertificateWithKey, listProviderCertificates, listProviderCertificateRequests, rejectProviderCertificateRequest } from "./issue-provider-certificate";
+import { refused } from "@/lib/testing/refused";
 
 afterAll(disconnectDb);
 
-async function refused(p: Promise<unknown>, code: string): Promise<AppError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(AppError);
-  expect((e as AppError).code).toBe(code);
-  return e as AppError;
-}
 
 describe("provider client certificates under dual control", () => {
   it("waits for the environment's number of distinct officers; the one who asked counts once and never approves", async () => {

@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLI_ACTOR } from "@/lib/auth/actor";
 import { disconnectDb, getDb } from "@/lib/db/client";
-import { AppError } from "@/lib/errors";
 import { makeTestChain } from "@/lib/pki/chain/fixtures.test-helper";
 import { pemEncode } from "@/lib/pki/pem";
 import { makeWorld, opensslCsr } from "@/lib/testing/world";
@@ -21,18 +20,10 @@ import { uploadServerChain } from "./upload-server-chain";
 import { revokeCertificate } from "@/lib/services/certificates/revoke-certificate";
 import { GET as crlRoute } from "@/app/crl/[file]/route";
 import { GET as caRoute } from "@/app/ca/[file]/route";
+import { refused } from "@/lib/testing/refused";
 
 afterAll(disconnectDb);
 
-async function refused(p: Promise<unknown>, code: string): Promise<AppError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(AppError);
-  expect((e as AppError).code).toBe(code);
-  return e as AppError;
-}
 const counts = async () => {
   const db = getDb();
   return { chains: await db.partnerServerChain.count(), audit: await db.auditEvent.count(), approvals: await db.approval.count() };
