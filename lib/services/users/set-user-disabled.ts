@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getDb } from "@/lib/db/client";
+import { getDb, type Tx } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { endUserSessions } from "@/lib/auth/sessions";
@@ -17,38 +17,32 @@ const schema = z.object({ user: userRefSchema });
 export async function disableUser(actor: Actor, input: z.input<typeof schema>) {
   authorize(actor, "user:disable");
   const data = parseInput(schema, input);
-  return getDb().$transaction(async (tx) => {
-    const user = await lockUser(tx, data.user);
-    if (actor.type === "user" && actor.userId === user.id) throw new AppError("conflict", "You cannot disable your own account.");
-    if (user.disabled) return { id: user.id, email: user.email, disabled: true, sessionsEnded: 0 };
-    await tx.user.update({ where: { id: user.id }, data: { disabled: true } });
-    const sessionsEnded = await endUserSessions(tx, user.id, "disabled");
-    await recordAudit(tx, actor, {
-      action: "user.disable",
-      orgId: user.orgId,
-      targetType: "user",
-      targetId: user.id,
-      details: { email: user.email, before: { disabled: false }, after: { disabled: true }, sessionsEnded },
-    });
-    return { id: user.id, email: user.email, disabled: true, sessionsEnded };
-  });
+  return getDb().$transaction(async (tx) => setUserDisabled(tx, actor, await lockUser(tx, data.user), true));
 }
 
 /** Enable a disabled user again (their old sessions stay ended; unrevoked tokens work again). */
 export async function enableUser(actor: Actor, input: z.input<typeof schema>) {
   authorize(actor, "user:disable");
   const data = parseInput(schema, input);
-  return getDb().$transaction(async (tx) => {
-    const user = await lockUser(tx, data.user);
-    if (!user.disabled) return { id: user.id, email: user.email, disabled: false, sessionsEnded: 0 };
-    await tx.user.update({ where: { id: user.id }, data: { disabled: false } });
-    await recordAudit(tx, actor, {
-      action: "user.enable",
-      orgId: user.orgId,
-      targetType: "user",
-      targetId: user.id,
-      details: { email: user.email, before: { disabled: true }, after: { disabled: false } },
-    });
-    return { id: user.id, email: user.email, disabled: false, sessionsEnded: 0 };
+  return getDb().$transaction(async (tx) => setUserDisabled(tx, actor, await lockUser(tx, data.user), false));
+}
+
+/**
+ * Disable or enable a locked user inside the caller's transaction (admins here, partner admins in
+ * org-users/set-org-user-disabled.ts): a no-op when already so; disabling ends the sessions and
+ * refuses the actor's own account; one audit row with before and after.
+ */
+export async function setUserDisabled(tx: Tx, actor: Actor, user: { id: string; email: string; disabled: boolean; orgId: string | null }, disabled: boolean) {
+  if (disabled && actor.type === "user" && actor.userId === user.id) throw new AppError("conflict", "You cannot disable your own account.");
+  if (user.disabled === disabled) return { id: user.id, email: user.email, disabled, sessionsEnded: 0 };
+  await tx.user.update({ where: { id: user.id }, data: { disabled } });
+  const sessionsEnded = disabled ? await endUserSessions(tx, user.id, "disabled") : 0;
+  await recordAudit(tx, actor, {
+    action: disabled ? "user.disable" : "user.enable",
+    orgId: user.orgId,
+    targetType: "user",
+    targetId: user.id,
+    details: { email: user.email, before: { disabled: !disabled }, after: { disabled }, ...(disabled ? { sessionsEnded } : {}) },
   });
+  return { id: user.id, email: user.email, disabled, sessionsEnded };
 }
