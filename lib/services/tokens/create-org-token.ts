@@ -1,13 +1,11 @@
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
-import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
-import { TOKEN_SCOPES } from "@/lib/auth/permissions";
 import { managedOrganisation } from "@/lib/services/org-users/own-organisation";
-import { createTokenSchema } from "./create-token";
-import { hashToken, newToken, tokenPrefix } from "./token-format";
+import { createTokenSchema, storeToken } from "./create-token";
+import { newToken } from "./token-format";
 
 const schema = createTokenSchema.extend({ orgCode: z.string().optional() });
 
@@ -25,25 +23,7 @@ export async function createOrgToken(actor: Actor, input: { [K in keyof z.input<
     const user = await tx.user.findUnique({ where: { email: data.userEmail } });
     if (!user || user.orgId !== org.id || user.role !== "partner") throw new AppError("not_found", `No user with email "${data.userEmail}" in ${org.code}.`, { userEmail: "Not a user of your organisation." });
     if (user.disabled) throw new AppError("conflict", `User "${data.userEmail}" is disabled.`, { userEmail: "User is disabled." });
-    const created = await tx.apiToken.create({
-      data: {
-        userId: user.id,
-        name: data.name,
-        prefix: tokenPrefix(token),
-        tokenHash: hashToken(token),
-        scopes: data.scopes ? [...new Set(data.scopes)] : [...TOKEN_SCOPES],
-        expiresAt: data.expiresAt ?? null,
-      },
-      select: { id: true, name: true, prefix: true, createdAt: true, scopes: true, expiresAt: true },
-    });
-    await recordAudit(tx, actor, {
-      action: "token.create",
-      orgId: org.id,
-      targetType: "api_token",
-      targetId: created.id,
-      details: { userEmail: user.email, name: created.name, prefix: created.prefix, scopes: created.scopes, expiresAt: created.expiresAt?.toISOString() ?? null },
-    });
-    return created;
+    return storeToken(tx, actor, { ...user, orgId: org.id }, token, data);
   });
   return { ...record, token };
 }

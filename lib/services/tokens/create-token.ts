@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getDb } from "@/lib/db/client";
+import { getDb, type Tx } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
@@ -33,25 +33,39 @@ export async function createToken(actor: Actor, input: z.input<typeof createToke
     const user = await tx.user.findUnique({ where: { email: data.userEmail } });
     if (!user) throw new AppError("not_found", `No user with email "${data.userEmail}".`, { userEmail: "Unknown user." });
     if (user.disabled) throw new AppError("conflict", `User "${data.userEmail}" is disabled.`, { userEmail: "User is disabled." });
-    const created = await tx.apiToken.create({
-      data: {
-        userId: user.id,
-        name: data.name,
-        prefix: tokenPrefix(token),
-        tokenHash: hashToken(token),
-        scopes: data.scopes ? [...new Set(data.scopes)] : [...TOKEN_SCOPES],
-        expiresAt: data.expiresAt ?? null,
-      },
-      select: { id: true, name: true, prefix: true, createdAt: true, scopes: true, expiresAt: true },
-    });
-    await recordAudit(tx, actor, {
-      action: "token.create",
-      orgId: user.orgId,
-      targetType: "api_token",
-      targetId: created.id,
-      details: { userEmail: user.email, name: created.name, prefix: created.prefix, scopes: created.scopes, expiresAt: created.expiresAt?.toISOString() ?? null },
-    });
-    return created;
+    return storeToken(tx, actor, user, token, data);
   });
   return { ...record, token };
+}
+
+/**
+ * Store a new token of a checked user (admins here, partner admins in create-org-token.ts) with its
+ * audit row, inside the caller's transaction: only the hash is kept; scopes default to all of them.
+ */
+export async function storeToken(
+  tx: Tx,
+  actor: Actor,
+  user: { id: string; email: string; orgId: string | null },
+  token: string,
+  data: { name: string; scopes?: readonly (typeof TOKEN_SCOPES)[number][]; expiresAt?: Date | null },
+) {
+  const created = await tx.apiToken.create({
+    data: {
+      userId: user.id,
+      name: data.name,
+      prefix: tokenPrefix(token),
+      tokenHash: hashToken(token),
+      scopes: data.scopes ? [...new Set(data.scopes)] : [...TOKEN_SCOPES],
+      expiresAt: data.expiresAt ?? null,
+    },
+    select: { id: true, name: true, prefix: true, createdAt: true, scopes: true, expiresAt: true },
+  });
+  await recordAudit(tx, actor, {
+    action: "token.create",
+    orgId: user.orgId,
+    targetType: "api_token",
+    targetId: created.id,
+    details: { userEmail: user.email, name: created.name, prefix: created.prefix, scopes: created.scopes, expiresAt: created.expiresAt?.toISOString() ?? null },
+  });
+  return created;
 }
