@@ -15,7 +15,7 @@
 // concurrent revocations), `audit verify` intact. Exits 1 if any of those or any request failed.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -116,6 +116,70 @@ async function load(clients: number, seconds: number, op: (client: number, i: nu
 }
 
 // ---------------------------------------------------------------------------
+// Where the time goes: CPU seconds of the Keyport servers and of PostgreSQL's processes (from
+// /proc, so Linux only), and what PostgreSQL's sessions wait on (pg_stat_activity, sampled).
+
+const CLK_TCK = 100;
+function cpuOf(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]); // utime stime cutime cstime
+    } catch {
+      // gone
+    }
+  }
+  return ticks / CLK_TCK;
+}
+function postgresPids(): number[] {
+  return readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, "utf8").trim() === "postgres";
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+type Sampled = { keyportCpu: number; postgresCpu: number; waits: Map<string, number>; samples: number };
+async function sampled<T>(url: string, serverPids: number[], fn: () => Promise<T>): Promise<{ result: T; sample: Sampled }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const waits = new Map<string, number>();
+  let samples = 0;
+  let stop = false;
+  const loop = (async () => {
+    while (!stop) {
+      const r = await c.query(`SELECT coalesce(wait_event_type || ':' || wait_event, 'running') AS w, count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' GROUP BY 1`);
+      for (const row of r.rows) waits.set(row.w, (waits.get(row.w) ?? 0) + row.n);
+      samples++;
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  })();
+  const k0 = cpuOf(serverPids);
+  const p0 = cpuOf(postgresPids());
+  try {
+    const result = await fn();
+    return { result, sample: { keyportCpu: cpuOf(serverPids) - k0, postgresCpu: cpuOf(postgresPids()) - p0, waits, samples } };
+  } finally {
+    stop = true;
+    await loop;
+    await c.end();
+  }
+}
+const topWaits = (s: Sampled) =>
+  [...s.waits.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([w, n]) => `${w} ${f1(n / Math.max(1, s.samples))}`)
+    .join(", ");
+
+// ---------------------------------------------------------------------------
 // References
 
 function bareNodeServer(): Promise<{ port: number; close: () => void }> {
@@ -208,7 +272,7 @@ async function seed(url: string, n: number, env: { id: string; caId: string; der
 }
 
 function startServer(port: number, url: string, jobs: boolean): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts", "--port", String(port), "--hostname", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", "server.ts", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -278,17 +342,19 @@ async function runSize(n: number, refs: { openssl: number; bare: number; ceiling
     await load(2, 2, issue([PORTS[0]])); // warm-up (JIT, pools, caches)
     for (const instances of [1, 2]) {
       for (const conc of [1, 8, 32]) {
-        const r = await load(conc, SECONDS, issue(PORTS.slice(0, instances)));
+        const { result: r, sample } = await sampled(url, servers.slice(0, instances).map((s) => s.pid!), () => load(conc, SECONDS, issue(PORTS.slice(0, instances))));
         if (r.errors) ok = false;
+        const perCert = (cpu: number) => f1((1000 * cpu) / Math.max(1, r.ok));
         rows.push([
           `issuance, ${instances} instance${instances > 1 ? "s" : ""}, concurrency ${conc}`,
           `${f1(r.perSecond)} cert/s${r.errors ? ` (${r.errors} errors: ${r.firstError})` : ""}`,
-          `${((100 * r.perSecond) / refs.openssl).toFixed(1)}% of openssl ca; ${((100 * r.perSecond) / refs.ceiling).toFixed(2)}% of in-process; p95 ${f1(pct(r.latencies, 95))} ms`,
+          `${((100 * r.perSecond) / refs.openssl).toFixed(1)}% of openssl ca; ${((100 * r.perSecond) / refs.ceiling).toFixed(2)}% of in-process; p95 ${f1(pct(r.latencies, 95))} ms; CPU per certificate: Keyport ${perCert(sample.keyportCpu)} ms, PostgreSQL ${perCert(sample.postgresCpu)} ms; sessions waiting: ${topWaits(sample) || "none"}`,
         ]);
       }
     }
 
     // Reads
+    if (process.argv.includes("--issuance-only")) return { rows, ok };
     const some = await onServer(url, (c) => c.query(`SELECT id, serial_hex, subject FROM certificates WHERE subject LIKE 'CN=bench-cert-%' ORDER BY random() LIMIT 200`));
     const pick = (i: number) => some.rows[i % some.rows.length];
     const officer = w.officer1.token;
