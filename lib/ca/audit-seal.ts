@@ -23,6 +23,18 @@ export type AuditSeal = {
 /** The audit chain's MAC; throws the master key's own message when none is configured. */
 export function openAuditSeal(env: NodeJS.ProcessEnv = process.env): AuditSeal {
   const master = loadMasterKey(env);
+  // One derivation per master key and process (every audited change asks).
+  const cached = seals.get(master.id);
+  if (cached) return cached;
+  const seal = deriveSeal(master);
+  if (seals.size > 8) seals.clear();
+  seals.set(master.id, seal);
+  return seal;
+}
+
+const seals = new Map<string, AuditSeal>();
+
+function deriveSeal(master: MasterKey): AuditSeal {
   const raw = deriveFromMasterKey(master, AUDIT_CHAIN_INFO);
   const key = createSecretKey(raw);
   raw.fill(0);

@@ -3,6 +3,7 @@
 // it hands lib/pki a signer and never returns or logs key material.
 import { createHash, randomUUID } from "node:crypto";
 import type { Tx } from "@/lib/db/client";
+import { referenceRow } from "@/lib/db/reference-data";
 import { toDbBytes } from "@/lib/db/bytes";
 import type { Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
@@ -195,10 +196,13 @@ export async function signLeaf(
     at?: Date;
     /** Which of the environment's CAs signs: the issuing CA (partners' certificates, default) or the provider client CA. */
     caKind?: "issuing" | "provider_client";
+    /** The reference data version the caller's transaction read (lib/db/reference-data.ts): the CA row may come from this process's copy. */
+    referenceVersion?: bigint;
   },
 ) {
   const caKind = params.caKind ?? "issuing";
-  const ca = await tx.certificateAuthority.findFirst({ where: { envId: params.env.id, kind: caKind, active: true } });
+  const loadCa = () => tx.certificateAuthority.findFirst({ where: { envId: params.env.id, kind: caKind, active: true } });
+  const ca = params.referenceVersion === undefined ? await loadCa() : await referenceRow(params.referenceVersion, `ca:${params.env.id}:${caKind}`, loadCa);
   if (!ca && caKind === "provider_client") throw new AppError("conflict", `Environment ${params.env.code} has no provider client CA yet. Run: npm run keyport -- ca init-provider-client --env ${params.env.code}`);
   if (!ca) throw new AppError("conflict", `Environment ${params.env.code} has no CA yet. Run: npm run keyport -- ca init --env ${params.env.code}`);
   const signer = signerFor(ca);

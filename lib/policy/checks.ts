@@ -356,7 +356,7 @@ export function runCsrChecks(csr: CsrFacts, profile: Profile, ctx: CheckContext,
   ];
 }
 
-type KeyReuseHit = { kind: "request" | "certificate"; id: string; orgCode: string; envCode: string; status: string };
+export type KeyReuseHit = { kind: "request" | "certificate"; id: string; orgCode: string; envCode: string; status: string };
 
 /**
  * The key-reuse check. `viewerOrgCode` is set when a partner is asking: hits in other

@@ -3,8 +3,8 @@ import { type Actor, authorize } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { readCsr } from "@/lib/pki/csr/parse-csr";
 import type { ParsedCsr } from "@/lib/pki/csr/parse-csr";
-import { type Check, accepted, jwsKeyCheck, keyReuseCheck, keyTypeId, runCsrChecks } from "@/lib/policy/checks";
-import { findJwsKeyUse } from "@/lib/services/jws-keys/key-use";
+import { type Check, type KeyReuseHit, accepted, jwsKeyCheck, keyReuseCheck, keyTypeId, runCsrChecks } from "@/lib/policy/checks";
+import type { KeyUseHit } from "@/lib/services/jws-keys/key-use";
 import { SERVER_CHECK_OPTIONS } from "./key-quality-options";
 import { type Profile, profileAppliesTo } from "@/lib/policy/profile";
 import { findProfile } from "@/lib/services/profiles/profiles";
@@ -14,7 +14,7 @@ import type { SanLists } from "@/lib/pki/cert/san-names";
 
 export const MAX_CSR_BYTES = 64 * 1024;
 
-type Db = Pick<Tx, "organisation" | "environment" | "profile" | "certificateRequest" | "certificate" | "partnerJwsKey" | "providerJwsKey">;
+type Db = Pick<Tx, "organisation" | "environment" | "profile" | "$queryRaw">;
 
 export type CsrSummary = {
   subject: string;
@@ -51,30 +51,47 @@ export function summarise(csr: ParsedCsr): CsrSummary {
 
 /** Where else this public key is: pending requests and any certificate (revoked and expired too), in any org or environment. */
 export async function findKeyReuse(db: Db, fingerprint: string, excludeRequestId?: string) {
-  const [requests, certificates] = await Promise.all([
-    db.certificateRequest.findMany({
-      where: { publicKeyFingerprint: fingerprint, status: { in: ["pending", "awaiting_partner_confirmation"] }, ...(excludeRequestId ? { id: { not: excludeRequestId } } : {}) },
-      select: { id: true, status: true, org: { select: { code: true } }, env: { select: { code: true } } },
-      take: 10,
-    }),
-    db.certificate.findMany({
-      // The certificate issued from the excluded request is that request's own outcome, not reuse.
-      where: { publicKeyFingerprint: fingerprint, ...(excludeRequestId ? { OR: [{ requestId: null }, { requestId: { not: excludeRequestId } }] } : {}) },
-      select: { id: true, revokedAt: true, notAfter: true, org: { select: { code: true } }, env: { select: { code: true } } },
-      take: 10,
-    }),
-  ]);
+  return (await findCsrKeyUses(db, fingerprint, excludeRequestId)).reuse;
+}
+
+type KeyUseRow = { kind: "request" | "certificate" | "jws-key" | "provider-jws-key"; id: string; org_code: string | null; env_code: string; status: string | null; revoked_at: Date | null; not_after: Date | null };
+
+/**
+ * Every use of a CSR's key in one statement: pending requests and certificates (key.reuse), partner
+ * and provider JWS keys (key.jws). A request's own certificate is not reuse of it.
+ */
+export async function findCsrKeyUses(db: Db, fingerprint: string, excludeRequestId?: string): Promise<{ reuse: KeyReuseHit[]; jws: KeyUseHit[] }> {
+  const exclude = excludeRequestId ?? null;
+  const rows = await db.$queryRaw<KeyUseRow[]>`
+    (SELECT 'request' AS kind, r.id::text AS id, o.code AS org_code, e.code AS env_code, r.status::text AS status, NULL::timestamptz AS revoked_at, NULL::timestamptz AS not_after
+       FROM certificate_requests r JOIN organisations o ON o.id = r.org_id JOIN environments e ON e.id = r.env_id
+      WHERE r.public_key_fingerprint = ${fingerprint} AND r.status IN ('pending', 'awaiting_partner_confirmation') AND (${exclude}::uuid IS NULL OR r.id <> ${exclude}::uuid)
+      LIMIT 10)
+    UNION ALL
+    (SELECT 'certificate', c.id::text, o.code, e.code, NULL, c.revoked_at, c.not_after
+       FROM certificates c LEFT JOIN organisations o ON o.id = c.org_id JOIN environments e ON e.id = c.env_id
+      WHERE c.public_key_fingerprint = ${fingerprint} AND (${exclude}::uuid IS NULL OR c.request_id IS NULL OR c.request_id <> ${exclude}::uuid)
+      LIMIT 10)
+    UNION ALL
+    (SELECT 'jws-key', k.id::text, o.code, e.code, k.status::text, NULL, NULL
+       FROM partner_jws_keys k JOIN organisations o ON o.id = k.org_id JOIN environments e ON e.id = k.env_id
+      WHERE k.spki_sha256 = ${fingerprint} AND k.status <> 'rejected'
+      LIMIT 5)
+    UNION ALL
+    (SELECT 'provider-jws-key', k.id::text, 'provider', e.code, 'provider', NULL, NULL
+       FROM provider_jws_keys k JOIN environments e ON e.id = k.env_id
+      WHERE k.spki_sha256 = ${fingerprint}
+      LIMIT 5)`;
   const now = Date.now();
-  return [
-    ...requests.map((r) => ({ kind: "request" as const, id: r.id, orgCode: r.org.code, envCode: r.env.code, status: r.status })),
-    ...certificates.map((c) => ({
-      kind: "certificate" as const,
-      id: c.id,
-      orgCode: c.org?.code ?? "provider",
-      envCode: c.env.code,
-      status: c.revokedAt ? "revoked" : c.notAfter.getTime() < now ? "expired" : "issued",
-    })),
-  ];
+  const reuse: KeyReuseHit[] = [];
+  const jws: KeyUseHit[] = [];
+  for (const r of rows) {
+    if (r.kind === "request") reuse.push({ kind: "request", id: r.id, orgCode: r.org_code ?? "provider", envCode: r.env_code, status: r.status ?? "pending" });
+    else if (r.kind === "certificate") {
+      reuse.push({ kind: "certificate", id: r.id, orgCode: r.org_code ?? "provider", envCode: r.env_code, status: r.revoked_at ? "revoked" : r.not_after && r.not_after.getTime() < now ? "expired" : "issued" });
+    } else jws.push({ kind: r.kind, id: r.id, orgCode: r.org_code ?? "provider", envCode: r.env_code, status: r.status ?? "" });
+  }
+  return { reuse, jws };
 }
 
 export type CsrContext = Pick<CsrEvaluation, "profile" | "org" | "env">;
@@ -130,7 +147,7 @@ export async function addKeyReuseCheck(actor: Actor, evaluation: CsrEvaluation, 
   // A partner learns nothing about other organisations' keys beyond the fact of reuse.
   const viewerOrgCode = actor.type === "user" && actor.role === "partner" ? evaluation.org.code : null;
   const fingerprint = evaluation.parsed.publicKeyFingerprint;
-  const [reuse, jws] = await Promise.all([findKeyReuse(db, fingerprint, excludeRequestId), findJwsKeyUse(db, fingerprint)]);
+  const { reuse, jws } = await findCsrKeyUses(db, fingerprint, excludeRequestId);
   const checks = [...evaluation.checks, keyReuseCheck(reuse, viewerOrgCode), jwsKeyCheck(jws, viewerOrgCode)];
   return { ...evaluation, checks, accepted: accepted(checks) };
 }

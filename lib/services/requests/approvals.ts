@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tx } from "@/lib/db/client";
 import type { Actor } from "@/lib/auth/actor";
 import { AppError, isUniqueViolation } from "@/lib/errors";
@@ -52,23 +54,6 @@ type Target =
   // JWS signing keys (issue 18)
   | { kind: "jws_key"; requestId: string };
 
-const approvalWhere = (target: Target) => {
-  switch (target.kind) {
-    case "certificate":
-      return { certificateRequestId: target.requestId };
-    case "allowlist":
-      return { allowlistRequestId: target.requestId };
-    case "server_chain":
-      return { serverChainId: target.requestId };
-    case "provider_certificate":
-      return { providerCertificateRequestId: target.requestId };
-    case "endpoint":
-      return { endpointId: target.requestId };
-    case "jws_key":
-      return { jwsKeyId: target.requestId };
-  }
-};
-
 /**
  * Record one officer's decision on a request, enforcing separation of duties:
  * the submitter never reviews their own request and an officer decides once
@@ -85,17 +70,35 @@ export async function recordDecision(
   if (request.submittedById && request.submittedById === actor.userId) {
     throw new AppError("forbidden", "You submitted this request; another officer must review it.");
   }
-  const where = approvalWhere(target);
-  const mine = await tx.approval.findFirst({ where: { ...where, officerId: actor.userId } });
-  if (mine) throw new AppError("conflict", "You have already approved this request; a different officer must give the next approval.");
-  try {
-    await tx.approval.create({ data: { ...where, officerId: actor.userId, decision: decision.decision, comment: decision.comment } });
-  } catch (e) {
+  // One statement: the officer's earlier decision (if any), the new one inserted when there is none,
+  // and the approvals so far. Run after the caller locked the request, so it sees every decision
+  // committed before (a statement's snapshot is taken when it starts).
+  const column = Prisma.raw(APPROVAL_COLUMN[target.kind]);
+  const [row] = await tx.$queryRaw<{ mine: boolean; approvals: number }[]>`
+    WITH prior AS (SELECT officer_id, decision FROM approvals WHERE ${column} = ${target.requestId}::uuid),
+    ins AS (
+      INSERT INTO approvals (id, ${column}, officer_id, decision, comment, created_at)
+      SELECT ${randomUUID()}::uuid, ${target.requestId}::uuid, ${actor.userId}::uuid, ${decision.decision}::"ApprovalDecision", ${decision.comment}, now()
+      WHERE NOT EXISTS (SELECT 1 FROM prior WHERE officer_id = ${actor.userId}::uuid)
+      RETURNING decision)
+    SELECT EXISTS (SELECT 1 FROM prior WHERE officer_id = ${actor.userId}::uuid) AS mine,
+           ((SELECT count(*) FROM prior WHERE decision = 'approve') + (SELECT count(*) FROM ins WHERE decision = 'approve'))::int AS approvals`.catch((e: unknown) => {
     if (isUniqueViolation(e)) throw new AppError("conflict", "You have already approved this request; a different officer must give the next approval.");
     throw e;
-  }
-  return tx.approval.count({ where: { ...where, decision: "approve" } });
+  });
+  if (row.mine) throw new AppError("conflict", "You have already approved this request; a different officer must give the next approval.");
+  return row.approvals;
 }
+
+/** The approvals column of each kind of target (SQL identifiers: fixed here, never input). */
+const APPROVAL_COLUMN: Record<Target["kind"], string> = {
+  certificate: "certificate_request_id",
+  allowlist: "allowlist_request_id",
+  server_chain: "server_chain_id",
+  provider_certificate: "provider_certificate_request_id",
+  endpoint: "endpoint_id",
+  jws_key: "jws_key_id",
+};
 
 export function alreadyDecided(what: string, status: string): AppError {
   if (status === "awaiting_partner_confirmation") return new AppError("conflict", `This ${what} still waits for a second partner security officer's confirmation; nothing was changed.`);

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { getDb } from "@/lib/db/client";
+import { getDb, type Tx } from "@/lib/db/client";
+import { referenceRow } from "@/lib/db/reference-data";
 import { type Actor, authorize } from "@/lib/auth/actor";
-import { recordAudit } from "@/lib/audit/record-audit";
+import { type AuditEntry, recordAudit, recordAudits } from "@/lib/audit/record-audit";
 import { actorName, emitEvent } from "@/lib/notifications/emit-event";
 import { AppError } from "@/lib/errors";
 import { signLeaf } from "@/lib/ca/authority";
@@ -16,11 +17,40 @@ import { getCertificateRequest } from "./read-requests";
 
 const TX = { timeout: 60_000, maxWait: 15_000 } as const;
 
-async function lockRequest(tx: Parameters<Parameters<ReturnType<typeof getDb>["$transaction"]>[0]>[0], id: string) {
-  // Row lock: concurrent decisions on one request take turns (double clicks, retries, two officers at once).
-  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM certificate_requests WHERE id = ${id}::uuid FOR UPDATE`;
-  if (!locked.length) throw new AppError("not_found", `No certificate request with id "${id}".`);
-  return tx.certificateRequest.findUniqueOrThrow({ where: { id }, include: { env: true, org: true } });
+type LockedRow = {
+  id: string;
+  status: string;
+  orgId: string;
+  envId: string;
+  profileCode: string;
+  csrDer: Uint8Array;
+  enteredDnsSans: string[];
+  enteredIpSans: string[];
+  renewsCertificateId: string | null;
+  submittedById: string | null;
+  version: bigint | null;
+};
+
+/**
+ * The request under its row lock (concurrent decisions on one request take turns: double clicks,
+ * retries, two officers at once) and the reference data version in the same statement (the row is
+ * the latest version once locked; anything else must be read by a later statement, whose snapshot
+ * comes after the lock); its organisation and environment come from the reference data under it.
+ */
+async function lockRequest(tx: Tx, id: string) {
+  const [row] = await tx.$queryRaw<LockedRow[]>`
+    SELECT r.id::text, r.status::text, r.org_id::text AS "orgId", r.env_id::text AS "envId", r.profile_code AS "profileCode", r.csr_der AS "csrDer",
+           r.entered_dns_sans AS "enteredDnsSans", r.entered_ip_sans AS "enteredIpSans", r.renews_certificate_id::text AS "renewsCertificateId",
+           r.submitted_by_id::text AS "submittedById",
+           (SELECT version FROM reference_version WHERE id = 1) AS version
+      FROM certificate_requests r WHERE r.id = ${id}::uuid FOR UPDATE OF r`;
+  if (!row) throw new AppError("not_found", `No certificate request with id "${id}".`);
+  const version = row.version === null ? -1n : BigInt(row.version);
+  const [env, org] = await Promise.all([
+    referenceRow(version, `environment-id:${row.envId}`, () => tx.environment.findUniqueOrThrow({ where: { id: row.envId } })),
+    referenceRow(version, `organisation:${row.orgId}`, () => tx.organisation.findUniqueOrThrow({ where: { id: row.orgId } })),
+  ]);
+  return { ...row, env, org, version };
 }
 
 /**
@@ -36,21 +66,23 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
     const request = await lockRequest(tx, requestId);
     if (request.status !== "pending") throw alreadyDecided("request", request.status);
     const approvals = await recordDecision(tx, actor, { kind: "certificate", requestId }, request, { decision: "approve", comment });
-    await recordAudit(tx, actor, {
+    const approval: AuditEntry = {
       action: "certificate_request.approve",
       orgId: request.orgId,
       targetType: "certificate_request",
       targetId: requestId,
       details: { approvals, required: request.env.approvalsRequired, ...(comment ? { comment } : {}) },
-    });
+    };
     if (approvals < request.env.approvalsRequired) {
+      await recordAudit(tx, actor, approval);
       await emitEvent(tx, "certificate_request.approval_recorded", { id: requestId, by: actorName(actor), extra: { approvals: String(approvals) } });
       return null;
     }
 
     // The checks again, against the current profile, with the organisation and environment
     // lockRequest loaded: one parse of the stored DER, one key-reuse query.
-    const context = contextFor(await loadProfile(request.profileCode, request.env.code, tx), request.org, request.env);
+    const profile = await referenceRow(request.version, `profile:${request.env.code}:${request.profileCode}`, () => loadProfile(request.profileCode, request.env.code, tx));
+    const context = contextFor(profile, request.org, request.env);
     const entered = { dns: request.enteredDnsSans, ip: request.enteredIpSans };
     const evaluation = await addKeyReuseCheck(actor, evaluateParsedCsr(await readCsr(new Uint8Array(request.csrDer)), context, entered), tx, requestId);
     if (!evaluation.accepted || !evaluation.parsed) {
@@ -63,7 +95,6 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
       );
     }
     const csr = evaluation.parsed;
-    const profile = evaluation.profile;
     const subject = csr.certificateSubject;
     if (!subject.ok) throw new AppError("validation_failed", `The subject cannot be certified: ${subject.problems.map((p) => p.message).join(" ")}`);
     const sans = certificateSans(profile, csr.sans, entered);
@@ -73,6 +104,7 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
       requestId,
       renewsCertificateId: request.renewsCertificateId,
       profileCode: profile.code,
+      referenceVersion: request.version,
       // Rebuilt from the decoded subject, never the CSR's bytes (lib/pki/name/certificate-subject.ts);
       // the subject.encoding check passed, so it is there. Shown as officers saw it.
       subjectDer: subject.der,
@@ -88,13 +120,17 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
       where: { id: requestId },
       data: { status: "issued", decidedAt: new Date(), decidedById: actor.type === "user" ? actor.userId : null, checks: evaluation.checks },
     });
-    await recordAudit(tx, actor, {
-      action: "certificate.issue",
-      orgId: request.orgId,
-      targetType: "certificate",
-      targetId: certificate.id,
-      details: { request: requestId, serial: certificate.serialHex, subject: certificate.subject, notAfter: certificate.notAfter.toISOString(), environment: request.env.code },
-    });
+    // The final approval and the issuance: two events, one statement.
+    await recordAudits(tx, actor, [
+      approval,
+      {
+        action: "certificate.issue",
+        orgId: request.orgId,
+        targetType: "certificate",
+        targetId: certificate.id,
+        details: { request: requestId, serial: certificate.serialHex, subject: certificate.subject, notAfter: certificate.notAfter.toISOString(), environment: request.env.code },
+      },
+    ]);
     await emitEvent(tx, "certificate.issued", { id: certificate.id });
     return request.env.code;
   }, TX);

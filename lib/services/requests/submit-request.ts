@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { readReferenceVersion, referenceRow } from "@/lib/db/reference-data";
 import { getDb, type Tx } from "@/lib/db/client";
 import { toDbBytes } from "@/lib/db/bytes";
 import { type Actor, authorize } from "@/lib/auth/actor";
@@ -58,10 +59,14 @@ export const submitRequestSchema = z.object({
 
 export type SubmitRequestInput = z.input<typeof submitRequestSchema>;
 
-/** A transaction-scoped lock per public key, so two submissions of one key cannot both pass the reuse check. */
-export async function lockPublicKey(tx: Tx, fingerprint: string) {
+/**
+ * A transaction-scoped lock per public key, so two submissions of one key cannot both pass the reuse
+ * check. The same statement reads the reference data version (lib/db/reference-data.ts), returned.
+ */
+export async function lockPublicKey(tx: Tx, fingerprint: string): Promise<bigint> {
   const key = createHash("sha256").update(`keyport-key:${fingerprint}`).digest().readBigInt64BE(0);
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${key})`;
+  const [row] = await tx.$queryRaw<{ version: bigint | null }[]>`SELECT (SELECT version FROM reference_version WHERE id = 1) AS version FROM pg_advisory_xact_lock(${key})`;
+  return row?.version === null || row?.version === undefined ? -1n : BigInt(row.version);
 }
 
 /**
@@ -77,8 +82,9 @@ export async function submitCertificateRequest(actor: Actor, input: SubmitReques
   const data = parseInput(submitRequestSchema, input);
   if (typeof data.csr === "string" && !data.csr.trim()) throw new AppError("validation_failed", "Paste a CSR or choose a CSR file.", { csr: "Paste a CSR or choose a CSR file." });
   const db = getDb();
-  const org = await db.organisation.findUniqueOrThrow({ where: { id: orgId } });
   const envCode = data.environment.toUpperCase();
+  // Parsed and verified once, before the transaction: the CSR's own checks need nothing it holds.
+  const read = await readCsr(data.csr);
 
   return db.$transaction(
     async (tx) => {
@@ -96,17 +102,17 @@ export async function submitCertificateRequest(actor: Actor, input: SubmitReques
         }
         renews = predecessor;
       }
-      // Parse and verify once; the CSR's own checks need nothing the lock protects.
-      const env = await requireEnvironment(envCode, "environment", tx);
+      // Serialise submissions of the same key (the key-reuse query runs under the lock); the same
+      // statement reads the reference data version the organisation, environment and profile are read under.
+      const version = read.ok ? await lockPublicKey(tx, read.csr.publicKeyFingerprint) : await readReferenceVersion(tx);
+      const org = await referenceRow(version, `organisation:${orgId}`, () => tx.organisation.findUniqueOrThrow({ where: { id: orgId } }));
+      const env = await referenceRow(version, `environment:${envCode}`, () => requireEnvironment(envCode, "environment", tx));
       await assertEnoughPartnerOfficers(tx, org, env);
-      const context = contextFor(await loadProfile(data.profile, env.code, tx), org, env);
+      const profile = await referenceRow(version, `profile:${env.code}:${data.profile ?? ""}`, () => loadProfile(data.profile, env.code, tx));
+      const context = contextFor(profile, org, env);
       const entered = normaliseSanLists(data.sans ?? {});
-      let evaluation: CsrEvaluation = evaluateParsedCsr(await readCsr(data.csr), context, entered);
-      if (evaluation.parsed) {
-        // Serialise submissions of the same key; only the key-reuse query runs under the lock.
-        await lockPublicKey(tx, evaluation.parsed.publicKeyFingerprint);
-        evaluation = await addKeyReuseCheck(actor, evaluation, tx);
-      }
+      let evaluation: CsrEvaluation = evaluateParsedCsr(read, context, entered);
+      if (evaluation.parsed) evaluation = await addKeyReuseCheck(actor, evaluation, tx);
       if (!evaluation.accepted || !evaluation.parsed || !evaluation.csr) {
         const failed = evaluation.checks.filter((c) => c.result === "fail");
         throw new AppError(
