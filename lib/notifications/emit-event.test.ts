@@ -3,6 +3,7 @@
 // link, when the webhook is called; the dedupe key; nothing written when the change rolls back.
 // The fan-out is one SQL statement (issue 21), so these rules are checked here rather than read
 // off the code.
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrations";
@@ -16,7 +17,7 @@ import type { EventInput, EventTypeName } from "./event-types";
 
 const PUBLIC = "https://keyport.test.example";
 let db: TestDatabase;
-const saved = { url: process.env.DATABASE_URL, smtp: process.env.KEYPORT_SMTP_URL, pub: process.env.KEYPORT_PUBLIC_URL };
+const saved = { url: process.env.DATABASE_URL, smtp: process.env.KEYPORT_SMTP_URL, pub: process.env.KEYPORT_PUBLIC_URL, seal: process.env.KEYPORT_AUDIT_SEAL };
 
 beforeAll(async () => {
   await disconnectDb();
@@ -25,12 +26,13 @@ beforeAll(async () => {
   process.env.DATABASE_URL = db.url;
   process.env.KEYPORT_PUBLIC_URL = PUBLIC;
   process.env.KEYPORT_SMTP_URL = "smtp://127.0.0.1:1"; // deliveries are written as pending; nothing is sent here
+  process.env.KEYPORT_AUDIT_SEAL = "manual"; // no sealer statements among those counted
 }, 120_000);
 
 afterAll(async () => {
   await disconnectDb();
   await db?.drop();
-  for (const [k, v] of [["DATABASE_URL", saved.url], ["KEYPORT_SMTP_URL", saved.smtp], ["KEYPORT_PUBLIC_URL", saved.pub]] as const) {
+  for (const [k, v] of [["DATABASE_URL", saved.url], ["KEYPORT_SMTP_URL", saved.smtp], ["KEYPORT_PUBLIC_URL", saved.pub], ["KEYPORT_AUDIT_SEAL", saved.seal]] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
@@ -162,4 +164,48 @@ describe("emitEvent fan-out", () => {
     expect(await getDb().notificationEvent.count({ where: { id: emitted! } })).toBe(0);
     expect(await counts()).toEqual(before);
   });
+
+  it("costs two statements, one when the caller passes the row it holds; the row changes nothing in what is written", async () => {
+    const w = await makeWorld();
+    const { id: requestId } = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr("/CN=row").csr });
+    const { certificateId } = await approveCertificateRequest(w.officer1.actor, requestId);
+    const db = getDb();
+    const request = await db.certificateRequest.findUniqueOrThrow({ where: { id: requestId }, include: { env: { select: { code: true, approvalsRequired: true } }, org: { select: { code: true } } } });
+    const certificate = await db.certificate.findUniqueOrThrow({ where: { id: certificateId! }, include: { env: { select: { code: true } }, org: { select: { code: true } }, request: { select: { submittedById: true } } } });
+    const shape = async (eventId: string) => {
+      const e = await db.notificationEvent.findUniqueOrThrow({ where: { id: eventId } });
+      const out = await written(eventId);
+      const mails = [...out.mails.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([to, m]) => [to, m.subject, m.text, m.html, m.status]);
+      return { type: e.type, orgId: e.orgId, envId: e.envId, subject: [e.subjectType, e.subjectId], data: e.data, lines: Object.fromEntries(out.lines), mails, webhooks: out.webhooks.length };
+    };
+    for (const [type, input] of [
+      ["certificate_request.submitted", { id: requestId, row: { request } }],
+      ["certificate_request.approval_recorded", { id: requestId, by: "someone", extra: { approvals: "1" }, row: { request } }],
+      ["certificate.issued", { id: certificateId!, row: { certificate } }],
+      ["certificate.revoked", { id: certificateId!, reason: "superseded", by: "someone", row: { certificate } }],
+    ] as [EventTypeName, EventInput][]) {
+      const { row, ...plain } = input;
+      const read = await statementsOf(() => emit(type, plain));
+      const held = await statementsOf(() => emit(type, { ...plain, row }));
+      // BEGIN, the statements, COMMIT.
+      expect(read.statements - 2, type).toBe(2);
+      expect(held.statements - 2, type).toBe(1);
+      expect(await shape(held.result!), type).toEqual(await shape(read.result!));
+    }
+  });
 });
+
+const realQuery = pg.Client.prototype.query;
+/** How many statements `fn` sends (counted at the pg driver, as lib/services/requests/statement-count.test.ts does). */
+async function statementsOf<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number }> {
+  let statements = 0;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    statements++;
+    return (realQuery as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof realQuery;
+  try {
+    return { result: await fn(), statements };
+  } finally {
+    pg.Client.prototype.query = realQuery;
+  }
+}

@@ -4,7 +4,8 @@
 // the notification-delivery job (lib/notifications/deliver.ts), with retries and backoff.
 //
 // Two statements per event (issue 21: each Prisma statement on the request path costs ~0.5–1 ms
-// of Node CPU): the event type's `describe` (one read of the facts), then ONE statement
+// of Node CPU), one when the caller passes the row it holds (EventInput.row: a request or a
+// certificate just written or locked): the event type's `describe` (one read of the facts), then ONE statement
 // (fanOutSql) that inserts the event and, in data-modifying CTEs of the same statement, picks the
 // recipients (officers, admins, the organisation's users and security officers), applies the
 // organisation's preferences, looks for its webhook and inserts the notification-centre lines
