@@ -131,7 +131,10 @@ export async function approveCertificateRequest(actor: Actor, id: string, input:
         details: { request: requestId, serial: certificate.serialHex, subject: certificate.subject, notAfter: certificate.notAfter.toISOString(), environment: request.env.code },
       },
     ]);
-    await emitEvent(tx, "certificate.issued", { id: certificate.id });
+    await emitEvent(tx, "certificate.issued", {
+      id: certificate.id,
+      row: { certificate: { ...certificate, env: { code: request.env.code }, org: { code: request.org.code }, request: { submittedById: request.submittedById } } },
+    });
     return request.env.code;
   }, TX);
   if (issuedIn) metrics().issued.inc({ environment: issuedIn }); // counted once committed

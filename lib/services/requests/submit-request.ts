@@ -157,7 +157,8 @@ export async function submitCertificateRequest(actor: Actor, input: SubmitReques
         },
       });
       if (env.partnerConfirmation) await emitEvent(tx, "certificate_request.awaiting_confirmation", { id: request.id, by: actorName(actor) });
-      else await emitEvent(tx, "certificate_request.submitted", { id: request.id });
+      // The row it describes is the one just written (no read back).
+      else await emitEvent(tx, "certificate_request.submitted", { id: request.id, row: { request: { ...request, env: { code: env.code, approvalsRequired: env.approvalsRequired }, org: { code: org.code } } } });
       return { id: request.id, status: request.status, checks: evaluation.checks };
     },
     { timeout: 30_000, maxWait: 10_000 },
