@@ -5,6 +5,7 @@
 //   CertificationRequest ::= SEQUENCE { certificationRequestInfo, signatureAlgorithm, signature BIT STRING }
 //   CertificationRequestInfo ::= SEQUENCE { version INTEGER { v1(0) }, subject Name,
 //                                           subjectPKInfo SubjectPublicKeyInfo, attributes [0] Attributes }
+import { sha256 } from "@noble/hashes/sha2.js";
 import { pemEncode, toHex } from "@/lib/pki/pem";
 import { bytesEqual } from "@/lib/pki/cert/der";
 import {
@@ -142,10 +143,12 @@ export async function parseCsr(der: Uint8Array, root?: Node): Promise<ParsedCsr>
     const subjectRdns = readName(nameNode);
     const { requestedExtensions, sans } = readRequestedExtensions(attributes);
     const spkiReencoded = canonicalSpki !== null && !bytesEqual(canonicalSpki, encodedSpki);
-    const fingerprinting = fingerprintOf(spkiDer);
     const copy = der.slice();
     const pem = pemEncode("CERTIFICATE REQUEST", copy);
-    const [check, fingerprint] = await Promise.all([verifying, fingerprinting]);
+    // SHA-256 of the SPKI, synchronously (@noble/hashes): WebCrypto's digest is a thread-pool
+    // round trip that costs more than hashing a hundred bytes.
+    const fingerprint = toHex(sha256(spkiDer));
+    const check = await verifying;
     return {
       der: copy,
       pem,
@@ -185,16 +188,4 @@ export async function readCsr(input: string | Uint8Array): Promise<{ ok: true; c
     if (e instanceof CsrError) return { ok: false, finding: e.finding };
     throw e;
   }
-}
-
-/**
- * SHA-256 over the SPKI DER (the usual public key pin, RFC 7469 §2.4), by WebCrypto: it runs
- * while the signature is verified, so the thread-pool round trip adds no wait. A browser without
- * WebCrypto (a page not served over HTTPS) gets "": it cannot check the signature either, and
- * the server, which always has WebCrypto (Node ≥ 20), computes the fingerprint that is stored.
- */
-async function fingerprintOf(spkiDer: Uint8Array): Promise<string> {
-  const subtle = globalThis.crypto?.subtle;
-  if (!subtle) return "";
-  return toHex(new Uint8Array(await subtle.digest("SHA-256", spkiDer as BufferSource)));
 }
