@@ -5,7 +5,7 @@ import { formatTime } from "@/components/ui/format";
 import { MarkReadForm } from "@/components/notifications/notification-forms";
 import { getWebActor } from "@/lib/auth/web-actor";
 import { listMyNotifications } from "@/lib/services/notifications/my-notifications";
-import { cursorParams, orFirstPage } from "@/lib/db/keyset";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";

@@ -107,7 +107,7 @@ describe("the cursor codec", () => {
     const ks = defineKeyset("t", [{ field: "createdAt", type: "date" }], "desc");
     const at = new Date(1000);
     const c = ks.encode({ id: "0b5f3a52-8f7e-4c1a-9d2b-5e6f7a8b9c0d", createdAt: at });
-    expect(ks.after(c)).toEqual({ OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: "0b5f3a52-8f7e-4c1a-9d2b-5e6f7a8b9c0d" } }] });
+    expect(ks.after(c)).toEqual({ AND: [{ createdAt: { lte: at } }, { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: "0b5f3a52-8f7e-4c1a-9d2b-5e6f7a8b9c0d" } }] }] });
     expect(ks.orderBy).toEqual([{ createdAt: "desc" }, { id: "desc" }]);
   });
 });

@@ -14,7 +14,7 @@ import { listOrganisations, listOrganisationsPage } from "@/lib/services/organis
 import { listUsers, listUsersPage } from "@/lib/services/users/list-users";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { listTokensPage } from "@/lib/services/tokens/list-tokens";
-import { cursorParams, orFirstPage } from "@/lib/db/keyset";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";

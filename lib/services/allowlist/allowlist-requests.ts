@@ -310,8 +310,16 @@ export async function rejectAllowlistRequest(actor: Actor, id: string, input: z.
 // A partner's allowlist is short, so the default page holds all of it for the pages that show it whole.
 export const listAllowlistEntriesSchema = z.object({ environment: z.string().trim().max(32).optional(), ...pageParams({ defaultLimit: 500, maxLimit: 1000 }) });
 
-// Oldest approval first; served by allowlist_entries_(org_id_)created_at_id_idx (live rows only).
-const entriesKeyset = defineKeyset<Prisma.AllowlistEntryWhereInput, Prisma.AllowlistEntryOrderByWithRelationInput>("allowlist-entries", [{ field: "createdAt", type: "date" }], "asc");
+// Oldest approval first, then by CIDR (one approval adds several entries at once); served by
+// allowlist_entries_(org_id_|env_id_)created_at_cidr_id_idx.
+const entriesKeyset = defineKeyset<Prisma.AllowlistEntryWhereInput, Prisma.AllowlistEntryOrderByWithRelationInput>(
+  "allowlist-entries",
+  [
+    { field: "createdAt", type: "date" },
+    { field: "cidr", type: "string" },
+  ],
+  "asc",
+);
 
 /** One page of approved entries, with the next and previous pages' cursors. */
 export async function listAllowlistEntriesPage(actor: Actor, filters: z.input<typeof listAllowlistEntriesSchema> = {}) {

@@ -132,7 +132,7 @@ function afterAuditCursor(cursor: string): Prisma.AuditEventWhereInput {
     return { seq: { lt: chained.values[0] as bigint } };
   }
   const at = pending.values[0] as Date;
-  return { OR: [{ seq: null, OR: [{ at: { lt: at } }, { at, id: { lt: pending.id } }] }, { seq: { not: null } }] };
+  return { OR: [{ seq: null, at: { lte: at }, OR: [{ at: { lt: at } }, { at, id: { lt: pending.id } }] }, { seq: { not: null } }] };
 }
 
 async function findEvents(f: z.infer<typeof auditFiltersSchema>): Promise<{ events: AuditRow[]; truncated: boolean; nextCursor: string | null }> {

@@ -1,11 +1,11 @@
 -- CreateIndex
-CREATE INDEX "allowlist_entries_created_at_id_idx" ON "allowlist_entries"("created_at", "id");
+CREATE INDEX "allowlist_entries_created_at_cidr_id_idx" ON "allowlist_entries"("created_at", "cidr", "id");
 
 -- CreateIndex
-CREATE INDEX "allowlist_entries_org_id_created_at_id_idx" ON "allowlist_entries"("org_id", "created_at", "id");
+CREATE INDEX "allowlist_entries_org_id_created_at_cidr_id_idx" ON "allowlist_entries"("org_id", "created_at", "cidr", "id");
 
 -- CreateIndex
-CREATE INDEX "allowlist_entries_env_id_created_at_id_idx" ON "allowlist_entries"("env_id", "created_at", "id");
+CREATE INDEX "allowlist_entries_env_id_created_at_cidr_id_idx" ON "allowlist_entries"("env_id", "created_at", "cidr", "id");
 
 -- CreateIndex
 CREATE INDEX "allowlist_requests_status_created_at_id_idx" ON "allowlist_requests"("status", "created_at", "id");

@@ -4,7 +4,7 @@ import { formatTime } from "@/components/ui/format";
 import { ReminderDaysForm } from "@/components/notifications/notification-forms";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listOutbox } from "@/lib/services/notifications/outbox";
-import { cursorParams, orFirstPage } from "@/lib/db/keyset";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 import { listReminderPolicies } from "@/lib/services/notifications/reminder-policy";
 

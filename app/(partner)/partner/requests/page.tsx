@@ -5,7 +5,7 @@ import { StatusBadge } from "@/components/ui/badge";
 import { formatTime } from "@/components/ui/format";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listCertificateRequestsPage } from "@/lib/services/requests/read-requests";
-import { cursorParams, orFirstPage } from "@/lib/db/keyset";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";

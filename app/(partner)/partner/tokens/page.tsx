@@ -6,7 +6,7 @@ import { forbidden } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { granteeOf, roleHas } from "@/lib/auth/permissions";
 import { listOrgTokensPage } from "@/lib/services/tokens/list-org-tokens";
-import { cursorParams, orFirstPage } from "@/lib/db/keyset";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 import { listOrgUsers } from "@/lib/services/org-users/list-org-users";
 

@@ -7,7 +7,7 @@ import { forbidden } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { granteeOf, roleHas } from "@/lib/auth/permissions";
 import { listOrgUsers } from "@/lib/services/org-users/list-org-users";
-import { cursorParams, orFirstPage } from "@/lib/db/keyset";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
