@@ -123,27 +123,35 @@ function auditCursor(row: Event): string {
   return row.seq === null ? encodeCursor(PENDING, ["date"], [row.at], row.id) : encodeCursor(CHAINED, ["bigint"], [row.seq], row.id);
 }
 
-function afterAuditCursor(cursor: string): Prisma.AuditEventWhereInput {
-  let pending: ReturnType<typeof decodeCursor> | null = null;
+type AuditPosition = { pending: true; at: Date; id: string } | { pending: false; seq: bigint };
+
+function auditPosition(cursor: string): AuditPosition {
   try {
-    pending = decodeCursor(PENDING, ["date"], cursor);
+    const p = decodeCursor(PENDING, ["date"], cursor);
+    return { pending: true, at: p.values[0] as Date, id: p.id };
   } catch {
-    const chained = decodeCursor(CHAINED, ["bigint"], cursor);
-    return { seq: { lt: chained.values[0] as bigint } };
+    return { pending: false, seq: decodeCursor(CHAINED, ["bigint"], cursor).values[0] as bigint };
   }
-  const at = pending.values[0] as Date;
-  return { OR: [{ seq: null, at: { lte: at }, OR: [{ at: { lt: at } }, { at, id: { lt: pending.id } }] }, { seq: { not: null } }] };
 }
 
+// Two index-ordered reads rather than one ORDER BY seq NULLS FIRST, at, id (which the planner
+// sorts in full below the cursor): the pending events by (at, id) descending, then, when the page
+// has room, the chain by seq descending (seq is unique, so it alone orders the chain).
 async function findEvents(f: z.infer<typeof auditFiltersSchema>): Promise<{ events: AuditRow[]; truncated: boolean; nextCursor: string | null }> {
   const where = await whereOf(f);
   if (!where) return { events: [], truncated: false, nextCursor: null };
-  const rows = await getDb().auditEvent.findMany({
-    where: { AND: [where, f.cursor ? afterAuditCursor(f.cursor) : {}] },
-    select: eventSelect,
-    orderBy: [{ seq: { sort: "desc", nulls: "first" } }, { at: "desc" }, { id: "desc" }],
-    take: f.limit + 1,
-  });
+  const db = getDb();
+  const at = f.cursor ? auditPosition(f.cursor) : null;
+  const take = f.limit + 1;
+  const rows: Event[] = [];
+  if (!at || at.pending) {
+    const after: Prisma.AuditEventWhereInput = at?.pending ? { at: { lte: at.at }, OR: [{ at: { lt: at.at } }, { at: at.at, id: { lt: at.id } }] } : {};
+    rows.push(...(await db.auditEvent.findMany({ where: { AND: [where, { seq: null }, after] }, select: eventSelect, orderBy: [{ at: "desc" }, { id: "desc" }], take })));
+  }
+  if (rows.length < take) {
+    const below: Prisma.AuditEventWhereInput = at && !at.pending ? { seq: { lt: at.seq } } : { seq: { not: null } };
+    rows.push(...(await db.auditEvent.findMany({ where: { AND: [where, below] }, select: eventSelect, orderBy: { seq: "desc" }, take: take - rows.length })));
+  }
   const page = rows.slice(0, f.limit);
   const more = rows.length > f.limit;
   return { truncated: more, nextCursor: more ? auditCursor(page[page.length - 1]) : null, events: await toRows(page) };
