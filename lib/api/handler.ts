@@ -190,8 +190,8 @@ export async function readJson(req: Request, schema: z.ZodType, maxBytes = 64 * 
 }
 
 /** A file download: bytes or text, with an attachment filename. */
-export function fileResponse(file: { body: Uint8Array | string; contentType: string; filename: string; headers?: Record<string, string> }, cache = "no-store"): Response {
-  const body = typeof file.body === "string" ? file.body : Buffer.from(file.body);
+export function fileResponse(file: { body: Uint8Array | string | ReadableStream<Uint8Array>; contentType: string; filename: string; headers?: Record<string, string> }, cache = "no-store"): Response {
+  const body = typeof file.body === "string" || file.body instanceof ReadableStream ? file.body : Buffer.from(file.body);
   return new Response(body, {
     headers: {
       "content-type": file.contentType,
@@ -204,6 +204,11 @@ export function fileResponse(file: { body: Uint8Array | string; contentType: str
 }
 
 /** Query parameters as a plain object (first value of each); a control character in any is a 422 naming it. */
+/** The paging parameters of a list route (lib/db/keyset.ts): limit, cursor (nextCursor) and before (prevCursor). */
+export function pageOf(query: Record<string, string>): { limit?: string; cursor?: string; before?: string } {
+  return { limit: query.limit, cursor: query.cursor, before: query.before };
+}
+
 export function queryOf(req: Request): Record<string, string> {
   const query: Record<string, string> = {};
   const fields: Record<string, string> = {};

@@ -10,6 +10,7 @@ import { MEDIA_TYPES } from "@/lib/pki/cert/download-formats";
 import { SERVER_CHAIN_FORMATS } from "@/lib/services/server-chains/schemas";
 import { PROVIDER_CA_FORMATS } from "@/lib/services/provider/provider-client-ca-file";
 import { endpointRegistryPaths } from "./openapi-endpoints";
+import { withKeysetPaging } from "./openapi-paging";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ "application/json": { schema } });
@@ -67,6 +68,10 @@ function withErrorStatuses(op: Operation, bodyLimit = "64 KiB"): Operation {
 }
 
 export function openApiDocument(serverUrl: string) {
+  return withKeysetPaging(document(serverUrl));
+}
+
+function document(serverUrl: string) {
   return {
     openapi: "3.1.0",
     info: {

@@ -12,7 +12,7 @@ import { setUserPassword } from "@/lib/services/users/set-password";
 import { endSessionsOfUser } from "@/lib/services/users/end-sessions";
 import { updateUser } from "@/lib/services/users/update-user";
 import { disableUser, enableUser } from "@/lib/services/users/set-user-disabled";
-import { listUsers } from "@/lib/services/users/list-users";
+import { listUsersPage } from "@/lib/services/users/list-users";
 import { resetSecondFactor } from "@/lib/services/auth/mfa-enrollment";
 import { updateOrganisation } from "@/lib/services/organisations/update-organisation";
 import { disableOrganisation, enableOrganisation } from "@/lib/services/organisations/set-organisation-disabled";
@@ -29,7 +29,7 @@ import { syncNginxConfig, writeNginxConfig } from "@/lib/services/gateway/nginx-
 import { refreshEgressConfig, writeEgressConfig } from "@/lib/services/gateway/egress-config";
 import { cancelProviderCsr, createProviderCsr } from "@/lib/services/provider-csrs/create-provider-csr";
 import { downloadProviderCsrKeyOnce } from "@/lib/services/provider-csrs/download-provider-csr-key";
-import { getProviderCsr, listProviderCsrs } from "@/lib/services/provider-csrs/read-provider-csrs";
+import { getProviderCsr, listProviderCsrsPage } from "@/lib/services/provider-csrs/read-provider-csrs";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
 import { setProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { verifyJwsSignature } from "@/lib/services/jws-keys/verify-jws";
@@ -325,8 +325,11 @@ const COMMANDS: Record<string, Command> = {
   },
   "user list": async (args, io) => {
     const v = parse(args, { role: { type: "string" }, org: { type: "string" }, state: { type: "string" } }, []);
-    for (const u of await listUsers(CLI_ACTOR, { role: str(v.role), organisation: str(v.org), state: str(v.state) })) {
-      io.out([u.email, u.partnerRole ?? u.role, u.org?.code ?? "-", u.disabled ? "disabled" : "active", u.name].join("\t"));
+    // Every user: one keyset page at a time, following nextCursor.
+    for (let cursor: string | undefined, pages = 0; pages === 0 || cursor; pages++) {
+      const page = await listUsersPage(CLI_ACTOR, { role: str(v.role), organisation: str(v.org), state: str(v.state), limit: 1000, cursor });
+      for (const u of page.users) io.out([u.email, u.partnerRole ?? u.role, u.org?.code ?? "-", u.disabled ? "disabled" : "active", u.name].join("\t"));
+      cursor = page.nextCursor ?? undefined;
     }
     return 0;
   },
@@ -588,8 +591,13 @@ const COMMANDS: Record<string, Command> = {
   },
   "provider csr list": async (args, io) => {
     const v = parse(args, { env: { type: "string" }, org: { type: "string" }, status: { type: "string" } }, []);
-    for (const c of await listProviderCsrs(CLI_ACTOR, { environment: str(v.env), organisation: str(v.org), status: str(v.status) })) {
-      io.out(`${c.id}  ${c.environment.padEnd(8)} ${c.organisation.padEnd(16)} ${c.status.padEnd(20)} ${c.certificate?.notAfter ? `until ${c.certificate.notAfter.toISOString().slice(0, 10)}` : "-"}  ${c.subject}`);
+    // Every CSR: one keyset page at a time, following nextCursor.
+    for (let cursor: string | undefined, pages = 0; pages === 0 || cursor; pages++) {
+      const page = await listProviderCsrsPage(CLI_ACTOR, { environment: str(v.env), organisation: str(v.org), status: str(v.status), limit: 500, cursor });
+      for (const c of page.csrs) {
+        io.out(`${c.id}  ${c.environment.padEnd(8)} ${c.organisation.padEnd(16)} ${c.status.padEnd(20)} ${c.certificate?.notAfter ? `until ${c.certificate.notAfter.toISOString().slice(0, 10)}` : "-"}  ${c.subject}`);
+      }
+      cursor = page.nextCursor ?? undefined;
     }
     return 0;
   },

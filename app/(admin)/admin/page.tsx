@@ -10,12 +10,16 @@ import {
   RevokeTokenButton,
 } from "@/components/admin/admin-forms";
 import { requirePageActor } from "@/lib/auth/web-actor";
-import { listOrganisations } from "@/lib/services/organisations/list-organisations";
-import { listUsers } from "@/lib/services/users/list-users";
+import { listOrganisations, listOrganisationsPage } from "@/lib/services/organisations/list-organisations";
+import { listUsers, listUsersPage } from "@/lib/services/users/list-users";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
-import { listTokens } from "@/lib/services/tokens/list-tokens";
+import { listTokensPage } from "@/lib/services/tokens/list-tokens";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
+
+const PAGE = 50;
 
 const fmt = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 16) + " UTC" : "—");
 
@@ -26,18 +30,26 @@ export default async function AdminHome({ searchParams }: Props) {
   const actor = await requirePageActor("area:admin", "/admin");
   const sp = await searchParams;
   const filter = { role: first(sp.role), organisation: first(sp.organisation), state: first(sp.state) };
-  const [orgs, users, allUsers, envs, tokens] = await Promise.all([
+  // Each list one page at a time (keyset); its links keep the other lists' places.
+  const here = Object.fromEntries(Object.keys(sp).map((k) => [k, first(sp[k])]));
+  const at = { orgs: cursorParams(sp, "orgs"), users: cursorParams(sp, "users"), tokens: cursorParams(sp, "tokens") };
+  const [orgChoices, orgPage, userPage, allUsers, envs, tokenPage] = await Promise.all([
     listOrganisations(actor),
-    listUsers(actor, filter).catch(() => null),
-    listUsers(actor),
+    orFirstPage(at.orgs, (c) => listOrganisationsPage(actor, { limit: PAGE, ...c })),
+    orFirstPage(at.users, (c) => listUsersPage(actor, { ...filter, limit: PAGE, ...c })).catch(() => null),
+    listUsers(actor, { limit: 1000 }),
     listEnvironments(actor),
-    listTokens(actor),
+    orFirstPage(at.tokens, (c) => listTokensPage(actor, { limit: PAGE, ...c })),
   ]);
+  const orgs = orgPage.organisations;
+  const users = userPage?.users ?? null;
+  const tokens = tokenPage.tokens;
+  const paged = (c: { cursor?: string; before?: string }) => !!(c.cursor || c.before);
   return (
     <div className="grid gap-6">
       <PageTitle subtitle="Organisations, accounts, environments and API tokens.">Administration</PageTitle>
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
-        <Card title="Organisations">
+        <Card title="Organisations" actions={<Pager params={here} prefix="orgs" nextCursor={orgPage.nextCursor} prevCursor={orgPage.prevCursor} paged={paged(at.orgs)} label="Organisation pages" />}>
           {orgs.length ? (
             <Table
               label="Organisations"
@@ -59,7 +71,7 @@ export default async function AdminHome({ searchParams }: Props) {
         <Card title="New organisation">
           <CreateOrganisationForm />
         </Card>
-        <Card title="Users">
+        <Card title="Users" actions={userPage ? <Pager params={here} prefix="users" nextCursor={userPage.nextCursor} prevCursor={userPage.prevCursor} paged={paged(at.users)} label="User pages" /> : null}>
           <form method="get" className="mb-3 flex flex-wrap items-end gap-2 text-sm" aria-label="Filter users">
             <label className="grid gap-1">
               Role
@@ -74,7 +86,7 @@ export default async function AdminHome({ searchParams }: Props) {
               Organisation
               <select name="organisation" defaultValue={filter.organisation} className="rounded border px-2 py-1">
                 <option value="">any</option>
-                {orgs.map((o) => (
+                {orgChoices.map((o) => (
                   <option key={o.code}>{o.code}</option>
                 ))}
               </select>
@@ -111,7 +123,7 @@ export default async function AdminHome({ searchParams }: Props) {
           )}
         </Card>
         <Card title="New user">
-          <CreateUserForm orgCodes={orgs.filter((o) => !o.disabled).map((o) => o.code)} />
+          <CreateUserForm orgCodes={orgChoices.filter((o) => !o.disabled).map((o) => o.code)} />
         </Card>
         <Card title="Environments">
           {envs.length ? (
@@ -127,7 +139,7 @@ export default async function AdminHome({ searchParams }: Props) {
         <Card title="New environment">
           <CreateEnvironmentForm />
         </Card>
-        <Card title="API tokens">
+        <Card title="API tokens" actions={<Pager params={here} prefix="tokens" nextCursor={tokenPage.nextCursor} prevCursor={tokenPage.prevCursor} paged={paged(at.tokens)} label="Token pages" />}>
           {tokens.length ? (
             <Table
               label="API tokens"

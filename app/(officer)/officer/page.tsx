@@ -12,6 +12,7 @@ import { listEnvironments } from "@/lib/services/environments/list-environments"
 import { listReviewQueue } from "@/lib/services/review/review-queue";
 import { listAuditEvents } from "@/lib/services/audit/list-audit-events";
 import { param } from "./_shared/page-data";
+import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
 
@@ -26,14 +27,16 @@ export default async function ReviewQueuePage({ searchParams }: Props) {
     type: param(sp, "type") as "all" | undefined,
     olderThanDays: param(sp, "olderThanDays"),
   };
+  const cursor = param(sp, "cursor") || undefined;
   const [orgs, envs, events] = await Promise.all([listOrganisations(actor), listEnvironments(actor), listAuditEvents(actor, { take: 10 })]);
   let queue: Awaited<ReturnType<typeof listReviewQueue>> | null = null;
   let problem: string | null = null;
   try {
-    queue = await listReviewQueue(actor, filters);
+    // One page at a time, the longest-waiting first (keyset over both kinds of request).
+    queue = await listReviewQueue(actor, { ...filters, cursor, limit: 100 });
   } catch (e) {
     if (!(e instanceof AppError) || e.code !== "validation_failed") throw e;
-    const labels: Record<string, string> = { environment: "Environment", organisation: "Organisation", type: "Request type", olderThanDays: "Older than (days)" };
+    const labels: Record<string, string> = { environment: "Environment", organisation: "Organisation", type: "Request type", olderThanDays: "Older than (days)", cursor: "Page" };
     problem = e.fields ? Object.entries(e.fields).map(([k, v]) => `${labels[k] ?? k}: ${v}`).join(" ") : e.message;
   }
   const me = actor.userId;
@@ -48,7 +51,10 @@ export default async function ReviewQueuePage({ searchParams }: Props) {
         />
       </Card>
       {problem ? <Notice tone="bad">{problem}</Notice> : null}
-      <Card title={`Pending requests${queue ? ` (${queue.items.length})` : ""}`}>
+      <Card
+        title={`Pending requests${queue ? ` (${cursor ? "further " : ""}${queue.items.length}${queue.nextCursor ? "+" : ""})` : ""}`}
+        actions={<Pager params={filters} nextCursor={queue?.nextCursor ?? null} paged={!!cursor} label="Queue pages" />}
+      >
         {queue && queue.items.length ? (
           <Table
             label="Review queue"

@@ -11,6 +11,7 @@ import { describeInput, parseInput } from "@/lib/validation";
 import { actorUserId, assertId, orgScope, orgWhere } from "@/lib/services/scope";
 import { type ApprovalView, alreadyDecided, approveSchema, forAudience, recordDecision, rejectSchema } from "@/lib/services/requests/approvals";
 import { requireEnvironment } from "@/lib/services/environments/find-environment";
+import { defineKeyset, pageParams } from "@/lib/db/keyset";
 
 export const MAX_ENTRIES = REQUEST_LIMITS.entries;
 
@@ -185,26 +186,35 @@ export const listAllowlistRequestsSchema = z.object({
   environment: z.string().trim().max(32).optional(),
   organisation: z.string().trim().max(64).optional(),
   olderThanDays: z.coerce.number().int().min(0).max(3650).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(200),
+  ...pageParams({ defaultLimit: 200, maxLimit: 500 }),
 });
 
-export async function listAllowlistRequests(actor: Actor, filters: z.input<typeof listAllowlistRequestsSchema> = {}) {
+type RequestWhere = Prisma.AllowlistRequestWhereInput;
+type RequestOrder = Prisma.AllowlistRequestOrderByWithRelationInput;
+// Pending oldest first (the queue), decided newest first; served by allowlist_requests_(status_|org_id_)created_at_id_idx.
+export const allowlistRequestsOldestFirst = defineKeyset<RequestWhere, RequestOrder>("allowlist-requests-oldest", [{ field: "createdAt", type: "date" }], "asc");
+const requestsNewestFirst = defineKeyset<RequestWhere, RequestOrder>("allowlist-requests-newest", [{ field: "createdAt", type: "date" }], "desc");
+
+/** One page of the allowlist requests the caller may see, with the next and previous pages' cursors. */
+export async function listAllowlistRequestsPage(actor: Actor, filters: z.input<typeof listAllowlistRequestsSchema> = {}) {
   authorize(actor, "allowlist:read");
   const f = parseInput(listAllowlistRequestsSchema, filters);
   const env = f.environment ? await requireEnvironment(f.environment) : null;
-  const rows = await getDb().allowlistRequest.findMany({
-    where: {
-      ...orgWhere(actor),
-      ...(f.status ? { status: f.status } : {}),
-      ...(env ? { envId: env.id } : {}),
-      ...(f.organisation ? { org: { code: f.organisation } } : {}),
-      ...(f.olderThanDays !== undefined ? { createdAt: { lte: new Date(Date.now() - f.olderThanDays * 86_400_000) } } : {}),
-    },
-    include,
-    orderBy: { createdAt: f.status === "pending" ? "asc" : "desc" },
-    take: f.limit,
-  });
-  return rows.map((r) => forAudience(actor, allowlistRequestView(r)));
+  const base: RequestWhere = {
+    ...orgWhere(actor),
+    ...(f.status ? { status: f.status } : {}),
+    ...(env ? { envId: env.id } : {}),
+    ...(f.organisation ? { org: { code: f.organisation } } : {}),
+    ...(f.olderThanDays !== undefined ? { createdAt: { lte: new Date(Date.now() - f.olderThanDays * 86_400_000) } } : {}),
+  };
+  const keyset = f.status === "pending" ? allowlistRequestsOldestFirst : requestsNewestFirst;
+  const page = await keyset.page(f, ({ where, orderBy, take }) => getDb().allowlistRequest.findMany({ where: { AND: [base, where] }, include, orderBy, take }));
+  return { requests: page.rows.map((r) => forAudience(actor, allowlistRequestView(r))), nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+}
+
+/** The first page (see listAllowlistRequestsPage). */
+export async function listAllowlistRequests(actor: Actor, filters: z.input<typeof listAllowlistRequestsSchema> = {}) {
+  return (await listAllowlistRequestsPage(actor, filters)).requests;
 }
 
 export async function getAllowlistRequest(actor: Actor, id: string) {
@@ -297,18 +307,40 @@ export async function rejectAllowlistRequest(actor: Actor, id: string, input: z.
 }
 
 /** Approved entries: a partner's own per environment; officers and gateways see every organisation's. */
-export const listAllowlistEntriesSchema = z.object({ environment: z.string().trim().max(32).optional() });
+// A partner's allowlist is short, so the default page holds all of it for the pages that show it whole.
+export const listAllowlistEntriesSchema = z.object({ environment: z.string().trim().max(32).optional(), ...pageParams({ defaultLimit: 500, maxLimit: 1000 }) });
 
-export async function listAllowlistEntries(actor: Actor, filters: z.input<typeof listAllowlistEntriesSchema> = {}) {
+// Oldest approval first, then by CIDR (one approval adds several entries at once); served by
+// allowlist_entries_(org_id_|env_id_)created_at_cidr_id_idx.
+const entriesKeyset = defineKeyset<Prisma.AllowlistEntryWhereInput, Prisma.AllowlistEntryOrderByWithRelationInput>(
+  "allowlist-entries",
+  [
+    { field: "createdAt", type: "date" },
+    { field: "cidr", type: "string" },
+  ],
+  "asc",
+);
+
+/** One page of approved entries, with the next and previous pages' cursors. */
+export async function listAllowlistEntriesPage(actor: Actor, filters: z.input<typeof listAllowlistEntriesSchema> = {}) {
   authorize(actor, "allowlist:read");
   const f = parseInput(listAllowlistEntriesSchema, filters);
   const env = f.environment ? await requireEnvironment(f.environment) : null;
-  const rows = await getDb().allowlistEntry.findMany({
-    where: { ...orgWhere(actor), removedAt: null, ...(env ? { envId: env.id } : {}) },
-    include: { org: { select: { code: true } }, env: { select: { code: true } } },
-    orderBy: [{ env: { code: "asc" } }, { createdAt: "asc" }],
-  });
-  return rows.map((e) => ({ id: e.id, cidr: e.cidr, note: e.note, environment: e.env.code, organisation: e.org.code, approvedAt: e.createdAt }));
+  const base: Prisma.AllowlistEntryWhereInput = { ...orgWhere(actor), removedAt: null, ...(env ? { envId: env.id } : {}) };
+  const page = await entriesKeyset.page(f, ({ where, orderBy, take }) =>
+    getDb().allowlistEntry.findMany({
+      where: { AND: [base, where] },
+      select: { id: true, cidr: true, note: true, createdAt: true, org: { select: { code: true } }, env: { select: { code: true } } },
+      orderBy,
+      take,
+    }),
+  );
+  return { entries: page.rows.map((e) => ({ id: e.id, cidr: e.cidr, note: e.note, environment: e.env.code, organisation: e.org.code, approvedAt: e.createdAt })), nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+}
+
+/** The first page (see listAllowlistEntriesPage). */
+export async function listAllowlistEntries(actor: Actor, filters: z.input<typeof listAllowlistEntriesSchema> = {}) {
+  return (await listAllowlistEntriesPage(actor, filters)).entries;
 }
 
 export const EXPORT_FORMATS = ["json", "txt", "nginx"] as const;

@@ -48,16 +48,17 @@ describe("audit search and export", () => {
     const csv = await exportAuditEvents(w.officer2.actor, { organisation: w.orgA.code, action: "certificate_request." }, "csv");
     expect(csv.contentType).toBe("text/csv; charset=utf-8");
     expect(csv.filename).toMatch(/^keyport-audit-\d{8}T\d{6}\.csv$/);
-    const lines = String(csv.body).split("\r\n");
+    const csvText = await new Response(csv.body).text();
+    const lines = csvText.split("\r\n");
     expect(lines[0]).toBe("seq,time_utc,actor,organisation,action,target_type,target_id,source_ip,details,prev_hash,hash");
     // Oldest first.
     expect(lines[1]).toContain(",certificate_request.submit,");
-    expect(String(csv.body)).toContain(",certificate_request.reject,");
+    expect(csvText).toContain(",certificate_request.reject,");
     // The details JSON is quoted, its quotes doubled, its newline escaped by JSON.
-    expect(String(csv.body)).toContain('"{""reason"":""=cmd|\\"" /C calc\\""!A0, line\\nbreak""}"');
+    expect(csvText).toContain('"{""reason"":""=cmd|\\"" /C calc\\""!A0, line\\nbreak""}"');
 
     const json = await exportAuditEvents(w.officer2.actor, { organisation: w.orgA.code, action: "certificate_request.reject" }, "json");
-    const parsed = JSON.parse(String(json.body));
+    const parsed = JSON.parse(await new Response(json.body).text());
     expect(parsed.filters).toEqual({ organisation: w.orgA.code, action: "certificate_request.reject" });
     expect(parsed.events).toHaveLength(1);
     expect(parsed.events[0].details.reason).toBe('=cmd|" /C calc"!A0, line\nbreak');

@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { verifyAuditChain } from "@/lib/audit/verify-chain";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
+import { decodeCursor, encodeCursor, pageParams } from "@/lib/db/keyset";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const optionalText = (max: number) =>
@@ -33,7 +34,7 @@ export const auditFiltersSchema = z
     /** First and last day (UTC), both inclusive. */
     from: optionalDay,
     to: optionalDay,
-    limit: z.coerce.number().int().min(1).max(1000).default(200),
+    ...pageParams({ defaultLimit: 200, maxLimit: 1000 }),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { message: "The start date is after the end date.", path: ["to"] });
 
@@ -71,41 +72,96 @@ async function whereOf(f: z.infer<typeof auditFiltersSchema>): Promise<Prisma.Au
   return { AND: and };
 }
 
-async function findEvents(f: z.infer<typeof auditFiltersSchema>, take: number): Promise<{ events: AuditRow[]; truncated: boolean }> {
-  const where = await whereOf(f);
-  if (!where) return { events: [], truncated: false };
-  const db = getDb();
-  // Newest first: pending events (not sealed yet, no seq) before the chain, newest chained first.
-  const rows = await db.auditEvent.findMany({ where, orderBy: [{ seq: { sort: "desc", nulls: "first" } }, { at: "desc" }, { id: "desc" }], take: take + 1 });
+type Event = Prisma.AuditEventGetPayload<{ select: typeof eventSelect }>;
+
+// What the trail shows and exports: not the pending MAC, version or request id.
+const eventSelect = {
+  seq: true,
+  id: true,
+  at: true,
+  actorEmail: true,
+  actorId: true,
+  orgId: true,
+  action: true,
+  targetType: true,
+  targetId: true,
+  sourceIp: true,
+  details: true,
+  prevHash: true,
+  hash: true,
+} satisfies Prisma.AuditEventSelect;
+
+async function toRows(rows: Event[]): Promise<AuditRow[]> {
   const orgIds = [...new Set(rows.map((r) => r.orgId).filter((x): x is string => !!x))];
-  const orgs = orgIds.length ? await db.organisation.findMany({ where: { id: { in: orgIds } }, select: { id: true, code: true } }) : [];
+  const orgs = orgIds.length ? await getDb().organisation.findMany({ where: { id: { in: orgIds } }, select: { id: true, code: true } }) : [];
   const codeOf = new Map(orgs.map((o) => [o.id, o.code]));
-  return {
-    truncated: rows.length > take,
-    events: rows.slice(0, take).map((r) => ({
-      seq: r.seq?.toString() ?? null,
-      id: r.id,
-      at: r.at,
-      actorEmail: r.actorEmail,
-      actorId: r.actorId,
-      organisation: r.orgId ? (codeOf.get(r.orgId) ?? r.orgId) : null,
-      orgId: r.orgId,
-      action: r.action,
-      targetType: r.targetType,
-      targetId: r.targetId,
-      sourceIp: r.sourceIp,
-      details: r.details,
-      prevHash: r.prevHash,
-      hash: r.hash,
-    })),
-  };
+  return rows.map((r) => ({
+    seq: r.seq?.toString() ?? null,
+    id: r.id,
+    at: r.at,
+    actorEmail: r.actorEmail,
+    actorId: r.actorId,
+    organisation: r.orgId ? (codeOf.get(r.orgId) ?? r.orgId) : null,
+    orgId: r.orgId,
+    action: r.action,
+    targetType: r.targetType,
+    targetId: r.targetId,
+    sourceIp: r.sourceIp,
+    details: r.details,
+    prevHash: r.prevHash,
+    hash: r.hash,
+  }));
+}
+
+// Keyset over the trail's order, newest first: pending events (no seq yet) by (at, id) descending
+// (audit_events_pending_idx), then the chain by seq descending (its unique index). A cursor names
+// the last row shown: a pending one by (at, id), a chained one by seq (seq is unique).
+const PENDING = "audit-events-pending";
+const CHAINED = "audit-events-chained";
+
+function auditCursor(row: Event): string {
+  return row.seq === null ? encodeCursor(PENDING, ["date"], [row.at], row.id) : encodeCursor(CHAINED, ["bigint"], [row.seq], row.id);
+}
+
+type AuditPosition = { pending: true; at: Date; id: string } | { pending: false; seq: bigint };
+
+function auditPosition(cursor: string): AuditPosition {
+  try {
+    const p = decodeCursor(PENDING, ["date"], cursor);
+    return { pending: true, at: p.values[0] as Date, id: p.id };
+  } catch {
+    return { pending: false, seq: decodeCursor(CHAINED, ["bigint"], cursor).values[0] as bigint };
+  }
+}
+
+// Two index-ordered reads rather than one ORDER BY seq NULLS FIRST, at, id (which the planner
+// sorts in full below the cursor): the pending events by (at, id) descending, then, when the page
+// has room, the chain by seq descending (seq is unique, so it alone orders the chain).
+async function findEvents(f: z.infer<typeof auditFiltersSchema>): Promise<{ events: AuditRow[]; truncated: boolean; nextCursor: string | null }> {
+  const where = await whereOf(f);
+  if (!where) return { events: [], truncated: false, nextCursor: null };
+  const db = getDb();
+  const at = f.cursor ? auditPosition(f.cursor) : null;
+  const take = f.limit + 1;
+  const rows: Event[] = [];
+  if (!at || at.pending) {
+    const after: Prisma.AuditEventWhereInput = at?.pending ? { at: { lte: at.at }, OR: [{ at: { lt: at.at } }, { at: at.at, id: { lt: at.id } }] } : {};
+    rows.push(...(await db.auditEvent.findMany({ where: { AND: [where, { seq: null }, after] }, select: eventSelect, orderBy: [{ at: "desc" }, { id: "desc" }], take })));
+  }
+  if (rows.length < take) {
+    const below: Prisma.AuditEventWhereInput = at && !at.pending ? { seq: { lt: at.seq } } : { seq: { not: null } };
+    rows.push(...(await db.auditEvent.findMany({ where: { AND: [where, below] }, select: eventSelect, orderBy: { seq: "desc" }, take: take - rows.length })));
+  }
+  const page = rows.slice(0, f.limit);
+  const more = rows.length > f.limit;
+  return { truncated: more, nextCursor: more ? auditCursor(page[page.length - 1]) : null, events: await toRows(page) };
 }
 
 /** The audit trail, newest first, filtered by action, organisation, actor and date range. */
 export async function searchAuditEvents(actor: Actor, filters: AuditFilters = {}) {
   authorize(actor, "audit:read");
   const f = parseInput(auditFiltersSchema, filters);
-  return { filters: f, ...(await findEvents(f, f.limit)) };
+  return { filters: f, ...(await findEvents(f)) };
 }
 
 /** The distinct actions recorded so far (for the filter's choices). */
@@ -122,7 +178,10 @@ export async function auditChainStatus(actor: Actor) {
 }
 
 export const AUDIT_EXPORT_FORMATS = ["csv", "json"] as const;
-export const MAX_EXPORT_ROWS = 50_000;
+/** Rows per query while an export streams: memory holds one batch, however long the trail. */
+export const EXPORT_BATCH = 1000;
+/** Pending (not yet sealed) events are read before the stream starts; the sealer keeps them few. */
+export const MAX_PENDING_EXPORT_ROWS = 50_000;
 
 // RFC 4180 field; a leading = + - @ (or tab/CR) is prefixed with ' so a spreadsheet
 // does not run it as a formula (OWASP "CSV injection"). The JSON export keeps values exact.
@@ -131,19 +190,26 @@ function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function auditEventsToCsv(events: AuditRow[]): string {
-  const head = ["seq", "time_utc", "actor", "organisation", "action", "target_type", "target_id", "source_ip", "details", "prev_hash", "hash"];
-  const lines = events.map((e) =>
+const CSV_HEAD = ["seq", "time_utc", "actor", "organisation", "action", "target_type", "target_id", "source_ip", "details", "prev_hash", "hash"].join(",") + "\r\n";
+
+function csvLine(e: AuditRow): string {
+  return (
     [e.seq ?? "", e.at.toISOString(), e.actorEmail ?? "", e.organisation ?? "", e.action, e.targetType ?? "", e.targetId ?? "", e.sourceIp ?? "", JSON.stringify(e.details ?? {}), e.prevHash ?? "", e.hash ?? ""]
       .map((v) => csvField(String(v)))
-      .join(","),
+      .join(",") + "\r\n"
   );
-  return [head.join(","), ...lines].join("\r\n") + "\r\n";
+}
+
+export function auditEventsToCsv(events: AuditRow[]): string {
+  return CSV_HEAD + events.map(csvLine).join("");
 }
 
 /**
- * The filtered audit trail as a file (CSV or JSON, oldest first). The export is
- * itself recorded in the trail, after the rows it contains.
+ * The filtered audit trail as a file (CSV or JSON, oldest first), streamed: the chain is read
+ * EXPORT_BATCH events at a time in seq order (keyset, no OFFSET), so memory does not grow with the
+ * trail. What it holds is fixed when the export starts: chained events up to the head's seq then,
+ * and the events pending then (read first, so one sealed meanwhile is still exported once). The
+ * export is itself recorded in the trail, after the rows it contains.
  */
 export async function exportAuditEvents(actor: Actor, filters: AuditFilters, format: string) {
   authorize(actor, "audit:export");
@@ -151,13 +217,72 @@ export async function exportAuditEvents(actor: Actor, filters: AuditFilters, for
     throw new AppError("bad_request", `Unknown format "${format.slice(0, 40)}"; use csv or json.`);
   }
   const f = parseInput(auditFiltersSchema, filters ?? {});
-  const { events, truncated } = await findEvents(f, MAX_EXPORT_ROWS);
-  if (truncated) throw new AppError("too_large", `More than ${MAX_EXPORT_ROWS} events match; narrow the date range.`);
-  events.reverse();
+  const db = getDb();
+  const where = (await whereOf(f)) ?? { id: { in: [] } };
+  const head = await db.auditEvent.aggregate({ _max: { seq: true } });
+  const maxSeq = head._max.seq ?? BigInt(0);
+  const pending = await db.auditEvent.findMany({ where: { AND: [where, { seq: null }] }, select: eventSelect, orderBy: [{ at: "asc" }, { id: "asc" }], take: MAX_PENDING_EXPORT_ROWS + 1 });
+  if (pending.length > MAX_PENDING_EXPORT_ROWS) throw new AppError("too_large", `More than ${MAX_PENDING_EXPORT_ROWS} events are not sealed yet; export again once the sealer has run.`);
+  const chainedWhere: Prisma.AuditEventWhereInput = { AND: [where, { seq: { not: null, lte: maxSeq } }] };
+  const count = pending.length + (await db.auditEvent.count({ where: chainedWhere }));
   const applied = Object.fromEntries(Object.entries({ action: f.action, organisation: f.organisation, actor: f.actor, from: f.from, to: f.to }).filter(([, v]) => v !== undefined));
-  await getDb().$transaction((tx) => recordAudit(tx, actor, { action: "audit.export", targetType: "audit_trail", details: { format, filters: applied, events: events.length } }));
+  await db.$transaction((tx) => recordAudit(tx, actor, { action: "audit.export", targetType: "audit_trail", details: { format, filters: applied, events: count } }));
+
+  async function* batches(): AsyncGenerator<AuditRow[]> {
+    let after: bigint | null = null;
+    for (;;) {
+      const rows: Event[] = await db.auditEvent.findMany({ where: { AND: [chainedWhere, after === null ? {} : { seq: { gt: after } }] }, select: eventSelect, orderBy: { seq: "asc" }, take: EXPORT_BATCH });
+      if (rows.length) yield toRows(rows);
+      if (rows.length < EXPORT_BATCH) break;
+      after = rows[rows.length - 1].seq;
+    }
+    for (let i = 0; i < pending.length; i += EXPORT_BATCH) yield toRows(pending.slice(i, i + EXPORT_BATCH));
+  }
+
   const stamp = new Date().toISOString().replace(/[-:]/g, "").slice(0, 15);
-  if (format === "csv") return { body: auditEventsToCsv(events), contentType: "text/csv; charset=utf-8", filename: `keyport-audit-${stamp}.csv` };
-  const body = JSON.stringify({ generatedAt: new Date().toISOString(), filters: applied, events: events.map((e) => ({ ...e, at: e.at.toISOString() })) }, null, 2) + "\n";
+  if (format === "csv") {
+    return { body: textStream(CSV_HEAD, batches(), (rows) => rows.map(csvLine).join(""), ""), contentType: "text/csv; charset=utf-8", filename: `keyport-audit-${stamp}.csv` };
+  }
+  // The same JSON document as before ({ generatedAt, filters, events: [...] }), written a batch at a time.
+  let first = true;
+  const open = `{\n  "generatedAt": ${JSON.stringify(new Date().toISOString())},\n  "filters": ${JSON.stringify(applied)},\n  "events": [`;
+  const body = textStream(
+    open,
+    batches(),
+    (rows) =>
+      rows
+        .map((e) => {
+          const item = `${first ? "" : ","}\n    ${JSON.stringify({ ...e, at: e.at.toISOString() })}`;
+          first = false;
+          return item;
+        })
+        .join(""),
+    () => (first ? "]\n}\n" : "\n  ]\n}\n"),
+  );
   return { body, contentType: "application/json", filename: `keyport-audit-${stamp}.json` };
+}
+
+/** A UTF-8 stream of head, each batch's text, then tail; pulled by the reader (no more than one batch ahead). */
+function textStream<T>(head: string, source: AsyncGenerator<T>, text: (batch: T) => string, tail: string | (() => string)): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(enc.encode(head));
+        return;
+      }
+      const next = await source.next();
+      if (next.done) {
+        controller.enqueue(enc.encode(typeof tail === "string" ? tail : tail()));
+        controller.close();
+      } else {
+        controller.enqueue(enc.encode(text(next.value)));
+      }
+    },
+    async cancel() {
+      await source.return(undefined);
+    },
+  });
 }

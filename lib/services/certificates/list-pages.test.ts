@@ -10,8 +10,13 @@ import { listCertificatesPage } from "@/lib/services/certificates/read-certifica
 afterAll(disconnectDb);
 
 async function plan(sql: string, ...params: unknown[]): Promise<string> {
+  return planWith([], sql, ...params);
+}
+
+/** The plan with more planner methods switched off (e.g. sort: is there an index that gives the order?). */
+async function planWith(off: string[], sql: string, ...params: unknown[]): Promise<string> {
   return getDb().$transaction(async (tx) => {
-    await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
+    for (const method of ["seqscan", ...off]) await tx.$executeRawUnsafe(`SET LOCAL enable_${method} = off`);
     const rows = await tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${sql}`, ...params);
     if (process.env.I21_SHOW_PLAN) console.log(rows);
     return rows.map((r) => r["QUERY PLAN"]).join("\n");
@@ -55,5 +60,61 @@ describe("certificate lists", () => {
     expect(await plan(`SELECT id FROM certificates WHERE renews_certificate_id = $1::uuid`, "00000000-0000-4000-8000-000000000000")).toMatch(/renews_certificate_id/);
     expect(await plan(`SELECT count(*) FROM certificates WHERE ca_id = $1::uuid AND revoked_at IS NOT NULL`, "00000000-0000-4000-8000-000000000000")).toMatch(/using certificates_ca_id_/);
     expect(await plan(`SELECT id FROM audit_events WHERE seq IS NULL ORDER BY at, id LIMIT 500`)).toMatch(/audit_events_pending_idx/);
+  });
+
+  // The keyset condition lib/db/keyset.ts writes after a cursor: (k >= v) AND (k > v OR (k = v AND id > i)).
+  // The index must both give the order and start at the cursor (an Index Cond on the key), so a deep
+  // page reads what the first does.
+  const T = "2026-01-01T00:00:00Z";
+  const ID = "00000000-0000-4000-8000-000000000000";
+  const after = (k: string, op: ">" | "<") => `${k} ${op}= $1::timestamptz AND (${k} ${op} $1::timestamptz OR (${k} = $1::timestamptz AND id ${op} $2::uuid))`;
+  const startsAt = (index: string, key: string) => new RegExp(`${index}[\\s\\S]*Index Cond: [^\\n]*${key} [<>]=`);
+
+  it("the review queue and request lists start each page at the cursor", async () => {
+    // With sorting off the index gives the order itself: no sort of every row after the cursor.
+    const queue = await planWith(["sort", "bitmapscan"], `SELECT id FROM certificate_requests WHERE status = 'pending' AND ${after("created_at", ">")} ORDER BY created_at, id LIMIT 101`, T, ID);
+    expect(queue).toMatch(startsAt("certificate_requests_status_created_at_id_idx", "created_at"));
+    expect(queue).not.toMatch(/Sort/);
+    expect(await plan(`SELECT id FROM certificate_requests WHERE status = 'pending' AND ${after("created_at", ">")} ORDER BY created_at, id LIMIT 101`, T, ID)).toMatch(
+      startsAt("certificate_requests_status_created_at_id_idx", "created_at"),
+    );
+    expect(await plan(`SELECT id FROM allowlist_requests WHERE status = 'pending' AND ${after("created_at", ">")} ORDER BY created_at, id LIMIT 101`, T, ID)).toMatch(
+      startsAt("allowlist_requests_status_created_at_id_idx", "created_at"),
+    );
+    expect(await plan(`SELECT id FROM certificate_requests WHERE org_id = $3::uuid AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, T, ID, ID)).toMatch(
+      startsAt("certificate_requests_org_id_created_at_id_idx", "created_at"),
+    );
+    expect(await plan(`SELECT id FROM certificate_requests WHERE env_id = $3::uuid AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, T, ID, ID)).toMatch(
+      startsAt("certificate_requests_env_id_created_at_id_idx", "created_at"),
+    );
+    expect(await plan(`SELECT id FROM certificates WHERE ${after("not_after", ">")} ORDER BY not_after, id LIMIT 101`, T, ID)).toMatch(startsAt("certificates_not_after_id_idx", "not_after"));
+  });
+
+  it("the audit trail pages by seq (chained) and (at, id) (pending), starting at the cursor", async () => {
+    // A small test table makes a bitmap scan and a sort cheapest; with sorting off, the plan shows the index gives the order itself.
+    const chained = await planWith(["sort", "bitmapscan"], `SELECT id FROM audit_events WHERE seq < $1 ORDER BY seq DESC LIMIT 101`, 1000);
+    expect(chained).toMatch(/Index Scan Backward using audit_events_seq_key[\s\S]*Index Cond: \(seq < /);
+    expect(chained).not.toMatch(/Sort/);
+    expect(await plan(`SELECT id FROM audit_events WHERE seq IS NULL AND ${after("at", "<")} ORDER BY at DESC, id DESC LIMIT 101`, T, ID)).toMatch(startsAt("audit_events_pending_idx", "at"));
+    // The export's batches: the chain in seq order after the last one.
+    expect(await plan(`SELECT id FROM audit_events WHERE seq IS NOT NULL AND seq <= $1 AND seq > $2 ORDER BY seq LIMIT 1000`, 5000, 1000)).toMatch(/audit_events_seq_key/);
+  });
+
+  it("the other lists have an index for their order and filters", async () => {
+    const cases: [string, string, unknown[]][] = [
+      [`SELECT id FROM organisations WHERE code >= $1 AND (code > $1 OR (code = $1 AND id > $2::uuid)) ORDER BY code, id LIMIT 51`, "organisations_code_id_idx", ["m", ID]],
+      [`SELECT id FROM users WHERE email >= $1 AND (email > $1 OR (email = $1 AND id > $2::uuid)) ORDER BY email, id LIMIT 51`, "users_email_id_idx", ["m", ID]],
+      [`SELECT id FROM users WHERE org_id = $3::uuid AND email >= $1 AND (email > $1 OR (email = $1 AND id > $2::uuid)) ORDER BY email, id LIMIT 51`, "users_org_id_email_id_idx", ["m", ID, ID]],
+      [`SELECT id FROM api_tokens WHERE ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "api_tokens_created_at_id_idx", [T, ID]],
+      [`SELECT id FROM notifications WHERE user_id = $3::uuid AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "notifications_user_id_created_at_id_idx", [T, ID, ID]],
+      [`SELECT id FROM deliveries WHERE ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 101`, "deliveries_created_at_id_idx", [T, ID]],
+      [`SELECT id FROM deliveries WHERE status = 'dead' AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 101`, "deliveries_status_created_at_id_idx", [T, ID]],
+      [`SELECT id FROM allowlist_entries WHERE org_id = $3::uuid AND removed_at IS NULL AND ${after("created_at", ">")} ORDER BY created_at, cidr, id LIMIT 51`, "allowlist_entries_org_id_created_at_cidr_id_idx", [T, ID, ID]],
+      [`SELECT id FROM partner_endpoints WHERE env_id = $3::uuid AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "partner_endpoints_env_id_created_at_id_idx", [T, ID, ID]],
+      [`SELECT id FROM partner_jws_keys WHERE org_id = $3::uuid AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "partner_jws_keys_org_id_created_at_id_idx", [T, ID, ID]],
+      [`SELECT id FROM partner_server_chains WHERE ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "partner_server_chains_created_at_id_idx", [T, ID]],
+      [`SELECT id FROM provider_csrs WHERE env_id = $3::uuid AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "provider_csrs_env_id_created_at_id_idx", [T, ID, ID]],
+    ];
+    for (const [sql, index, params] of cases) expect(await plan(sql, ...params), sql).toMatch(new RegExp(index));
   });
 });

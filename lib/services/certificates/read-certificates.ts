@@ -8,6 +8,7 @@ import { assertId, orgWhere } from "@/lib/services/scope";
 import { serviceCertificateWhere, servicePurpose } from "./service-certificates";
 import { certificateTimeline } from "./certificate-timeline";
 import { requireEnvironment } from "@/lib/services/environments/find-environment";
+import { defineKeyset, pageParams } from "@/lib/db/keyset";
 
 export const EXPIRING_DAYS = 30;
 const DAY = 86_400_000;
@@ -66,9 +67,8 @@ export const listCertificatesSchema = z.object({
   status: z.enum(["valid", "expiring", "expired", "revoked"], { message: "status is valid, expiring, expired or revoked." }).optional(),
   /** Serial (hex, colons allowed), SHA-256 fingerprint, or part of the subject/CN. */
   q: z.string().trim().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-  /** Where the previous page ended (its nextCursor): opaque. */
-  cursor: z.string().trim().max(200).optional(),
+  // Keeps the bounds it had before pagination became shared (clients ask for up to 1000).
+  ...pageParams({ defaultLimit: 200, maxLimit: 1000 }),
 });
 
 /** What a list row shows: no DER, no CSR, no timeline. */
@@ -89,23 +89,9 @@ const listSelect = {
   ...include,
 } satisfies Prisma.CertificateSelect;
 
-// Keyset pagination (issue 21): pages ordered by (notAfter, id); a cursor names the last row
-// shown, so page n costs what page 1 does. Opaque to callers: base64url of "notAfter ms.id".
-export function encodeCursor(row: { notAfter: Date; id: string }): string {
-  return Buffer.from(`${row.notAfter.getTime()}.${row.id}`, "utf8").toString("base64url");
-}
-
-export function decodeCursor(cursor: string): { notAfter: Date; id: string } {
-  const m = /^(\d{1,15})\.([0-9a-f-]{36})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!m) throw new AppError("validation_failed", "cursor is not one this list returned (pass nextCursor as given).", { cursor: "Unknown cursor." });
-  return { notAfter: new Date(Number(m[1])), id: m[2] };
-}
-
-function afterCursor(cursor: string | undefined): Prisma.CertificateWhereInput {
-  if (!cursor) return {};
-  const c = decodeCursor(cursor);
-  return { OR: [{ notAfter: { gt: c.notAfter } }, { notAfter: c.notAfter, id: { gt: c.id } }] };
-}
+// Keyset pagination (issue 21): pages ordered by (notAfter, id), served by certificates_not_after_id_idx
+// (and the org/env variants); the cursor codec is lib/db/keyset.ts.
+export const certificatesKeyset = defineKeyset<Prisma.CertificateWhereInput, Prisma.CertificateOrderByWithRelationInput>("certificates", [{ field: "notAfter", type: "date" }], "asc");
 
 function statusWhere(status: CertificateStatus | undefined): Prisma.CertificateWhereInput {
   const now = new Date();
@@ -157,7 +143,7 @@ export async function listCertificatesPage(actor: Actor, filters: z.input<typeof
   authorize(actor, "certificate:read");
   const f = parseInput(listCertificatesSchema, filters);
   const env = f.environment ? await requireEnvironment(f.environment) : null;
-  const rows = await getDb().certificate.findMany({
+  const page = await certificatesKeyset.page(f, ({ where, orderBy, take }) => getDb().certificate.findMany({
     where: {
       AND: [
         orgWhere(actor),
@@ -165,15 +151,14 @@ export async function listCertificatesPage(actor: Actor, filters: z.input<typeof
         f.organisation ? { org: { code: f.organisation } } : {},
         statusWhere(f.status),
         searchWhere(f.q),
-        afterCursor(f.cursor),
+        where,
       ],
     },
     select: listSelect,
-    orderBy: [{ notAfter: "asc" }, { id: "asc" }],
-    take: f.limit + 1,
-  });
-  const page = rows.slice(0, f.limit);
-  return { certificates: page.map(certificateView), nextCursor: rows.length > f.limit ? encodeCursor(page[page.length - 1]) : null };
+    orderBy,
+    take,
+  }));
+  return { certificates: page.rows.map(certificateView), nextCursor: page.nextCursor, prevCursor: page.prevCursor };
 }
 
 /** The first page (see listCertificatesPage). */

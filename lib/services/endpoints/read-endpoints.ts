@@ -1,3 +1,7 @@
+import { z } from "zod";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { defineKeyset, pageParams } from "@/lib/db/keyset";
+import { parseInput } from "@/lib/validation";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
@@ -69,25 +73,34 @@ export async function getEndpoint(actor: Actor, id: string) {
 
 const STATUSES = ["new", "confirmed", "rejected"] as const;
 
-/** Registry entries (partners: their own), newest first; removed ones only when asked. */
-export async function listEndpoints(actor: Actor, filter: { environment?: string; organisation?: string; status?: string; kind?: string; removed?: boolean } = {}) {
+type Paging = { limit?: unknown; cursor?: string; before?: string };
+const pagingOf = (schema: z.ZodType<{ limit: number; cursor?: string; before?: string }>, f: Paging) => parseInput(schema, { limit: f.limit, cursor: f.cursor, before: f.before });
+const endpointsPaging = z.object(pageParams({ defaultLimit: 500, maxLimit: 1000 }));
+// Newest first (partner_endpoints_(org_id_|env_id_)created_at_id_idx).
+const endpointsKeyset = defineKeyset<Prisma.PartnerEndpointWhereInput, Prisma.PartnerEndpointOrderByWithRelationInput>("endpoints", [{ field: "createdAt", type: "date" }], "desc");
+type EndpointFilter = { environment?: string; organisation?: string; status?: string; kind?: string; removed?: boolean } & Paging;
+
+/** One page of registry entries (partners: their own), newest first; removed ones only when asked. */
+export async function listEndpointsPage(actor: Actor, filter: EndpointFilter = {}) {
   authorize(actor, "endpoint:read");
   if (filter.status && !(STATUSES as readonly string[]).includes(filter.status)) {
     throw new AppError("validation_failed", `Unknown status "${filter.status.slice(0, 32)}"; use one of ${STATUSES.join(", ")}.`, { status: "Unknown status." });
   }
+  const paging = pagingOf(endpointsPaging, filter);
   const env = filter.environment ? await requireEnvironment(filter.environment) : null;
-  const rows = await getDb().partnerEndpoint.findMany({
-    where: {
-      ...orgWhere(actor),
-      ...(env ? { envId: env.id } : {}),
-      ...(filter.organisation ? { org: { code: filter.organisation } } : {}),
-      ...(filter.status ? { status: filter.status as "new" } : {}),
-      ...(filter.kind === "callback_url" || filter.kind === "ingress_cidr" ? { kind: filter.kind } : {}),
-      ...(filter.removed ? {} : { removedAt: null }),
-    },
-    include,
-    orderBy: { createdAt: "desc" },
-    take: 500,
-  });
-  return rows.map((r) => forAudience(actor, view(r as Row)));
+  const base: Prisma.PartnerEndpointWhereInput = {
+    ...orgWhere(actor),
+    ...(env ? { envId: env.id } : {}),
+    ...(filter.organisation ? { org: { code: filter.organisation } } : {}),
+    ...(filter.status ? { status: filter.status as "new" } : {}),
+    ...(filter.kind === "callback_url" || filter.kind === "ingress_cidr" ? { kind: filter.kind } : {}),
+    ...(filter.removed ? {} : { removedAt: null }),
+  };
+  const page = await endpointsKeyset.page(paging, ({ where, orderBy, take }) => getDb().partnerEndpoint.findMany({ where: { AND: [base, where] }, include, orderBy, take }));
+  return { endpoints: page.rows.map((r) => forAudience(actor, view(r as Row))), nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+}
+
+/** The first page (see listEndpointsPage). */
+export async function listEndpoints(actor: Actor, filter: EndpointFilter = {}) {
+  return (await listEndpointsPage(actor, filter)).endpoints;
 }

@@ -1,4 +1,8 @@
 import type { JWK } from "jose";
+import { z } from "zod";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { defineKeyset, pageParams } from "@/lib/db/keyset";
+import { parseInput } from "@/lib/validation";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
@@ -45,22 +49,31 @@ export async function getJwsKey(actor: Actor, id: string) {
 
 const STATUSES = ["pending", "endorsed", "rejected"] as const;
 
-export async function listJwsKeys(actor: Actor, filter: { environment?: string; organisation?: string; status?: string } = {}) {
+type Paging = { limit?: unknown; cursor?: string; before?: string };
+const pagingOf = (schema: z.ZodType<{ limit: number; cursor?: string; before?: string }>, f: Paging) => parseInput(schema, { limit: f.limit, cursor: f.cursor, before: f.before });
+const jwsKeysPaging = z.object(pageParams({ defaultLimit: 200, maxLimit: 500 }));
+// Newest first (partner_jws_keys_(org_id_|env_id_)created_at_id_idx).
+const jwsKeysKeyset = defineKeyset<Prisma.PartnerJwsKeyWhereInput, Prisma.PartnerJwsKeyOrderByWithRelationInput>("jws-keys", [{ field: "createdAt", type: "date" }], "desc");
+
+/** One page of partner JWS keys (partners: their own), newest first; the key bytes stay in the table (the JWK is shown). */
+export async function listJwsKeysPage(actor: Actor, filter: { environment?: string; organisation?: string; status?: string } & Paging = {}) {
   authorize(actor, "jws-key:read");
   if (filter.status && !(STATUSES as readonly string[]).includes(filter.status)) {
     throw new AppError("validation_failed", `Unknown status "${filter.status.slice(0, 20)}"; use ${STATUSES.join(", ")}.`, { status: "Unknown status." });
   }
-  const rows = await getDb().partnerJwsKey.findMany({
-    where: {
-      ...orgWhere(actor),
-      ...(filter.environment ? { env: { code: filter.environment.toUpperCase() } } : {}),
-      ...(filter.organisation ? { org: { code: filter.organisation } } : {}),
-      ...(filter.status ? { status: filter.status as (typeof STATUSES)[number] } : {}),
-    },
-    include,
-    orderBy: { createdAt: "desc" },
-    take: 200,
-  });
+  const paging = pagingOf(jwsKeysPaging, filter);
+  const base: Prisma.PartnerJwsKeyWhereInput = {
+    ...orgWhere(actor),
+    ...(filter.environment ? { env: { code: filter.environment.toUpperCase() } } : {}),
+    ...(filter.organisation ? { org: { code: filter.organisation } } : {}),
+    ...(filter.status ? { status: filter.status as (typeof STATUSES)[number] } : {}),
+  };
+  const page = await jwsKeysKeyset.page(paging, ({ where, orderBy, take }) => getDb().partnerJwsKey.findMany({ where: { AND: [base, where] }, include, omit: { spkiDer: true, certDer: true }, orderBy, take }));
   const now = new Date();
-  return rows.map((r) => forAudience(actor, view(r as Row, now)));
+  return { keys: page.rows.map((r) => forAudience(actor, view(r as unknown as Row, now))), nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+}
+
+/** The first page (see listJwsKeysPage). */
+export async function listJwsKeys(actor: Actor, filter: { environment?: string; organisation?: string; status?: string } & Paging = {}) {
+  return (await listJwsKeysPage(actor, filter)).keys;
 }

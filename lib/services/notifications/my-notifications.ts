@@ -5,6 +5,8 @@ import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { defineKeyset, pageParams } from "@/lib/db/keyset";
 
 function userOf(actor: Actor): string {
   if (actor.type !== "user") throw new AppError("forbidden", "Notifications belong to signed-in users.");
@@ -13,25 +15,32 @@ function userOf(actor: Actor): string {
 
 export const listNotificationsSchema = z.object({
   unread: z.union([z.boolean(), z.enum(["true", "false", "1", "0"])]).optional().transform((v) => v === true || v === "true" || v === "1"),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  ...pageParams({ defaultLimit: 50, maxLimit: 200 }),
 });
+
+// Newest first (notifications_user_id_created_at_id_idx).
+const notificationsKeyset = defineKeyset<Prisma.NotificationWhereInput, Prisma.NotificationOrderByWithRelationInput>("notifications", [{ field: "createdAt", type: "date" }], "desc");
 
 export async function listMyNotifications(actor: Actor, filters: z.input<typeof listNotificationsSchema> = {}) {
   authorize(actor, "notification:read");
   const userId = userOf(actor);
-  const { unread, limit } = parseInput(listNotificationsSchema, filters ?? {});
-  const [items, unreadCount] = await Promise.all([
-    getDb().notification.findMany({
-      where: { userId, ...(unread ? { readAt: null } : {}) },
-      orderBy: { createdAt: "desc" },
-      take: limit,
-      include: { event: { select: { type: true } } },
-    }),
+  const { unread, ...paging } = parseInput(listNotificationsSchema, filters ?? {});
+  const [page, unreadCount] = await Promise.all([
+    notificationsKeyset.page(paging, ({ where, orderBy, take }) =>
+      getDb().notification.findMany({
+        where: { AND: [{ userId, ...(unread ? { readAt: null } : {}) }, where] },
+        orderBy,
+        take,
+        select: { id: true, title: true, body: true, link: true, createdAt: true, readAt: true, event: { select: { type: true } } },
+      }),
+    ),
     getDb().notification.count({ where: { userId, readAt: null } }),
   ]);
   return {
     unread: unreadCount,
-    items: items.map((n) => ({ id: n.id, type: n.event.type, title: n.title, body: n.body, link: n.link, createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null })),
+    nextCursor: page.nextCursor,
+    prevCursor: page.prevCursor,
+    items: page.rows.map((n) => ({ id: n.id, type: n.event.type, title: n.title, body: n.body, link: n.link, createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null })),
   };
 }
 

@@ -1,3 +1,7 @@
+import { z } from "zod";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { defineKeyset, pageParams } from "@/lib/db/keyset";
+import { parseInput } from "@/lib/validation";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
@@ -42,23 +46,36 @@ export async function getProviderCsr(actor: Actor, id: string): Promise<Provider
   return view(row as Row);
 }
 
-export async function listProviderCsrs(actor: Actor, filter: { environment?: string; organisation?: string; status?: string } = {}) {
+type Paging = { limit?: unknown; cursor?: string; before?: string };
+const pagingOf = (schema: z.ZodType<{ limit: number; cursor?: string; before?: string }>, f: Paging) => parseInput(schema, { limit: f.limit, cursor: f.cursor, before: f.before });
+const csrsPaging = z.object(pageParams({ defaultLimit: 200, maxLimit: 500 }));
+// Newest first (provider_csrs_(org_id_|env_id_)created_at_id_idx). A provider CSR's list entry shows
+// its CSR and certificate as PEM (the API's shape since the start), so these rows keep their DER;
+// there is one live CSR per organisation and environment, and the page is bounded.
+const csrsKeyset = defineKeyset<Prisma.ProviderCsrWhereInput, Prisma.ProviderCsrOrderByWithRelationInput>("provider-csrs", [{ field: "createdAt", type: "date" }], "desc");
+
+/** One page of provider CSRs, newest first, with the next and previous pages' cursors. */
+export async function listProviderCsrsPage(actor: Actor, filter: { environment?: string; organisation?: string; status?: string } & Paging = {}) {
   authorize(actor, "provider-csr:read");
   if (filter.status && !(STATUSES as readonly string[]).includes(filter.status)) {
     throw new AppError("validation_failed", `Unknown status "${filter.status.slice(0, 40)}"; use one of ${STATUSES.join(", ")}.`, { status: "Unknown status." });
   }
-  const rows = await getDb().providerCsr.findMany({
-    where: {
-      ...orgWhere(actor),
-      ...(filter.environment ? { env: { code: filter.environment.toUpperCase() } } : {}),
-      ...(filter.organisation ? { org: { code: filter.organisation } } : {}),
-      ...(filter.status ? { status: filter.status as (typeof STATUSES)[number] } : {}),
-    },
-    include,
-    orderBy: { createdAt: "desc" },
-    take: 200,
-  });
-  return rows.map((r) => view(r as Row));
+  const paging = pagingOf(csrsPaging, filter);
+  const base: Prisma.ProviderCsrWhereInput = {
+    ...orgWhere(actor),
+    ...(filter.environment ? { env: { code: filter.environment.toUpperCase() } } : {}),
+    ...(filter.organisation ? { org: { code: filter.organisation } } : {}),
+    ...(filter.status ? { status: filter.status as (typeof STATUSES)[number] } : {}),
+  };
+  const page = await csrsKeyset.page(paging, ({ where, orderBy, take }) =>
+    getDb().providerCsr.findMany({ where: { AND: [base, where] }, include, omit: { encryptedKey: true, subjectDer: true, spkiDer: true }, orderBy, take }),
+  );
+  return { csrs: page.rows.map((r) => view(r as unknown as Row)), nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+}
+
+/** The first page (see listProviderCsrsPage). */
+export async function listProviderCsrs(actor: Actor, filter: { environment?: string; organisation?: string; status?: string } & Paging = {}) {
+  return (await listProviderCsrsPage(actor, filter)).csrs;
 }
 
 /** The CSR as a PEM file, for the partner to sign with its CA (the download is audited). */

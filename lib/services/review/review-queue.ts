@@ -3,8 +3,11 @@ import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { parseInput } from "@/lib/validation";
 import { orgWhere } from "@/lib/services/scope";
-import { listCertificateRequests } from "@/lib/services/requests/read-requests";
-import { listAllowlistRequests } from "@/lib/services/allowlist/allowlist-requests";
+import { certificateRequestsOldestFirst, listCertificateRequestsPage } from "@/lib/services/requests/read-requests";
+import { allowlistRequestsOldestFirst, listAllowlistRequestsPage } from "@/lib/services/allowlist/allowlist-requests";
+import { defineKeyset, pageParams } from "@/lib/db/keyset";
+
+const queueKeyset = defineKeyset("review-queue", [{ field: "submittedAt", type: "date" }], "asc");
 
 export const REQUEST_TYPES = ["certificate", "allowlist"] as const;
 
@@ -26,6 +29,7 @@ export const reviewQueueSchema = z.object({
       else return n;
       return z.NEVER;
     }),
+  ...pageParams({ defaultLimit: 100, maxLimit: 500 }),
 });
 
 export type ReviewQueueFilters = z.input<typeof reviewQueueSchema>;
@@ -57,13 +61,18 @@ export async function listReviewQueue(actor: Actor, filters: ReviewQueueFilters 
   authorize(actor, "request:decide");
   authorize(actor, "allowlist:decide");
   const f = parseInput(reviewQueueSchema, filters);
-  const common = { status: "pending" as const, environment: f.environment, organisation: f.organisation, olderThanDays: f.olderThanDays, limit: 500 };
+  // One keyset page over both kinds: the cursor names the last item shown by (submittedAt, id), and
+  // each kind is read from there (its own keyset, same order). The first `limit` of each kind hold
+  // the first `limit` of both together.
+  const at = f.cursor ? queueKeyset.decode(f.cursor) : null;
+  const from = (ks: { encode: (row: { id: string; createdAt: Date }) => string }) => (at ? ks.encode({ id: at.id, createdAt: at.values[0] as Date }) : undefined);
+  const common = { status: "pending" as const, environment: f.environment, organisation: f.organisation, olderThanDays: f.olderThanDays, limit: f.limit };
   const [certificates, allowlists] = await Promise.all([
-    f.type === "allowlist" ? [] : listCertificateRequests(actor, common),
-    f.type === "certificate" ? [] : listAllowlistRequests(actor, common),
+    f.type === "allowlist" ? null : listCertificateRequestsPage(actor, { ...common, cursor: from(certificateRequestsOldestFirst) }),
+    f.type === "certificate" ? null : listAllowlistRequestsPage(actor, { ...common, cursor: from(allowlistRequestsOldestFirst) }),
   ]);
   const items: QueueItem[] = [
-    ...certificates.map((r) => ({
+    ...(certificates?.requests ?? []).map((r) => ({
       type: "certificate" as const,
       id: r.id,
       environment: r.environment,
@@ -79,7 +88,7 @@ export async function listReviewQueue(actor: Actor, filters: ReviewQueueFilters 
       failures: r.checks.filter((c) => c.result === "fail").length,
       approvedBy: r.approvals.flatMap((a) => (a.officerId ? [a.officerId] : [])),
     })),
-    ...allowlists.map((r) => ({
+    ...(allowlists?.requests ?? []).map((r) => ({
       type: "allowlist" as const,
       id: r.id,
       environment: r.environment,
@@ -96,8 +105,11 @@ export async function listReviewQueue(actor: Actor, filters: ReviewQueueFilters 
       approvedBy: r.approvals.flatMap((a) => (a.officerId ? [a.officerId] : [])),
     })),
   ];
-  items.sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
-  return { filters: f, items };
+  items.sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const page = items.slice(0, f.limit);
+  const more = items.length > f.limit || !!certificates?.nextCursor || !!allowlists?.nextCursor;
+  const last = page[page.length - 1];
+  return { filters: f, items: page, nextCursor: more && last ? queueKeyset.encode(last) : null };
 }
 
 /** Pending counts for the officer navigation. */

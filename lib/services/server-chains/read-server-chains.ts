@@ -1,3 +1,7 @@
+import { z } from "zod";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { defineKeyset, pageParams } from "@/lib/db/keyset";
+import { parseInput } from "@/lib/validation";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
@@ -48,20 +52,29 @@ export async function getServerChain(actor: Actor, id: string) {
   return forAudience(actor, view(row as Row));
 }
 
-export async function listServerChains(actor: Actor, filter: { environment?: string; organisation?: string; status?: string } = {}) {
+type Paging = { limit?: unknown; cursor?: string; before?: string };
+const pagingOf = (schema: z.ZodType<{ limit: number; cursor?: string; before?: string }>, f: Paging) => parseInput(schema, { limit: f.limit, cursor: f.cursor, before: f.before });
+const chainsPaging = z.object(pageParams({ defaultLimit: 200, maxLimit: 500 }));
+// Newest first (partner_server_chains_(org_id_|env_id_)created_at_id_idx).
+const chainsKeyset = defineKeyset<Prisma.PartnerServerChainWhereInput, Prisma.PartnerServerChainOrderByWithRelationInput>("server-chains", [{ field: "createdAt", type: "date" }], "desc");
+
+/** One page of partner server CA chains, newest first; the certificates' DER stays in the table (their parsed summary is shown). */
+export async function listServerChainsPage(actor: Actor, filter: { environment?: string; organisation?: string; status?: string } & Paging = {}) {
   authorize(actor, "server-chain:read");
-  const rows = await getDb().partnerServerChain.findMany({
-    where: {
-      ...orgWhere(actor),
-      ...(filter.environment ? { env: { code: filter.environment.toUpperCase() } } : {}),
-      ...(filter.organisation ? { org: { code: filter.organisation } } : {}),
-      ...(filter.status && ["pending", "endorsed", "rejected", "retired"].includes(filter.status) ? { status: filter.status as "pending" } : {}),
-    },
-    include,
-    orderBy: { createdAt: "desc" },
-    take: 200,
-  });
-  return rows.map((r) => forAudience(actor, view(r as Row)));
+  const paging = pagingOf(chainsPaging, filter);
+  const base: Prisma.PartnerServerChainWhereInput = {
+    ...orgWhere(actor),
+    ...(filter.environment ? { env: { code: filter.environment.toUpperCase() } } : {}),
+    ...(filter.organisation ? { org: { code: filter.organisation } } : {}),
+    ...(filter.status && ["pending", "endorsed", "rejected", "retired"].includes(filter.status) ? { status: filter.status as "pending" } : {}),
+  };
+  const page = await chainsKeyset.page(paging, ({ where, orderBy, take }) => getDb().partnerServerChain.findMany({ where: { AND: [base, where] }, include, omit: { chainDer: true, serverCertDer: true }, orderBy, take }));
+  return { chains: page.rows.map((r) => forAudience(actor, view(r as unknown as Row))), nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+}
+
+/** The first page (see listServerChainsPage). */
+export async function listServerChains(actor: Actor, filter: { environment?: string; organisation?: string; status?: string } & Paging = {}) {
+  return (await listServerChainsPage(actor, filter)).chains;
 }
 
 /** The endorsed chains of an environment (one per organisation), for the egress gateway. */

@@ -5,6 +5,8 @@ import { ROLES } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { organisationCode } from "@/lib/services/organisations/schemas";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { defineKeyset, pageParams } from "@/lib/db/keyset";
 
 const blank = (v: unknown) => (v === "" ? undefined : v);
 export const USER_STATES = ["active", "disabled"] as const;
@@ -12,11 +14,15 @@ export const listUsersSchema = z.object({
   role: z.preprocess(blank, z.enum(ROLES, { message: `role is one of: ${ROLES.join(", ")}.` }).optional()),
   organisation: z.preprocess(blank, organisationCode.optional()),
   state: z.preprocess(blank, z.enum(USER_STATES, { message: "state is active or disabled." }).optional()),
+  ...pageParams({ defaultLimit: 200, maxLimit: 1000 }),
 });
+
+// By email (unique; users_email_id_idx). Roles are a column of the list, and a filter.
+const usersKeyset = defineKeyset<Prisma.UserWhereInput, Prisma.UserOrderByWithRelationInput>("users", [{ field: "email", type: "string" }], "asc");
 export type ListUsersFilter = z.input<typeof listUsersSchema>;
 
-/** Users, filtered by role, organisation (code) and state; an unknown organisation is a 422 naming it. */
-export async function listUsers(actor: Actor, filter: ListUsersFilter = {}) {
+/** One page of users by email, filtered by role, organisation (code) and state; an unknown organisation is a 422 naming it. */
+export async function listUsersPage(actor: Actor, filter: ListUsersFilter = {}) {
   authorize(actor, "user:list");
   const f = parseInput(listUsersSchema, filter);
   const db = getDb();
@@ -26,9 +32,19 @@ export async function listUsers(actor: Actor, filter: ListUsersFilter = {}) {
     if (!org) throw new AppError("validation_failed", `No organisation with code "${f.organisation}".`, { organisation: "Unknown organisation." });
     orgId = org.id;
   }
-  return db.user.findMany({
-    where: { role: f.role, orgId, disabled: f.state === undefined ? undefined : f.state === "disabled" },
-    orderBy: [{ role: "asc" }, { email: "asc" }],
-    select: { id: true, email: true, name: true, role: true, partnerRole: true, disabled: true, createdAt: true, org: { select: { code: true, disabled: true } } },
-  });
+  const base: Prisma.UserWhereInput = { role: f.role, orgId, disabled: f.state === undefined ? undefined : f.state === "disabled" };
+  const page = await usersKeyset.page(f, ({ where, orderBy, take }) =>
+    db.user.findMany({
+      where: { AND: [base, where] },
+      orderBy,
+      take,
+      select: { id: true, email: true, name: true, role: true, partnerRole: true, disabled: true, createdAt: true, org: { select: { code: true, disabled: true } } },
+    }),
+  );
+  return { users: page.rows, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+}
+
+/** The first page (see listUsersPage). */
+export async function listUsers(actor: Actor, filter: ListUsersFilter = {}) {
+  return (await listUsersPage(actor, filter)).users;
 }

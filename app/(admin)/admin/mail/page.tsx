@@ -4,6 +4,8 @@ import { formatTime } from "@/components/ui/format";
 import { ReminderDaysForm } from "@/components/notifications/notification-forms";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listOutbox } from "@/lib/services/notifications/outbox";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { Pager } from "@/components/ui/pager";
 import { listReminderPolicies } from "@/lib/services/notifications/reminder-policy";
 
 export const dynamic = "force-dynamic";
@@ -11,9 +13,11 @@ export const dynamic = "force-dynamic";
 const tone = (s: string): Tone => (s === "sent" ? "good" : s === "dead" ? "bad" : s === "held" ? "info" : "warn");
 
 /** Every message Keyport sent or would have sent (the demo has no SMTP: its mail waits here), webhooks, dead letters. */
-export default async function MailPage() {
+export default async function MailPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor("area:admin", "/admin/mail");
-  const [outbox, policies] = await Promise.all([listOutbox(actor, { limit: 200 }), listReminderPolicies(actor)]);
+  const at = cursorParams(await searchParams);
+  // One page at a time, newest first (keyset).
+  const [outbox, policies] = await Promise.all([orFirstPage(at, (c) => listOutbox(actor, { limit: 100, ...c })), listReminderPolicies(actor)]);
   return (
     <div className="grid gap-6">
       <PageTitle
@@ -28,7 +32,7 @@ export default async function MailPage() {
       <p className="text-sm" data-testid="outbox-counts">
         {["pending", "sent", "held", "dead"].map((s) => `${s}: ${outbox.counts[s] ?? 0}`).join(" · ")}
       </p>
-      <Card title="Messages">
+      <Card title="Messages" actions={<Pager params={{}} nextCursor={outbox.nextCursor} prevCursor={outbox.prevCursor} paged={!!(at.cursor || at.before)} label="Outbox pages" />}>
         {outbox.deliveries.length ? (
           <ul className="divide-y divide-slate-100" aria-label="Outbox" data-testid="outbox">
             {outbox.deliveries.map((d) => (

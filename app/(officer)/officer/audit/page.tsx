@@ -10,12 +10,14 @@ import { listOrganisations } from "@/lib/services/organisations/list-organisatio
 import { auditChainStatus, listAuditActions, searchAuditEvents } from "@/lib/services/audit/search-audit-events";
 import { getCheckpointPublicKey, listAuditCheckpoints } from "@/lib/services/audit/read-audit-checkpoints";
 import { param } from "../_shared/page-data";
+import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 const FILTER_KEYS = ["action", "organisation", "actor", "from", "to"] as const;
+const PAGE = 100;
 
 function targetHref(type: string | null, id: string | null): string | null {
   if (!id) return null;
@@ -43,10 +45,12 @@ export default async function AuditPage({ searchParams }: Props) {
     if (!(e instanceof AppError)) throw e;
     checkpointKey = { problem: e.message };
   }
+  const cursor = param(sp, "cursor") || undefined;
   let result: Awaited<ReturnType<typeof searchAuditEvents>> | null = null;
   let problem: string | null = null;
   try {
-    result = await searchAuditEvents(actor, { ...values, limit: 500 });
+    // One page at a time (keyset: page n costs what page 1 does).
+    result = await searchAuditEvents(actor, { ...values, limit: PAGE, cursor });
   } catch (e) {
     if (!(e instanceof AppError) || e.code !== "validation_failed") throw e;
     problem = e.message;
@@ -124,15 +128,18 @@ export default async function AuditPage({ searchParams }: Props) {
       </Card>
       {problem ? <Notice tone="bad">{problem}</Notice> : null}
       <Card
-        title={`Events${result ? ` (${result.events.length}${result.truncated ? "; newest shown, narrow the filters or export" : ""})` : ""}`}
+        title={`Events${result ? ` (${cursor ? "further " : ""}${result.events.length}${result.nextCursor ? "+" : ""})` : ""}`}
         actions={
-          <span className="flex gap-3 text-sm" aria-label="Export">
-            <a className="text-sky-800 underline" href={exportHref("csv")} download>
-              Export CSV
-            </a>
-            <a className="text-sky-800 underline" href={exportHref("json")} download>
-              Export JSON
-            </a>
+          <span className="flex gap-6">
+            <Pager params={values} nextCursor={result?.nextCursor ?? null} paged={!!cursor} label="Audit pages" />
+            <span className="flex gap-3 text-sm" aria-label="Export">
+              <a className="text-sky-800 underline" href={exportHref("csv")} download>
+                Export CSV
+              </a>
+              <a className="text-sky-800 underline" href={exportHref("json")} download>
+                Export JSON
+              </a>
+            </span>
           </span>
         }
       >

@@ -4,22 +4,33 @@ import { Table } from "@/components/ui/table";
 import { StatusBadge } from "@/components/ui/badge";
 import { formatTime } from "@/components/ui/format";
 import { requirePageActor } from "@/lib/auth/web-actor";
-import { listCertificateRequests } from "@/lib/services/requests/read-requests";
+import { listCertificateRequestsPage } from "@/lib/services/requests/read-requests";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
 
-export default async function PartnerRequestsPage() {
+const PAGE = 50;
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function PartnerRequestsPage({ searchParams }: Props) {
   const actor = await requirePageActor("area:partner", "/partner/requests");
-  const requests = await listCertificateRequests(actor);
+  const at = cursorParams(await searchParams);
+  // One page at a time, newest first (keyset: page n costs what page 1 does).
+  const { requests, nextCursor, prevCursor } = await orFirstPage(at, (c) => listCertificateRequestsPage(actor, { limit: PAGE, ...c }));
   return (
     <div className="grid gap-6">
       <PageTitle subtitle="Every certificate request of your organisation, newest first.">Certificate requests</PageTitle>
       <Card
         title="Requests"
         actions={
-          <Link href="/partner/requests/new" className="text-sm text-sky-800 underline">
-            New request
-          </Link>
+          <span className="flex gap-6">
+            <Pager params={{}} nextCursor={nextCursor} prevCursor={prevCursor} paged={!!(at.cursor || at.before)} label="Request pages" />
+            <Link href="/partner/requests/new" className="text-sm text-sky-800 underline">
+              New request
+            </Link>
+          </span>
         }
       >
         {requests.length ? (

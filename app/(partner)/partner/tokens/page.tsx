@@ -5,16 +5,20 @@ import { CreateTokenForm, RevokeTokenButton } from "@/components/admin/admin-for
 import { forbidden } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { granteeOf, roleHas } from "@/lib/auth/permissions";
-import { listOrgTokens } from "@/lib/services/tokens/list-org-tokens";
+import { listOrgTokensPage } from "@/lib/services/tokens/list-org-tokens";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { Pager } from "@/components/ui/pager";
 import { listOrgUsers } from "@/lib/services/org-users/list-org-users";
 
 export const dynamic = "force-dynamic";
 
-export default async function PartnerTokensPage() {
+export default async function PartnerTokensPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor("area:partner", "/partner/tokens");
   // A partner admin's page: other partner users get the 403 page rather than an error (the services refuse them anyway).
   if (!roleHas(granteeOf(actor), "org-token:list")) forbidden();
-  const [tokens, { organisation, users }] = await Promise.all([listOrgTokens(actor), listOrgUsers(actor)]);
+  const at = cursorParams(await searchParams);
+  // One page of tokens at a time (keyset, newest first); up to 1000 users to choose from.
+  const [{ tokens, nextCursor, prevCursor }, { organisation, users }] = await Promise.all([orFirstPage(at, (c) => listOrgTokensPage(actor, { limit: 100, ...c })), listOrgUsers(actor, { limit: 1000 })]);
   return (
     <div className="grid gap-6">
       <PageTitle subtitle={`${organisation.legalName} (${organisation.code})`}>API tokens</PageTitle>
@@ -22,7 +26,7 @@ export default async function PartnerTokensPage() {
         <p className="mb-3 text-sm text-slate-600">A token acts as its user, within that user&apos;s role, narrowed by its scopes. It is shown once; only its hash is kept.</p>
         <CreateTokenForm audience="partner" emails={users.filter((u) => !u.disabled).map((u) => u.email)} />
       </Card>
-      <Card title="Tokens">
+      <Card title="Tokens" actions={<Pager params={{}} nextCursor={nextCursor} prevCursor={prevCursor} paged={!!(at.cursor || at.before)} label="Token pages" />}>
         <Table
           label="API tokens"
           head={["Name", "User", "Prefix", "Scopes", "Last used", "Expires", ""]}

@@ -7,14 +7,18 @@ import { forbidden } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { granteeOf, roleHas } from "@/lib/auth/permissions";
 import { listOrgUsers } from "@/lib/services/org-users/list-org-users";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
 
-export default async function PartnerUsersPage() {
+export default async function PartnerUsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor("area:partner", "/partner/users");
   // A partner admin's page: other partner users get the 403 page rather than an error (the services refuse them anyway).
   if (!roleHas(granteeOf(actor), "org-user:list")) forbidden();
-  const { organisation, users, invitations } = await listOrgUsers(actor);
+  const at = cursorParams(await searchParams);
+  // One page of members at a time (keyset, by email).
+  const { organisation, users, invitations, nextCursor, prevCursor } = await orFirstPage(at, (c) => listOrgUsers(actor, { limit: 100, ...c }));
   return (
     <div className="grid gap-6">
       <PageTitle subtitle={`${organisation.legalName} (${organisation.code})`}>Users</PageTitle>
@@ -25,7 +29,7 @@ export default async function PartnerUsersPage() {
         </p>
         <InviteUserForm />
       </Card>
-      <Card title="Members">
+      <Card title="Members" actions={<Pager params={{}} nextCursor={nextCursor} prevCursor={prevCursor} paged={!!(at.cursor || at.before)} label="Member pages" />}>
         <Table
           label="Members"
           head={["Email", "Name", "Role", "State", ""]}

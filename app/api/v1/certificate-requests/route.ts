@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { apiRoute, queryOf, readJson, withApi } from "@/lib/api/handler";
-import { listCertificateRequests } from "@/lib/services/requests/read-requests";
+import { apiRoute, pageOf, queryOf, readJson, withApi } from "@/lib/api/handler";
+import { listCertificateRequestsPage } from "@/lib/services/requests/read-requests";
 import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
 import { submitRequestSchema } from "@/lib/services/requests/submit-request";
 
@@ -17,7 +17,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
   }),
   GET: withApi("request:read", async ({ req, actor }) => {
     const q = queryOf(req);
-    const requests = await listCertificateRequests(actor, { status: q.status as never, environment: q.environment, organisation: q.organisation });
-    return NextResponse.json({ requests });
+    // One page (limit, default 200); nextCursor, when not null, fetches the next one (?cursor=).
+    return NextResponse.json(await listCertificateRequestsPage(actor, { status: q.status as never, environment: q.environment, organisation: q.organisation, ...pageOf(q) }));
   }),
 });

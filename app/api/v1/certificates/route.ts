@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { apiRoute, queryOf, withApi } from "@/lib/api/handler";
+import { apiRoute, pageOf, queryOf, withApi } from "@/lib/api/handler";
 import { listCertificatesPage } from "@/lib/services/certificates/read-certificates";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +8,7 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
   GET: withApi("certificate:read", async ({ req, actor }) => {
     const q = queryOf(req);
     // One page (limit, default 200); nextCursor, when not null, fetches the next one (?cursor=).
-    const page = await listCertificatesPage(actor, { environment: q.environment, organisation: q.organisation, status: q.status as never, q: q.q, limit: q.limit as never, cursor: q.cursor });
+    const page = await listCertificatesPage(actor, { environment: q.environment, organisation: q.organisation, status: q.status as never, q: q.q, ...pageOf(q) });
     return NextResponse.json(page);
   }),
 });

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { apiRoute, queryOf, readJson, withApi } from "@/lib/api/handler";
-import { listAllowlistRequests, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
+import { apiRoute, pageOf, queryOf, readJson, withApi } from "@/lib/api/handler";
+import { listAllowlistRequestsPage, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
 import { submitAllowlistSchema } from "@/lib/services/allowlist/allowlist-requests";
 
 export const dynamic = "force-dynamic";
@@ -12,6 +12,6 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
   }),
   GET: withApi("allowlist:read", async ({ req, actor }) => {
     const q = queryOf(req);
-    return NextResponse.json({ requests: await listAllowlistRequests(actor, { status: q.status as never, environment: q.environment, organisation: q.organisation }) });
+    return NextResponse.json(await listAllowlistRequestsPage(actor, { status: q.status as never, environment: q.environment, organisation: q.organisation, ...pageOf(q) }));
   }),
 });

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
-import { apiRoute, queryOf, readJson, withApi } from "@/lib/api/handler";
+import { apiRoute, pageOf, queryOf, readJson, withApi } from "@/lib/api/handler";
 import { createProviderCsr } from "@/lib/services/provider-csrs/create-provider-csr";
-import { listProviderCsrs } from "@/lib/services/provider-csrs/read-provider-csrs";
+import { listProviderCsrsPage } from "@/lib/services/provider-csrs/read-provider-csrs";
 import { createProviderCsrSchema } from "@/lib/services/provider-csrs/schemas";
 
 export const dynamic = "force-dynamic";
@@ -11,6 +11,6 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
   POST: withApi("provider-csr:create", async ({ req, actor }) => NextResponse.json(await createProviderCsr(actor, await readJson(req, createProviderCsrSchema)), { status: 201 })),
   GET: withApi("provider-csr:read", async ({ req, actor }) => {
     const q = queryOf(req);
-    return NextResponse.json({ csrs: await listProviderCsrs(actor, { environment: q.environment, organisation: q.organisation, status: q.status }) });
+    return NextResponse.json(await listProviderCsrsPage(actor, { environment: q.environment, organisation: q.organisation, status: q.status, ...pageOf(q) }));
   }),
 });

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
-import { apiRoute, queryOf, readJson, withApi } from "@/lib/api/handler";
+import { apiRoute, pageOf, queryOf, readJson, withApi } from "@/lib/api/handler";
 import { uploadServerChain } from "@/lib/services/server-chains/upload-server-chain";
-import { listServerChains } from "@/lib/services/server-chains/read-server-chains";
+import { listServerChainsPage } from "@/lib/services/server-chains/read-server-chains";
 import { uploadServerChainSchema } from "@/lib/services/server-chains/schemas";
 
 export const dynamic = "force-dynamic";
@@ -10,6 +10,6 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
   POST: withApi("server-chain:submit", async ({ req, actor }) => NextResponse.json(await uploadServerChain(actor, await readJson(req, uploadServerChainSchema, 160 * 1024)), { status: 201 })),
   GET: withApi("server-chain:read", async ({ req, actor }) => {
     const q = queryOf(req);
-    return NextResponse.json({ chains: await listServerChains(actor, { environment: q.environment, organisation: q.organisation, status: q.status }) });
+    return NextResponse.json(await listServerChainsPage(actor, { environment: q.environment, organisation: q.organisation, status: q.status, ...pageOf(q) }));
   }),
 });

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { apiRoute, readJson, withApi } from "@/lib/api/handler";
-import { listOrgTokens } from "@/lib/services/tokens/list-org-tokens";
+import { apiRoute, pageOf, queryOf, readJson, withApi } from "@/lib/api/handler";
+import { listOrgTokensPage } from "@/lib/services/tokens/list-org-tokens";
 import { createOrgToken } from "@/lib/services/tokens/create-org-token";
 import { z } from "zod";
 
@@ -10,10 +10,12 @@ const bodySchema = z.object({ user: z.unknown(), name: z.unknown(), scopes: z.un
 export const dynamic = "force-dynamic";
 
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
-  GET: withApi("org-token:list", async ({ actor }) => {
-    const tokens = await listOrgTokens(actor);
+  GET: withApi("org-token:list", async ({ req, actor }) => {
+    const page = await listOrgTokensPage(actor, pageOf(queryOf(req)));
     return NextResponse.json({
-      tokens: tokens.map((t) => ({ id: t.id, name: t.name, prefix: t.prefix, user: t.user.email, scopes: t.scopes, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt, revokedAt: t.revokedAt })),
+      nextCursor: page.nextCursor,
+      prevCursor: page.prevCursor,
+      tokens: page.tokens.map((t) => ({ id: t.id, name: t.name, prefix: t.prefix, user: t.user.email, scopes: t.scopes, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, expiresAt: t.expiresAt, revokedAt: t.revokedAt })),
     });
   }),
   POST: withApi("org-token:create", async ({ req, actor }) => {

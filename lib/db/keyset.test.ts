@@ -1,0 +1,247 @@
+// Keyset pages (issue 21, part 3): for each list, paging through more rows than one page gives
+// every row once (forward, and back again with `before`), a cursor not from the list is a clear
+// 422 naming the parameter, and `limit` is honoured and bounded.
+import { afterAll, describe, expect, it } from "vitest";
+import { disconnectDb, getDb } from "@/lib/db/client";
+import { CLI_ACTOR } from "@/lib/auth/actor";
+import { AppError } from "@/lib/errors";
+import { decodeCursor, defineKeyset, encodeCursor } from "@/lib/db/keyset";
+import { makeOrganisation, makeUser, makeWorld, opensslCsr } from "@/lib/testing/world";
+import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
+import { listCertificateRequestsPage } from "@/lib/services/requests/read-requests";
+import { approveAllowlistRequest, listAllowlistEntriesPage, listAllowlistRequestsPage, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
+import { listReviewQueue } from "@/lib/services/review/review-queue";
+import { searchAuditEvents } from "@/lib/services/audit/search-audit-events";
+import { listOrganisationsPage } from "@/lib/services/organisations/list-organisations";
+import { listUsersPage } from "@/lib/services/users/list-users";
+import { listTokensPage } from "@/lib/services/tokens/list-tokens";
+import { listOrgTokensPage } from "@/lib/services/tokens/list-org-tokens";
+import { listOrgUsers } from "@/lib/services/org-users/list-org-users";
+import { createToken } from "@/lib/services/tokens/create-token";
+import { listMyNotifications } from "@/lib/services/notifications/my-notifications";
+import { listOutbox } from "@/lib/services/notifications/outbox";
+import { listEndpointsPage } from "@/lib/services/endpoints/read-endpoints";
+import { listJwsKeysPage } from "@/lib/services/jws-keys/read-jws-keys";
+import { listServerChainsPage } from "@/lib/services/server-chains/read-server-chains";
+import { listProviderCsrsPage } from "@/lib/services/provider-csrs/read-provider-csrs";
+import { listCertificatesPage } from "@/lib/services/certificates/read-certificates";
+import * as requestsRoute from "@/app/api/v1/certificate-requests/route";
+import * as usersRoute from "@/app/api/v1/users/route";
+
+afterAll(disconnectDb);
+
+type PageOf<T> = { rows: T[]; nextCursor: string | null; prevCursor: string | null };
+type Reader<T> = (q: { limit: number; cursor?: string; before?: string }) => Promise<PageOf<T>>;
+
+/** Every page forward (after nextCursor), then every page back (before prevCursor) from the last. */
+async function walk<T extends { id: string }>(read: Reader<T>, limit: number) {
+  const forward: string[][] = [];
+  let page = await read({ limit });
+  expect(page.prevCursor).toBeNull();
+  forward.push(page.rows.map((r) => r.id));
+  for (let i = 0; page.nextCursor && i < 500; i++) {
+    page = await read({ limit, cursor: page.nextCursor });
+    expect(page.rows.length).toBeLessThanOrEqual(limit);
+    forward.push(page.rows.map((r) => r.id));
+  }
+  const backward: string[][] = [];
+  for (let i = 0; page.prevCursor && i < 500; i++) {
+    page = await read({ limit, before: page.prevCursor });
+    backward.unshift(page.rows.map((r) => r.id));
+  }
+  return { ids: forward.flat(), pages: forward.length, backIds: [...backward.flat(), ...(forward.at(-1) ?? [])] };
+}
+
+async function refusedAs(p: Promise<unknown>, field: string) {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(AppError);
+  expect(e).toMatchObject({ code: "validation_failed" });
+  expect(Object.keys((e as AppError).fields ?? {})).toContain(field);
+}
+
+/** One list: its pages hold `mine` (all of them, or exactly them when `exact`), each row once; bad cursors and limits are 422s. */
+async function checkList<T extends { id: string }>(read: Reader<T>, mine: string[], opts: { exact?: boolean; limit?: number; max: number }) {
+  const limit = opts.limit ?? 2;
+  const { ids, pages, backIds } = await walk(read, limit);
+  expect(new Set(ids).size).toBe(ids.length);
+  if (opts.exact) expect([...ids].sort()).toEqual([...mine].sort());
+  else for (const id of mine) expect(ids).toContain(id);
+  expect(pages).toBeGreaterThanOrEqual(Math.ceil(mine.length / limit));
+  // Walking back from the last page passes the same rows in the same order.
+  expect(backIds).toEqual(ids);
+  await refusedAs(read({ limit, cursor: "not-a-cursor" }), "cursor");
+  await refusedAs(read({ limit, before: "bm90LWEtY3Vyc29y" }), "before");
+  // A cursor of another list is not this list's.
+  await refusedAs(read({ limit, cursor: encodeCursor("some-other-list", ["date"], [new Date()], "00000000-0000-4000-8000-000000000000") }), "cursor");
+  await refusedAs(read({ limit: 0 }), "limit");
+  await refusedAs(read({ limit: opts.max + 1 }), "limit");
+  expect((await read({ limit: 1 })).rows.length).toBeLessThanOrEqual(1);
+}
+
+describe("the cursor codec", () => {
+  it("round-trips a position and refuses cut, edited, foreign and oversized cursors", () => {
+    const at = new Date("2026-01-02T03:04:05.678Z");
+    const id = "0b5f3a52-8f7e-4c1a-9d2b-5e6f7a8b9c0d";
+    const c = encodeCursor("things", ["date", "string"], [at, "x"], id);
+    expect(c).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor("things", ["date", "string"], c)).toEqual({ values: [at, "x"], id });
+    const bigint = encodeCursor("seq", ["bigint"], [BigInt("12345678901234567")], id);
+    expect(decodeCursor("seq", ["bigint"], bigint).values[0]).toBe(BigInt("12345678901234567"));
+    const bad = [
+      "",
+      "!!!",
+      c.slice(0, -3),
+      c.slice(0, 10) + (c[10] === "A" ? "B" : "A") + c.slice(11),
+      Buffer.from(JSON.stringify(["things", 1, at.getTime(), "x", id, "wrongcheck"])).toString("base64url"),
+      encodeCursor("other", ["date", "string"], [at, "x"], id),
+      "A".repeat(700),
+    ];
+    for (const b of bad) expect(() => decodeCursor("things", ["date", "string"], b)).toThrow(/cursor is not one this list returned/);
+    expect(() => decodeCursor("things", ["date"], c)).toThrow(AppError);
+  });
+
+  it("builds the keyset condition after a row, id last", () => {
+    const ks = defineKeyset("t", [{ field: "createdAt", type: "date" }], "desc");
+    const at = new Date(1000);
+    const c = ks.encode({ id: "0b5f3a52-8f7e-4c1a-9d2b-5e6f7a8b9c0d", createdAt: at });
+    expect(ks.after(c)).toEqual({ AND: [{ createdAt: { lte: at } }, { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: "0b5f3a52-8f7e-4c1a-9d2b-5e6f7a8b9c0d" } }] }] });
+    expect(ks.orderBy).toEqual([{ createdAt: "desc" }, { id: "desc" }]);
+  });
+});
+
+describe("lists come one keyset page at a time", () => {
+  it("certificate requests, allowlist requests and entries, the review queue and the audit trail", async () => {
+    const w = await makeWorld({ approvalsRequired: 1 });
+    const requests: string[] = [];
+    for (let i = 0; i < 5; i++) requests.push((await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr(`/CN=keyset-${i}-${w.orgA.code}`).csr })).id);
+    const allowlist: string[] = [];
+    for (let i = 0; i < 5; i++) allowlist.push((await submitAllowlistRequest(w.partnerA.actor, { environment: w.env.code, entries: [`198.51.100.${10 + i}`] })).id);
+
+    // A partner's own requests, newest first; and an officer's pending queue for the environment, oldest first.
+    await checkList((q) => listCertificateRequestsPage(w.partnerA.actor, q).then((p) => ({ ...p, rows: p.requests })), requests, { exact: true, max: 500 });
+    await checkList((q) => listCertificateRequestsPage(w.officer1.actor, { status: "pending", environment: w.env.code, ...q }).then((p) => ({ ...p, rows: p.requests })), requests, { exact: true, max: 500 });
+    const pending = await listCertificateRequestsPage(w.officer1.actor, { status: "pending", environment: w.env.code });
+    expect(pending.requests.map((r) => r.id)).toEqual(requests);
+    await checkList((q) => listAllowlistRequestsPage(w.partnerA.actor, q).then((p) => ({ ...p, rows: p.requests })), allowlist, { exact: true, max: 500 });
+
+    // The review queue pages both kinds together, oldest first.
+    const queue: string[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 20; i++) {
+      const page = await listReviewQueue(w.officer1.actor, { environment: w.env.code, limit: 3, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      queue.push(...page.items.map((it) => it.id));
+      cursor = page.nextCursor ?? undefined;
+      if (!cursor) break;
+    }
+    expect(queue).toEqual([...requests, ...allowlist]);
+    await refusedAs(listReviewQueue(w.officer1.actor, { cursor: "x" }), "cursor");
+    await refusedAs(listReviewQueue(w.officer1.actor, { limit: 501 }), "limit");
+
+    for (const id of allowlist.slice(0, 3)) await approveAllowlistRequest(w.officer1.actor, id);
+    const entries = (await getDb().allowlistEntry.findMany({ where: { orgId: w.orgA.id, envId: w.env.id }, select: { id: true } })).map((e) => e.id);
+    expect(entries).toHaveLength(3);
+    await checkList((q) => listAllowlistEntriesPage(w.partnerA.actor, { environment: w.env.code, ...q }).then((p) => ({ ...p, rows: p.entries })), entries, { exact: true, max: 1000 });
+
+    // The audit trail of the organisation: the same rows one page at a time as in one read.
+    const all = (await searchAuditEvents(w.officer1.actor, { organisation: w.orgA.code, limit: 1000 })).events.map((e) => e.id);
+    expect(all.length).toBeGreaterThan(10);
+    const paged: string[] = [];
+    cursor = undefined;
+    for (let i = 0; i < 50; i++) {
+      const page = await searchAuditEvents(w.officer1.actor, { organisation: w.orgA.code, limit: 4, cursor });
+      expect(page.events.length).toBeLessThanOrEqual(4);
+      paged.push(...page.events.map((e) => e.id));
+      cursor = page.nextCursor ?? undefined;
+      if (!cursor) break;
+    }
+    expect(paged).toEqual(all);
+    await refusedAs(searchAuditEvents(w.officer1.actor, { cursor: "x" }), "cursor");
+    await refusedAs(searchAuditEvents(w.officer1.actor, { cursor: encodeCursor("certificates", ["date"], [new Date()], requests[0]) }), "cursor");
+    await refusedAs(searchAuditEvents(w.officer1.actor, { limit: 1001 }), "limit");
+  });
+
+  it("organisations, users, API tokens, partner users and tokens, notifications and the outbox", async () => {
+    const w = await makeWorld();
+    const orgs = [w.orgA.id, w.orgB.id, (await makeOrganisation()).id];
+    await checkList((q) => listOrganisationsPage(w.admin.actor, q).then((p) => ({ ...p, rows: p.organisations })), orgs, { limit: 25, max: 1000 });
+    const users = [w.partnerA.id, w.partnerB.id, w.officer1.id, w.officer2.id, w.admin.id, w.gateway.id];
+    await checkList((q) => listUsersPage(w.admin.actor, q).then((p) => ({ ...p, rows: p.users })), users, { limit: 40, max: 1000 });
+    await checkList((q) => listUsersPage(w.admin.actor, { role: "officer", ...q }).then((p) => ({ ...p, rows: p.users })), [w.officer1.id, w.officer2.id], { limit: 25, max: 1000 });
+
+    // The organisation's own users and tokens (partnerA's partner admin sees them).
+    const admin = await makeUser("partner", w.orgA.code, "partner_admin");
+    const extra = await Promise.all([makeUser("partner", w.orgA.code, "viewer"), makeUser("partner", w.orgA.code, "viewer")]);
+    const orgUsers = [w.partnerA.id, admin.id, ...extra.map((u) => u.id)];
+    await checkList((q) => listOrgUsers(admin.actor, q).then((p) => ({ ...p, rows: p.users })), orgUsers, { exact: true, max: 1000 });
+    for (let i = 0; i < 3; i++) await createToken(CLI_ACTOR, { userEmail: w.partnerA.email, name: `extra ${i}` });
+    const orgTokens = (await getDb().apiToken.findMany({ where: { user: { orgId: w.orgA.id, role: "partner" } }, select: { id: true } })).map((t) => t.id);
+    expect(orgTokens.length).toBeGreaterThanOrEqual(6);
+    await checkList((q) => listOrgTokensPage(admin.actor, q).then((p) => ({ ...p, rows: p.tokens })), orgTokens, { exact: true, max: 1000 });
+    await checkList((q) => listTokensPage(w.admin.actor, q).then((p) => ({ ...p, rows: p.tokens })), orgTokens, { limit: 50, max: 1000 });
+
+    // A user's notifications (written directly: the fan-out is tested with lib/notifications).
+    const db = getDb();
+    const notes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const event = await db.notificationEvent.create({ data: { type: "test.keyset", data: {} } });
+      notes.push((await db.notification.create({ data: { userId: w.officer1.id, eventId: event.id, title: `n${i}`, body: "b" } })).id);
+    }
+    await checkList((q) => listMyNotifications(w.officer1.actor, q).then((p) => ({ ...p, rows: p.items })), notes, { exact: true, max: 200 });
+
+    // The outbox: every delivery once, however many there are.
+    const { ids } = await walk((q) => listOutbox(w.admin.actor, q).then((p) => ({ ...p, rows: p.deliveries })), 50);
+    expect(new Set(ids).size).toBe(ids.length);
+    await refusedAs(listOutbox(w.admin.actor, { cursor: "x" }), "cursor");
+    await refusedAs(listOutbox(w.admin.actor, { limit: 501 }), "limit");
+  });
+
+  it("exchange lists: endpoints, JWS keys, server chains, provider CSRs (paging, bad cursor, limit)", async () => {
+    const w = await makeWorld();
+    const readers: [string, Reader<{ id: string }>, number][] = [
+      ["endpoints", (q) => listEndpointsPage(w.officer1.actor, q).then((p) => ({ ...p, rows: p.endpoints })), 1000],
+      ["jws keys", (q) => listJwsKeysPage(w.officer1.actor, q).then((p) => ({ ...p, rows: p.keys })), 500],
+      ["server chains", (q) => listServerChainsPage(w.officer1.actor, q).then((p) => ({ ...p, rows: p.chains })), 500],
+      ["provider CSRs", (q) => listProviderCsrsPage(w.admin.actor, q).then((p) => ({ ...p, rows: p.csrs })), 500],
+      ["certificates", (q) => listCertificatesPage(w.officer1.actor, q).then((p) => ({ ...p, rows: p.certificates })), 1000],
+    ];
+    for (const [, read, max] of readers) {
+      const all = await read({ limit: max });
+      const sample = all.rows.slice(0, 6).map((r) => r.id);
+      await checkList(read, sample, { limit: 2, max });
+    }
+  });
+});
+
+describe("list routes", () => {
+  it("answer a page with nextCursor, follow it, and refuse a bad cursor or limit with a 422", async () => {
+    const w = await makeWorld();
+    for (let i = 0; i < 3; i++) await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr(`/CN=route-${i}-${w.orgA.code}`).csr });
+    const get = async (handler: unknown, path: string, token: string) => {
+      const res = await (handler as (r: Request, c: { params: Promise<object> }) => Promise<Response>)(new Request(`http://localhost:3000${path}`, { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({}) });
+      return { status: res.status, body: await res.json() };
+    };
+    const first = await get(requestsRoute.GET, "/api/v1/certificate-requests?limit=2", w.partnerA.token);
+    expect(first.status).toBe(200);
+    expect(first.body.requests).toHaveLength(2);
+    expect(typeof first.body.nextCursor).toBe("string");
+    const second = await get(requestsRoute.GET, `/api/v1/certificate-requests?limit=2&cursor=${first.body.nextCursor}`, w.partnerA.token);
+    expect(second.body.requests).toHaveLength(1);
+    expect(second.body.nextCursor).toBeNull();
+    // Without limit: the default page (200) holds all three, as before pagination.
+    expect((await get(requestsRoute.GET, "/api/v1/certificate-requests", w.partnerA.token)).body.requests).toHaveLength(3);
+    const bad = await get(requestsRoute.GET, "/api/v1/certificate-requests?cursor=abc", w.partnerA.token);
+    expect(bad.status).toBe(422);
+    expect(bad.body.error).toMatchObject({ code: "validation_failed", fields: { cursor: "Unknown cursor." } });
+    expect(bad.body.error.message).toMatch(/nextCursor/);
+    expect((await get(requestsRoute.GET, "/api/v1/certificate-requests?limit=501", w.partnerA.token)).status).toBe(422);
+    expect((await get(requestsRoute.GET, "/api/v1/certificate-requests?limit=two", w.partnerA.token)).status).toBe(422);
+    const users = await get(usersRoute.GET, "/api/v1/users?limit=1", w.admin.token);
+    expect(users.body.users).toHaveLength(1);
+    expect(typeof users.body.nextCursor).toBe("string");
+    expect((await get(usersRoute.GET, "/api/v1/users?before=%%%", w.admin.token)).status).toBe(422);
+  });
+});
