@@ -13,7 +13,9 @@ function createClient(): PrismaClient {
     throw new Error("DATABASE_URL is not set. Start Keyport with `npm run dev` or `npm run demo`, or set DATABASE_URL.");
   }
   // Our own pool, handed to the adapter, so that its use can be measured (lib/metrics).
-  const pool = new pg.Pool({ connectionString, max: Number(process.env.KEYPORT_DB_POOL ?? 10) });
+  // One connection on the embedded PGlite (lib/db/embedded.ts markEmbedded: its socket server mixes up concurrent connections).
+  const max = process.env.KEYPORT_DB_EMBEDDED === "1" ? 1 : Number(process.env.KEYPORT_DB_POOL ?? 10);
+  const pool = new pg.Pool({ connectionString, max });
   pool.on("error", () => {}); // an idle client's error (server restart) is reported by the next query
   globalForDb.keyportPool = pool;
   return new PrismaClient({ adapter: new PrismaPg(pool) });

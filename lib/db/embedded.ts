@@ -78,6 +78,7 @@ export async function startEmbeddedDatabase(opts: { dataDir?: string; port?: num
     release();
     throw new Error(`Could not start the embedded database on 127.0.0.1:${port}: ${(e as Error).message}`);
   }
+  markEmbedded();
   const urlFile = dataDir === "memory://" ? null : path.join(dataDir, "pglite.url");
   const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
   if (urlFile) fs.writeFileSync(urlFile, url);
@@ -107,11 +108,23 @@ export async function ensureDatabaseUrl(): Promise<EmbeddedDatabase> {
   const running = runningEmbeddedUrl(dataDir);
   if (running) {
     process.env.DATABASE_URL = running;
+    markEmbedded();
     return { url: running, embedded: true, stop: async () => {} };
   }
   const db = await startEmbeddedDatabase({ dataDir });
   process.env.DATABASE_URL = db.url;
   return db;
+}
+
+/**
+ * PGlite is one backend behind the socket server, which interleaves the protocol messages of its
+ * connections: two connections' Parse/Bind/Execute sequences can clobber each other's unnamed
+ * statement ("bind message supplies 4 parameters, but prepared statement requires 2") or hand one
+ * query's rows to the other. Every pool of this process (lib/db/client.ts, the job engine) then
+ * uses a single connection: PGlite runs one statement at a time anyway.
+ */
+function markEmbedded(): void {
+  process.env.KEYPORT_DB_EMBEDDED = "1";
 }
 
 function runningEmbeddedUrl(dataDir: string): string | null {

@@ -79,7 +79,8 @@ export async function startJobEngine(opts: JobEngineOptions): Promise<JobEngine>
   const jobs = opts.jobs ?? JOBS;
   const boss = new PgBoss({
     connectionString: opts.connectionString,
-    max: 3,
+    // One connection on the embedded PGlite (lib/db/embedded.ts: its socket server mixes up concurrent connections).
+    max: process.env.KEYPORT_DB_EMBEDDED === "1" ? 1 : 3,
     schema: "pgboss",
     schedule: opts.schedule ?? true,
     supervise: true,
