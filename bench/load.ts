@@ -1,6 +1,6 @@
 // Keyport load benchmark (issue 21): issuance over HTTP and reads at scale, each beside
 // references measured in the same run. Not part of CI.
-//   npm run build && npm run bench:load [-- --certs 1000,100000] [--million] [--seconds 6] [--issuance-only | --reads-only]
+//   npm run build && npm run bench:load [-- --certs 1000,100000] [--million] [--seconds 6] [--issuance-only | --reads-only] [--keep]
 // For each size: a fresh database (on BENCH_DATABASE_URL's server, default the local one) with
 // N certificates bulk-inserted in SQL across 1,000 organisations; two `server.ts` instances
 // (production build) on it; then
@@ -291,6 +291,14 @@ async function seed(url: string, n: number, env: { id: string; caId: string; der
   await onServer(url, async (c) => {
     await c.query(`INSERT INTO organisations (id, code, legal_name, group_email, created_at, updated_at)
       SELECT gen_random_uuid(), 'bench-org-' || i, 'Bench org ' || i || ' AS', 'certs@bench' || i || '.test', now(), now() FROM generate_series(1, 1000) i`);
+    // Bulk loading into the indexes row by row (the trigram GIN ones above all) takes several times
+    // longer than building them afterwards: set aside the certificates' secondary indexes (not the
+    // primary key or unique ones) and rebuild them once the rows are in.
+    const indexes = (
+      await c.query(`SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_class x ON x.relname = i.indexname JOIN pg_index p ON p.indexrelid = x.oid
+        WHERE i.tablename = 'certificates' AND NOT p.indisunique AND NOT p.indisprimary`)
+    ).rows as { indexname: string; indexdef: string }[];
+    for (const i of indexes) await c.query(`DROP INDEX "${i.indexname}"`);
     const batch = 100_000;
     for (let from = 1; from <= n; from += batch) {
       const to = Math.min(n, from + batch - 1);
@@ -304,6 +312,8 @@ async function seed(url: string, n: number, env: { id: string; caId: string; der
         [env.id, env.caId, env.derHex, randomBytes(4).toString("hex"), from, to],
       );
     }
+    await c.query("SET maintenance_work_mem = '256MB'");
+    for (const i of indexes) await c.query(i.indexdef);
     await c.query("ANALYZE");
   });
 }
@@ -411,16 +421,18 @@ async function runSize(n: number, refs: { openssl: number; bare: number; ceiling
       ["CRL (issuing)", () => `/crl/${w.env.code}.crl`],
       ["officer inventory page (/officer/certificates)", () => "/officer/certificates"],
     ];
-    // One browser session per instance (a session row is valid on both; signing in on each warms both).
-    const sessions = await Promise.all(PORTS.map((p) => signInSession(p, w.officer1.email, "correct horse battery")));
+    // One browser session, valid on both instances (the session row is in the database; one
+    // NEXTAUTH_SECRET). One sign-in at a time per account: a parallel one is refused as busy.
+    const session = await signInSession(PORTS[0], w.officer1.email, "correct horse battery");
     const first = await request(PORTS[0], "GET", "/api/v1/certificates?limit=50", officer);
     const cursorOf = encodeURIComponent(JSON.parse(first.body.toString()).nextCursor ?? "");
     for (const [label, pathOf] of reads) {
       const page = pathOf(0).startsWith("/officer/");
       const op = async (_c: number, i: number) => {
-        const r = await request(PORTS[i % 2], "GET", pathOf(i), page ? { cookie: sessions[i % 2] } : officer);
+        const r = await request(PORTS[i % 2], "GET", pathOf(i), page ? { cookie: session } : officer);
         return r.status === 200 ? null : `${r.status} ${r.body.toString().slice(0, 200)}`;
       };
+      await load(2, 0.5, op); // warm-up: the first answers of a route compile and fill caches
       const one = await load(1, 2, op);
       const fifty = await load(50, 3, op);
       if (one.errors || fifty.errors) ok = false;
@@ -470,7 +482,9 @@ async function runSize(n: number, refs: { openssl: number; bare: number; ceiling
     await new Promise((r) => setTimeout(r, 1500));
     const { disconnectDb } = await import("../lib/db/client");
     await disconnectDb();
-    await onServer(SERVER_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    // --keep: leave the database for bench/read-queries.ts (EXPLAIN ANALYZE of each read's SQL).
+    if (process.argv.includes("--keep")) console.log(`kept ${url} (KEYPORT_MASTER_KEY=${MASTER_KEY})`);
+    else await onServer(SERVER_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   }
   return { rows, ok };
 }
@@ -500,4 +514,4 @@ async function main() {
 }
 
 if (!process.env.BENCH_LOAD_NO_MAIN) void main();
-export { makeCsrs, opensslCaRate, inProcessCeiling };
+export { makeCsrs, opensslCaRate, inProcessCeiling, seed };
