@@ -210,13 +210,16 @@ export async function listCertificates(actor: Actor, filters: z.input<typeof lis
 /** The certificate row for a caller; another organisation's certificate is "not found". */
 export async function findCertificateForActor(actor: Actor, id: string) {
   const row = await getDb().certificate.findFirst({ where: { id: assertId(id, "certificate"), ...orgWhere(actor) }, include });
-  if (!row) throw new AppError("not_found", `No certificate with id "${id}".`);
+  if (!row) throw certificateNotFound(id);
   return row;
 }
 
-/** One certificate with its timeline (issued, connectivity verified, revoked, expired). */
+const certificateNotFound = (id: string) => new AppError("not_found", `No certificate with id "${id}".`);
+
+/** One certificate with its timeline (issued, connectivity verified, revoked, expired). Only the columns it shows: no DER. */
 export async function getCertificate(actor: Actor, id: string) {
   authorize(actor, "certificate:read");
-  const row = await findCertificateForActor(actor, id);
+  const row = await getDb().certificate.findFirst({ where: { id: assertId(id, "certificate"), ...orgWhere(actor) }, select: { ...listSelect, createdAt: true } });
+  if (!row) throw certificateNotFound(id);
   return { ...certificateView(row), timeline: await certificateTimeline(row) };
 }
