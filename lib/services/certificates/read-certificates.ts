@@ -170,9 +170,9 @@ async function searchWhere(q: string | undefined): Promise<Prisma.CertificateWhe
   const where = searchConditions(q);
   if (!q || q.length < 3) return where;
   const db = getDb();
-  const [, , candidates] = await db.$transaction([
-    db.$executeRaw`SET LOCAL enable_indexscan = off`,
-    db.$executeRaw`SET LOCAL enable_seqscan = off`,
+  // Both settings in one statement (set_config(…, true) is SET LOCAL): each round trip counts under load.
+  const [, candidates] = await db.$transaction([
+    db.$queryRaw`SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`,
     db.certificate.findMany({ where, select: { id: true }, take: SEARCH_CANDIDATES + 1 }),
   ]);
   return candidates.length > SEARCH_CANDIDATES ? where : { id: { in: candidates.map((c) => c.id) } };
