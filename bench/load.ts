@@ -1,13 +1,15 @@
 // Keyport load benchmark (issue 21): issuance over HTTP and reads at scale, each beside
 // references measured in the same run. Not part of CI.
-//   npm run build && npm run bench:load [-- --certs 1000,100000] [--million] [--seconds 6]
+//   npm run build && npm run bench:load [-- --certs 1000,100000] [--million] [--seconds 6] [--issuance-only | --reads-only] [--keep]
 // For each size: a fresh database (on BENCH_DATABASE_URL's server, default the local one) with
 // N certificates bulk-inserted in SQL across 1,000 organisations; two `server.ts` instances
 // (production build) on it; then
 //   issuance: submit + approve over the API with pre-made CSRs, at concurrency 1, 8 and 32,
 //             against one instance and against two (clients split between them);
-//   reads:    list, search (subject part, serial prefix), one certificate, a download and the
-//             CRL, p50/p95 with 1 client and with 50;
+//   reads:    list, search (subject part, serial prefix), one certificate, a download, the
+//             CRL and the officer inventory page (/officer/certificates, signed in through
+//             next-auth's credentials flow), p50/p95 with 1 client and with 50; at the end one
+//             table of each read's p50/p95 (1 client) at every size measured;
 //   references: `openssl ca -batch` issuing the same kind of certificates, a bare Node HTTP
 //             server and /api/health at 50 clients, and the in-process signing ceiling
 //             (issueLeafCertificate, as in bench:pki).
@@ -30,6 +32,9 @@ const SIZES = (arg("certs") ?? "1000,100000").split(",").map(Number).concat(proc
 const SECONDS = Number(arg("seconds") ?? 5);
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const MASTER_KEY = randomBytes(32).toString("hex");
+const NEXTAUTH_SECRET = randomBytes(32).toString("hex");
+const READS_ONLY = process.argv.includes("--reads-only");
+const ISSUANCE_ONLY = process.argv.includes("--issuance-only");
 const PORTS = [Number(arg("port") ?? 3310), Number(arg("port") ?? 3310) + 1];
 process.env.KEYPORT_MASTER_KEY = MASTER_KEY;
 process.env.KEYPORT_LOG_LEVEL ??= "error";
@@ -70,21 +75,51 @@ async function makeCsrs(n: number, tag: string): Promise<string[]> {
 // HTTP
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-function request(port: number, method: string, p: string, token?: string, body?: unknown): Promise<{ status: number; body: Buffer }> {
+type Answer = { status: number; body: Buffer; headers: http.IncomingHttpHeaders };
+/** `auth`: an API token (sent as Bearer) or `{ cookie }` for a browser session. A string body is sent as a form. */
+function request(port: number, method: string, p: string, auth?: string | { cookie: string }, body?: unknown): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    const form = typeof body === "string";
+    const data = body === undefined ? undefined : Buffer.from(form ? body : JSON.stringify(body));
+    const authHeaders = typeof auth === "string" ? { authorization: `Bearer ${auth}` } : auth ? { cookie: auth.cookie } : {};
     const req = http.request(
-      { host: "127.0.0.1", port, method, path: p, agent, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(data ? { "content-type": "application/json", "content-length": data.length } : {}) } },
+      { host: "127.0.0.1", port, method, path: p, agent, headers: { ...authHeaders, ...(data ? { "content-type": form ? "application/x-www-form-urlencoded" : "application/json", "content-length": data.length } : {}) } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
       },
     );
     req.on("error", reject);
     if (data) req.write(data);
     req.end();
   });
+}
+
+/** The name=value pairs of an answer's Set-Cookie headers, as one Cookie header (with `prior` ones it does not replace). */
+function cookiesFrom(a: Answer, prior = ""): string {
+  const jar = new Map(prior.split("; ").filter(Boolean).map((c) => [c.slice(0, c.indexOf("=")), c] as const));
+  for (const line of a.headers["set-cookie"] ?? []) {
+    const pair = line.split(";")[0];
+    jar.set(pair.slice(0, pair.indexOf("=")), pair);
+  }
+  return [...jar.values()].join("; ");
+}
+
+/**
+ * A browser session for `email`, the way the sign-in page gets one: next-auth's CSRF token and
+ * cookie (GET /api/auth/csrf), then the credentials callback. The bench servers run with
+ * KEYPORT_MFA_REQUIRED_ROLES=none, so an officer needs no second factor here.
+ */
+async function signInSession(port: number, email: string, password: string): Promise<string> {
+  const csrf = await request(port, "GET", "/api/auth/csrf");
+  const { csrfToken } = JSON.parse(csrf.body.toString()) as { csrfToken: string };
+  let cookie = cookiesFrom(csrf);
+  const form = new URLSearchParams({ csrfToken, email, password, callbackUrl: "/officer", json: "true" }).toString();
+  const signedIn = await request(port, "POST", "/api/auth/callback/credentials", { cookie }, form);
+  cookie = cookiesFrom(signedIn, cookie);
+  if (!/session-token=/.test(cookie)) throw new Error(`sign-in as ${email} failed: ${signedIn.status} ${signedIn.body.toString().slice(0, 200)}`);
+  return cookie;
 }
 
 const STOP = "stop";
@@ -249,11 +284,21 @@ async function inProcessCeiling(): Promise<number> {
 // One size
 
 type Row = [string, string, string];
+/** Each read's 1-client p50/p95 per size, for the closing table. */
+const readsBySize = new Map<string, Map<number, string>>();
 
 async function seed(url: string, n: number, env: { id: string; caId: string; derHex: string }) {
   await onServer(url, async (c) => {
     await c.query(`INSERT INTO organisations (id, code, legal_name, group_email, created_at, updated_at)
       SELECT gen_random_uuid(), 'bench-org-' || i, 'Bench org ' || i || ' AS', 'certs@bench' || i || '.test', now(), now() FROM generate_series(1, 1000) i`);
+    // Bulk loading into the indexes row by row (the trigram GIN ones above all) takes several times
+    // longer than building them afterwards: set aside the certificates' secondary indexes (not the
+    // primary key or unique ones) and rebuild them once the rows are in.
+    const indexes = (
+      await c.query(`SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_class x ON x.relname = i.indexname JOIN pg_index p ON p.indexrelid = x.oid
+        WHERE i.tablename = 'certificates' AND NOT p.indisunique AND NOT p.indisprimary`)
+    ).rows as { indexname: string; indexdef: string }[];
+    for (const i of indexes) await c.query(`DROP INDEX "${i.indexname}"`);
     const batch = 100_000;
     for (let from = 1; from <= n; from += batch) {
       const to = Math.min(n, from + batch - 1);
@@ -267,6 +312,8 @@ async function seed(url: string, n: number, env: { id: string; caId: string; der
         [env.id, env.caId, env.derHex, randomBytes(4).toString("hex"), from, to],
       );
     }
+    await c.query("SET maintenance_work_mem = '256MB'");
+    for (const i of indexes) await c.query(i.indexdef);
     await c.query("ANALYZE");
   });
 }
@@ -286,6 +333,9 @@ function startServer(port: number, url: string, jobs: boolean): Promise<ChildPro
       KEYPORT_JOBS: jobs ? "on" : "off",
       KEYPORT_LOG_LEVEL: "error",
       KEYPORT_DB_POOL: "20",
+      KEYPORT_MFA_REQUIRED_ROLES: "none",
+      NEXTAUTH_SECRET: NEXTAUTH_SECRET,
+      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
     },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -326,35 +376,38 @@ async function runSize(n: number, refs: { openssl: number; bare: number; ceiling
     servers.push(await startServer(PORTS[0], url, true), await startServer(PORTS[1], url, false));
 
     // Issuance
-    const csrs = await makeCsrs(Number(arg("csrs") ?? 1500), `${n}`);
-    let next = 0;
-    const issue = (ports: number[]) => async (c: number) => {
-      const port = ports[c % ports.length];
-      const csr = csrs[next++];
-      if (!csr) return STOP; // the pre-made CSRs are used up: this step ends early
-      const s = await request(port, "POST", "/api/v1/certificate-requests", w.partnerA.token, { environment: w.env.code, csr });
-      if (s.status !== 201 && s.status !== 200) return `submit ${s.status} ${s.body.toString().slice(0, 200)}`;
-      const id = JSON.parse(s.body.toString()).id as string;
-      const a = await request(port, "POST", `/api/v1/certificate-requests/${id}/approve`, w.officer1.token, {});
-      if (a.status !== 200) return `approve ${a.status} ${a.body.toString().slice(0, 200)}`;
-      return JSON.parse(a.body.toString()).status === "issued" ? null : "not issued";
-    };
-    await load(2, 2, issue([PORTS[0]])); // warm-up (JIT, pools, caches)
-    for (const instances of [1, 2]) {
-      for (const conc of [1, 8, 32]) {
-        const { result: r, sample } = await sampled(url, servers.slice(0, instances).map((s) => s.pid!), () => load(conc, SECONDS, issue(PORTS.slice(0, instances))));
-        if (r.errors) ok = false;
-        const perCert = (cpu: number) => f1((1000 * cpu) / Math.max(1, r.ok));
-        rows.push([
-          `issuance, ${instances} instance${instances > 1 ? "s" : ""}, concurrency ${conc}`,
-          `${f1(r.perSecond)} cert/s${r.errors ? ` (${r.errors} errors: ${r.firstError})` : ""}`,
-          `${((100 * r.perSecond) / refs.openssl).toFixed(1)}% of openssl ca; ${((100 * r.perSecond) / refs.ceiling).toFixed(2)}% of in-process; p95 ${f1(pct(r.latencies, 95))} ms; CPU per certificate: Keyport ${perCert(sample.keyportCpu)} ms, PostgreSQL ${perCert(sample.postgresCpu)} ms; sessions waiting: ${topWaits(sample) || "none"}`,
-        ]);
+    if (!READS_ONLY) await issuance();
+    async function issuance() {
+      const csrs = await makeCsrs(Number(arg("csrs") ?? 1500), `${n}`);
+      let next = 0;
+      const issue = (ports: number[]) => async (c: number) => {
+        const port = ports[c % ports.length];
+        const csr = csrs[next++];
+        if (!csr) return STOP; // the pre-made CSRs are used up: this step ends early
+        const s = await request(port, "POST", "/api/v1/certificate-requests", w.partnerA.token, { environment: w.env.code, csr });
+        if (s.status !== 201 && s.status !== 200) return `submit ${s.status} ${s.body.toString().slice(0, 200)}`;
+        const id = JSON.parse(s.body.toString()).id as string;
+        const a = await request(port, "POST", `/api/v1/certificate-requests/${id}/approve`, w.officer1.token, {});
+        if (a.status !== 200) return `approve ${a.status} ${a.body.toString().slice(0, 200)}`;
+        return JSON.parse(a.body.toString()).status === "issued" ? null : "not issued";
+      };
+      await load(2, 2, issue([PORTS[0]])); // warm-up (JIT, pools, caches)
+      for (const instances of [1, 2]) {
+        for (const conc of [1, 8, 32]) {
+          const { result: r, sample } = await sampled(url, servers.slice(0, instances).map((s) => s.pid!), () => load(conc, SECONDS, issue(PORTS.slice(0, instances))));
+          if (r.errors) ok = false;
+          const perCert = (cpu: number) => f1((1000 * cpu) / Math.max(1, r.ok));
+          rows.push([
+            `issuance, ${instances} instance${instances > 1 ? "s" : ""}, concurrency ${conc}`,
+            `${f1(r.perSecond)} cert/s${r.errors ? ` (${r.errors} errors: ${r.firstError})` : ""}`,
+            `${((100 * r.perSecond) / refs.openssl).toFixed(1)}% of openssl ca; ${((100 * r.perSecond) / refs.ceiling).toFixed(2)}% of in-process; p95 ${f1(pct(r.latencies, 95))} ms; CPU per certificate: Keyport ${perCert(sample.keyportCpu)} ms, PostgreSQL ${perCert(sample.postgresCpu)} ms; sessions waiting: ${topWaits(sample) || "none"}`,
+          ]);
+        }
       }
     }
 
     // Reads
-    if (process.argv.includes("--issuance-only")) return { rows, ok };
+    if (ISSUANCE_ONLY) return { rows, ok };
     const some = await onServer(url, (c) => c.query(`SELECT id, serial_hex, subject FROM certificates WHERE subject LIKE 'CN=bench-cert-%' ORDER BY random() LIMIT 200`));
     const pick = (i: number) => some.rows[i % some.rows.length];
     const officer = w.officer1.token;
@@ -366,17 +419,25 @@ async function runSize(n: number, refs: { openssl: number; bare: number; ceiling
       ["one certificate", (i) => `/api/v1/certificates/${pick(i).id}`],
       ["download PEM", (i) => `/api/v1/certificates/${pick(i).id}/download?format=pem`],
       ["CRL (issuing)", () => `/crl/${w.env.code}.crl`],
+      ["officer inventory page (/officer/certificates)", () => "/officer/certificates"],
     ];
+    // One browser session, valid on both instances (the session row is in the database; one
+    // NEXTAUTH_SECRET). One sign-in at a time per account: a parallel one is refused as busy.
+    const session = await signInSession(PORTS[0], w.officer1.email, "correct horse battery");
     const first = await request(PORTS[0], "GET", "/api/v1/certificates?limit=50", officer);
     const cursorOf = encodeURIComponent(JSON.parse(first.body.toString()).nextCursor ?? "");
     for (const [label, pathOf] of reads) {
+      const page = pathOf(0).startsWith("/officer/");
       const op = async (_c: number, i: number) => {
-        const r = await request(PORTS[i % 2], "GET", pathOf(i), officer);
+        const r = await request(PORTS[i % 2], "GET", pathOf(i), page ? { cookie: session } : officer);
         return r.status === 200 ? null : `${r.status} ${r.body.toString().slice(0, 200)}`;
       };
+      await load(2, 0.5, op); // warm-up: the first answers of a route compile and fill caches
       const one = await load(1, 2, op);
       const fifty = await load(50, 3, op);
       if (one.errors || fifty.errors) ok = false;
+      if (!readsBySize.has(label)) readsBySize.set(label, new Map());
+      readsBySize.get(label)!.set(n, `${f1(pct(one.latencies, 50))}/${f1(pct(one.latencies, 95))}`);
       rows.push([
         `${label}`,
         `1 client p50/p95 ${f1(pct(one.latencies, 50))}/${f1(pct(one.latencies, 95))} ms`,
@@ -384,10 +445,22 @@ async function runSize(n: number, refs: { openssl: number; bare: number; ceiling
       ]);
     }
     const health = await load(50, 3, async (_c, i) => ((await request(PORTS[i % 2], "GET", "/api/health")).status === 200 ? null : "health"));
-    rows.push(["/api/health, 50 clients (2 instances)", `${f1(health.perSecond)} req/s`, `${((100 * health.perSecond) / refs.bare).toFixed(1)}% of the bare Node server (${f1(refs.bare)} req/s)`]);
+    // The bare server again, right after: on a shared machine the start-of-run figure can be minutes stale.
+    const bareServer = await bareNodeServer();
+    const bareNow = (await load(50, 3, async () => ((await request(bareServer.port, "GET", "/")).status === 200 ? null : "bare"))).perSecond;
+    bareServer.close();
+    rows.push([
+      "/api/health, 50 clients (2 instances)",
+      `${f1(health.perSecond)} req/s`,
+      `${((100 * health.perSecond) / bareNow).toFixed(1)}% of the bare Node server measured just after (${f1(bareNow)} req/s); ${((100 * health.perSecond) / refs.bare).toFixed(1)}% of the start-of-run figure (${f1(refs.bare)} req/s)`,
+    ]);
 
     // Revocation burst: 40 at once, then the checks.
-    const victims = await onServer(url, (c) => c.query(`SELECT id FROM certificates WHERE revoked_at IS NULL AND org_id = $1::uuid LIMIT 40`, [w.orgA.id]));
+    // Issued by the issuance steps (org A's), or seeded ones when those did not run (--reads-only).
+    const victims = await onServer(url, async (c) => {
+      const own = await c.query(`SELECT id FROM certificates WHERE revoked_at IS NULL AND org_id = $1::uuid LIMIT 40`, [w.orgA.id]);
+      return own.rows.length ? own : c.query(`SELECT id FROM certificates WHERE revoked_at IS NULL LIMIT 40`);
+    });
     const revoked = await Promise.all(victims.rows.map((v, i) => request(PORTS[i % 2], "POST", `/api/v1/certificates/${v.id}/revoke`, officer, { reason: "superseded" })));
     const revokeErrors = revoked.filter((r) => r.status !== 200).length;
     if (revokeErrors) ok = false;
@@ -406,7 +479,7 @@ async function runSize(n: number, refs: { openssl: number; bare: number; ceiling
     const chain = await verifyAuditChain();
     await disconnectDb();
     if (checks.double || checks.gaps || !chain.ok) ok = false;
-    rows.push(["revocation burst (40 concurrent)", `${40 - revokeErrors}/40 ok`, `issuing CA CRL now #${checks.crls}; CRL numbers contiguous: ${checks.gaps ? "NO" : "yes"}`]);
+    rows.push([`revocation burst (${victims.rows.length} concurrent)`, `${victims.rows.length - revokeErrors}/${victims.rows.length} ok`, `issuing CA CRL now #${checks.crls}; CRL numbers contiguous: ${checks.gaps ? "NO" : "yes"}`]);
     rows.push([
       "after the run",
       `${checks.issued} issued, ${checks.double} requests with 2 certificates`,
@@ -417,7 +490,9 @@ async function runSize(n: number, refs: { openssl: number; bare: number; ceiling
     await new Promise((r) => setTimeout(r, 1500));
     const { disconnectDb } = await import("../lib/db/client");
     await disconnectDb();
-    await onServer(SERVER_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    // --keep: leave the database for bench/read-queries.ts (EXPLAIN ANALYZE of each read's SQL).
+    if (process.argv.includes("--keep")) console.log(`kept ${url} (KEYPORT_MASTER_KEY=${MASTER_KEY})`);
+    else await onServer(SERVER_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   }
   return { rows, ok };
 }
@@ -438,9 +513,13 @@ async function main() {
     console.log(`\n### ${n.toLocaleString("en")} certificates\n\n| measure | result | beside |\n|---|---|---|`);
     for (const r of rows) console.log(`| ${r.join(" | ")} |`);
   }
+  if (readsBySize.size) {
+    console.log(`\n### Reads, 1 client, p50/p95 ms by size\n\n| read | ${SIZES.map((n) => `${n.toLocaleString("en")} rows`).join(" | ")} |\n|---|${SIZES.map(() => "---|").join("")}`);
+    for (const [label, bySize] of readsBySize) console.log(`| ${label} | ${SIZES.map((n) => bySize.get(n) ?? "-").join(" | ")} |`);
+  }
   console.log(allOk ? "\nAll checks passed." : "\nSOME CHECKS FAILED (see above).");
   process.exit(allOk ? 0 : 1);
 }
 
 if (!process.env.BENCH_LOAD_NO_MAIN) void main();
-export { makeCsrs, opensslCaRate, inProcessCeiling };
+export { makeCsrs, opensslCaRate, inProcessCeiling, seed };

@@ -10,7 +10,8 @@ export function CertificateSearch({
 }: {
   values: { q: string; organisation: string; environment: string; status: string };
   environments: Option[];
-  organisations: Option[];
+  /** null: too many to list (the page's choice); the field takes an organisation code instead. */
+  organisations: Option[] | null;
 }) {
   return (
     <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Certificate search">
@@ -20,14 +21,18 @@ export function CertificateSearch({
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Organisation
-        <select aria-label="Organisation" name="organisation" defaultValue={values.organisation} className={input}>
-          <option value="">All</option>
-          {organisations.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </select>
+        {organisations ? (
+          <select aria-label="Organisation" name="organisation" defaultValue={values.organisation} className={input}>
+            <option value="">All</option>
+            {organisations.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input aria-label="Organisation" name="organisation" type="search" defaultValue={values.organisation} placeholder="organisation code (all when empty)" className={input} />
+        )}
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Environment

@@ -593,7 +593,8 @@ const PAGE_ROUTE_MATRIX: PageRouteRow[] = [
   { route: "(officer)/officer/audit/checkpoint-key", method: "GET", guard: "requireRouteActor", permission: "audit:read", call: via(getCheckpointPublicKey, async () => []) },
   { route: "ca/[file]", method: "GET", guard: "optionalActor", permission: "public", params: (fx) => ({ file: `${fx.env.code}-root.cer` }), audit: "ca.download" },
   { route: "crl/[file]", method: "GET", guard: "optionalActor", permission: "public", params: (fx) => ({ file: `${fx.env.code}.crl` }), audit: "crl.download" },
-  { route: "api/health", method: "GET", guard: "none", permission: "public", why: "for load balancers: says only whether the database answers", exercise: true },
+  // GET /api/health (public, for load balancers: says only whether the database answers) is not a
+  // route file: the Keyport server answers it before Next.js (lib/server/health.ts and its test).
   { route: "api/health/live", method: "GET", guard: "none", permission: "public", why: "liveness: says only that the process serves", exercise: true },
   { route: "api/health/ready", method: "GET", guard: "none", permission: "public", why: "readiness: database, migrations, master key present (statuses, no secrets)", exercise: true },
   {

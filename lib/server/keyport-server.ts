@@ -4,7 +4,8 @@
 // Per request, before Next.js sees it: the socket's peer address is stamped (lib/auth/client-ip.ts:
 // X-Forwarded-For counts only from KEYPORT_TRUSTED_PROXIES), a request id is assigned (returned as
 // X-Request-Id, carried into log lines, audit rows and error references), latency is measured for
-// /metrics, and a server-action body over its limit is cut off as it arrives.
+// /metrics, and a server-action body over its limit is cut off as it arrives. GET /api/health is
+// answered here, not by Next.js (lib/server/health.ts), still timed and logged like any request.
 //
 // Shutdown (SIGTERM/SIGINT): stop accepting; requests in flight finish (up to `graceMs`, then
 // their connections are closed); job runs in flight get the same time, then are handed back for
@@ -18,7 +19,8 @@ import { log } from "@/lib/log/logger";
 import { metrics, routeTemplate } from "@/lib/metrics/metrics";
 import { registerRuntimeGauges } from "@/lib/metrics/runtime-gauges";
 import { serveMetrics, metricsConfig } from "@/lib/server/metrics-endpoint";
-import { disconnectDb } from "@/lib/db/client";
+import { disconnectDb, getDb } from "@/lib/db/client";
+import { createDatabaseCheck, isHealthRequest, nextConfigHeadersFor, serveHealth, HEALTH_PATH } from "@/lib/server/health";
 import { startJobEngine, type JobEngine } from "@/lib/jobs/engine";
 import type { ConfiguredListeners } from "@/lib/connectivity/listener";
 import { rateLimitConfig } from "@/lib/api/rate-limit";
@@ -97,6 +99,8 @@ export async function startKeyportServer(opts: KeyportServerOptions): Promise<Ke
   const app = next({ dev: opts.dev ?? false, dir: process.cwd(), hostname: host, port: opts.port, quiet: true });
   const handle = app.getRequestHandler();
   await app.prepare();
+  const healthHeaders = await nextConfigHeadersFor(HEALTH_PATH);
+  const databaseCheck = createDatabaseCheck({ ping: () => getDb().$queryRaw`SELECT 1` });
   logger().info(opts.dev ? "Next.js ready (development: hot reload)" : "Next.js ready (production build)");
 
   let inFlight = 0;
@@ -125,7 +129,8 @@ export async function startKeyportServer(opts: KeyportServerOptions): Promise<Ke
       if (inFlight === 0) draining?.();
     });
     runWithRequest({ requestId }, () => {
-      handle(req, res).catch((e: unknown) => {
+      const answer = isHealthRequest(url) ? serveHealth(req, res, databaseCheck, healthHeaders) : handle(req, res);
+      answer.catch((e: unknown) => {
         logger().error({ err: e instanceof Error ? e.message : String(e) }, "request failed outside Next.js");
         if (!res.headersSent) {
           res.writeHead(500, { "content-type": "text/plain" });

@@ -18,9 +18,26 @@ export async function getEnvironmentCaChain(envCode: string) {
 
 export async function getEnvironmentCrl(envCode: string, which: "issuing" | "root") {
   const chain = await getEnvironmentCaChain(envCode);
-  const crl = await latestCrl(getDb(), chain[which].id);
+  const crl = await latestCrlCached(chain[which].id);
   if (!crl) throw new AppError("not_found", `No CRL has been published for the ${which} CA of ${envCode} yet.`);
   return crl;
+}
+
+type CrlRow = NonNullable<Awaited<ReturnType<typeof latestCrl>>>;
+// A CRL row never changes once written (a new CRL is a new row with the next number), so its
+// DER, ~40 bytes per revoked certificate (≈400 KB at 10,000 revocations), is read from the
+// database once per process; each fetch asks only which CRL is the latest.
+const crlCache = new Map<string, CrlRow>();
+
+async function latestCrlCached(caId: string): Promise<CrlRow | null> {
+  const db = getDb();
+  const head = await db.crl.findFirst({ where: { caId }, orderBy: { number: "desc" }, select: { id: true } });
+  if (!head) return null;
+  const cached = crlCache.get(caId);
+  if (cached?.id === head.id) return cached;
+  const row = await db.crl.findUnique({ where: { id: head.id } });
+  if (row) crlCache.set(caId, row);
+  return row;
 }
 
 export const CA_CHAIN_FORMATS = ["pem", "pem-root-first", "p7b", "der-root", "der-issuing"] as const;

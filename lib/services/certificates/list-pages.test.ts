@@ -5,7 +5,7 @@ import { disconnectDb, getDb } from "@/lib/db/client";
 import { makeWorld, opensslCsr } from "@/lib/testing/world";
 import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
 import { approveCertificateRequest } from "@/lib/services/requests/decide-request";
-import { listCertificatesPage } from "@/lib/services/certificates/read-certificates";
+import { SEARCH_CANDIDATES, listCertificatesPage } from "@/lib/services/certificates/read-certificates";
 
 afterAll(disconnectDb);
 
@@ -116,5 +116,27 @@ describe("certificate lists", () => {
       [`SELECT id FROM provider_csrs WHERE env_id = $3::uuid AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "provider_csrs_env_id_created_at_id_idx", [T, ID, ID]],
     ];
     for (const [sql, index, params] of cases) expect(await plan(sql, ...params), sql).toMatch(new RegExp(index));
+  });
+
+  it("a search with few matches reads them from the search indexes; one with many walks the list order; both page in list order", async () => {
+    const w = await makeWorld({ approvalsRequired: 1 });
+    const { id } = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr(`/CN=many-0-${w.orgA.code}`).csr });
+    const issued = await getDb().certificate.findFirstOrThrow({ where: { id: (await approveCertificateRequest(w.officer1.actor, id)).certificateId! } });
+    // More rows than SEARCH_CANDIDATES sharing a subject part (copies of the issued row, in SQL: fast).
+    const many = SEARCH_CANDIDATES + 50;
+    await getDb().$executeRaw`INSERT INTO certificates (id, org_id, env_id, ca_id, profile_code, serial_hex, subject, not_before, not_after, der, public_key_fingerprint, sha256_fingerprint, created_at)
+      SELECT gen_random_uuid(), org_id, env_id, ca_id, profile_code, md5(random()::text), 'CN=many-' || i || '-' || ${w.orgA.code} || ',O=x', not_before, not_after + (i || ' minutes')::interval, der, md5(random()::text), md5(random()::text), now()
+      FROM certificates c, generate_series(1, ${many}) i WHERE c.id = ${issued.id}::uuid`;
+    const inOrder = (rows: { notAfter: Date; id: string }[]) => rows.every((r, i) => i === 0 || rows[i - 1].notAfter < r.notAfter || (rows[i - 1].notAfter.getTime() === r.notAfter.getTime() && rows[i - 1].id < r.id));
+    const dense = await listCertificatesPage(w.officer1.actor, { q: `-${w.orgA.code}`, limit: 50 });
+    expect(dense.certificates).toHaveLength(50);
+    expect(inOrder(dense.certificates)).toBe(true);
+    expect(dense.certificates[0].id).toBe(issued.id);
+    const next = await listCertificatesPage(w.officer1.actor, { q: `-${w.orgA.code}`, limit: 50, cursor: dense.nextCursor! });
+    expect(next.certificates[0].notAfter.getTime()).toBeGreaterThanOrEqual(dense.certificates[49].notAfter.getTime());
+    const few = await listCertificatesPage(w.officer1.actor, { q: `many-12-${w.orgA.code}`, limit: 50 });
+    expect(few.certificates.map((c) => c.subject)).toEqual([`CN=many-12-${w.orgA.code},O=x`]);
+    const serial = await listCertificatesPage(w.officer1.actor, { q: issued.serialHex.slice(0, 12) });
+    expect(serial.certificates.map((c) => c.id)).toContain(issued.id);
   });
 });
