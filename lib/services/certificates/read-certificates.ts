@@ -169,6 +169,7 @@ export async function listCertificatesPage(actor: Actor, filters: z.input<typeof
   authorize(actor, "certificate:read");
   const f = parseInput(listCertificatesSchema, filters);
   const env = f.environment ? await requireEnvironment(f.environment) : null;
+  const search = await searchWhere(f.q);
   const page = await certificatesKeyset.page(f, ({ where, orderBy, take }) => getDb().certificate.findMany({
     where: {
       AND: [
@@ -176,7 +177,7 @@ export async function listCertificatesPage(actor: Actor, filters: z.input<typeof
         env ? { envId: env.id } : {},
         f.organisation ? { org: { code: f.organisation } } : {},
         statusWhere(f.status),
-        await searchWhere(f.q),
+        search,
         where,
       ],
     },
