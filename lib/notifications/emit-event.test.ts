@@ -3,7 +3,7 @@
 // link, when the webhook is called; the dedupe key; nothing written when the change rolls back.
 // The fan-out is one SQL statement (issue 21), so these rules are checked here rather than read
 // off the code.
-import pg from "pg";
+import { countedStatements } from "@/lib/testing/count-statements";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrations";
@@ -195,17 +195,8 @@ describe("emitEvent fan-out", () => {
   });
 });
 
-const realQuery = pg.Client.prototype.query;
-/** How many statements `fn` sends (counted at the pg driver, as lib/services/requests/statement-count.test.ts does). */
+/** How many statements `fn` sends (lib/testing/count-statements.ts). */
 async function statementsOf<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number }> {
-  let statements = 0;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    statements++;
-    return (realQuery as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof realQuery;
-  try {
-    return { result: await fn(), statements };
-  } finally {
-    pg.Client.prototype.query = realQuery;
-  }
+  const { result, statements } = await countedStatements(fn);
+  return { result, statements: statements.length };
 }

@@ -2,7 +2,7 @@
 // approval send to PostgreSQL (BEGIN and COMMIT included), counted at the pg driver, so the
 // numbers cannot creep back up unnoticed. The sealer's statements (amortised over its batch of
 // events, off the request path) are left out: sealing is manual here.
-import pg from "pg";
+import { countedStatements } from "@/lib/testing/count-statements";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "@/lib/db/client";
 import { makeWorld, opensslCsr } from "@/lib/testing/world";
@@ -27,21 +27,6 @@ afterAll(async () => {
   await disconnectDb();
 });
 
-const realQuery = pg.Client.prototype.query;
-
-async function counted<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-  const statements: string[] = [];
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const q = args[0];
-    statements.push(typeof q === "string" ? q : String((q as { text?: string } | null)?.text ?? q));
-    return (realQuery as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof realQuery;
-  try {
-    return { result: await fn(), statements };
-  } finally {
-    pg.Client.prototype.query = realQuery;
-  }
-}
 
 describe("statements per certificate", () => {
   it(`a submission takes at most ${SUBMIT_MAX} statements, an approval at most ${APPROVE_MAX}`, async () => {
@@ -50,8 +35,8 @@ describe("statements per certificate", () => {
     const warm = await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr("/CN=count-warm").csr });
     await approveCertificateRequest(w.officer1.actor, warm.id);
     const csr = opensslCsr("/CN=count-me").csr;
-    const submit = await counted(() => submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr }));
-    const approve = await counted(() => approveCertificateRequest(w.officer1.actor, submit.result.id));
+    const submit = await countedStatements(() => submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr }));
+    const approve = await countedStatements(() => approveCertificateRequest(w.officer1.actor, submit.result.id));
     expect(approve.result.status).toBe("issued");
     console.log(`statements: submit ${submit.statements.length}, approve ${approve.statements.length}`);
     if (process.env.I21_SHOW_SQL) console.log([...submit.statements, "----", ...approve.statements].map((s) => s.slice(0, 160)).join("\n"));
