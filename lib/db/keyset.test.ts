@@ -25,6 +25,9 @@ import { listJwsKeysPage } from "@/lib/services/jws-keys/read-jws-keys";
 import { listServerChainsPage } from "@/lib/services/server-chains/read-server-chains";
 import { listProviderCsrsPage } from "@/lib/services/provider-csrs/read-provider-csrs";
 import { listCertificatesPage } from "@/lib/services/certificates/read-certificates";
+import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
+import { listProviderCertificateRequestsPage, requestProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
+import { listProbesPage } from "@/lib/services/endpoints/run-probe";
 import * as requestsRoute from "@/app/api/v1/certificate-requests/route";
 import * as usersRoute from "@/app/api/v1/users/route";
 
@@ -213,6 +216,34 @@ describe("lists come one keyset page at a time", () => {
       const sample = all.rows.slice(0, 6).map((r) => r.id);
       await checkList(read, sample, { limit: 2, max });
     }
+  });
+});
+
+describe("provider certificate requests and readiness probes", () => {
+  it("page newest first, each row once, with bad cursors and limits refused", async () => {
+    const w = await makeWorld({ approvalsRequired: 2 });
+    await createProviderClientCa(w.admin.actor, { envCode: w.env.code, keyType: "ecdsa-p256" });
+    const mine: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await requestProviderCertificate(w.officer1.actor, { environment: w.env.code, commonName: `egress-${i}` });
+      expect(r.status).toBe("pending");
+      mine.push((r as { requestId: string }).requestId);
+    }
+    await checkList((q) => listProviderCertificateRequestsPage(w.officer2.actor, w.env.code, q).then((p) => ({ ...p, rows: p.requests })), mine, { exact: true, limit: 2, max: 500 });
+    // Probe results as the probe stores them (the probe itself is tested in lib/services/endpoints/probe.test.ts); two share a start time.
+    const endpoint = await getDb().partnerEndpoint.create({ data: { orgId: w.orgA.id, envId: w.env.id, kind: "callback_url", value: "https://callback.example.test/cb", status: "confirmed" } });
+    const t0 = Date.now();
+    const probeIds: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const p = await getDb().readinessProbe.create({
+        data: { endpointId: endpoint.id, orgId: w.orgA.id, envId: w.env.id, url: endpoint.value, outcome: "ok", message: "ok", timings: {}, startedAt: new Date(t0 - Math.min(i, 3) * 1000) },
+      });
+      probeIds.push(p.id);
+    }
+    const probes = (q: { limit: number; cursor?: string; before?: string }) => listProbesPage(w.officer1.actor, w.env.code, q).then((p) => ({ ...p, rows: p.probes }));
+    await checkList(probes, probeIds, { exact: true, limit: 2, max: 500 });
+    // Partners see their own organisation's only.
+    expect((await listProbesPage(w.partnerB.actor, w.env.code)).probes).toEqual([]);
   });
 });
 

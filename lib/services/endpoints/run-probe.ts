@@ -1,4 +1,8 @@
+import { z } from "zod";
 import { getDb } from "@/lib/db/client";
+import { defineKeyset, pageParams } from "@/lib/db/keyset";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { parseInput } from "@/lib/validation";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
@@ -83,19 +87,26 @@ export async function probeOrganisation(actor: Actor, envCode: string, orgCode?:
   return { environment: env.code, organisation: org.code, results };
 }
 
-/** The latest probe results (per callback URL, newest first) of an environment; partners: their own. */
-export async function listProbes(actor: Actor, envCode: string, filter: { organisation?: string; endpoint?: string } = {}) {
+const probesPaging = z.object(pageParams({ defaultLimit: 50, maxLimit: 500 }));
+// Newest first (readiness_probes_env_id_started_at_id_idx).
+const probesKeyset = defineKeyset<Prisma.ReadinessProbeWhereInput, Prisma.ReadinessProbeOrderByWithRelationInput>("probes", [{ field: "startedAt", type: "date" }], "desc");
+
+/** One page of probe results of an environment (per callback URL, newest first); partners: their own. */
+export async function listProbesPage(actor: Actor, envCode: string, filter: { organisation?: string; endpoint?: string; limit?: unknown; cursor?: string; before?: string } = {}) {
   authorize(actor, "probe:read");
+  const paging = parseInput(probesPaging, { limit: filter.limit, cursor: filter.cursor, before: filter.before });
   const env = await requireEnvironment(envCode);
-  const rows = await getDb().readinessProbe.findMany({
-    where: {
-      envId: env.id,
-      ...orgWhere(actor),
-      ...(filter.organisation ? { org: { code: filter.organisation } } : {}),
-      ...(filter.endpoint ? { endpointId: assertId(filter.endpoint, "endpoint") } : {}),
-    },
-    orderBy: { startedAt: "desc" },
-    take: 50,
-  });
-  return rows.map(probeView);
+  const base: Prisma.ReadinessProbeWhereInput = {
+    envId: env.id,
+    ...orgWhere(actor),
+    ...(filter.organisation ? { org: { code: filter.organisation } } : {}),
+    ...(filter.endpoint ? { endpointId: assertId(filter.endpoint, "endpoint") } : {}),
+  };
+  const page = await probesKeyset.page(paging, ({ where, orderBy, take }) => getDb().readinessProbe.findMany({ where: { AND: [base, where] }, orderBy, take }));
+  return { probes: page.rows.map(probeView), nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+}
+
+/** The latest probe results (the first page of listProbesPage). */
+export async function listProbes(actor: Actor, envCode: string, filter: { organisation?: string; endpoint?: string } = {}) {
+  return (await listProbesPage(actor, envCode, filter)).probes;
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { getDb, type Tx } from "@/lib/db/client";
+import { defineKeyset, pageParams } from "@/lib/db/keyset";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { toDbBytes } from "@/lib/db/bytes";
 import { AppError } from "@/lib/errors";
 import { alreadyDecided, approveSchema, recordDecision, rejectSchema } from "@/lib/services/requests/approvals";
@@ -212,17 +214,45 @@ export async function rejectProviderCertificateRequest(actor: Actor, id: string,
   return { id: requestId, status: "rejected" as const, reason };
 }
 
-/** Issuances waiting for officers, and recent decisions (newest first), of one environment or all. */
+const requestsPaging = z.object(pageParams({ defaultLimit: 100, maxLimit: 500 }));
+// Newest first (provider_certificate_requests_(env_id_)created_at_id_idx).
+const requestsKeyset = defineKeyset<Prisma.ProviderCertificateRequestWhereInput, Prisma.ProviderCertificateRequestOrderByWithRelationInput>("provider-certificate-requests", [{ field: "createdAt", type: "date" }], "desc");
+
+/** Issuances waiting for officers, and recent decisions (newest first), of one environment or all: the first page. */
 export async function listProviderCertificateRequests(actor: Actor, envCode?: string) {
+  return (await listProviderCertificateRequestsPage(actor, envCode)).requests;
+}
+
+/** One page of provider certificate requests, newest first. */
+export async function listProviderCertificateRequestsPage(actor: Actor, envCode?: string, paging: { limit?: unknown; cursor?: string; before?: string } = {}) {
   authorize(actor, "provider-certificate:issue");
+  const page = parseInput(requestsPaging, { limit: paging.limit, cursor: paging.cursor, before: paging.before });
   const env = envCode ? await requireEnvironment(envCode.toUpperCase()) : null;
-  const rows = await getDb().providerCertificateRequest.findMany({
-    where: env ? { envId: env.id } : {},
-    orderBy: { createdAt: "desc" },
-    take: 100,
-    include: { env: { select: { code: true, approvalsRequired: true } }, approvals: { where: { decision: "approve" }, include: { officer: { select: { name: true } } } } },
-  });
-  return rows.map((r) => ({
+  const base: Prisma.ProviderCertificateRequestWhereInput = env ? { envId: env.id } : {};
+  const found = await requestsKeyset.page(page, ({ where, orderBy, take }) =>
+    getDb().providerCertificateRequest.findMany({
+      where: { AND: [base, where] },
+      orderBy,
+      take,
+      include: { env: { select: { code: true, approvalsRequired: true } }, approvals: { where: { decision: "approve" }, include: { officer: { select: { name: true } } } } },
+    }),
+  );
+  return { requests: found.rows.map(requestView), nextCursor: found.nextCursor, prevCursor: found.prevCursor };
+}
+
+function requestView(r: {
+  id: string;
+  env: { code: string; approvalsRequired: number };
+  status: string;
+  subject: string;
+  keySource: string;
+  submittedById: string | null;
+  approvals: { officer: { name: string } }[];
+  certificateId: string | null;
+  rejectionReason: string | null;
+  createdAt: Date;
+}) {
+  return {
     id: r.id,
     environment: r.env.code,
     status: r.status,
@@ -235,7 +265,7 @@ export async function listProviderCertificateRequests(actor: Actor, envCode?: st
     certificateId: r.certificateId,
     rejectionReason: r.rejectionReason,
     createdAt: r.createdAt,
-  }));
+  };
 }
 
 /** An admin's one download of a Keyport-generated key, as PKCS#12 under their password; afterwards Keyport holds no copy. */

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { apiRoute, queryOf, readJson, withApi } from "@/lib/api/handler";
-import { listProviderCertificateRequests, requestProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
+import { apiRoute, pageOf, queryOf, readJson, withApi } from "@/lib/api/handler";
+import { listProviderCertificateRequestsPage, requestProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
 import { z } from "zod";
 
 // The fields this route reads (the service validates their values).
@@ -15,5 +15,8 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
     const r = await requestProviderCertificate(actor, await readJson(req, bodySchema));
     return NextResponse.json(r, { status: r.status === "issued" ? 201 : 202 });
   }),
-  GET: withApi("provider-certificate:issue", async ({ req, actor }) => NextResponse.json({ requests: await listProviderCertificateRequests(actor, queryOf(req).environment) })),
+  GET: withApi("provider-certificate:issue", async ({ req, actor }) => {
+    const q = queryOf(req);
+    return NextResponse.json(await listProviderCertificateRequestsPage(actor, q.environment, pageOf(q)));
+  }),
 });

@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
-import { apiRoute, queryOf, withApi } from "@/lib/api/handler";
-import { listProbes } from "@/lib/services/endpoints/run-probe";
+import { apiRoute, pageOf, queryOf, withApi } from "@/lib/api/handler";
+import { listProbesPage } from "@/lib/services/endpoints/run-probe";
 
 export const dynamic = "force-dynamic";
 
@@ -8,6 +8,6 @@ export const dynamic = "force-dynamic";
 export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
   GET: withApi<{ env: string }>("probe:read", async ({ req, actor, params }) => {
     const q = queryOf(req);
-    return NextResponse.json({ probes: await listProbes(actor, params.env, { organisation: q.org, endpoint: q.endpoint }) });
+    return NextResponse.json(await listProbesPage(actor, params.env, { organisation: q.org, endpoint: q.endpoint, ...pageOf(q) }));
   }),
 });
