@@ -49,3 +49,6 @@ export async function takeProviderCsrKeyOnce(tx: Tx, csrId: string, password: st
     pkcs8.fill(0);
   }
 }
+
+/** What a list of provider CSRs leaves in the table: the sealed key (only this module reads it). */
+export const PROVIDER_CSR_SEALED_KEY_OMIT = { encryptedKey: true } as const;

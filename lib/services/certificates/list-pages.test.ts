@@ -115,7 +115,8 @@ describe("certificate lists", () => {
       [`SELECT id FROM partner_server_chains WHERE ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "partner_server_chains_created_at_id_idx", [T, ID]],
       [`SELECT id FROM provider_csrs WHERE env_id = $3::uuid AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "provider_csrs_env_id_created_at_id_idx", [T, ID, ID]],
     ];
-    for (const [sql, index, params] of cases) expect(await plan(sql, ...params), sql).toMatch(new RegExp(index));
+    // Sorting off: whether an index gives the order, whatever the test tables' sizes make cheapest.
+    for (const [sql, index, params] of cases) expect(await planWith(["sort", "bitmapscan"], sql, ...params), sql).toMatch(new RegExp(index));
   });
 
   it("a search with few matches reads them from the search indexes; one with many walks the list order; both page in list order", async () => {

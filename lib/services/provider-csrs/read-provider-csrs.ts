@@ -8,6 +8,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import { AppError } from "@/lib/errors";
 import { pemEncode } from "@/lib/pki/pem";
 import { assertId, orgWhere } from "@/lib/services/scope";
+import { PROVIDER_CSR_SEALED_KEY_OMIT } from "@/lib/ca/provider-csr-key";
 
 const include = { env: { select: { code: true, minTrustValidityDays: true } }, org: { select: { code: true } } } as const;
 type Row = NonNullable<Awaited<ReturnType<ReturnType<typeof getDb>["providerCsr"]["findFirst"]>>> & { env: { code: string; minTrustValidityDays: number }; org: { code: string } };
@@ -68,7 +69,7 @@ export async function listProviderCsrsPage(actor: Actor, filter: { environment?:
     ...(filter.status ? { status: filter.status as (typeof STATUSES)[number] } : {}),
   };
   const page = await csrsKeyset.page(paging, ({ where, orderBy, take }) =>
-    getDb().providerCsr.findMany({ where: { AND: [base, where] }, include, omit: { encryptedKey: true, subjectDer: true, spkiDer: true }, orderBy, take }),
+    getDb().providerCsr.findMany({ where: { AND: [base, where] }, include, omit: { ...PROVIDER_CSR_SEALED_KEY_OMIT, subjectDer: true, spkiDer: true }, orderBy, take }),
   );
   return { csrs: page.rows.map((r) => view(r as unknown as Row)), nextCursor: page.nextCursor, prevCursor: page.prevCursor };
 }
