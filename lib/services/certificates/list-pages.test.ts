@@ -102,8 +102,8 @@ describe("certificate lists", () => {
 
   it("the other lists have an index for their order and filters", async () => {
     const cases: [string, string, unknown[]][] = [
-      [`SELECT id FROM organisations WHERE code >= $1 AND (code > $1 OR (code = $1 AND id > $2::uuid)) ORDER BY code, id LIMIT 51`, "organisations_code_id_idx", ["m", ID]],
-      [`SELECT id FROM users WHERE email >= $1 AND (email > $1 OR (email = $1 AND id > $2::uuid)) ORDER BY email, id LIMIT 51`, "users_email_id_idx", ["m", ID]],
+      [`SELECT id FROM organisations WHERE code >= $1 AND (code > $1 OR (code = $1 AND id > $2::uuid)) ORDER BY code, id LIMIT 51`, "organisations_code_(id_idx|key)", ["m", ID]], // code is unique too
+      [`SELECT id FROM users WHERE email >= $1 AND (email > $1 OR (email = $1 AND id > $2::uuid)) ORDER BY email, id LIMIT 51`, "users_email_(id_idx|key)", ["m", ID]], // email is unique: its own index gives the order too
       [`SELECT id FROM users WHERE org_id = $3::uuid AND email >= $1 AND (email > $1 OR (email = $1 AND id > $2::uuid)) ORDER BY email, id LIMIT 51`, "users_org_id_email_id_idx", ["m", ID, ID]],
       [`SELECT id FROM api_tokens WHERE ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "api_tokens_created_at_id_idx", [T, ID]],
       [`SELECT id FROM notifications WHERE user_id = $3::uuid AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "notifications_user_id_created_at_id_idx", [T, ID, ID]],
