@@ -25,9 +25,6 @@ export async function readReferenceVersion(db: Pick<Tx, "$queryRaw">): Promise<V
   return BigInt(row?.version ?? -1);
 }
 
-/** SQL (as a sub-select) that gives the version inside another statement. */
-export const REFERENCE_VERSION_SQL = "(SELECT version FROM reference_version WHERE id = 1)";
-
 /**
  * The row under `key`, loaded by `load` unless this process holds it for `version`. `load` must read
  * the database inside the caller's transaction, after the version was read. A rejection is not kept.
