@@ -113,30 +113,32 @@ async function toRows(rows: Event[]): Promise<AuditRow[]> {
   }));
 }
 
-// Keyset over the trail's order, newest first: pending events (no seq yet) by (at, id) descending
-// (audit_events_pending_idx), then the chain by seq descending (its unique index). A cursor names
-// the last row shown: a pending one by (at, id), a chained one by seq (seq is unique).
-const PENDING = "audit-events-pending";
+// Keyset over the trail's order, newest first, in two parts split at the chain's head H as the
+// first page saw it: the "recent" part is every event that was pending then (still pending, or
+// sealed since, with seq > H), newest first by (at, id); the chained part is seq ≤ H, by seq
+// descending (seq is unique, so it alone orders the chain). The sealer only ever gives seqs above
+// the head, so an event the sealer chains between two pages stays in the part it was shown in:
+// a walk meets each event once, whenever the sealer runs. A cursor names the last row shown and
+// carries H: a recent row by (at, id), a chained one by seq.
+const RECENT = "audit-events-recent";
 const CHAINED = "audit-events-chained";
 
-function auditCursor(row: Event): string {
-  return row.seq === null ? encodeCursor(PENDING, ["date"], [row.at], row.id) : encodeCursor(CHAINED, ["bigint"], [row.seq], row.id);
-}
-
-type AuditPosition = { pending: true; at: Date; id: string } | { pending: false; seq: bigint };
+type AuditPosition = { recent: true; at: Date; id: string; head: bigint } | { recent: false; seq: bigint };
 
 function auditPosition(cursor: string): AuditPosition {
   try {
-    const p = decodeCursor(PENDING, ["date"], cursor);
-    return { pending: true, at: p.values[0] as Date, id: p.id };
+    const p = decodeCursor(RECENT, ["date", "bigint"], cursor);
+    return { recent: true, at: p.values[0] as Date, head: p.values[1] as bigint, id: p.id };
   } catch {
-    return { pending: false, seq: decodeCursor(CHAINED, ["bigint"], cursor).values[0] as bigint };
+    return { recent: false, seq: decodeCursor(CHAINED, ["bigint"], cursor).values[0] as bigint };
   }
 }
 
-// Two index-ordered reads rather than one ORDER BY seq NULLS FIRST, at, id (which the planner
-// sorts in full below the cursor): the pending events by (at, id) descending, then, when the page
-// has room, the chain by seq descending (seq is unique, so it alone orders the chain).
+const newestFirst = (a: Event, b: Event) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+// Index-ordered reads rather than one ORDER BY over both parts (which the planner sorts in full
+// below the cursor): the pending events by (at, id) descending (audit_events_pending_idx) and
+// those sealed since H (by seq: few, merged in), then, when the page has room, the chain below H.
 async function findEvents(f: z.infer<typeof auditFiltersSchema>): Promise<{ events: AuditRow[]; truncated: boolean; nextCursor: string | null }> {
   const where = await whereOf(f);
   if (!where) return { events: [], truncated: false, nextCursor: null };
@@ -144,17 +146,34 @@ async function findEvents(f: z.infer<typeof auditFiltersSchema>): Promise<{ even
   const at = f.cursor ? auditPosition(f.cursor) : null;
   const take = f.limit + 1;
   const rows: Event[] = [];
-  if (!at || at.pending) {
-    const after: Prisma.AuditEventWhereInput = at?.pending ? { at: { lte: at.at }, OR: [{ at: { lt: at.at } }, { at: at.at, id: { lt: at.id } }] } : {};
-    rows.push(...(await db.auditEvent.findMany({ where: { AND: [where, { seq: null }, after] }, select: eventSelect, orderBy: [{ at: "desc" }, { id: "desc" }], take })));
-  }
+  let head: bigint;
+  if (!at || at.recent) {
+    // Read before the recent part: an event sealed after this read has seq > head, so it is in the recent part.
+    head = at?.recent ? at.head : ((await db.auditEvent.aggregate({ _max: { seq: true } }))._max.seq ?? 0n);
+    const after: Prisma.AuditEventWhereInput = at?.recent ? { at: { lte: at.at }, OR: [{ at: { lt: at.at } }, { at: at.at, id: { lt: at.id } }] } : {};
+    const [pending, sealedSince] = await Promise.all([
+      db.auditEvent.findMany({ where: { AND: [where, { seq: null }, after] }, select: eventSelect, orderBy: [{ at: "desc" }, { id: "desc" }], take }),
+      db.auditEvent.findMany({ where: { AND: [where, { seq: { gt: head } }, after] }, select: eventSelect, orderBy: [{ at: "desc" }, { id: "desc" }], take }),
+    ]);
+    // An event sealed between the two reads can be in both.
+    const seen = new Set<string>();
+    for (const e of [...pending, ...sealedSince].sort(newestFirst)) {
+      if (seen.has(e.id)) continue;
+      seen.add(e.id);
+      rows.push(e);
+    }
+    rows.splice(take);
+  } else head = at.seq;
+  const recent = rows.length;
   if (rows.length < take) {
-    const below: Prisma.AuditEventWhereInput = at && !at.pending ? { seq: { lt: at.seq } } : { seq: { not: null } };
+    const below: Prisma.AuditEventWhereInput = at && !at.recent ? { seq: { lt: at.seq } } : { seq: { not: null, lte: head } };
     rows.push(...(await db.auditEvent.findMany({ where: { AND: [where, below] }, select: eventSelect, orderBy: { seq: "desc" }, take: take - rows.length })));
   }
   const page = rows.slice(0, f.limit);
   const more = rows.length > f.limit;
-  return { truncated: more, nextCursor: more ? auditCursor(page[page.length - 1]) : null, events: await toRows(page) };
+  const last = page[page.length - 1];
+  const nextCursor = !more ? null : page.length <= recent ? encodeCursor(RECENT, ["date", "bigint"], [last.at, head], last.id) : encodeCursor(CHAINED, ["bigint"], [last.seq!], last.id);
+  return { truncated: more, nextCursor, events: await toRows(page) };
 }
 
 /** The audit trail, newest first, filtered by action, organisation, actor and date range. */
