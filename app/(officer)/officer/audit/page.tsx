@@ -7,7 +7,7 @@ import { AuditFilters } from "@/components/officer/audit-filters";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { AppError } from "@/lib/errors";
 import { listOrganisations } from "@/lib/services/organisations/list-organisations";
-import { auditChainStatus, listAuditActions, searchAuditEvents } from "@/lib/services/audit/search-audit-events";
+import { FULL_WALK_EVERY_MS, auditChainStatus, listAuditActions, searchAuditEvents } from "@/lib/services/audit/search-audit-events";
 import { getCheckpointPublicKey, listAuditCheckpoints } from "@/lib/services/audit/read-audit-checkpoints";
 import { param } from "../_shared/page-data";
 import { Pager } from "@/components/ui/pager";
@@ -64,7 +64,8 @@ export default async function AuditPage({ searchParams }: Props) {
         {chain.ok ? (
           <Notice tone="good">
             Chain OK: all {chain.rows} events link to their predecessors and match their hashes.
-            {chain.legacyRows ? ` ${chain.legacyRows} of them predate the keyed chain${chain.keyedFrom ? ` and are sealed by event #${chain.keyedFrom}` : ""}.` : ""}
+            {chain.legacyRows ? ` ${chain.legacyRows} of them predate the keyed chain${chain.keyedFrom ? ` and are sealed by event #${chain.keyedFrom}` : ""}.` : ""} The whole trail was walked at{" "}
+            {chain.fullAt.toISOString().replace("T", " ").slice(0, 19)} UTC, the events since then now (a full walk runs every {FULL_WALK_EVERY_MS / 60_000} minutes; <code>keyport audit verify</code> walks it all).
           </Notice>
         ) : chain.unverifiable ? (
           <Notice tone="warn">
