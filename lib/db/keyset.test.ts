@@ -142,6 +142,23 @@ describe("lists come one keyset page at a time", () => {
       if (!cursor) break;
     }
     expect(queue).toEqual([...requests, ...allowlist]);
+    // And back: from the last page, each page's prevCursor gives the page before it, to the first.
+    const pages: string[][] = [];
+    let page = await listReviewQueue(w.officer1.actor, { environment: w.env.code, limit: 3 });
+    expect(page.prevCursor).toBeNull();
+    for (;;) {
+      pages.push(page.items.map((it) => it.id));
+      if (!page.nextCursor) break;
+      page = await listReviewQueue(w.officer1.actor, { environment: w.env.code, limit: 3, cursor: page.nextCursor });
+    }
+    const backwards: string[][] = [];
+    for (let i = 0; i < 20 && page.prevCursor; i++) {
+      page = await listReviewQueue(w.officer1.actor, { environment: w.env.code, limit: 3, before: page.prevCursor });
+      backwards.unshift(page.items.map((it) => it.id));
+    }
+    expect(backwards).toEqual(pages.slice(0, -1));
+    expect(page.prevCursor).toBeNull();
+    await refusedAs(listReviewQueue(w.officer1.actor, { before: "x" }), "before");
     await refusedAs(listReviewQueue(w.officer1.actor, { cursor: "x" }), "cursor");
     await refusedAs(listReviewQueue(w.officer1.actor, { limit: 501 }), "limit");
 

@@ -9,7 +9,7 @@ import { listProviderCertificateRequestsPage } from "@/lib/services/provider/iss
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { getProviderClientCa } from "@/lib/services/provider/provider-client-ca-file";
-import { listOrganisations } from "@/lib/services/organisations/list-organisations";
+import { organisationChoices } from "@/lib/services/organisations/list-organisations";
 import { listProviderCsrsPage } from "@/lib/services/provider-csrs/read-provider-csrs";
 import { cursorParams, orFirstPage } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
@@ -38,7 +38,7 @@ export default async function AdminExchangePage({ searchParams }: { searchParams
     ),
     getProviderServerChain(actor, env.code),
     orFirstPage(at.csrs, (c) => listProviderCsrsPage(actor, { environment: env.code, limit: PAGE, ...c })),
-    listOrganisations(actor),
+    organisationChoices(actor),
     orFirstPage(at.requests, (c) => listProviderCertificateRequestsPage(actor, env.code, { limit: PAGE, ...c })),
   ]);
   const csrs = csrPage.csrs;
@@ -107,7 +107,7 @@ export default async function AdminExchangePage({ searchParams }: { searchParams
           ) : (
             <Empty>No provider CSR in {env.code} yet.</Empty>
           )}
-          <CreateProviderCsrForm environment={env.code} organisations={orgs.map((o) => ({ code: o.code, legalName: o.legalName }))} />
+          <CreateProviderCsrForm environment={env.code} organisations={orgs && orgs.map((o) => ({ code: o.code, legalName: o.legalName }))} />
         </div>
       </Card>
     </div>

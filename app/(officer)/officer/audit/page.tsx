@@ -6,7 +6,7 @@ import { formatTime } from "@/components/ui/format";
 import { AuditFilters } from "@/components/officer/audit-filters";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { AppError } from "@/lib/errors";
-import { listOrganisations } from "@/lib/services/organisations/list-organisations";
+import { organisationChoices } from "@/lib/services/organisations/list-organisations";
 import { FULL_WALK_EVERY_MS, auditChainStatus, listAuditActions, searchAuditEvents } from "@/lib/services/audit/search-audit-events";
 import { getCheckpointPublicKey, listAuditCheckpoints } from "@/lib/services/audit/read-audit-checkpoints";
 import { param } from "../_shared/page-data";
@@ -37,7 +37,7 @@ export default async function AuditPage({ searchParams }: Props) {
   const actor = await requirePageActor("area:officer", "/officer/audit");
   const sp = await searchParams;
   const values = Object.fromEntries(FILTER_KEYS.map((k) => [k, param(sp, k) ?? ""])) as Record<(typeof FILTER_KEYS)[number], string>;
-  const [orgs, actions, chain, checkpoints] = await Promise.all([listOrganisations(actor), listAuditActions(actor), auditChainStatus(actor), listAuditCheckpoints(actor)]);
+  const [orgs, actions, chain, checkpoints] = await Promise.all([organisationChoices(actor), listAuditActions(actor), auditChainStatus(actor), listAuditCheckpoints(actor)]);
   let checkpointKey: { sha256: string } | { problem: string };
   try {
     checkpointKey = getCheckpointPublicKey(actor);
@@ -125,7 +125,7 @@ export default async function AuditPage({ searchParams }: Props) {
         </div>
       </Card>
       <Card title="Filters">
-        <AuditFilters values={values} actions={actions} organisations={orgs.map((o) => o.code)} />
+        <AuditFilters values={values} actions={actions} organisations={orgs && orgs.map((o) => o.code)} />
       </Card>
       {problem ? <Notice tone="bad">{problem}</Notice> : null}
       <Card
