@@ -2,7 +2,8 @@
 // tokens, status codes, error shapes, bad input and cross-organisation access.
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeApiRateLimits } from "@/lib/api/rate-limit";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import * as asn1js from "asn1js";
 import { makeUser, makeWorld, opensslCsr } from "@/lib/testing/world";
@@ -37,6 +38,9 @@ import { EXPORT_FORMATS } from "@/lib/services/allowlist/allowlist-requests";
 // This file probes every operation without a token from one address: more failed authentications
 // than the per-address limit allows in a minute. The limit itself is tested in lib/api/rate-limit.test.ts.
 process.env.KEYPORT_API_RATE_LIMIT_FAILED_AUTH = "0";
+// The run's files share one process: limits an earlier file created (from its environment) are
+// dropped, so the next call reads the setting above.
+beforeAll(closeApiRateLimits);
 
 afterAll(disconnectDb);
 

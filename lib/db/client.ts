@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { statementName } from "./statement-names";
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
@@ -18,7 +19,9 @@ function createClient(): PrismaClient {
   const pool = new pg.Pool({ connectionString, max });
   pool.on("error", () => {}); // an idle client's error (server restart) is reported by the next query
   globalForDb.keyportPool = pool;
-  return new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Prepared statements by name (lib/db/statement-names.ts), except on the embedded PGlite.
+  const named = process.env.KEYPORT_DB_EMBEDDED === "1" ? undefined : { statementNameGenerator: statementName as (query: { sql: string }) => string };
+  return new PrismaClient({ adapter: new PrismaPg(pool, named) });
 }
 
 /** The app's connection pool, when it has been created (for metrics: total, idle and waiting). */
