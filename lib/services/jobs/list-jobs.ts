@@ -8,10 +8,11 @@
 // (name, id) and for fetching waiting jobs only; pgboss.archive has (name, id) and (archived_on).
 // Its schema is created by pg-boss itself when the engine first starts, after Keyport's migrations
 // have run, so a Keyport migration cannot add one (and pg-boss's own migrations rebuild these
-// tables). The best order available is created_on within one job name: a read touches one
-// queue's partition and the archive's rows of that name through its (name, id) key, and keeps
-// the newest N with a top-N sort; its cost grows with one job's runs inside pg-boss's retention
-// (live runs are archived after 12 h, archived ones deleted after 7 days), not with the table.
+// tables). The best order available is created_on within one job name, newest N kept by a top-N
+// sort (a few kB of memory): the live read touches that queue's partition only; the archive read
+// takes that name's rows by its (name, id) key, or scans the archive where one name is most of it
+// (EXPLAIN at 22,000 runs: ~7 ms a job). Its cost is bounded by pg-boss's retention (live runs
+// are archived after 12 h, archived ones deleted after 7 days), not by the whole history.
 import parser from "cron-parser";
 import { z } from "zod";
 import { Prisma } from "@/lib/generated/prisma/client";
