@@ -902,8 +902,8 @@ function document(serverUrl: string) {
           },
         }),
         get: withErrorStatuses({
-          summary: "Issuances waiting for officers, and recent decisions (of one environment, or all).",
-          parameters: [query("environment", "Environment code")],
+          summary: "Issuances waiting for officers, and recent decisions (of one environment, or all); `status=pending` for only the waiting ones.",
+          parameters: [query("environment", "Environment code"), query("status", "pending, issued or rejected")],
           responses: { "200": { description: "Requests.", content: json({ type: "object", properties: { requests: { type: "array", items: { type: "object" } } } }) } },
         }),
       },

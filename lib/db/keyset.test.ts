@@ -27,10 +27,11 @@ import { listServerChainsPage } from "@/lib/services/server-chains/read-server-c
 import { listProviderCsrsPage } from "@/lib/services/provider-csrs/read-provider-csrs";
 import { listCertificatesPage } from "@/lib/services/certificates/read-certificates";
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
-import { listProviderCertificateRequestsPage, requestProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
+import { listProviderCertificateRequestsPage, rejectProviderCertificateRequest, requestProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
 import { listProbesPage } from "@/lib/services/endpoints/run-probe";
 import * as requestsRoute from "@/app/api/v1/certificate-requests/route";
 import * as usersRoute from "@/app/api/v1/users/route";
+import * as providerRequestsRoute from "@/app/api/v1/provider-certificate-requests/route";
 
 afterAll(disconnectDb);
 
@@ -281,6 +282,19 @@ describe("provider certificate requests and readiness probes", () => {
       mine.push((r as { requestId: string }).requestId);
     }
     await checkList((q) => listProviderCertificateRequestsPage(w.officer2.actor, w.env.code, q).then((p) => ({ ...p, rows: p.requests })), mine, { exact: true, limit: 2, max: 500 });
+    // With a status, only those in it are paged (the officers' waiting list), newest first; an unknown status is a 422 naming it.
+    await rejectProviderCertificateRequest(w.officer2.actor, mine[1], { reason: "not needed" });
+    await rejectProviderCertificateRequest(w.officer2.actor, mine[3], { reason: "not needed" });
+    const byStatus = (status: string) => (q: { limit: number; cursor?: string; before?: string }) => listProviderCertificateRequestsPage(w.officer2.actor, w.env.code, { status, ...q }).then((p) => ({ ...p, rows: p.requests }));
+    await checkList(byStatus("pending"), [mine[0], mine[2], mine[4]], { exact: true, limit: 2, max: 500 });
+    expect((await byStatus("pending")({ limit: 500 })).rows.map((r) => r.id)).toEqual([mine[4], mine[2], mine[0]]);
+    expect((await byStatus("rejected")({ limit: 1 })).rows.map((r) => r.id)).toEqual([mine[3]]);
+    expect((await listProviderCertificateRequestsPage(w.officer2.actor, undefined, { status: "rejected", limit: 500 })).requests.map((r) => r.id)).toEqual(expect.arrayContaining([mine[3], mine[1]]));
+    expect((await byStatus("")({ limit: 500 })).rows).toHaveLength(5);
+    for (const status of ["waiting", "PENDING", 1]) {
+      const e = await listProviderCertificateRequestsPage(w.officer2.actor, w.env.code, { status }).catch((x: unknown) => x);
+      expect(e, String(status)).toMatchObject({ code: "validation_failed", fields: { status: expect.stringMatching(/pending, issued or rejected/) } });
+    }
     // Probe results as the probe stores them (the probe itself is tested in lib/services/endpoints/probe.test.ts); two share a start time.
     const endpoint = await getDb().partnerEndpoint.create({ data: { orgId: w.orgA.id, envId: w.env.id, kind: "callback_url", value: "https://callback.example.test/cb", status: "confirmed" } });
     const t0 = Date.now();
@@ -325,5 +339,10 @@ describe("list routes", () => {
     expect(users.body.users).toHaveLength(1);
     expect(typeof users.body.nextCursor).toBe("string");
     expect((await get(usersRoute.GET, "/api/v1/users?before=%%%", w.admin.token)).status).toBe(422);
+    const providerRequests = await get(providerRequestsRoute.GET, `/api/v1/provider-certificate-requests?environment=${w.env.code}&status=pending&limit=5`, w.admin.token);
+    expect(providerRequests).toMatchObject({ status: 200, body: { requests: [], nextCursor: null, prevCursor: null } });
+    const unknown = await get(providerRequestsRoute.GET, "/api/v1/provider-certificate-requests?status=waiting", w.admin.token);
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error).toMatchObject({ code: "validation_failed", fields: { status: "status is pending, issued or rejected." } });
   });
 });

@@ -116,6 +116,8 @@ describe("certificate lists", () => {
       [`SELECT id FROM partner_jws_keys WHERE org_id = $3::uuid AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "partner_jws_keys_org_id_created_at_id_idx", [T, ID, ID]],
       [`SELECT id FROM partner_server_chains WHERE ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "partner_server_chains_created_at_id_idx", [T, ID]],
       [`SELECT id FROM provider_csrs WHERE env_id = $3::uuid AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "provider_csrs_env_id_created_at_id_idx", [T, ID, ID]],
+      [`SELECT id FROM provider_certificate_requests WHERE env_id = $3::uuid AND status = 'pending' AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "provider_certificate_requests_(env_id_)?status_created_at_id_idx", [T, ID, ID]], // either gives the order; the planner picks by the tables' sizes
+      [`SELECT id FROM provider_certificate_requests WHERE status = 'pending' AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "provider_certificate_requests_status_created_at_id_idx", [T, ID]],
     ];
     // Sorting off: whether an index gives the order, whatever the test tables' sizes make cheapest.
     for (const [sql, index, params] of cases) expect(await planWith(["sort", "bitmapscan"], sql, ...params), sql).toMatch(new RegExp(index));

@@ -214,8 +214,12 @@ export async function rejectProviderCertificateRequest(actor: Actor, id: string,
   return { id: requestId, status: "rejected" as const, reason };
 }
 
-const requestsPaging = z.object(pageParams({ defaultLimit: 100, maxLimit: 500 }));
-// Newest first (provider_certificate_requests_(env_id_)created_at_id_idx).
+const REQUEST_STATUSES = ["pending", "issued", "rejected"] as const;
+const requestsPaging = z.object({
+  status: z.enum(REQUEST_STATUSES, { message: "status is pending, issued or rejected." }).optional(),
+  ...pageParams({ defaultLimit: 100, maxLimit: 500 }),
+});
+// Newest first (provider_certificate_requests_(env_id_)(status_)created_at_id_idx).
 const requestsKeyset = defineKeyset<Prisma.ProviderCertificateRequestWhereInput, Prisma.ProviderCertificateRequestOrderByWithRelationInput>("provider-certificate-requests", [{ field: "createdAt", type: "date" }], "desc");
 
 /** Issuances waiting for officers, and recent decisions (newest first), of one environment or all: the first page. */
@@ -223,13 +227,13 @@ export async function listProviderCertificateRequests(actor: Actor, envCode?: st
   return (await listProviderCertificateRequestsPage(actor, envCode)).requests;
 }
 
-/** One page of provider certificate requests, newest first. */
-export async function listProviderCertificateRequestsPage(actor: Actor, envCode?: string, paging: { limit?: unknown; cursor?: string; before?: string } = {}) {
+/** One page of provider certificate requests, newest first; with `status`, only those in it (the officers' waiting list: `pending`). */
+export async function listProviderCertificateRequestsPage(actor: Actor, envCode?: string, filter: { status?: unknown; limit?: unknown; cursor?: string; before?: string } = {}) {
   authorize(actor, "provider-certificate:issue");
-  const page = parseInput(requestsPaging, { limit: paging.limit, cursor: paging.cursor, before: paging.before });
+  const f = parseInput(requestsPaging, { status: filter.status === "" ? undefined : filter.status, limit: filter.limit, cursor: filter.cursor, before: filter.before });
   const env = envCode ? await requireEnvironment(envCode.toUpperCase()) : null;
-  const base: Prisma.ProviderCertificateRequestWhereInput = env ? { envId: env.id } : {};
-  const found = await requestsKeyset.page(page, ({ where, orderBy, take }) =>
+  const base: Prisma.ProviderCertificateRequestWhereInput = { ...(env ? { envId: env.id } : {}), ...(f.status ? { status: f.status } : {}) };
+  const found = await requestsKeyset.page(f, ({ where, orderBy, take }) =>
     getDb().providerCertificateRequest.findMany({
       where: { AND: [base, where] },
       orderBy,

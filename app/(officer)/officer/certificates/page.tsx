@@ -10,6 +10,8 @@ import { AppError } from "@/lib/errors";
 import { listOrganisations } from "@/lib/services/organisations/list-organisations";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { listCertificatesPage } from "@/lib/services/certificates/read-certificates";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { Pager } from "@/components/ui/pager";
 import { param } from "../_shared/page-data";
 
 export const dynamic = "force-dynamic";
@@ -31,24 +33,28 @@ export default async function CertificatesPage({ searchParams }: Props) {
     status: param(sp, "status") ?? "",
   };
   const [orgs, envs] = await Promise.all([listOrganisations(actor), listEnvironments(actor)]);
-  const cursor = param(sp, "cursor") || undefined;
-  let certificates: Awaited<ReturnType<typeof listCertificatesPage>>["certificates"] = [];
-  let nextCursor: string | null = null;
+  const at = cursorParams(sp);
+  let page: Awaited<ReturnType<typeof listCertificatesPage>> = { certificates: [], nextCursor: null, prevCursor: null };
   let problem: string | null = null;
   try {
-    // One page at a time (keyset: page n costs what page 1 does).
-    ({ certificates, nextCursor } = await listCertificatesPage(actor, {
-      q: values.q || undefined,
-      organisation: values.organisation || undefined,
-      environment: values.environment || undefined,
-      status: (values.status || undefined) as "valid" | undefined,
-      limit: PAGE,
-      cursor,
-    }));
+    // One page at a time (keyset: page n costs what page 1 does); a cursor the list refuses shows
+    // the first page, a search it refuses (a bad status, a short query) a notice beside the form.
+    page = await orFirstPage(at, (c) =>
+      listCertificatesPage(actor, {
+        q: values.q || undefined,
+        organisation: values.organisation || undefined,
+        environment: values.environment || undefined,
+        status: (values.status || undefined) as "valid" | undefined,
+        limit: PAGE,
+        ...c,
+      }),
+    );
   } catch (e) {
     if (!(e instanceof AppError) || e.code !== "validation_failed") throw e;
     problem = e.message;
   }
+  const { certificates, nextCursor, prevCursor } = page;
+  const paged = !!(at.cursor || at.before);
   return (
     <div className="grid gap-6">
       <PageTitle subtitle="Every certificate the provider's CAs issued: search, inspect, download, revoke.">Certificate inventory</PageTitle>
@@ -61,21 +67,8 @@ export default async function CertificatesPage({ searchParams }: Props) {
       </Card>
       {problem ? <Notice tone="bad">{problem}</Notice> : null}
       <Card
-        title={`Certificates (${cursor ? "further " : ""}${certificates.length}${nextCursor ? "+" : ""})`}
-        actions={
-          <span className="flex gap-3 text-sm">
-            {cursor ? (
-              <Link className="text-sky-800 underline" href={`?${new URLSearchParams(Object.entries(values).filter(([, v]) => v))}`}>
-                First page
-              </Link>
-            ) : null}
-            {nextCursor ? (
-              <Link className="text-sky-800 underline" href={`?${new URLSearchParams([...Object.entries(values).filter(([, v]) => v), ["cursor", nextCursor]])}`}>
-                Next page
-              </Link>
-            ) : null}
-          </span>
-        }
+        title={`Certificates (${paged ? "further " : ""}${certificates.length}${nextCursor ? "+" : ""})`}
+        actions={<Pager params={values} nextCursor={nextCursor} prevCursor={prevCursor} paged={paged} label="Certificate pages" />}
       >
         {certificates.length ? (
           <Table

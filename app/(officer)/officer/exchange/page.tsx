@@ -38,11 +38,11 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
     getExchangeOverview(actor, env.code),
     orFirstPage(at.chains, (c) => listServerChainsPage(actor, { environment: env.code, status: "pending", limit: PAGE, ...c })),
     orgCode ? getOrgExchange(actor, env.code, orgCode) : Promise.resolve(null),
-    orFirstPage(at.providerRequests, (c) => listProviderCertificateRequestsPage(actor, env.code, { limit: PAGE, ...c })),
+    orFirstPage(at.providerRequests, (c) => listProviderCertificateRequestsPage(actor, env.code, { status: "pending", limit: PAGE, ...c })),
   ]);
   const pending = chainPage.chains;
-  // The requests are paged newest first whatever their status: this page's waiting ones are shown.
-  const waiting = providerPage.requests.filter((r) => r.status === "pending");
+  // Only the waiting requests are paged (newest first), so none hides behind decided ones.
+  const waiting = providerPage.requests;
   const providerPaged = paged(at.providerRequests) || !!providerPage.nextCursor;
   // Endpoint registry and readiness probe (issue 18, items 5–6)
   const [endpointPage, probePage] = await Promise.all([
@@ -94,7 +94,7 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
           actions={<Pager params={here} prefix="providerRequests" nextCursor={providerPage.nextCursor} prevCursor={providerPage.prevCursor} paged={paged(at.providerRequests)} label="Provider certificate request pages" />}
         >
           <div className="grid gap-6">
-            {waiting.length ? null : <Empty>None of these requests waits for approval.</Empty>}
+            {waiting.length ? null : <Empty>No request waits for approval.</Empty>}
             {waiting.map((r) => (
               <div key={r.id} className="grid gap-2 border-b border-slate-200 pb-4">
                 <p className="text-sm">

@@ -17,6 +17,6 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = apiRoute({
   }),
   GET: withApi("provider-certificate:issue", async ({ req, actor }) => {
     const q = queryOf(req);
-    return NextResponse.json(await listProviderCertificateRequestsPage(actor, q.environment, pageOf(q)));
+    return NextResponse.json(await listProviderCertificateRequestsPage(actor, q.environment, { status: q.status, ...pageOf(q) }));
   }),
 });
