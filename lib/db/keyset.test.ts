@@ -33,6 +33,7 @@ import { listProviderJwsKeysPage } from "@/lib/services/provider-jws-keys/read-p
 import { listProviderEndpointsPage } from "@/lib/services/endpoints/provider-endpoints";
 import { listEnvironmentsPage } from "@/lib/services/environments/list-environments";
 import { exportEndpoints } from "@/lib/services/endpoints/export-endpoints";
+import { runCli } from "@/lib/cli/run-cli";
 import * as requestsRoute from "@/app/api/v1/certificate-requests/route";
 import * as usersRoute from "@/app/api/v1/users/route";
 import * as providerJwsKeysRoute from "@/app/api/v1/provider-jws-keys/route";
@@ -301,6 +302,10 @@ describe("provider JWS keys, provider endpoints and environments", () => {
     // Oldest first, as published (the id after a tie); the default page holds them all.
     const asPublished = await db.providerEndpoint.findMany({ where: { envId: w.env.id, removedAt: null }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true } });
     expect((await listProviderEndpointsPage(w.partnerB.actor, w.env.code)).endpoints.map((e) => e.id)).toEqual(asPublished.map((e) => e.id));
+    // The CLI lists them all, following nextCursor.
+    const out: string[] = [];
+    expect(await runCli(["provider", "endpoint", "list", "--env", w.env.code], { out: (line) => out.push(line), err: () => {} }, { migrate: async () => [] })).toBe(0);
+    expect(out.map((line) => line.split(" ")[0])).toEqual(asPublished.map((e) => e.id));
 
     // Environments: non-production first, then by code, across the production boundary page by page.
     const prod = [await makeEnvironment({ production: true, withCa: false }), await makeEnvironment({ production: true, withCa: false })];
