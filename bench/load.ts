@@ -412,6 +412,8 @@ async function runSize(n: number, refs: { openssl: number; bare: number; ceiling
     const pick = (i: number) => some.rows[i % some.rows.length];
     const officer = w.officer1.token;
     const reads: [string, (i: number) => string][] = [
+      // What every API call pays before its own work (token, rate limits, routing), beside the bare server.
+      ["/api/v1/me (request overhead)", () => "/api/v1/me"],
       ["list (officer, 50 per page)", () => "/api/v1/certificates?limit=50"],
       ["list, page 2 (cursor)", () => `/api/v1/certificates?limit=50&cursor=${cursorOf}`],
       ["search subject part", (i) => `/api/v1/certificates?limit=50&q=${encodeURIComponent(pick(i).subject.slice(3, 18))}`],

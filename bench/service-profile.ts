@@ -26,6 +26,7 @@ async function main() {
     await applyMigrations(url);
     process.env.DATABASE_URL = url;
     const { makeWorld } = await import("../lib/testing/world");
+    process.env.BENCH_LOAD_NO_MAIN = "1"; // load.ts's own run must not start on import
     const { makeCsrs } = await import("./load");
     const { submitCertificateRequest } = await import("../lib/services/requests/submit-request");
     const { approveCertificateRequest } = await import("../lib/services/requests/decide-request");

@@ -16,7 +16,8 @@ import { PARTNER_ROLES } from "@/lib/auth/permissions";
 
 const initial: FormState = { ok: false };
 
-export function EditUserForm({ user, orgCodes }: { user: { id: string; name: string; role: string; partnerRole: string | null; orgCode: string | null }; orgCodes: string[] }) {
+/** orgCodes null: too many organisations to list (organisationChoices); the field takes a code. */
+export function EditUserForm({ user, orgCodes }: { user: { id: string; name: string; role: string; partnerRole: string | null; orgCode: string | null }; orgCodes: string[] | null }) {
   const [state, action, pending] = useActionState(updateUserAction, initial);
   return (
     <form action={action} className="grid gap-3" aria-label="Edit user">
@@ -29,13 +30,17 @@ export function EditUserForm({ user, orgCodes }: { user: { id: string; name: str
         error={state.fields?.role}
         options={["partner", "officer", "admin", "gateway"].map((r) => ({ value: r, label: r }))}
       />
-      <SelectField
-        label="Organisation (partners only)"
-        name="orgCode"
-        defaultValue={state.values?.orgCode ?? user.orgCode ?? ""}
-        error={state.fields?.orgCode}
-        options={[{ value: "", label: "— none —" }, ...orgCodes.map((c) => ({ value: c, label: c }))]}
-      />
+      {orgCodes ? (
+        <SelectField
+          label="Organisation (partners only)"
+          name="orgCode"
+          defaultValue={state.values?.orgCode ?? user.orgCode ?? ""}
+          error={state.fields?.orgCode}
+          options={[{ value: "", label: "— none —" }, ...orgCodes.map((c) => ({ value: c, label: c }))]}
+        />
+      ) : (
+        <Field label="Organisation code (partners only)" name="orgCode" defaultValue={state.values?.orgCode ?? user.orgCode ?? ""} error={state.fields?.orgCode} placeholder="empty for none" />
+      )}
       <SelectField
         label="Partner access level (partners only)"
         name="partnerRole"

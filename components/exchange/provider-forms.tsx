@@ -16,12 +16,17 @@ import { TextAreaField } from "@/components/ui/textarea";
 const initial: FormState = { ok: false };
 
 /** Admins: a provider CSR for one partner's CA to sign — Keyport makes the key (CN), or the gateway did (CSR). */
-export function CreateProviderCsrForm({ environment, organisations }: { environment: string; organisations: { code: string; legalName: string }[] }) {
+/** organisations null: too many to list (organisationChoices); the field takes an organisation code. */
+export function CreateProviderCsrForm({ environment, organisations }: { environment: string; organisations: { code: string; legalName: string }[] | null }) {
   const [state, action, pending] = useActionState(createProviderCsrAction, initial);
   return (
     <form action={action} className="grid gap-3" aria-label="Create a provider CSR">
       <input type="hidden" name="environment" value={environment} />
-      <SelectField label="Partner organisation" name="organisation" options={organisations.map((o) => ({ value: o.code, label: `${o.code} — ${o.legalName}` }))} defaultValue={state.values?.organisation} error={state.fields?.organisation} />
+      {organisations ? (
+        <SelectField label="Partner organisation" name="organisation" options={organisations.map((o) => ({ value: o.code, label: `${o.code} — ${o.legalName}` }))} defaultValue={state.values?.organisation} error={state.fields?.organisation} />
+      ) : (
+        <Field label="Partner organisation (code)" name="organisation" defaultValue={state.values?.organisation} error={state.fields?.organisation} />
+      )}
       <Field label="CN (Keyport generates and seals the key)" name="commonName" placeholder="provider-egress" error={state.fields?.commonName} defaultValue={state.values?.commonName} />
       <TextAreaField label="…or a CSR made on the gateway (PEM; the key stays there)" name="csr" rows={5} error={state.fields?.csr} defaultValue={state.values?.csr} className="font-mono" />
       <SubmitButton pending={pending}>Create CSR</SubmitButton>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { OrganisationField } from "./organisation-field";
 
 const input = "rounded border border-slate-300 px-3 py-2 text-sm";
 
@@ -10,7 +11,8 @@ export function AuditFilters({
 }: {
   values: { action: string; organisation: string; actor: string; from: string; to: string };
   actions: string[];
-  organisations: string[];
+  /** null: too many to list; the field takes an organisation code. */
+  organisations: string[] | null;
 }) {
   const families = [...new Set(actions.filter((a) => a.includes(".")).map((a) => `${a.split(".")[0]}.`))];
   return (
@@ -35,17 +37,7 @@ export function AuditFilters({
           </optgroup>
         </select>
       </label>
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-        Organisation
-        <select aria-label="Organisation" name="organisation" defaultValue={values.organisation} className={input}>
-          <option value="">All</option>
-          {organisations.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
-        </select>
-      </label>
+      <OrganisationField value={values.organisation} organisations={organisations && organisations.map((o) => ({ value: o, label: o }))} className={input} />
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Actor
         <input aria-label="Actor" name="actor" type="search" defaultValue={values.actor} placeholder="email or “cli”" className={input} />

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { OrganisationField } from "./organisation-field";
 
 type Option = { value: string; label: string };
 const input = "rounded border border-slate-300 px-3 py-2 text-sm";
@@ -19,21 +20,7 @@ export function CertificateSearch({
         Serial, fingerprint or CN
         <input aria-label="Serial, fingerprint or CN" name="q" type="search" defaultValue={values.q} placeholder="e.g. 4F:1A:… or acme-client" className={input} />
       </label>
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-        Organisation
-        {organisations ? (
-          <select aria-label="Organisation" name="organisation" defaultValue={values.organisation} className={input}>
-            <option value="">All</option>
-            {organisations.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        ) : (
-          <input aria-label="Organisation" name="organisation" type="search" defaultValue={values.organisation} placeholder="organisation code (all when empty)" className={input} />
-        )}
-      </label>
+      <OrganisationField value={values.organisation} organisations={organisations} className={input} />
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Environment
         <select aria-label="Environment" name="environment" defaultValue={values.environment} className={input}>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { OrganisationField } from "./organisation-field";
 
 type Option = { value: string; label: string };
 
@@ -12,7 +13,8 @@ export function QueueFilters({
 }: {
   values: { environment?: string; organisation?: string; type?: string; olderThanDays?: string };
   environments: Option[];
-  organisations: Option[];
+  /** null: too many to list; the field takes an organisation code. */
+  organisations: Option[] | null;
 }) {
   return (
     <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Queue filters">
@@ -27,17 +29,7 @@ export function QueueFilters({
           ))}
         </select>
       </label>
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
-        Organisation
-        <select aria-label="Organisation" name="organisation" defaultValue={values.organisation ?? ""} className={select}>
-          <option value="">All</option>
-          {organisations.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <OrganisationField value={values.organisation ?? ""} organisations={organisations} className={select} />
       <label className="flex flex-col gap-1 text-sm font-medium text-slate-700">
         Request type
         <select aria-label="Request type" name="type" defaultValue={values.type ?? "all"} className={select}>

@@ -65,6 +65,33 @@ describe("rate limits in PostgreSQL", () => {
     expect(results.filter((r) => r === "ok")).toHaveLength(10);
   });
 
+  it("counts a busy token in leases: far fewer upserts than calls, and never more than the limit across instances", async () => {
+    // Each instance's store sees only its own upserts: count them.
+    const counted = () => {
+      const p = pool();
+      const q = p.query.bind(p) as (...a: unknown[]) => unknown;
+      const counter = { n: 0 };
+      (p as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
+        counter.n++;
+        return q(...a);
+      };
+      return { p, counter };
+    };
+    const [one, two] = [counted(), counted()];
+    const a = new ApiRateLimits(one.p, config({ tokenPerMinute: 1000 }));
+    const b = new ApiRateLimits(two.p, config({ tokenPerMinute: 1000 }));
+    const token = `lease-${uniq()}`;
+    const results: ("ok" | number)[] = [];
+    // 1,200 calls, 8 at a time, alternating instances: 200 more than the limit.
+    for (let i = 0; i < 150; i++) results.push(...(await Promise.all(Array.from({ length: 8 }, (_, j) => outcome((j % 2 ? a : b).countAuthenticatedCall(token, null))))));
+    const passed = results.filter((r) => r === "ok").length;
+    expect(passed).toBeLessThanOrEqual(1000);
+    expect(passed).toBeGreaterThanOrEqual(970); // at most a lease (1% of the limit) per instance, and the last lease's rest, go unused
+    expect(one.counter.n + two.counter.n).toBeLessThan(300);
+    const row = await getDb().rateLimit.findUnique({ where: { key: `api-token:${token}` } });
+    expect(row?.points).toBeGreaterThanOrEqual(passed);
+  });
+
   it("limits an address across tokens, and failed authentications per address", async () => {
     const limits = new ApiRateLimits(pool(), config({ tokenPerMinute: 100, ipPerMinute: 3, failedAuthPerMinute: 2 }));
     const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;

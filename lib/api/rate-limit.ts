@@ -1,7 +1,10 @@
 // Rate limits of /api/v1, checked in withApi (lib/api/handler.ts) before any handler runs.
 // Counted in PostgreSQL (table rate_limits, prisma/migrations/…_rate_limits) by
 // rate-limiter-flexible's RateLimiterPostgres, so every instance of Keyport shares one count.
-// Fixed one-minute windows; each limit is set by an environment variable (0 turns it off):
+// Fixed one-minute windows; each limit is set by an environment variable (0 turns it off).
+// Authenticated calls are counted in leases (LeasedLimiter below): an instance takes a few points
+// of the shared count at once and spends them from memory, so a busy token costs one upsert per
+// lease, not one per call:
 //   KEYPORT_API_RATE_LIMIT_TOKEN        calls per minute per API token              (600)
 //   KEYPORT_API_RATE_LIMIT_IP           authenticated calls per minute per address  (1200)
 //   KEYPORT_API_RATE_LIMIT_FAILED_AUTH  failed authentications per minute per address (60)
@@ -76,14 +79,56 @@ function limiter(pool: pg.Pool, keyPrefix: string, points: number): RateLimiterP
   });
 }
 
+/** At most this share of a limit is taken in one lease (so at most this much per instance can go unused in a window). */
+const LEASE_SHARE = 100;
+
 /**
- * The three limits of /api/v1 on one rate_limits table. Each call adds one database round trip:
- * one upsert for a failed authentication, two upserts at once (on two pool connections) for an
- * authenticated call.
+ * A limit counted in leases: the shared count (rate_limits, through the library) grows by a lease
+ * of several points at once, and this instance spends them from memory until the window ends.
+ * Never more than the limit is let through across instances: each lease is one atomic upsert, and
+ * a lease the count cannot cover is refused. A lease is at most 1/LEASE_SHARE of the limit and at
+ * most a quarter of what the count had left at the last lease, so near the limit leases shrink to
+ * single points; what a lease leaves unspent when calls stop (or move to another instance) is the
+ * cost, at most about 1% of the limit per instance. A limit under 200 is counted point by point.
+ */
+export class LeasedLimiter {
+  private readonly leases = new Map<string, { left: number; until: number; remaining: number }>();
+  private readonly maxLease: number;
+
+  constructor(
+    private readonly limiter: RateLimiterPostgres,
+    readonly points: number,
+  ) {
+    this.maxLease = Math.max(1, Math.floor(points / LEASE_SHARE));
+  }
+
+  /** Resolves when the call is within the limit; rejects with the library's RateLimiterRes past it, or the store's error. */
+  async consume(key: string): Promise<void> {
+    const now = Date.now();
+    const lease = this.leases.get(key);
+    const live = lease && lease.until > now ? lease : undefined;
+    if (live && live.left > 0) {
+      live.left--;
+      return;
+    }
+    const chunk = Math.max(1, Math.min(this.maxLease, Math.floor((live?.remaining ?? this.points) / 4)));
+    const res = await this.limiter.consume(key, chunk);
+    // Calls that found the lease empty at once each took their own: what they leave adds up.
+    const current = this.leases.get(key);
+    const carried = current && current.until > Date.now() ? current.left : 0;
+    if (chunk > 1 || carried) this.leases.set(key, { left: carried + chunk - 1, until: now + res.msBeforeNext, remaining: res.remainingPoints });
+    if (this.leases.size > 10_000) for (const [k, v] of this.leases) if (v.until <= now) this.leases.delete(k);
+  }
+}
+
+/**
+ * The three limits of /api/v1 on one rate_limits table: one upsert per failed authentication;
+ * for authenticated calls, one upsert per lease of each limit (two at once, on two pool
+ * connections, when both leases run out together).
  */
 export class ApiRateLimits {
-  private readonly token: RateLimiterPostgres | null;
-  private readonly ip: RateLimiterPostgres | null;
+  private readonly token: LeasedLimiter | null;
+  private readonly ip: LeasedLimiter | null;
   private readonly failedAuth: RateLimiterPostgres | null;
   private lastWarning = 0;
 
@@ -91,8 +136,8 @@ export class ApiRateLimits {
     pool: pg.Pool,
     readonly config: RateLimitConfig = rateLimitConfig(),
   ) {
-    this.token = limiter(pool, "api-token", config.tokenPerMinute);
-    this.ip = limiter(pool, "api-ip", config.ipPerMinute);
+    this.token = leased(limiter(pool, "api-token", config.tokenPerMinute), config.tokenPerMinute);
+    this.ip = leased(limiter(pool, "api-ip", config.ipPerMinute), config.ipPerMinute);
     this.failedAuth = limiter(pool, "api-failed-auth", config.failedAuthPerMinute);
   }
 
@@ -131,7 +176,7 @@ export class ApiRateLimits {
     if (refused.length) throw refused.reduce((a, b) => (b.retryAfterS > a.retryAfterS ? b : a));
   }
 
-  private async check(l: RateLimiterPostgres, key: string, message: string): Promise<RateLimitedError | null> {
+  private async check(l: LeasedLimiter, key: string, message: string): Promise<RateLimitedError | null> {
     try {
       await l.consume(key);
       return null;
@@ -156,6 +201,8 @@ export class ApiRateLimits {
     );
   }
 }
+
+const leased = (l: RateLimiterPostgres | null, points: number) => (l ? new LeasedLimiter(l, points) : null);
 
 /** A request the server did not stamp with its peer address shares one bucket ("unknown"). */
 const addressKey = (ip: string | null) => ip ?? "unknown";

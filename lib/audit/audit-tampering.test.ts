@@ -20,6 +20,8 @@ import { disconnectDb, getDb } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrations";
 import { runCli } from "@/lib/cli/run-cli";
 import { sealPendingAuditEvents } from "@/lib/audit/seal-audit";
+import { verifiedThrough, verifyAuditChain } from "@/lib/audit/verify-chain";
+import { auditChainStatus } from "@/lib/services/audit/search-audit-events";
 import { GENESIS_HASH, canonicalJson, legacyAuditHash, type AuditHashInput } from "@/lib/audit/hash";
 import { checkpointFile, checkpointText } from "@/lib/audit/checkpoint-file";
 import { signCheckpoint } from "@/lib/ca/checkpoint-key";
@@ -306,6 +308,55 @@ describe("a database administrator without the master key", () => {
       const r = await cli(["audit", "verify", "--checkpoint", file]);
       expect(r.code, r.out).toBe(1);
       expect(r.err).toMatch(new RegExp(`^Audit trail BROKEN after \\d+ verified event\\(s\\): event #${checkpointSeq} \\(.*audit\\.checkpoint.*\\) — its hash is not the one the checkpoint of \\S+ records \\([0-9a-f]{64}\\): the trail up to it was rewritten`));
+    });
+  });
+});
+
+describe("a walk resumed after a verified prefix (the audit page's chain status)", () => {
+  it("checks only the events since, finds a rewrite of them or of the prefix's last event, and says when the trail was last walked in full", async () => {
+    await onCopy(async (c) => {
+      const full = await verifyAuditChain();
+      expect(full.ok).toBe(true);
+      const through = verifiedThrough(full)!;
+      expect(through.seq).toBe(story.events[story.events.length - 1].seq);
+      // New events after the prefix: the resumed walk counts the same as a full one.
+      await makeOrganisation();
+      await makeOrganisation();
+      await sealPendingAuditEvents();
+      const resumed = await verifyAuditChain(getDb(), { after: through });
+      const again = await verifyAuditChain();
+      expect(resumed).toEqual(again);
+      expect(resumed.ok && resumed.rows).toBe(story.events.length + 2);
+
+      // The page's status: a full walk first, then resumed ones; the full walk's time stays.
+      const first = await auditChainStatus(CLI_ACTOR);
+      expect(first).toMatchObject({ ok: true, rows: story.events.length + 2 });
+      await makeOrganisation();
+      await sealPendingAuditEvents();
+      const second = await auditChainStatus(CLI_ACTOR);
+      expect(second).toMatchObject({ ok: true, rows: story.events.length + 3 });
+      expect(second.fullAt).toEqual(first.fullAt);
+
+      // An event after the prefix rewritten (and relinked): found, as a full walk finds it.
+      const newest = verifiedThrough(second)!;
+      const { rows } = await c.query("SELECT seq FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT 1", [through.seq.toString()]);
+      const victim = { seq: BigInt(rows[0].seq) };
+      await c.query("BEGIN");
+      await c.query("SET LOCAL session_replication_role = replica");
+      await c.query(`UPDATE audit_events SET details = '{"forged": true}' WHERE seq = $1`, [victim.seq.toString()]);
+      await c.query("COMMIT");
+      const tampered = await verifyAuditChain(getDb(), { after: through });
+      expect(tampered).toMatchObject({ ok: false, reason: expect.stringMatching(/its content does not match its hash/) });
+      expect(tampered).toEqual(await verifyAuditChain());
+
+      // The prefix's last event rewritten: the resumed walk refuses to build on it.
+      await c.query("BEGIN");
+      await c.query("SET LOCAL session_replication_role = replica");
+      await c.query("UPDATE audit_events SET hash = $1 WHERE seq = $2", ["0".repeat(64), newest.seq.toString()]);
+      await c.query("COMMIT");
+      expect(await verifyAuditChain(getDb(), { after: newest })).toMatchObject({ ok: false, brokenAt: `event #${newest.seq}`, reason: expect.stringMatching(/the trail was rewritten since/) });
+      // And the page, whose prefix it was, shows the chain broken from then on.
+      expect(await auditChainStatus(CLI_ACTOR)).toMatchObject({ ok: false });
     });
   });
 });

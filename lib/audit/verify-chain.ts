@@ -4,6 +4,15 @@ import { type AuditSeal, openAuditSeal } from "@/lib/ca/audit-seal";
 import { GENESIS_HASH, KEYED_CHAIN_VERSION, LEGACY_CHAIN_VERSION, keyedAuditHash, legacyAuditHash, pendingAuditMac } from "@/lib/audit/hash";
 import { auditSealMaxLagMs } from "@/lib/audit/seal-audit";
 
+/** The prefix an intact walk verified (from its report, verifiedThrough): a later walk can resume after it. */
+export type VerifiedThrough = { seq: bigint; hash: string; rows: number; legacyRows: number; keyedFrom: bigint | null };
+
+/** Where an intact report's walk ended, or null for an empty trail or a broken one. */
+export function verifiedThrough(report: ChainReport): VerifiedThrough | null {
+  if (!report.ok || !report.head) return null;
+  return { seq: BigInt(report.head.seq), hash: report.head.hash, rows: report.rows, legacyRows: report.legacyRows, keyedFrom: report.keyedFrom === null ? null : BigInt(report.keyedFrom) };
+}
+
 /** What a signed checkpoint says the chain held (its signature is checked before this is used). */
 export type CheckpointClaim = { seq: bigint; hash: string; at: Date };
 
@@ -53,10 +62,11 @@ function gapBefore(r: Row, last: { seq: bigint } | null): string {
  */
 export async function verifyAuditChain(
   db: Pick<Tx, "auditEvent" | "auditChainHead"> = getDb(),
-  opts: { checkpoint?: CheckpointClaim } = {},
+  opts: { checkpoint?: CheckpointClaim; after?: VerifiedThrough } = {},
 ): Promise<ChainReport> {
   const head = await db.auditChainHead.findUnique({ where: { id: 1 } });
   const checkpoint = opts.checkpoint;
+  if (checkpoint && opts.after) throw new Error("verifyAuditChain: a checkpoint is checked by a walk from the first event, not after a verified prefix.");
   let prev = GENESIS_HASH;
   let rows = 0;
   let legacyRows = 0;
@@ -75,6 +85,20 @@ export async function verifyAuditChain(
       throw e;
     }
   };
+  if (opts.after) {
+    // Resume after a prefix an earlier walk verified: its last event must still be the one it was.
+    const a = opts.after;
+    const tip = await db.auditEvent.findUnique({ where: { seq: a.seq }, select: { hash: true } });
+    if (!tip || tip.hash !== a.hash) return broken(`event #${a.seq}`, `it is not the event an earlier check verified (${tip ? "its hash changed" : "it was deleted"}): the trail was rewritten since`);
+    ({ rows, legacyRows, keyedFrom } = a);
+    prev = a.hash;
+    cursor = a.seq;
+    last = { seq: a.seq, label: `event #${a.seq}`, keyed: keyedFrom !== null };
+    if (keyedFrom !== null) {
+      const s = openSeal();
+      if (typeof s === "string") return unverifiable(`event #${a.seq}`, `the events after it are sealed with a key derived from the master key, which is needed to check them. ${s}`);
+    }
+  }
   for (;;) {
     const batch = await db.auditEvent.findMany({
       // Chained events only (pending ones have no seq; they are checked after the walk).

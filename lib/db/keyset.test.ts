@@ -160,6 +160,23 @@ describe("lists come one keyset page at a time", () => {
       if (!cursor) break;
     }
     expect(queue).toEqual([...requests, ...allowlist]);
+    // And back: from the last page, each page's prevCursor gives the page before it, to the first.
+    const pages: string[][] = [];
+    let page = await listReviewQueue(w.officer1.actor, { environment: w.env.code, limit: 3 });
+    expect(page.prevCursor).toBeNull();
+    for (;;) {
+      pages.push(page.items.map((it) => it.id));
+      if (!page.nextCursor) break;
+      page = await listReviewQueue(w.officer1.actor, { environment: w.env.code, limit: 3, cursor: page.nextCursor });
+    }
+    const backwards: string[][] = [];
+    for (let i = 0; i < 20 && page.prevCursor; i++) {
+      page = await listReviewQueue(w.officer1.actor, { environment: w.env.code, limit: 3, before: page.prevCursor });
+      backwards.unshift(page.items.map((it) => it.id));
+    }
+    expect(backwards).toEqual(pages.slice(0, -1));
+    expect(page.prevCursor).toBeNull();
+    await refusedAs(listReviewQueue(w.officer1.actor, { before: "x" }), "before");
     await refusedAs(listReviewQueue(w.officer1.actor, { cursor: "x" }), "cursor");
     await refusedAs(listReviewQueue(w.officer1.actor, { limit: 501 }), "limit");
 
@@ -187,6 +204,36 @@ describe("lists come one keyset page at a time", () => {
     await refusedAs(searchAuditEvents(w.officer1.actor, { cursor: "x" }), "cursor");
     await refusedAs(searchAuditEvents(w.officer1.actor, { cursor: encodeCursor("certificates", ["date"], [new Date()], requests[0]) }), "cursor");
     await refusedAs(searchAuditEvents(w.officer1.actor, { limit: 1001 }), "limit");
+  });
+
+  it("the audit trail pages across the sealer: an event chained between two pages is met once, none is skipped", async () => {
+    const saved = process.env.KEYPORT_AUDIT_SEAL;
+    process.env.KEYPORT_AUDIT_SEAL = "manual"; // this process seals only when the test says so
+    try {
+      const w = await makeWorld({ approvalsRequired: 1 });
+      await sealPendingAuditEvents();
+      for (let i = 0; i < 6; i++) await submitCertificateRequest(w.partnerA.actor, { environment: w.env.code, csr: opensslCsr(`/CN=audit-walk-${i}-${w.orgA.code}`).csr });
+      const all = (await searchAuditEvents(w.officer1.actor, { organisation: w.orgA.code, limit: 1000 })).events;
+      expect(all.filter((e) => e.action === "certificate_request.submit")).toHaveLength(6);
+      // Page by 2, sealing between pages: the recent events move into the chain while the walk is in them.
+      const paged: string[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < 100; i++) {
+        const page = await searchAuditEvents(w.officer1.actor, { organisation: w.orgA.code, limit: 2, cursor });
+        paged.push(...page.events.map((e) => e.id));
+        cursor = page.nextCursor ?? undefined;
+        if (!cursor) break;
+        await sealPendingAuditEvents();
+      }
+      expect(new Set(paged).size).toBe(paged.length);
+      expect([...paged].sort()).toEqual(all.map((e) => e.id).sort());
+      // A cursor of the recent part is refused when cut, like every other.
+      const first = await searchAuditEvents(w.officer1.actor, { organisation: w.orgA.code, limit: 1 });
+      await refusedAs(searchAuditEvents(w.officer1.actor, { organisation: w.orgA.code, cursor: first.nextCursor!.slice(0, -2) }), "cursor");
+    } finally {
+      if (saved === undefined) delete process.env.KEYPORT_AUDIT_SEAL;
+      else process.env.KEYPORT_AUDIT_SEAL = saved;
+    }
   });
 
   it("organisations, users, API tokens, partner users and tokens, notifications and the outbox", async () => {

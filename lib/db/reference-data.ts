@@ -22,7 +22,12 @@ let copy: { database: string; version: Version; rows: Map<string, unknown> } | n
 /** The reference data version as this transaction sees it (one statement; prefer a piggy-backed read). */
 export async function readReferenceVersion(db: Pick<Tx, "$queryRaw">): Promise<Version> {
   const [row] = await db.$queryRaw<{ version: bigint }[]>`SELECT version FROM reference_version WHERE id = 1`;
-  return BigInt(row?.version ?? -1);
+  return versionOf(row?.version);
+}
+
+/** The version a statement read (its `(SELECT version FROM reference_version WHERE id = 1)`); none read (no row) is -1, which caches nothing. */
+export function versionOf(value: bigint | number | string | null | undefined): Version {
+  return value === null || value === undefined ? -1n : BigInt(value);
 }
 
 /**

@@ -7,7 +7,8 @@ import { formatAge, formatTime } from "@/components/ui/format";
 import { QueueFilters } from "@/components/officer/queue-filters";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { AppError } from "@/lib/errors";
-import { listOrganisations } from "@/lib/services/organisations/list-organisations";
+import { listOrganisationsPage, organisationChoices } from "@/lib/services/organisations/list-organisations";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { listReviewQueue } from "@/lib/services/review/review-queue";
 import { listAuditEvents } from "@/lib/services/audit/list-audit-events";
@@ -15,6 +16,9 @@ import { param } from "./_shared/page-data";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
+
+/** Organisations per page of the home page's list (the admin area has the full list). */
+const ORGANISATIONS_PAGE = 20;
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -27,13 +31,20 @@ export default async function ReviewQueuePage({ searchParams }: Props) {
     type: param(sp, "type") as "all" | undefined,
     olderThanDays: param(sp, "olderThanDays"),
   };
-  const cursor = param(sp, "cursor") || undefined;
-  const [orgs, envs, events] = await Promise.all([listOrganisations(actor), listEnvironments(actor), listAuditEvents(actor, { take: 10 })]);
+  const queueAt = cursorParams(sp);
+  const orgsAt = cursorParams(sp, "orgs");
+  const [choices, orgPage, envs, events] = await Promise.all([
+    organisationChoices(actor),
+    orFirstPage(orgsAt, (c) => listOrganisationsPage(actor, { limit: ORGANISATIONS_PAGE, ...c })),
+    listEnvironments(actor),
+    listAuditEvents(actor, { take: 10 }),
+  ]);
+  const orgs = orgPage.organisations;
   let queue: Awaited<ReturnType<typeof listReviewQueue>> | null = null;
   let problem: string | null = null;
   try {
     // One page at a time, the longest-waiting first (keyset over both kinds of request).
-    queue = await listReviewQueue(actor, { ...filters, cursor, limit: 100 });
+    queue = await orFirstPage(queueAt, (c) => listReviewQueue(actor, { ...filters, ...c, limit: 100 }));
   } catch (e) {
     if (!(e instanceof AppError) || e.code !== "validation_failed") throw e;
     const labels: Record<string, string> = { environment: "Environment", organisation: "Organisation", type: "Request type", olderThanDays: "Older than (days)", cursor: "Page" };
@@ -47,13 +58,13 @@ export default async function ReviewQueuePage({ searchParams }: Props) {
         <QueueFilters
           values={filters}
           environments={envs.map((e) => ({ value: e.code, label: `${e.code} · ${e.name}` }))}
-          organisations={orgs.map((o) => ({ value: o.code, label: `${o.code} · ${o.legalName}` }))}
+          organisations={choices && choices.map((o) => ({ value: o.code, label: `${o.code} · ${o.legalName}` }))}
         />
       </Card>
       {problem ? <Notice tone="bad">{problem}</Notice> : null}
       <Card
-        title={`Pending requests${queue ? ` (${cursor ? "further " : ""}${queue.items.length}${queue.nextCursor ? "+" : ""})` : ""}`}
-        actions={<Pager params={filters} nextCursor={queue?.nextCursor ?? null} paged={!!cursor} label="Queue pages" />}
+        title={`Pending requests${queue ? ` (${queue.prevCursor ? "further " : ""}${queue.items.length}${queue.nextCursor ? "+" : ""})` : ""}`}
+        actions={<Pager params={filters} nextCursor={queue?.nextCursor ?? null} prevCursor={queue?.prevCursor ?? null} paged={!!(queueAt.cursor || queueAt.before)} label="Queue pages" />}
       >
         {queue && queue.items.length ? (
           <Table
@@ -93,7 +104,19 @@ export default async function ReviewQueuePage({ searchParams }: Props) {
         )}
       </Card>
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card title="Partner organisations">
+        <Card
+          title="Partner organisations"
+          actions={
+            <Pager
+              params={{ ...filters, ...queueAt }}
+              prefix="orgs"
+              nextCursor={orgPage.nextCursor}
+              prevCursor={orgPage.prevCursor}
+              paged={!!(orgsAt.cursor || orgsAt.before)}
+              label="Organisation pages"
+            />
+          }
+        >
           {orgs.length ? (
             <Table label="Organisations" head={["Code", "Legal name", "Group email"]} rows={orgs.map((o) => [o.code, o.legalName, o.groupEmail])} />
           ) : (

@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
-import { verifyAuditChain } from "@/lib/audit/verify-chain";
+import { type ChainReport, verifiedThrough, verifyAuditChain } from "@/lib/audit/verify-chain";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { decodeCursor, encodeCursor, pageParams } from "@/lib/db/keyset";
@@ -113,30 +113,32 @@ async function toRows(rows: Event[]): Promise<AuditRow[]> {
   }));
 }
 
-// Keyset over the trail's order, newest first: pending events (no seq yet) by (at, id) descending
-// (audit_events_pending_idx), then the chain by seq descending (its unique index). A cursor names
-// the last row shown: a pending one by (at, id), a chained one by seq (seq is unique).
-const PENDING = "audit-events-pending";
+// Keyset over the trail's order, newest first, in two parts split at the chain's head H as the
+// first page saw it: the "recent" part is every event that was pending then (still pending, or
+// sealed since, with seq > H), newest first by (at, id); the chained part is seq ≤ H, by seq
+// descending (seq is unique, so it alone orders the chain). The sealer only ever gives seqs above
+// the head, so an event the sealer chains between two pages stays in the part it was shown in:
+// a walk meets each event once, whenever the sealer runs. A cursor names the last row shown and
+// carries H: a recent row by (at, id), a chained one by seq.
+const RECENT = "audit-events-recent";
 const CHAINED = "audit-events-chained";
 
-function auditCursor(row: Event): string {
-  return row.seq === null ? encodeCursor(PENDING, ["date"], [row.at], row.id) : encodeCursor(CHAINED, ["bigint"], [row.seq], row.id);
-}
-
-type AuditPosition = { pending: true; at: Date; id: string } | { pending: false; seq: bigint };
+type AuditPosition = { recent: true; at: Date; id: string; head: bigint } | { recent: false; seq: bigint };
 
 function auditPosition(cursor: string): AuditPosition {
   try {
-    const p = decodeCursor(PENDING, ["date"], cursor);
-    return { pending: true, at: p.values[0] as Date, id: p.id };
+    const p = decodeCursor(RECENT, ["date", "bigint"], cursor);
+    return { recent: true, at: p.values[0] as Date, head: p.values[1] as bigint, id: p.id };
   } catch {
-    return { pending: false, seq: decodeCursor(CHAINED, ["bigint"], cursor).values[0] as bigint };
+    return { recent: false, seq: decodeCursor(CHAINED, ["bigint"], cursor).values[0] as bigint };
   }
 }
 
-// Two index-ordered reads rather than one ORDER BY seq NULLS FIRST, at, id (which the planner
-// sorts in full below the cursor): the pending events by (at, id) descending, then, when the page
-// has room, the chain by seq descending (seq is unique, so it alone orders the chain).
+const newestFirst = (a: Event, b: Event) => b.at.getTime() - a.at.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+// Index-ordered reads rather than one ORDER BY over both parts (which the planner sorts in full
+// below the cursor): the pending events by (at, id) descending (audit_events_pending_idx) and
+// those sealed since H (by seq: few, merged in), then, when the page has room, the chain below H.
 async function findEvents(f: z.infer<typeof auditFiltersSchema>): Promise<{ events: AuditRow[]; truncated: boolean; nextCursor: string | null }> {
   const where = await whereOf(f);
   if (!where) return { events: [], truncated: false, nextCursor: null };
@@ -144,17 +146,34 @@ async function findEvents(f: z.infer<typeof auditFiltersSchema>): Promise<{ even
   const at = f.cursor ? auditPosition(f.cursor) : null;
   const take = f.limit + 1;
   const rows: Event[] = [];
-  if (!at || at.pending) {
-    const after: Prisma.AuditEventWhereInput = at?.pending ? { at: { lte: at.at }, OR: [{ at: { lt: at.at } }, { at: at.at, id: { lt: at.id } }] } : {};
-    rows.push(...(await db.auditEvent.findMany({ where: { AND: [where, { seq: null }, after] }, select: eventSelect, orderBy: [{ at: "desc" }, { id: "desc" }], take })));
-  }
+  let head: bigint;
+  if (!at || at.recent) {
+    // Read before the recent part: an event sealed after this read has seq > head, so it is in the recent part.
+    head = at?.recent ? at.head : ((await db.auditEvent.aggregate({ _max: { seq: true } }))._max.seq ?? 0n);
+    const after: Prisma.AuditEventWhereInput = at?.recent ? { at: { lte: at.at }, OR: [{ at: { lt: at.at } }, { at: at.at, id: { lt: at.id } }] } : {};
+    const [pending, sealedSince] = await Promise.all([
+      db.auditEvent.findMany({ where: { AND: [where, { seq: null }, after] }, select: eventSelect, orderBy: [{ at: "desc" }, { id: "desc" }], take }),
+      db.auditEvent.findMany({ where: { AND: [where, { seq: { gt: head } }, after] }, select: eventSelect, orderBy: [{ at: "desc" }, { id: "desc" }], take }),
+    ]);
+    // An event sealed between the two reads can be in both.
+    const seen = new Set<string>();
+    for (const e of [...pending, ...sealedSince].sort(newestFirst)) {
+      if (seen.has(e.id)) continue;
+      seen.add(e.id);
+      rows.push(e);
+    }
+    rows.splice(take);
+  } else head = at.seq;
+  const recent = rows.length;
   if (rows.length < take) {
-    const below: Prisma.AuditEventWhereInput = at && !at.pending ? { seq: { lt: at.seq } } : { seq: { not: null } };
+    const below: Prisma.AuditEventWhereInput = at && !at.recent ? { seq: { lt: at.seq } } : { seq: { not: null, lte: head } };
     rows.push(...(await db.auditEvent.findMany({ where: { AND: [where, below] }, select: eventSelect, orderBy: { seq: "desc" }, take: take - rows.length })));
   }
   const page = rows.slice(0, f.limit);
   const more = rows.length > f.limit;
-  return { truncated: more, nextCursor: more ? auditCursor(page[page.length - 1]) : null, events: await toRows(page) };
+  const last = page[page.length - 1];
+  const nextCursor = !more ? null : page.length <= recent ? encodeCursor(RECENT, ["date", "bigint"], [last.at, head], last.id) : encodeCursor(CHAINED, ["bigint"], [last.seq!], last.id);
+  return { truncated: more, nextCursor, events: await toRows(page) };
 }
 
 /** The audit trail, newest first, filtered by action, organisation, actor and date range. */
@@ -167,14 +186,61 @@ export async function searchAuditEvents(actor: Actor, filters: AuditFilters = {}
 /** The distinct actions recorded so far (for the filter's choices). */
 export async function listAuditActions(actor: Actor): Promise<string[]> {
   authorize(actor, "audit:read");
-  const rows = await getDb().auditEvent.groupBy({ by: ["action"], orderBy: { action: "asc" } });
+  // A skip scan over the (action, at) index: one index probe per distinct action, however long
+  // the trail (a GROUP BY reads every event).
+  const rows = await getDb().$queryRaw<{ action: string }[]>`
+    WITH RECURSIVE actions(action) AS (
+      (SELECT action FROM audit_events ORDER BY action LIMIT 1)
+      UNION ALL
+      SELECT (SELECT e.action FROM audit_events e WHERE e.action > a.action ORDER BY e.action LIMIT 1) FROM actions a WHERE a.action IS NOT NULL
+    )
+    SELECT action FROM actions WHERE action IS NOT NULL`;
   return rows.map((r) => r.action);
 }
 
-/** Whether the hash chain holds, or the first broken link. */
-export async function auditChainStatus(actor: Actor) {
+/** How often the audit page's chain status walks the whole trail again (in the background). */
+export const FULL_WALK_EVERY_MS = 5 * 60_000;
+
+// The last full walk's result per database, extended by each page view with the events since.
+type Verified = { database: string; report: ChainReport; fullAt: Date; walking: Promise<void> | null };
+let verified: Verified | null = null;
+
+async function walkInFull(database: string): Promise<Verified> {
+  const fullAt = new Date();
+  const report = await verifyAuditChain();
+  return { database, report, fullAt, walking: null };
+}
+
+/**
+ * Whether the hash chain holds, or the first broken link, for the audit page: without walking a
+ * long trail on every view. The first view walks it in full; later views check the events chained
+ * since (resuming after the verified prefix, whose last event must be unchanged), and a view more
+ * than FULL_WALK_EVERY_MS after the last full walk starts another in the background, whose result
+ * the next view shows. `fullAt` says when the whole trail was last walked: a rewrite of an older
+ * event shows from the next full walk (`keyport audit verify` walks in full every time).
+ */
+export async function auditChainStatus(actor: Actor): Promise<ChainReport & { fullAt: Date }> {
   authorize(actor, "audit:read");
-  return verifyAuditChain();
+  const database = process.env.DATABASE_URL ?? "";
+  let v = verified?.database === database ? verified : null;
+  const after = v ? verifiedThrough(v.report) : null;
+  if (!v || !after) {
+    v = verified = await walkInFull(database);
+  } else {
+    const report = await verifyAuditChain(undefined, { after });
+    v.report = report;
+  }
+  const current = v;
+  if (!current.walking && Date.now() - current.fullAt.getTime() > FULL_WALK_EVERY_MS) {
+    current.walking = walkInFull(database)
+      .then((next) => {
+        if (verified === current) verified = next;
+      })
+      .catch(() => {
+        current.walking = null; // tried again on the next view
+      });
+  }
+  return { ...current.report, fullAt: current.fullAt };
 }
 
 export const AUDIT_EXPORT_FORMATS = ["csv", "json"] as const;

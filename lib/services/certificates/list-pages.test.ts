@@ -98,6 +98,8 @@ describe("certificate lists", () => {
     expect(await plan(`SELECT id FROM audit_events WHERE seq IS NULL AND ${after("at", "<")} ORDER BY at DESC, id DESC LIMIT 101`, T, ID)).toMatch(startsAt("audit_events_pending_idx", "at"));
     // The export's batches: the chain in seq order after the last one.
     expect(await plan(`SELECT id FROM audit_events WHERE seq IS NOT NULL AND seq <= $1 AND seq > $2 ORDER BY seq LIMIT 1000`, 5000, 1000)).toMatch(/audit_events_seq_key/);
+    // The action filter's choices: a skip scan, one probe of the (action, at) index per distinct action.
+    expect(await planWith(["sort", "bitmapscan"], `SELECT action FROM audit_events WHERE action > $1 ORDER BY action LIMIT 1`, "certificate.")).toMatch(/Index Only Scan using audit_events_action_at_idx[\s\S]*Index Cond: \(action > /);
   });
 
   it("the other lists have an index for their order and filters", async () => {

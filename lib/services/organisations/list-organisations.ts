@@ -32,3 +32,16 @@ export async function listOrganisationsPage(actor: Actor, filters: z.input<typeo
 export async function listOrganisations(actor: Actor, filters: z.input<typeof listOrganisationsSchema> = { limit: 1000 }) {
   return (await listOrganisationsPage(actor, filters)).organisations;
 }
+
+/** Past this many organisations a form takes an organisation code instead of offering a list (a list of a thousand is no help to pick from, and it was most of a page's bytes). */
+export const ORGANISATION_LIST_MAX = 100;
+
+/**
+ * The organisations a form offers as choices, by code: all of them when there are at most
+ * ORGANISATION_LIST_MAX, else null (the form then takes a code). Reads at most that many + 1 rows.
+ */
+export async function organisationChoices(actor: Actor): Promise<{ code: string; legalName: string; disabled: boolean }[] | null> {
+  authorize(actor, "organisation:list");
+  const rows = await getDb().organisation.findMany({ orderBy: [{ code: "asc" }, { id: "asc" }], take: ORGANISATION_LIST_MAX + 1, select: { code: true, legalName: true, disabled: true } });
+  return rows.length > ORGANISATION_LIST_MAX ? null : rows;
+}

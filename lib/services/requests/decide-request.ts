@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getDb, type Tx } from "@/lib/db/client";
-import { referenceRow } from "@/lib/db/reference-data";
+import { referenceRow, versionOf } from "@/lib/db/reference-data";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { type AuditEntry, recordAudit, recordAudits } from "@/lib/audit/record-audit";
 import { actorName, emitEvent } from "@/lib/notifications/emit-event";
@@ -45,7 +45,7 @@ async function lockRequest(tx: Tx, id: string) {
            (SELECT version FROM reference_version WHERE id = 1) AS version
       FROM certificate_requests r WHERE r.id = ${id}::uuid FOR UPDATE OF r`;
   if (!row) throw new AppError("not_found", `No certificate request with id "${id}".`);
-  const version = row.version === null ? -1n : BigInt(row.version);
+  const version = versionOf(row.version);
   const [env, org] = await Promise.all([
     referenceRow(version, `environment-id:${row.envId}`, () => tx.environment.findUniqueOrThrow({ where: { id: row.envId } })),
     referenceRow(version, `organisation:${row.orgId}`, () => tx.organisation.findUniqueOrThrow({ where: { id: row.orgId } })),

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { readReferenceVersion, referenceRow } from "@/lib/db/reference-data";
+import { readReferenceVersion, referenceRow, versionOf } from "@/lib/db/reference-data";
 import { getDb, type Tx } from "@/lib/db/client";
 import { toDbBytes } from "@/lib/db/bytes";
 import { type Actor, authorize } from "@/lib/auth/actor";
@@ -66,7 +66,7 @@ export type SubmitRequestInput = z.input<typeof submitRequestSchema>;
 export async function lockPublicKey(tx: Tx, fingerprint: string): Promise<bigint> {
   const key = createHash("sha256").update(`keyport-key:${fingerprint}`).digest().readBigInt64BE(0);
   const [row] = await tx.$queryRaw<{ version: bigint | null }[]>`SELECT (SELECT version FROM reference_version WHERE id = 1) AS version FROM pg_advisory_xact_lock(${key})`;
-  return row?.version === null || row?.version === undefined ? -1n : BigInt(row.version);
+  return versionOf(row?.version);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type Actor, authorize } from "@/lib/auth/actor";
-import { crossOrgOverlaps, getAllowlistRequest, listAllowlistEntries, listAllowlistRequests } from "@/lib/services/allowlist/allowlist-requests";
+import { crossOrgOverlaps, getAllowlistRequest, listAllowlistEntries, listAllowlistRequests, listAllowlistRequestsPage } from "@/lib/services/allowlist/allowlist-requests";
 
 /** One allowlist request with what a reviewer weighs: warnings, overlaps with other organisations, and the organisation's current entries. */
 export async function getAllowlistReview(actor: Actor, id: string) {
@@ -12,20 +12,32 @@ export async function getAllowlistReview(actor: Actor, id: string) {
 export type AllowlistReview = Awaited<ReturnType<typeof getAllowlistReview>>;
 
 /**
- * Every pending allowlist request with its review, oldest first; with
- * `recentMinutes`, also those decided in that window (so a decision made on the
- * page stays on screen with its outcome instead of vanishing).
+ * One page of pending allowlist requests with their reviews, oldest first; with `recentMinutes`,
+ * the first page (the one with no page before it, however it was reached) also holds those
+ * decided in that window, so a decision made on the page stays on screen with its outcome
+ * instead of vanishing. The cursors page the pending requests.
  */
-export async function listAllowlistReviews(actor: Actor, filters: { environment?: string; organisation?: string; recentMinutes?: number } = {}) {
+export async function listAllowlistReviewsPage(
+  actor: Actor,
+  filters: { environment?: string; organisation?: string; recentMinutes?: number; limit?: number; cursor?: string; before?: string } = {},
+) {
   authorize(actor, "allowlist:decide");
-  const { recentMinutes, ...where } = filters;
-  const [pending, approved, rejected] = await Promise.all([
-    listAllowlistRequests(actor, { status: "pending", ...where }),
-    recentMinutes ? listAllowlistRequests(actor, { status: "approved", ...where, limit: 50 }) : [],
-    recentMinutes ? listAllowlistRequests(actor, { status: "rejected", ...where, limit: 50 }) : [],
-  ]);
-  const since = Date.now() - (recentMinutes ?? 0) * 60_000;
-  const recent = [...approved, ...rejected].filter((r) => r.decidedAt && r.decidedAt.getTime() >= since);
-  const requests = [...pending, ...recent].sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
-  return Promise.all(requests.map((r) => getAllowlistReview(actor, r.id)));
+  const { recentMinutes, limit, cursor, before, ...where } = filters;
+  const decidedRecently = async () => {
+    if (!recentMinutes) return [];
+    const [approved, rejected] = await Promise.all([listAllowlistRequests(actor, { status: "approved", ...where, limit: 50 }), listAllowlistRequests(actor, { status: "rejected", ...where, limit: 50 })]);
+    const since = Date.now() - recentMinutes * 60_000;
+    return [...approved, ...rejected].filter((r) => r.decidedAt && r.decidedAt.getTime() >= since);
+  };
+  const readPending = () => listAllowlistRequestsPage(actor, { status: "pending", ...where, limit, cursor, before });
+  // Without a cursor this is the first page: read both at once; with one, only once it shows to be.
+  const [pending, early] = !cursor && !before ? await Promise.all([readPending(), decidedRecently()]) : [await readPending(), null];
+  const recent = early ?? (pending.prevCursor === null ? await decidedRecently() : []);
+  const requests = [...pending.requests, ...recent].sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime());
+  return { reviews: await Promise.all(requests.map((r) => getAllowlistReview(actor, r.id))), nextCursor: pending.nextCursor, prevCursor: pending.prevCursor };
+}
+
+/** Every pending allowlist request with its review, oldest first: the first page (see listAllowlistReviewsPage). */
+export async function listAllowlistReviews(actor: Actor, filters: { environment?: string; organisation?: string; recentMinutes?: number } = {}) {
+  return (await listAllowlistReviewsPage(actor, filters)).reviews;
 }

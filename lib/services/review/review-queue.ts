@@ -64,12 +64,19 @@ export async function listReviewQueue(actor: Actor, filters: ReviewQueueFilters 
   // One keyset page over both kinds: the cursor names the last item shown by (submittedAt, id), and
   // each kind is read from there (its own keyset, same order). The first `limit` of each kind hold
   // the first `limit` of both together.
-  const at = f.cursor ? queueKeyset.decode(f.cursor) : null;
-  const from = (ks: { encode: (row: { id: string; createdAt: Date }) => string }) => (at ? ks.encode({ id: at.id, createdAt: at.values[0] as Date }) : undefined);
+  // With `before` (a page's prevCursor), each kind is read backwards from there and the last
+  // `limit` of both together are the page before.
+  const back = !f.cursor && !!f.before;
+  const at = f.cursor ? queueKeyset.decode(f.cursor) : f.before ? queueKeyset.decode(f.before, "before") : null;
+  const from = (ks: { encode: (row: { id: string; createdAt: Date }) => string }) => {
+    if (!at) return {};
+    const c = ks.encode({ id: at.id, createdAt: at.values[0] as Date });
+    return back ? { before: c } : { cursor: c };
+  };
   const common = { status: "pending" as const, environment: f.environment, organisation: f.organisation, olderThanDays: f.olderThanDays, limit: f.limit };
   const [certificates, allowlists] = await Promise.all([
-    f.type === "allowlist" ? null : listCertificateRequestsPage(actor, { ...common, cursor: from(certificateRequestsOldestFirst) }),
-    f.type === "certificate" ? null : listAllowlistRequestsPage(actor, { ...common, cursor: from(allowlistRequestsOldestFirst) }),
+    f.type === "allowlist" ? null : listCertificateRequestsPage(actor, { ...common, ...from(certificateRequestsOldestFirst) }),
+    f.type === "certificate" ? null : listAllowlistRequestsPage(actor, { ...common, ...from(allowlistRequestsOldestFirst) }),
   ]);
   const items: QueueItem[] = [
     ...(certificates?.requests ?? []).map((r) => ({
@@ -106,10 +113,15 @@ export async function listReviewQueue(actor: Actor, filters: ReviewQueueFilters 
     })),
   ];
   items.sort((a, b) => a.submittedAt.getTime() - b.submittedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const page = items.slice(0, f.limit);
-  const more = items.length > f.limit || !!certificates?.nextCursor || !!allowlists?.nextCursor;
+  const page = back ? items.slice(-f.limit) : items.slice(0, f.limit);
+  const first = page[0];
   const last = page[page.length - 1];
-  return { filters: f, items: page, nextCursor: more && last ? queueKeyset.encode(last) : null };
+  if (back) {
+    const earlier = items.length > f.limit || !!certificates?.prevCursor || !!allowlists?.prevCursor;
+    return { filters: f, items: page, prevCursor: earlier && first ? queueKeyset.encode(first) : null, nextCursor: last ? queueKeyset.encode(last) : null };
+  }
+  const more = items.length > f.limit || !!certificates?.nextCursor || !!allowlists?.nextCursor;
+  return { filters: f, items: page, prevCursor: at && first ? queueKeyset.encode(first) : null, nextCursor: more && last ? queueKeyset.encode(last) : null };
 }
 
 /** Pending counts for the officer navigation. */

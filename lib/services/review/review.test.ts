@@ -8,7 +8,7 @@ import { approveCertificateRequest } from "@/lib/services/requests/decide-reques
 import { approveAllowlistRequest, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
 import { countPendingReviews, listReviewQueue } from "@/lib/services/review/review-queue";
 import { getRequestReview, reviewNotices, subjectAttributes } from "@/lib/services/review/review-request";
-import { getAllowlistReview, listAllowlistReviews } from "@/lib/services/review/review-allowlist";
+import { getAllowlistReview, listAllowlistReviews, listAllowlistReviewsPage } from "@/lib/services/review/review-allowlist";
 import { getCertificateDetails } from "@/lib/services/certificates/certificate-details";
 import { makeWorld, opensslCsr } from "@/lib/testing/world";
 
@@ -123,6 +123,27 @@ describe("allowlist review", () => {
       [a.id, "pending"],
     ]);
     await rejects(getAllowlistReview(w.partnerA.actor, a.id), "forbidden");
+  });
+
+  it("pages the pending requests forward and back; those decided recently are on the first page only, however it is reached", async () => {
+    const w = await makeWorld();
+    const decided = await submitAllowlistRequest(w.partnerB.actor, { environment: w.env.code, entries: ["198.51.100.0/24"] });
+    await approveAllowlistRequest(w.officer1.actor, decided.id);
+    const pending = [];
+    for (const ip of ["203.0.113.1", "203.0.113.2", "203.0.113.3"]) pending.push((await submitAllowlistRequest(w.partnerA.actor, { environment: w.env.code, entries: [ip] })).id);
+    const ids = (p: { reviews: { request: { id: string } }[] }) => p.reviews.map((r) => r.request.id);
+    const one = await listAllowlistReviewsPage(w.officer1.actor, { environment: w.env.code, recentMinutes: 60, limit: 2 });
+    expect(ids(one)).toEqual([decided.id, pending[0], pending[1]]);
+    expect(one.prevCursor).toBeNull();
+    const two = await listAllowlistReviewsPage(w.officer1.actor, { environment: w.env.code, recentMinutes: 60, limit: 2, cursor: one.nextCursor! });
+    expect(ids(two)).toEqual([pending[2]]);
+    expect(two.nextCursor).toBeNull();
+    const back = await listAllowlistReviewsPage(w.officer1.actor, { environment: w.env.code, recentMinutes: 60, limit: 2, before: two.prevCursor! });
+    // Back to the first page by its cursor: it is the first page, so the decided one is there again.
+    expect(ids(back)).toEqual([decided.id, pending[0], pending[1]]);
+    expect(back.prevCursor).toBeNull();
+    await rejects(listAllowlistReviewsPage(w.officer1.actor, { environment: w.env.code, cursor: "not-a-cursor" }), "validation_failed");
+    await rejects(listAllowlistReviewsPage(w.partnerA.actor, { environment: w.env.code }), "forbidden");
   });
 });
 

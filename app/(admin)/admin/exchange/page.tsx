@@ -5,17 +5,21 @@ import { Badge } from "@/components/ui/badge";
 import { Mono } from "@/components/ui/details";
 import { formatDay } from "@/components/ui/format";
 import { CancelProviderCsrButton, CreateProviderCsrForm, InitProviderClientCaForm, IssueProviderCertificateForm, SetProviderServerChainForm } from "@/components/exchange/provider-forms";
-import { listProviderCertificateRequests } from "@/lib/services/provider/issue-provider-certificate";
+import { listProviderCertificateRequestsPage } from "@/lib/services/provider/issue-provider-certificate";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { getProviderClientCa } from "@/lib/services/provider/provider-client-ca-file";
-import { listOrganisations } from "@/lib/services/organisations/list-organisations";
-import { listProviderCsrs } from "@/lib/services/provider-csrs/read-provider-csrs";
+import { organisationChoices } from "@/lib/services/organisations/list-organisations";
+import { listProviderCsrsPage } from "@/lib/services/provider-csrs/read-provider-csrs";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { Pager } from "@/components/ui/pager";
 import { getProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 
 export const dynamic = "force-dynamic";
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+const PAGE = 50;
+const paged = (c: { cursor?: string; before?: string }) => !!(c.cursor || c.before);
 
 /** The provider's side of the exchange, per environment: its client CA, its server chain, and CSRs for partners' CAs to sign. */
 export default async function AdminExchangePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -24,16 +28,21 @@ export default async function AdminExchangePage({ searchParams }: { searchParams
   const envs = await listEnvironments(actor);
   const env = envs.find((e) => e.code === one(sp.env)?.toUpperCase()) ?? envs[0];
   if (!env) return <Empty>Create an environment first.</Empty>;
-  const [caMissing, serverChain, csrs, orgs, requests] = await Promise.all([
+  // Each list one page at a time (keyset); a list's links keep the environment and the other list's place.
+  const here = Object.fromEntries(Object.keys(sp).map((k) => [k, one(sp[k]) ?? ""]));
+  const at = { requests: cursorParams(sp, "requests"), csrs: cursorParams(sp, "csrs") };
+  const [caMissing, serverChain, csrPage, orgs, requestPage] = await Promise.all([
     getProviderClientCa(env.code).then(
       () => false,
       () => true,
     ),
     getProviderServerChain(actor, env.code),
-    listProviderCsrs(actor, { environment: env.code }),
-    listOrganisations(actor),
-    listProviderCertificateRequests(actor, env.code),
+    orFirstPage(at.csrs, (c) => listProviderCsrsPage(actor, { environment: env.code, limit: PAGE, ...c })),
+    organisationChoices(actor),
+    orFirstPage(at.requests, (c) => listProviderCertificateRequestsPage(actor, env.code, { limit: PAGE, ...c })),
   ]);
+  const csrs = csrPage.csrs;
+  const requests = requestPage.requests;
   return (
     <div className="grid gap-6">
       <PageTitle subtitle="What the provider gives its partners: the provider client CA, the provider endpoint's server chain, and CSRs for partners' CAs to sign.">Exchange (provider side)</PageTitle>
@@ -56,7 +65,7 @@ export default async function AdminExchangePage({ searchParams }: { searchParams
           </p>
         )}
       </Card>
-      <Card title="Provider client certificates">
+      <Card title="Provider client certificates" actions={<Pager params={here} prefix="requests" nextCursor={requestPage.nextCursor} prevCursor={requestPage.prevCursor} paged={paged(at.requests)} label="Provider certificate request pages" />}>
         <div className="grid gap-3">
           {requests.length ? (
             <Table
@@ -78,7 +87,7 @@ export default async function AdminExchangePage({ searchParams }: { searchParams
           <SetProviderServerChainForm environment={env.code} />
         </div>
       </Card>
-      <Card title="Provider CSRs signed by partners' CAs">
+      <Card title="Provider CSRs signed by partners' CAs" actions={<Pager params={here} prefix="csrs" nextCursor={csrPage.nextCursor} prevCursor={csrPage.prevCursor} paged={paged(at.csrs)} label="Provider CSR pages" />}>
         <div className="grid gap-4">
           {csrs.length ? (
             <Table
@@ -98,7 +107,7 @@ export default async function AdminExchangePage({ searchParams }: { searchParams
           ) : (
             <Empty>No provider CSR in {env.code} yet.</Empty>
           )}
-          <CreateProviderCsrForm environment={env.code} organisations={orgs.map((o) => ({ code: o.code, legalName: o.legalName }))} />
+          <CreateProviderCsrForm environment={env.code} organisations={orgs && orgs.map((o) => ({ code: o.code, legalName: o.legalName }))} />
         </div>
       </Card>
     </div>

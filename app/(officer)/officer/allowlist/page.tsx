@@ -4,13 +4,17 @@ import { formatTime } from "@/components/ui/format";
 import { AllowlistReview } from "@/components/officer/allowlist-review";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
-import { listAllowlistEntries } from "@/lib/services/allowlist/allowlist-requests";
-import { listAllowlistReviews } from "@/lib/services/review/review-allowlist";
+import { listAllowlistEntriesPage } from "@/lib/services/allowlist/allowlist-requests";
+import { listAllowlistReviewsPage } from "@/lib/services/review/review-allowlist";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
 
 // Decided requests stay listed this long, so a decision's outcome stays on screen.
 const RECENT_MINUTES = 60;
+const REVIEWS_PAGE = 50;
+const ENTRIES_PAGE = 200;
 
 const FORMATS = [
   { format: "nginx", label: "nginx" },
@@ -18,33 +22,59 @@ const FORMATS = [
   { format: "json", label: "JSON" },
 ] as const;
 
-export default async function AllowlistPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
+const paged = (c: { cursor?: string; before?: string }) => !!(c.cursor || c.before);
+
+export default async function AllowlistPage({ searchParams }: Props) {
   const actor = await requirePageActor("area:officer", "/officer/allowlist");
-  const [reviews, envs, entries] = await Promise.all([listAllowlistReviews(actor, { recentMinutes: RECENT_MINUTES }), listEnvironments(actor), listAllowlistEntries(actor)]);
+  const sp = await searchParams;
+  // Each list one page at a time (keyset): the requests, and each environment's entries; a list's links keep the others' places.
+  const here = Object.fromEntries(Object.keys(sp).map((k) => [k, first(sp[k])]));
+  const atReviews = cursorParams(sp, "requests");
+  const [reviewPage, envs] = await Promise.all([
+    orFirstPage(atReviews, (c) => listAllowlistReviewsPage(actor, { recentMinutes: RECENT_MINUTES, limit: REVIEWS_PAGE, ...c })),
+    listEnvironments(actor),
+  ]);
+  const entryPages = await Promise.all(
+    envs.map(async (env) => {
+      const at = cursorParams(sp, `entries${env.code}`);
+      return { at, page: await orFirstPage(at, (c) => listAllowlistEntriesPage(actor, { environment: env.code, limit: ENTRIES_PAGE, ...c })) };
+    }),
+  );
+  const reviews = reviewPage.reviews;
   const waiting = reviews.filter((r) => r.request.status === "pending").length;
   return (
     <div className="grid gap-6">
       <PageTitle subtitle="Partners' source IPs: review requests, then export each environment's approved list for the gateways.">IP allowlist</PageTitle>
       <div className="grid gap-4">
-        <h2 className="text-lg font-semibold">
-          Pending requests ({waiting}){reviews.length > waiting ? `, and ${reviews.length - waiting} decided in the last hour` : ""}
-        </h2>
+        <div className="flex flex-wrap items-baseline justify-between gap-3">
+          <h2 className="text-lg font-semibold">
+            Pending requests ({waiting}
+            {reviewPage.nextCursor ? "+" : ""}){reviews.length > waiting ? `, and ${reviews.length - waiting} decided in the last hour` : ""}
+          </h2>
+          <Pager params={here} prefix="requests" nextCursor={reviewPage.nextCursor} prevCursor={reviewPage.prevCursor} paged={paged(atReviews)} label="Allowlist request pages" />
+        </div>
         {reviews.length ? reviews.map((r) => <AllowlistReview key={r.request.id} review={r} officerId={actor.userId} />) : <Empty>No allowlist requests are waiting.</Empty>}
       </div>
-      {envs.map((env) => {
-        const rows = entries.filter((e) => e.environment === env.code);
+      {envs.map((env, i) => {
+        const { at, page } = entryPages[i];
+        const rows = page.entries;
         return (
           <Card
             key={env.code}
-            title={`${env.code} allowlist (${rows.length})`}
+            title={`${env.code} allowlist (${paged(at) ? "further " : ""}${rows.length}${page.nextCursor ? "+" : ""})`}
             actions={
-              <span className="flex gap-2 text-sm" aria-label={`${env.code} exports`}>
-                Export:
-                {FORMATS.map((f) => (
-                  <a key={f.format} className="text-sky-800 underline" href={`/officer/allowlist/export?environment=${env.code}&format=${f.format}`} download>
-                    {f.label}
-                  </a>
-                ))}
+              <span className="flex gap-6">
+                <Pager params={here} prefix={`entries${env.code}`} nextCursor={page.nextCursor} prevCursor={page.prevCursor} paged={paged(at)} label={`${env.code} allowlist pages`} />
+                <span className="flex gap-2 text-sm" aria-label={`${env.code} exports`}>
+                  Export:
+                  {FORMATS.map((f) => (
+                    <a key={f.format} className="text-sky-800 underline" href={`/officer/allowlist/export?environment=${env.code}&format=${f.format}`} download>
+                      {f.label}
+                    </a>
+                  ))}
+                </span>
               </span>
             }
           >

@@ -6,8 +6,8 @@ import { formatTime } from "@/components/ui/format";
 import { AuditFilters } from "@/components/officer/audit-filters";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { AppError } from "@/lib/errors";
-import { listOrganisations } from "@/lib/services/organisations/list-organisations";
-import { auditChainStatus, listAuditActions, searchAuditEvents } from "@/lib/services/audit/search-audit-events";
+import { organisationChoices } from "@/lib/services/organisations/list-organisations";
+import { FULL_WALK_EVERY_MS, auditChainStatus, listAuditActions, searchAuditEvents } from "@/lib/services/audit/search-audit-events";
 import { getCheckpointPublicKey, listAuditCheckpoints } from "@/lib/services/audit/read-audit-checkpoints";
 import { param } from "../_shared/page-data";
 import { Pager } from "@/components/ui/pager";
@@ -37,7 +37,7 @@ export default async function AuditPage({ searchParams }: Props) {
   const actor = await requirePageActor("area:officer", "/officer/audit");
   const sp = await searchParams;
   const values = Object.fromEntries(FILTER_KEYS.map((k) => [k, param(sp, k) ?? ""])) as Record<(typeof FILTER_KEYS)[number], string>;
-  const [orgs, actions, chain, checkpoints] = await Promise.all([listOrganisations(actor), listAuditActions(actor), auditChainStatus(actor), listAuditCheckpoints(actor)]);
+  const [orgs, actions, chain, checkpoints] = await Promise.all([organisationChoices(actor), listAuditActions(actor), auditChainStatus(actor), listAuditCheckpoints(actor)]);
   let checkpointKey: { sha256: string } | { problem: string };
   try {
     checkpointKey = getCheckpointPublicKey(actor);
@@ -64,7 +64,8 @@ export default async function AuditPage({ searchParams }: Props) {
         {chain.ok ? (
           <Notice tone="good">
             Chain OK: all {chain.rows} events link to their predecessors and match their hashes.
-            {chain.legacyRows ? ` ${chain.legacyRows} of them predate the keyed chain${chain.keyedFrom ? ` and are sealed by event #${chain.keyedFrom}` : ""}.` : ""}
+            {chain.legacyRows ? ` ${chain.legacyRows} of them predate the keyed chain${chain.keyedFrom ? ` and are sealed by event #${chain.keyedFrom}` : ""}.` : ""} The whole trail was walked at{" "}
+            {chain.fullAt.toISOString().replace("T", " ").slice(0, 19)} UTC, the events since then now (a full walk runs every {FULL_WALK_EVERY_MS / 60_000} minutes; <code>keyport audit verify</code> walks it all).
           </Notice>
         ) : chain.unverifiable ? (
           <Notice tone="warn">
@@ -124,7 +125,7 @@ export default async function AuditPage({ searchParams }: Props) {
         </div>
       </Card>
       <Card title="Filters">
-        <AuditFilters values={values} actions={actions} organisations={orgs.map((o) => o.code)} />
+        <AuditFilters values={values} actions={actions} organisations={orgs && orgs.map((o) => o.code)} />
       </Card>
       {problem ? <Notice tone="bad">{problem}</Notice> : null}
       <Card

@@ -5,20 +5,24 @@ import { Mono } from "@/components/ui/details";
 import { formatDay } from "@/components/ui/format";
 import { ExchangeTable } from "@/components/exchange/exchange-table";
 import { ProviderCertificateDecision, ServerChainDecision } from "@/components/exchange/server-chain-forms";
-import { listProviderCertificateRequests } from "@/lib/services/provider/issue-provider-certificate";
+import { listProviderCertificateRequestsPage } from "@/lib/services/provider/issue-provider-certificate";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { getExchangeOverview, getOrgExchange } from "@/lib/services/exchange/get-exchange";
-import { listServerChains } from "@/lib/services/server-chains/read-server-chains";
+import { listServerChainsPage } from "@/lib/services/server-chains/read-server-chains";
 import { EndpointDecision } from "@/components/exchange/endpoint-forms";
 import { ProbeResults } from "@/components/exchange/probe-results";
-import { listEndpoints } from "@/lib/services/endpoints/read-endpoints";
-import { listProbes } from "@/lib/services/endpoints/run-probe";
+import { listEndpointsPage } from "@/lib/services/endpoints/read-endpoints";
+import { listProbesPage } from "@/lib/services/endpoints/run-probe";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const link = "text-sky-800 underline";
+const PAGE = 50;
+const paged = (c: { cursor?: string; before?: string }) => !!(c.cursor || c.before);
 
 export default async function OfficerExchangePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor("area:officer", "/officer/exchange");
@@ -27,15 +31,25 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
   const env = envs.find((e) => e.code === one(sp.env)?.toUpperCase()) ?? envs[0];
   if (!env) return <Empty>No environments are configured yet.</Empty>;
   const orgCode = one(sp.org);
-  const [overview, pending, detail, providerRequests] = await Promise.all([
+  // Each list one page at a time (keyset); a list's links keep the environment, the partner and the other lists' places.
+  const here = Object.fromEntries(Object.keys(sp).map((k) => [k, one(sp[k]) ?? ""]));
+  const at = { chains: cursorParams(sp, "chains"), providerRequests: cursorParams(sp, "providerRequests"), endpoints: cursorParams(sp, "endpoints"), probes: cursorParams(sp, "probes") };
+  const [overview, chainPage, detail, providerPage] = await Promise.all([
     getExchangeOverview(actor, env.code),
-    listServerChains(actor, { environment: env.code, status: "pending" }),
+    orFirstPage(at.chains, (c) => listServerChainsPage(actor, { environment: env.code, status: "pending", limit: PAGE, ...c })),
     orgCode ? getOrgExchange(actor, env.code, orgCode) : Promise.resolve(null),
-    listProviderCertificateRequests(actor, env.code),
+    orFirstPage(at.providerRequests, (c) => listProviderCertificateRequestsPage(actor, env.code, { limit: PAGE, ...c })),
   ]);
-  const waiting = providerRequests.filter((r) => r.status === "pending");
+  const pending = chainPage.chains;
+  // The requests are paged newest first whatever their status: this page's waiting ones are shown.
+  const waiting = providerPage.requests.filter((r) => r.status === "pending");
+  const providerPaged = paged(at.providerRequests) || !!providerPage.nextCursor;
   // Endpoint registry and readiness probe (issue 18, items 5–6)
-  const [newEndpoints, probes] = await Promise.all([listEndpoints(actor, { environment: env.code, status: "new" }), orgCode ? listProbes(actor, env.code, { organisation: orgCode }) : Promise.resolve([])]);
+  const [endpointPage, probePage] = await Promise.all([
+    orFirstPage(at.endpoints, (c) => listEndpointsPage(actor, { environment: env.code, status: "new", limit: PAGE, ...c })),
+    orgCode ? orFirstPage(at.probes, (c) => listProbesPage(actor, env.code, { organisation: orgCode, limit: PAGE, ...c })) : Promise.resolve(null),
+  ]);
+  const newEndpoints = endpointPage.endpoints;
   return (
     <div className="grid gap-6">
       <PageTitle subtitle="Every partner's two-way exchange: what waits on the provider, what waits on the partner, and what expires within 30 days.">Exchange</PageTitle>
@@ -46,7 +60,7 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
           </Link>
         ))}
       </nav>
-      <Card title={`Server CA chains to endorse in ${env.code}`}>
+      <Card title={`Server CA chains to endorse in ${env.code}`} actions={<Pager params={here} prefix="chains" nextCursor={chainPage.nextCursor} prevCursor={chainPage.prevCursor} paged={paged(at.chains)} label="Server chain pages" />}>
         {pending.length ? (
           <div className="grid gap-6">
             {pending.map((c) => (
@@ -74,9 +88,13 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
           <Empty>Nothing waits for endorsement.</Empty>
         )}
       </Card>
-      {waiting.length ? (
-        <Card title={`Provider client certificates to approve in ${env.code}`}>
+      {waiting.length || providerPaged ? (
+        <Card
+          title={`Provider client certificates to approve in ${env.code}`}
+          actions={<Pager params={here} prefix="providerRequests" nextCursor={providerPage.nextCursor} prevCursor={providerPage.prevCursor} paged={paged(at.providerRequests)} label="Provider certificate request pages" />}
+        >
           <div className="grid gap-6">
+            {waiting.length ? null : <Empty>None of these requests waits for approval.</Empty>}
             {waiting.map((r) => (
               <div key={r.id} className="grid gap-2 border-b border-slate-200 pb-4">
                 <p className="text-sm">
@@ -88,7 +106,7 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
           </div>
         </Card>
       ) : null}
-      <Card title={`Endpoints to confirm in ${env.code}`}>
+      <Card title={`Endpoints to confirm in ${env.code}`} actions={<Pager params={here} prefix="endpoints" nextCursor={endpointPage.nextCursor} prevCursor={endpointPage.prevCursor} paged={paged(at.endpoints)} label="Endpoint pages" />}>
         <div className="grid gap-4">
           {newEndpoints.length ? (
             newEndpoints.map((e) => (
@@ -142,8 +160,11 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
         </Card>
       ) : null}
       {detail ? (
-        <Card title={`Readiness probe results of ${detail.organisation}`}>
-          <ProbeResults probes={probes} />
+        <Card
+          title={`Readiness probe results of ${detail.organisation}`}
+          actions={probePage ? <Pager params={here} prefix="probes" nextCursor={probePage.nextCursor} prevCursor={probePage.prevCursor} paged={paged(at.probes)} label="Probe result pages" /> : null}
+        >
+          <ProbeResults probes={probePage?.probes ?? []} />
         </Card>
       ) : null}
     </div>

@@ -6,11 +6,16 @@ import { PartnerJwsKeyTable } from "@/components/jws/jws-key-tables";
 import { JwsKeyDecision, VerifyJwsForm } from "@/components/jws/jws-forms";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
-import { listJwsKeys } from "@/lib/services/jws-keys/read-jws-keys";
+import { listJwsKeysPage } from "@/lib/services/jws-keys/read-jws-keys";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
 
+const PAGE = 100;
+
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+const paged = (c: { cursor?: string; before?: string }) => !!(c.cursor || c.before);
 
 export default async function OfficerJwsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor("area:officer", "/officer/jws");
@@ -18,9 +23,16 @@ export default async function OfficerJwsPage({ searchParams }: { searchParams: P
   const envs = await listEnvironments(actor);
   const env = envs.find((e) => e.code === one(sp.env)?.toUpperCase()) ?? envs[0];
   if (!env) return <Empty>No environments are configured yet.</Empty>;
-  const keys = await listJwsKeys(actor, { environment: env.code });
-  const pending = keys.filter((k) => k.state === "pending");
-  const current = keys.filter((k) => k.state === "active" || k.state === "retired");
+  // Each list one page at a time (keyset); a list's links keep the other's place and the environment.
+  const here = Object.fromEntries(Object.keys(sp).map((k) => [k, one(sp[k]) ?? ""]));
+  const at = { pending: cursorParams(sp, "pending"), endorsed: cursorParams(sp, "endorsed") };
+  const [pendingPage, endorsedPage] = await Promise.all([
+    orFirstPage(at.pending, (c) => listJwsKeysPage(actor, { environment: env.code, status: "pending", limit: PAGE, ...c })),
+    orFirstPage(at.endorsed, (c) => listJwsKeysPage(actor, { environment: env.code, status: "endorsed", limit: PAGE, ...c })),
+  ]);
+  const pending = pendingPage.keys;
+  // Endorsed keys are active until their retire date, retired after it.
+  const current = endorsedPage.keys.filter((k) => k.state === "active" || k.state === "retired");
   return (
     <div className="grid gap-6">
       <PageTitle subtitle="Partners' JWS signing keys: endorse or reject uploads, set retire dates, and check a signature against a partner's keys.">JWS signing keys</PageTitle>
@@ -31,7 +43,7 @@ export default async function OfficerJwsPage({ searchParams }: { searchParams: P
           </Link>
         ))}
       </nav>
-      <Card title={`JWS keys to endorse in ${env.code}`}>
+      <Card title={`JWS keys to endorse in ${env.code}`} actions={<Pager params={here} prefix="pending" nextCursor={pendingPage.nextCursor} prevCursor={pendingPage.prevCursor} paged={paged(at.pending)} label="Pending key pages" />}>
         {pending.length ? (
           <div className="grid gap-6">
             {pending.map((k) => (
@@ -47,7 +59,7 @@ export default async function OfficerJwsPage({ searchParams }: { searchParams: P
           <Empty>Nothing waits for endorsement.</Empty>
         )}
       </Card>
-      <Card title={`Endorsed keys in ${env.code}`}>{current.length ? <PartnerJwsKeyTable keys={current} retire showOrganisation /> : <Empty>No endorsed JWS key yet.</Empty>}</Card>
+      <Card title={`Endorsed keys in ${env.code}`} actions={<Pager params={here} prefix="endorsed" nextCursor={endorsedPage.nextCursor} prevCursor={endorsedPage.prevCursor} paged={paged(at.endorsed)} label="Endorsed key pages" />}>{current.length ? <PartnerJwsKeyTable keys={current} retire showOrganisation /> : <Empty>No endorsed JWS key yet.</Empty>}</Card>
       <Card title="Check a signature">
         <VerifyJwsForm environment={env.code} askOrganisation />
       </Card>

@@ -7,22 +7,26 @@ import { formatDay } from "@/components/ui/format";
 import { ExchangeTable } from "@/components/exchange/exchange-table";
 import { UploadServerChainForm } from "@/components/exchange/server-chain-forms";
 import { UploadSignedCertificateForm } from "@/components/exchange/provider-forms";
-import { listProviderCsrs } from "@/lib/services/provider-csrs/read-provider-csrs";
+import { listProviderCsrs, listProviderCsrsPage } from "@/lib/services/provider-csrs/read-provider-csrs";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { getOrgExchange } from "@/lib/services/exchange/get-exchange";
-import { listServerChains } from "@/lib/services/server-chains/read-server-chains";
+import { listServerChainsPage } from "@/lib/services/server-chains/read-server-chains";
 import { getProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 import { param } from "../_shared/page-data";
 import { EndpointRowActions, RegisterEndpointForm } from "@/components/exchange/endpoint-forms";
 import { ProbeResults } from "@/components/exchange/probe-results";
-import { listEndpoints } from "@/lib/services/endpoints/read-endpoints";
+import { listEndpointsPage } from "@/lib/services/endpoints/read-endpoints";
 import { listProviderEndpoints } from "@/lib/services/endpoints/provider-endpoints";
-import { listProbes } from "@/lib/services/endpoints/run-probe";
+import { listProbesPage } from "@/lib/services/endpoints/run-probe";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
 
 const link = "text-sky-800 underline";
+const PAGE = 50;
+const paged = (c: { cursor?: string; before?: string }) => !!(c.cursor || c.before);
 
 export default async function ExchangePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor("area:partner", "/partner/exchange");
@@ -30,16 +34,26 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
   const envs = await listEnvironments(actor);
   const env = envs.find((e) => e.code === param(sp, "env")?.toUpperCase()) ?? envs[0];
   if (!env) return <Empty>No environments are configured yet.</Empty>;
-  const [exchange, chains, providerChain, csrs] = await Promise.all([
+  // Each list one page at a time (keyset); a list's links keep the environment and the other lists' places.
+  const here = Object.fromEntries(Object.keys(sp).map((k) => [k, param(sp, k) ?? ""]));
+  const at = { chains: cursorParams(sp, "chains"), csrs: cursorParams(sp, "csrs"), endpoints: cursorParams(sp, "endpoints"), probes: cursorParams(sp, "probes") };
+  const [exchange, chainPage, providerChain, csrPage, [signed]] = await Promise.all([
     getOrgExchange(actor, env.code),
-    listServerChains(actor, { environment: env.code }),
+    orFirstPage(at.chains, (c) => listServerChainsPage(actor, { environment: env.code, limit: PAGE, ...c })),
     getProviderServerChain(actor, env.code),
-    listProviderCsrs(actor, { environment: env.code }),
+    orFirstPage(at.csrs, (c) => listProviderCsrsPage(actor, { environment: env.code, status: "awaiting_certificate", limit: PAGE, ...c })),
+    listProviderCsrs(actor, { environment: env.code, status: "active", limit: 1 }),
   ]);
-  const toSign = csrs.filter((c) => c.status === "awaiting_certificate");
-  const signed = csrs.find((c) => c.status === "active");
+  const chains = chainPage.chains;
+  const toSign = csrPage.csrs;
+  const csrsPaged = paged(at.csrs) || !!csrPage.nextCursor;
   // Endpoint registry and readiness probe (issue 18, items 5–6)
-  const [endpoints, providerEndpoints, probes] = await Promise.all([listEndpoints(actor, { environment: env.code }), listProviderEndpoints(actor, env.code), listProbes(actor, env.code)]);
+  const [endpointPage, providerEndpoints, probePage] = await Promise.all([
+    orFirstPage(at.endpoints, (c) => listEndpointsPage(actor, { environment: env.code, limit: PAGE, ...c })),
+    listProviderEndpoints(actor, env.code),
+    orFirstPage(at.probes, (c) => listProbesPage(actor, env.code, { limit: PAGE, ...c })),
+  ]);
+  const endpoints = endpointPage.endpoints;
   const caItem = exchange.items.find((i) => i.kind === "provider-client-ca");
   return (
     <div className="grid gap-6">
@@ -83,8 +97,8 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
           <Empty>The provider has not published its server chain for {env.code} yet.</Empty>
         )}
       </Card>
-      {toSign.length || signed ? (
-        <Card title="Provider CSR to sign with your CA">
+      {toSign.length || signed || csrsPaged ? (
+        <Card title="Provider CSR to sign with your CA" actions={<Pager params={here} prefix="csrs" nextCursor={csrPage.nextCursor} prevCursor={csrPage.prevCursor} paged={paged(at.csrs)} label="Provider CSR pages" />}>
           <div className="grid gap-4 text-sm">
             {toSign.map((c) => (
               <div key={c.id} className="grid gap-2" data-testid={`provider-csr-${c.id}`}>
@@ -106,7 +120,7 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
           </div>
         </Card>
       ) : null}
-      <Card title="Your endpoints">
+      <Card title="Your endpoints" actions={<Pager params={here} prefix="endpoints" nextCursor={endpointPage.nextCursor} prevCursor={endpointPage.prevCursor} paged={paged(at.endpoints)} label="Endpoint pages" />}>
         <div className="grid gap-4">
           <p className="text-sm">The callback base URLs the provider calls, and the IP ranges its callbacks reach (your ingress). Your source IPs for calls to the provider stay on the IP allowlist. Officers confirm each entry; the readiness probe then calls a confirmed URL with the provider&apos;s client certificate and trusts only your endorsed server CA chain.</p>
           {endpoints.length ? (
@@ -130,8 +144,8 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
           <RegisterEndpointForm environment={env.code} />
         </div>
       </Card>
-      <Card title="Readiness probe results">
-        <ProbeResults probes={probes} />
+      <Card title="Readiness probe results" actions={<Pager params={here} prefix="probes" nextCursor={probePage.nextCursor} prevCursor={probePage.prevCursor} paged={paged(at.probes)} label="Probe result pages" />}>
+        <ProbeResults probes={probePage.probes} />
       </Card>
       <Card title="Provider endpoints">
         {providerEndpoints.length ? (
@@ -140,7 +154,7 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
           <Empty>The provider has not published its egress ranges and ingress URLs for {env.code} yet.</Empty>
         )}
       </Card>
-      <Card title="Your server CA chain">
+      <Card title="Your server CA chain" actions={<Pager params={here} prefix="chains" nextCursor={chainPage.nextCursor} prevCursor={chainPage.prevCursor} paged={paged(at.chains)} label="Server chain pages" />}>
         <div className="grid gap-4">
           {chains.length ? (
             <Table

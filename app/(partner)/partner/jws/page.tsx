@@ -4,13 +4,16 @@ import { PartnerJwsKeyTable, ProviderJwsKeyList } from "@/components/jws/jws-key
 import { UploadJwsKeyForm, VerifyJwsForm } from "@/components/jws/jws-forms";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
-import { listJwsKeys } from "@/lib/services/jws-keys/read-jws-keys";
+import { listJwsKeysPage } from "@/lib/services/jws-keys/read-jws-keys";
 import { listProviderJwsKeys } from "@/lib/services/provider-jws-keys/read-provider-jws-keys";
 import { param } from "../_shared/page-data";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
 
 const link = "text-sky-800 underline";
+const PAGE = 100;
 
 export default async function PartnerJwsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor("area:partner", "/partner/jws");
@@ -18,7 +21,11 @@ export default async function PartnerJwsPage({ searchParams }: { searchParams: P
   const envs = await listEnvironments(actor);
   const env = envs.find((e) => e.code === param(sp, "env")?.toUpperCase()) ?? envs[0];
   if (!env) return <Empty>No environments are configured yet.</Empty>;
-  const [keys, provider] = await Promise.all([listJwsKeys(actor, { environment: env.code }), listProviderJwsKeys(actor, env.code)]);
+  // The partner's keys one page at a time (keyset); the links keep the environment.
+  const here = Object.fromEntries(Object.keys(sp).map((k) => [k, param(sp, k) ?? ""]));
+  const at = cursorParams(sp, "keys");
+  const [keyPage, provider] = await Promise.all([orFirstPage(at, (c) => listJwsKeysPage(actor, { environment: env.code, limit: PAGE, ...c })), listProviderJwsKeys(actor, env.code)]);
+  const keys = keyPage.keys;
   return (
     <div className="grid gap-6">
       <PageTitle subtitle="The keys that sign API messages (FSPIOP-Signature), in both directions. Use a different key pair than for TLS.">JWS signing keys</PageTitle>
@@ -29,7 +36,7 @@ export default async function PartnerJwsPage({ searchParams }: { searchParams: P
           </Link>
         ))}
       </nav>
-      <Card title="Your JWS keys">
+      <Card title="Your JWS keys" actions={<Pager params={here} prefix="keys" nextCursor={keyPage.nextCursor} prevCursor={keyPage.prevCursor} paged={!!(at.cursor || at.before)} label="Key pages" />}>
         <div className="grid gap-4">
           {keys.length ? <PartnerJwsKeyTable keys={keys} retire /> : <Empty>No JWS key uploaded for {env.code} yet.</Empty>}
           <p className="text-sm text-slate-600">

@@ -6,7 +6,7 @@ import { EndSessionsButton } from "@/components/admin/admin-forms";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { AppError } from "@/lib/errors";
 import { getUser } from "@/lib/services/users/get-user";
-import { listOrganisations } from "@/lib/services/organisations/list-organisations";
+import { organisationChoices } from "@/lib/services/organisations/list-organisations";
 
 export const dynamic = "force-dynamic";
 
@@ -20,14 +20,14 @@ export default async function EditUserPage({ params }: Props) {
       if (e instanceof AppError && e.code === "not_found") notFound();
       throw e;
     }),
-    listOrganisations(actor),
+    organisationChoices(actor),
   ]);
   return (
     <div className="grid gap-6">
       <PageTitle subtitle={<Link href="/admin" className="underline">All accounts</Link>}>{user.email}</PageTitle>
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
         <Card title="Account">
-          <EditUserForm user={{ id: user.id, name: user.name, role: user.role, partnerRole: user.partnerRole, orgCode: user.org?.code ?? null }} orgCodes={orgs.filter((o) => !o.disabled || o.code === user.org?.code).map((o) => o.code)} />
+          <EditUserForm user={{ id: user.id, name: user.name, role: user.role, partnerRole: user.partnerRole, orgCode: user.org?.code ?? null }} orgCodes={orgs && orgs.filter((o) => !o.disabled || o.code === user.org?.code).map((o) => o.code)} />
         </Card>
         <Card title="State">
           <dl className="mb-3 grid grid-cols-2 gap-1 text-sm" data-testid="user-state">
