@@ -20,7 +20,7 @@ export default async function AdminJwsPage({ searchParams }: { searchParams: Pro
   if (!env) return <Empty>No environments are configured yet.</Empty>;
   const at = cursorParams(sp);
   // One page at a time, newest first (keyset).
-  const { keys, nextCursor, prevCursor } = await orFirstPage(at, (c) => listProviderJwsKeysPage(actor, env.code, c));
+  const { keys, nextCursor, prevCursor } = await orFirstPage(at, (c) => listProviderJwsKeysPage(actor, env.code, { ...c }));
   return (
     <div className="grid gap-6">
       <PageTitle subtitle="The provider's JWS signing keys per environment: generated and sealed by Keyport, or public keys of a signer elsewhere. Rotate with an overlap: add the new key, then give the old one a retire date.">
