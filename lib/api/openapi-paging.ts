@@ -17,6 +17,9 @@ export const PAGED_LISTS: Record<string, { max: number; default: number }> = {
   "/api/v1/endpoints": { max: 1000, default: 500 },
   "/api/v1/exchange/{env}/probes": { max: 500, default: 50 },
   "/api/v1/provider-certificate-requests": { max: 500, default: 100 },
+  "/api/v1/provider-jws-keys": { max: 500, default: 100 },
+  "/api/v1/environments/{code}/provider-endpoints": { max: 500, default: 100 },
+  "/api/v1/environments": { max: 1000, default: 200 },
 };
 
 type Op = { summary?: string; parameters?: { name?: string; in: string }[]; responses: Record<string, unknown> };

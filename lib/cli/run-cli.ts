@@ -48,7 +48,7 @@ import { MAX_CHECKPOINT_FILE_BYTES } from "@/lib/audit/checkpoint-file";
 // Endpoint registry and readiness probe (issue 18, items 5–6)
 import { probeOrganisation } from "@/lib/services/endpoints/run-probe";
 import { exportEndpoints } from "@/lib/services/endpoints/export-endpoints";
-import { listProviderEndpoints, publishProviderEndpoint, removeProviderEndpoint } from "@/lib/services/endpoints/provider-endpoints";
+import { listProviderEndpointsPage, publishProviderEndpoint, removeProviderEndpoint } from "@/lib/services/endpoints/provider-endpoints";
 
 import { inviteOrgUser } from "@/lib/services/org-users/invite-org-user";
 import { updateEnvironmentSettings } from "@/lib/services/environments/update-environment";
@@ -511,7 +511,12 @@ const COMMANDS: Record<string, Command> = {
   },
   "provider endpoint list": async (args, io) => {
     const v = parse(args, { env: { type: "string" } }, ["env"]);
-    for (const e of await listProviderEndpoints(CLI_ACTOR, str(v.env)!)) io.out(`${e.id}  ${e.kind.padEnd(11)}  ${e.value}`);
+    // Every entry: one keyset page at a time, following nextCursor.
+    for (let cursor: string | undefined, pages = 0; pages === 0 || cursor; pages++) {
+      const page = await listProviderEndpointsPage(CLI_ACTOR, str(v.env)!, { limit: 500, cursor });
+      for (const e of page.endpoints) io.out(`${e.id}  ${e.kind.padEnd(11)}  ${e.value}`);
+      cursor = page.nextCursor ?? undefined;
+    }
     return 0;
   },
   "endpoints export": async (args, io) => {

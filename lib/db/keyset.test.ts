@@ -6,11 +6,11 @@ import { sealPendingAuditEvents } from "@/lib/audit/seal-audit";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { CLI_ACTOR } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
-import { decodeCursor, defineKeyset, encodeCursor } from "@/lib/db/keyset";
-import { makeOrganisation, makeUser, makeWorld, opensslCsr } from "@/lib/testing/world";
+import { EXPORT_BATCH_ROWS, decodeCursor, defineKeyset, encodeCursor } from "@/lib/db/keyset";
+import { makeEnvironment, makeOrganisation, makeUser, makeWorld, opensslCsr } from "@/lib/testing/world";
 import { submitCertificateRequest } from "@/lib/services/requests/submit-request";
 import { listCertificateRequestsPage } from "@/lib/services/requests/read-requests";
-import { approveAllowlistRequest, listAllowlistEntriesPage, listAllowlistRequestsPage, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
+import { approveAllowlistRequest, exportAllowlist, listAllowlistEntriesPage, listAllowlistRequestsPage, submitAllowlistRequest } from "@/lib/services/allowlist/allowlist-requests";
 import { listReviewQueue } from "@/lib/services/review/review-queue";
 import { searchAuditEvents } from "@/lib/services/audit/search-audit-events";
 import { listOrganisationsPage } from "@/lib/services/organisations/list-organisations";
@@ -29,9 +29,17 @@ import { listCertificatesPage } from "@/lib/services/certificates/read-certifica
 import { createProviderClientCa } from "@/lib/services/provider/init-provider-client-ca";
 import { listProviderCertificateRequestsPage, rejectProviderCertificateRequest, requestProviderCertificate } from "@/lib/services/provider/issue-provider-certificate";
 import { listProbesPage } from "@/lib/services/endpoints/run-probe";
+import { listProviderJwsKeysPage } from "@/lib/services/provider-jws-keys/read-provider-jws-keys";
+import { listProviderEndpointsPage } from "@/lib/services/endpoints/provider-endpoints";
+import { listEnvironmentsPage } from "@/lib/services/environments/list-environments";
+import { exportEndpoints } from "@/lib/services/endpoints/export-endpoints";
+import { runCli } from "@/lib/cli/run-cli";
 import * as requestsRoute from "@/app/api/v1/certificate-requests/route";
 import * as usersRoute from "@/app/api/v1/users/route";
 import * as providerRequestsRoute from "@/app/api/v1/provider-certificate-requests/route";
+import * as providerJwsKeysRoute from "@/app/api/v1/provider-jws-keys/route";
+import * as providerEndpointsRoute from "@/app/api/v1/environments/[code]/provider-endpoints/route";
+import * as environmentsRoute from "@/app/api/v1/environments/route";
 
 afterAll(disconnectDb);
 
@@ -114,6 +122,16 @@ describe("the cursor codec", () => {
     const c = ks.encode({ id: "0b5f3a52-8f7e-4c1a-9d2b-5e6f7a8b9c0d", createdAt: at });
     expect(ks.after(c)).toEqual({ AND: [{ createdAt: { lte: at } }, { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: "0b5f3a52-8f7e-4c1a-9d2b-5e6f7a8b9c0d" } }] }] });
     expect(ks.orderBy).toEqual([{ createdAt: "desc" }, { id: "desc" }]);
+  });
+
+  it("pages a boolean key (false before true) with the equalities Prisma's boolean filter has", () => {
+    const ks = defineKeyset("b", [{ field: "production", type: "boolean" }, { field: "code", type: "string" }], "asc");
+    const id = "0b5f3a52-8f7e-4c1a-9d2b-5e6f7a8b9c0d";
+    const no = ks.encode({ id, production: false, code: "M" });
+    expect(ks.decode(no)).toEqual({ values: [false, "M"], id });
+    expect(ks.after(no)).toEqual({ AND: [{}, { OR: [{ production: true }, { production: false, code: { gt: "M" } }, { production: false, code: "M", id: { gt: id } }] }] });
+    expect(ks.after(ks.encode({ id, production: true, code: "M" }))).toEqual({ AND: [{ production: true }, { OR: [{ production: true, code: { gt: "M" } }, { production: true, code: "M", id: { gt: id } }] }] });
+    expect(() => decodeCursor("b", ["boolean", "string"], encodeCursor("b", ["int", "string"], [1, "M"], id))).toThrow(AppError);
   });
 });
 
@@ -312,6 +330,96 @@ describe("provider certificate requests and readiness probes", () => {
   });
 });
 
+describe("provider JWS keys, provider endpoints and environments", () => {
+  it("page each row once, forward and back, with bad cursors and limits refused", async () => {
+    const w = await makeWorld();
+    const db = getDb();
+    // Rows as the services store them (key generation and the publish rules are tested in their own files); two share a time.
+    const t0 = Date.now();
+    const keys: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const k = await db.providerJwsKey.create({
+        data: { envId: w.env.id, kid: `kid-${i}-${w.env.code}`, alg: "ES256", keyLabel: "EC P-256", jwk: { kty: "EC" }, spkiDer: new Uint8Array([0x30, i]), spkiSha256: `sha-${i}-${w.env.code}`, source: "uploaded", createdAt: new Date(t0 - Math.min(i, 3) * 1000) },
+      });
+      keys.push(k.id);
+    }
+    const retired = await db.providerJwsKey.create({
+      data: { envId: w.env.id, kid: `kid-old-${w.env.code}`, alg: "ES256", keyLabel: "EC P-256", jwk: { kty: "EC" }, spkiDer: new Uint8Array([0x30, 9]), spkiSha256: `sha-old-${w.env.code}`, source: "uploaded", retireAt: new Date(t0 - 60_000) },
+    });
+    await checkList((q) => listProviderJwsKeysPage(w.admin.actor, w.env.code, q).then((p) => ({ ...p, rows: p.keys })), [...keys, retired.id], { exact: true, max: 500 });
+    // Partners (and `active`) page the active keys only.
+    await checkList((q) => listProviderJwsKeysPage(w.partnerA.actor, w.env.code, q).then((p) => ({ ...p, rows: p.keys })), keys, { exact: true, max: 500 });
+    await checkList((q) => listProviderJwsKeysPage(w.admin.actor, w.env.code, { active: true, ...q }).then((p) => ({ ...p, rows: p.keys })), keys, { exact: true, max: 500 });
+    await checkList((q) => listProviderJwsKeysPage(w.admin.actor, undefined, q).then((p) => ({ ...p, rows: p.keys })), keys, { max: 500 });
+
+    const endpoints: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const e = await db.providerEndpoint.create({ data: { envId: w.env.id, kind: i % 2 ? "ingress_url" : "egress_cidr", value: i % 2 ? `https://api${i}.provider.eu/fsp` : `81.2.${70 + i}.0/24`, createdAt: new Date(t0 + Math.min(i, 3) * 1000) } });
+      endpoints.push(e.id);
+    }
+    await db.providerEndpoint.create({ data: { envId: w.env.id, kind: "egress_cidr", value: "81.2.99.0/24", removedAt: new Date() } });
+    const published = (q: { limit: number; cursor?: string; before?: string }) => listProviderEndpointsPage(w.partnerB.actor, w.env.code, q).then((p) => ({ ...p, rows: p.endpoints }));
+    await checkList(published, endpoints, { exact: true, max: 500 });
+    // Oldest first, as published (the id after a tie); the default page holds them all.
+    const asPublished = await db.providerEndpoint.findMany({ where: { envId: w.env.id, removedAt: null }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true } });
+    expect((await listProviderEndpointsPage(w.partnerB.actor, w.env.code)).endpoints.map((e) => e.id)).toEqual(asPublished.map((e) => e.id));
+    // The CLI lists them all, following nextCursor.
+    const out: string[] = [];
+    expect(await runCli(["provider", "endpoint", "list", "--env", w.env.code], { out: (line) => out.push(line), err: () => {} }, { migrate: async () => [] })).toBe(0);
+    expect(out.map((line) => line.split(" ")[0])).toEqual(asPublished.map((e) => e.id));
+
+    // Environments: non-production first, then by code, across the production boundary page by page.
+    const prod = [await makeEnvironment({ production: true, withCa: false }), await makeEnvironment({ production: true, withCa: false })];
+    const all = await db.environment.findMany({ orderBy: [{ production: "asc" }, { code: "asc" }, { id: "asc" }], select: { id: true } });
+    const expected = all.map((e) => e.id);
+    const envs = (q: { limit: number; cursor?: string; before?: string }) => listEnvironmentsPage(w.partnerA.actor, q).then((p) => ({ ...p, rows: p.environments }));
+    await checkList(envs, all.map((e) => e.id), { exact: true, max: 1000 });
+    const { ids } = await walk(envs, 1);
+    expect(ids).toEqual(expected);
+    expect(ids.indexOf(w.env.id)).toBeLessThan(Math.min(...prod.map((e) => ids.indexOf(e.id))));
+  });
+});
+
+describe("gateway exports read their rows in keyset batches", () => {
+  it("the allowlist and the endpoint registry hold every row once, in order, across batches", async () => {
+    const w = await makeWorld();
+    const db = getDb();
+    const n = EXPORT_BATCH_ROWS + 5;
+    // More entries than one batch; groups of three share an approval time (ordered by CIDR then).
+    await db.$executeRaw`INSERT INTO allowlist_entries (id, org_id, env_id, cidr, note, added_by_request_id, created_at)
+      SELECT gen_random_uuid(), ${w.orgA.id}::uuid, ${w.env.id}::uuid, '10.' || (i / 256) || '.' || (i % 256) || '.0/24', 'n' || i, gen_random_uuid(), timestamptz '2026-01-01' + ((i / 3) || ' seconds')::interval
+      FROM generate_series(0, ${n - 1}) i`;
+    await db.$executeRaw`INSERT INTO allowlist_entries (id, org_id, env_id, cidr, added_by_request_id, removed_at) VALUES (gen_random_uuid(), ${w.orgA.id}::uuid, ${w.env.id}::uuid, '192.0.2.0/24', gen_random_uuid(), now())`;
+    // The order of one query over the whole list: by approval time, then by address (inet order, not text).
+    const rows = await db.$queryRaw<{ cidr: string }[]>`SELECT cidr FROM allowlist_entries WHERE env_id = ${w.env.id}::uuid AND removed_at IS NULL ORDER BY created_at, cidr::inet, id`;
+    const order = rows.map((r) => r.cidr);
+    expect(order.slice(9, 12)).toEqual(["10.0.9.0/24", "10.0.10.0/24", "10.0.11.0/24"]);
+    expect(order).toHaveLength(n);
+    expect((await exportAllowlist(w.gateway.actor, w.env.code, "txt")).body).toBe(order.map((c) => `${c}\n`).join(""));
+    const json = JSON.parse((await exportAllowlist(w.officer1.actor, w.env.code, "json")).body);
+    expect(json.entries.map((e: { cidr: string }) => e.cidr)).toEqual(order);
+    expect(json.entries[0]).toEqual({ cidr: order[0], organisation: w.orgA.code, note: "n0", approvedAt: "2026-01-01T00:00:00.000Z" });
+    const nginx = (await exportAllowlist(w.gateway.actor, w.env.code, "nginx")).body.split("\n");
+    expect(nginx.slice(1, -2)).toEqual(order.map((c) => `allow ${c}; # ${w.orgA.code}`));
+
+    // The registry: the provider's entries as published, partners' in the order they were confirmed (one without a decision time last).
+    await db.$executeRaw`INSERT INTO provider_endpoints (id, env_id, kind, value, created_at)
+      SELECT gen_random_uuid(), ${w.env.id}::uuid, 'egress_cidr', '172.16.' || (i / 256) || '.' || (i % 256) || '/32', timestamptz '2026-01-01' + ((i / 2) || ' seconds')::interval FROM generate_series(0, ${n - 1}) i`;
+    await db.$executeRaw`INSERT INTO partner_endpoints (id, org_id, env_id, kind, value, status, decided_at, created_at, updated_at)
+      SELECT gen_random_uuid(), ${w.orgB.id}::uuid, ${w.env.id}::uuid, 'ingress_cidr', '100.64.' || (i / 256) || '.' || (i % 256) || '/32', 'confirmed', timestamptz '2026-02-01' - ((i / 2) || ' seconds')::interval, timestamptz '2026-01-01' + (i || ' seconds')::interval, now()
+      FROM generate_series(0, ${n - 1}) i`;
+    await db.partnerEndpoint.create({ data: { orgId: w.orgB.id, envId: w.env.id, kind: "ingress_cidr", value: "100.127.0.1/32", status: "confirmed", createdAt: new Date("2025-01-01") } });
+    await db.partnerEndpoint.create({ data: { orgId: w.orgB.id, envId: w.env.id, kind: "ingress_cidr", value: "100.127.0.2/32", status: "new" } });
+    const provider = (await db.providerEndpoint.findMany({ where: { envId: w.env.id, removedAt: null }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { value: true } })).map((e) => e.value);
+    const partner = (await db.partnerEndpoint.findMany({ where: { envId: w.env.id, status: "confirmed", removedAt: null }, orderBy: [{ decidedAt: { sort: "asc", nulls: "last" } }, { createdAt: "asc" }, { id: "asc" }], select: { value: true } })).map((e) => e.value);
+    expect(partner).toHaveLength(n + 1);
+    expect(partner.at(-1)).toBe("100.127.0.1/32");
+    const registry = JSON.parse(String((await exportEndpoints(w.gateway.actor, w.env.code, "json")).body));
+    expect(registry.provider.egressCidrs).toEqual(provider);
+    expect(registry.partners).toEqual([{ organisation: w.orgB.code, callbacks: [], ingressCidrs: partner }]);
+  });
+});
+
 describe("list routes", () => {
   it("answer a page with nextCursor, follow it, and refuse a bad cursor or limit with a 422", async () => {
     const w = await makeWorld();
@@ -344,5 +452,30 @@ describe("list routes", () => {
     const unknown = await get(providerRequestsRoute.GET, "/api/v1/provider-certificate-requests?status=waiting", w.admin.token);
     expect(unknown.status).toBe(422);
     expect(unknown.body.error).toMatchObject({ code: "validation_failed", fields: { status: "status is pending, issued or rejected." } });
+
+    // The provider's keys and endpoints and the environments: a page, its cursor, a 422 for a bad one.
+    await getDb().providerEndpoint.createMany({ data: ["81.2.80.0/24", "81.2.81.0/24"].map((value, i) => ({ envId: w.env.id, kind: "egress_cidr" as const, value, createdAt: new Date(Date.now() + i * 1000) })) });
+    const withParams = async (handler: unknown, path: string, token: string, params: object) => {
+      const res = await (handler as (r: Request, c: { params: Promise<object> }) => Promise<Response>)(new Request(`http://localhost:3000${path}`, { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve(params) });
+      return { status: res.status, body: await res.json() };
+    };
+    const path = `/api/v1/environments/${w.env.code}/provider-endpoints`;
+    const published = await withParams(providerEndpointsRoute.GET, `${path}?limit=1`, w.partnerA.token, { code: w.env.code });
+    expect(published.body.endpoints).toHaveLength(1);
+    const rest = await withParams(providerEndpointsRoute.GET, `${path}?limit=1&cursor=${published.body.nextCursor}`, w.partnerA.token, { code: w.env.code });
+    expect(rest.body).toMatchObject({ endpoints: [{ value: "81.2.81.0/24" }], nextCursor: null });
+    expect(typeof rest.body.prevCursor).toBe("string");
+    expect((await withParams(providerEndpointsRoute.GET, `${path}?before=abc`, w.partnerA.token, { code: w.env.code })).body.error).toMatchObject({ code: "validation_failed", fields: { before: "Unknown cursor." } });
+    expect((await withParams(providerEndpointsRoute.GET, `${path}?limit=501`, w.partnerA.token, { code: w.env.code })).status).toBe(422);
+    const envs = await get(environmentsRoute.GET, "/api/v1/environments?limit=1", w.partnerA.token);
+    expect(envs.body.environments).toHaveLength(1);
+    expect(Object.keys(envs.body.environments[0]).sort()).toEqual(["approvalsRequired", "code", "name", "production"]);
+    expect(typeof envs.body.nextCursor).toBe("string");
+    expect((await get(environmentsRoute.GET, `/api/v1/environments?cursor=${first.body.nextCursor}`, w.partnerA.token)).body.error).toMatchObject({ code: "validation_failed", fields: { cursor: "Unknown cursor." } });
+    expect((await get(environmentsRoute.GET, "/api/v1/environments?limit=1001", w.partnerA.token)).status).toBe(422);
+    const keys = await get(providerJwsKeysRoute.GET, `/api/v1/provider-jws-keys?environment=${w.env.code}`, w.partnerA.token);
+    expect(keys.body).toEqual({ keys: [], nextCursor: null, prevCursor: null });
+    expect((await get(providerJwsKeysRoute.GET, "/api/v1/provider-jws-keys?cursor=abc", w.partnerA.token)).status).toBe(422);
+    expect((await get(providerJwsKeysRoute.GET, "/api/v1/provider-jws-keys?limit=0", w.partnerA.token)).status).toBe(422);
   });
 });

@@ -12,8 +12,8 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 
-export type KeyType = "date" | "string" | "bigint" | "int";
-type KeyValue = Date | string | bigint | number;
+export type KeyType = "date" | "string" | "bigint" | "int" | "boolean";
+type KeyValue = Date | string | bigint | number | boolean;
 type Direction = "asc" | "desc";
 
 const VERSION = 1;
@@ -46,14 +46,14 @@ function refused(param: "cursor" | "before"): AppError {
   return new AppError("validation_failed", `${param} is not one this list returned (pass ${given} as given).`, { [param]: "Unknown cursor." });
 }
 
-function encodeValue(type: KeyType, v: KeyValue): string | number {
+function encodeValue(type: KeyType, v: KeyValue): string | number | boolean {
   switch (type) {
     case "date":
       return (v as Date).getTime();
     case "bigint":
       return (v as bigint).toString();
     default:
-      return v as string | number;
+      return v as string | number | boolean;
   }
 }
 
@@ -67,6 +67,8 @@ function decodeValue(type: KeyType, v: unknown): KeyValue | undefined {
       return typeof v === "number" && Number.isSafeInteger(v) ? v : undefined;
     case "string":
       return typeof v === "string" && v.length <= 400 ? v : undefined;
+    case "boolean":
+      return typeof v === "boolean" ? v : undefined;
   }
 }
 
@@ -106,19 +108,32 @@ export function defineKeyset<W extends object = Where, O extends object = Where>
   const flip = (d: Direction): Direction => (d === "asc" ? "desc" : "asc");
   const cmp = (d: Direction) => (d === "asc" ? "gt" : "lt");
 
+  const NOTHING: Where = { id: { in: [] } };
+  // col op v as a Prisma condition. Prisma's boolean filter has no gt/lt: false < true, so
+  // "> false" is "= true", "> true" matches nothing, ">= false" everything, and so on.
+  function bound(col: string, type: KeyType | "id", op: "gt" | "lt" | "gte" | "lte", v: KeyValue): Where {
+    if (type !== "boolean") return { [col]: { [op]: v } };
+    const toward = op.startsWith("gt"); // the end of false < true the comparison looks towards
+    const inclusive = op.endsWith("e");
+    if (v === toward) return inclusive ? { [col]: v } : NOTHING;
+    return inclusive ? {} : { [col]: toward };
+  }
+
   // (k1, k2, …, id) strictly after the cursor in direction d: k1 > v1 OR (k1 = v1 AND k2 > v2) OR …
   function after(values: KeyValue[], id: string, d: Direction): W {
     const cols = [...keys.map((k) => k.field), "id"];
+    const colTypes: (KeyType | "id")[] = [...types, "id"];
     const vals = [...values, id];
-    const or: Where[] = cols.map((col, i) => {
+    const or: Where[] = cols.flatMap((col, i) => {
+      const b = bound(col, colTypes[i], cmp(d), vals[i]);
+      if (b === NOTHING) return [];
       const w: Where = {};
       for (let j = 0; j < i; j++) w[cols[j]] = vals[j];
-      w[col] = { [cmp(d)]: vals[i] };
-      return w;
+      return [{ ...w, ...b }];
     });
     // The first column's bound repeats what the OR says so the index scan starts at the cursor
     // (an Index Cond), instead of reading from the list's start and filtering: page n costs page 1.
-    return { AND: [{ [cols[0]]: { [`${cmp(d)}e`]: vals[0] } }, { OR: or }] } as W;
+    return { AND: [bound(cols[0], colTypes[0], cmp(d) === "gt" ? "gte" : "lte", vals[0]), { OR: or }] } as W;
   }
 
   function orderBy(d: Direction): O[] {
@@ -171,6 +186,9 @@ export function defineKeyset<W extends object = Where, O extends object = Where>
 }
 
 export type Keyset<W extends object = Where, O extends object = Where> = ReturnType<typeof defineKeyset<W, O>>;
+
+/** Rows per query of an export read with eachPage (the audit export streams in batches of the same size). */
+export const EXPORT_BATCH_ROWS = 1000;
 
 /**
  * Every row of a list in keyset order, `batch` rows per query: for exports that must not hold

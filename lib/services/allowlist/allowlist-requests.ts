@@ -11,7 +11,7 @@ import { describeInput, parseInput } from "@/lib/validation";
 import { actorUserId, assertId, orgScope, orgWhere } from "@/lib/services/scope";
 import { type ApprovalView, alreadyDecided, approveSchema, forAudience, recordDecision, rejectSchema } from "@/lib/services/requests/approvals";
 import { requireEnvironment } from "@/lib/services/environments/find-environment";
-import { defineKeyset, pageParams } from "@/lib/db/keyset";
+import { EXPORT_BATCH_ROWS, defineKeyset, pageParams } from "@/lib/db/keyset";
 
 export const MAX_ENTRIES = REQUEST_LIMITS.entries;
 
@@ -345,6 +345,33 @@ export async function listAllowlistEntries(actor: Actor, filters: z.input<typeof
 
 export const EXPORT_FORMATS = ["json", "txt", "nginx"] as const;
 
+type ExportRow = { id: string; cidr: string; note: string; created_at: Date; org_code: string };
+
+/**
+ * The environment's approved entries for the export, EXPORT_BATCH_ROWS per query in keyset order:
+ * oldest approval first, and the entries of one approval (one insert, one time) by address, IPv4
+ * before IPv6 and numerically (PostgreSQL's inet order), not as text ("2001:db8::/48" < "203.0.…").
+ * The order within an approval used to be the insert's, which no column records. The index
+ * allowlist_entries_env_id_created_at_cidr_id_idx starts each batch at the last row's approval time
+ * and gives the order by time; only the entries sharing one time are sorted (an incremental sort).
+ */
+async function* exportBatches(db: ReturnType<typeof getDb>, envId: string): AsyncGenerator<ExportRow[]> {
+  let last: ExportRow | null = null;
+  for (;;) {
+    const rows: ExportRow[] = last
+      ? await db.$queryRaw<ExportRow[]>`SELECT e.id, e.cidr, e.note, e.created_at, o.code AS org_code FROM allowlist_entries e JOIN organisations o ON o.id = e.org_id
+          WHERE e.env_id = ${envId}::uuid AND e.removed_at IS NULL AND e.created_at >= ${last.created_at}
+            AND (e.created_at > ${last.created_at} OR (e.created_at = ${last.created_at} AND (e.cidr::inet, e.id) > (${last.cidr}::inet, ${last.id}::uuid)))
+          ORDER BY e.created_at, e.cidr::inet, e.id LIMIT ${EXPORT_BATCH_ROWS}`
+      : await db.$queryRaw<ExportRow[]>`SELECT e.id, e.cidr, e.note, e.created_at, o.code AS org_code FROM allowlist_entries e JOIN organisations o ON o.id = e.org_id
+          WHERE e.env_id = ${envId}::uuid AND e.removed_at IS NULL
+          ORDER BY e.created_at, e.cidr::inet, e.id LIMIT ${EXPORT_BATCH_ROWS}`;
+    if (rows.length) yield rows;
+    if (rows.length < EXPORT_BATCH_ROWS) return;
+    last = rows[rows.length - 1];
+  }
+}
+
 /** The environment's allowlist for gateways: JSON, plain text (one CIDR per line) or nginx `allow …; deny all;`. */
 export async function exportAllowlist(actor: Actor, envCode: string, format: string = "json") {
   authorize(actor, "allowlist:export");
@@ -352,7 +379,10 @@ export async function exportAllowlist(actor: Actor, envCode: string, format: str
   const db = getDb();
   const env = await db.environment.findUnique({ where: { code: envCode.toUpperCase() } });
   if (!env) throw new AppError("not_found", `No environment with code "${envCode}".`);
-  const entries = (await activeEntries(db, env.id)).map((e) => ({ cidr: e.cidr, organisation: e.org.code, note: e.note, approvedAt: e.createdAt.toISOString() }));
+  const entries: { cidr: string; organisation: string; note: string; approvedAt: string }[] = [];
+  for await (const batch of exportBatches(db, env.id)) {
+    for (const e of batch) entries.push({ cidr: e.cidr, organisation: e.org_code, note: e.note, approvedAt: e.created_at.toISOString() });
+  }
   const generated = new Date().toISOString();
   await db.$transaction((tx) =>
     recordAudit(tx, actor, { action: "allowlist.export", targetType: "environment", targetId: env.id, details: { environment: env.code, format, entries: entries.length } }),

@@ -118,9 +118,34 @@ describe("certificate lists", () => {
       [`SELECT id FROM provider_csrs WHERE env_id = $3::uuid AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "provider_csrs_env_id_created_at_id_idx", [T, ID, ID]],
       [`SELECT id FROM provider_certificate_requests WHERE env_id = $3::uuid AND status = 'pending' AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "provider_certificate_requests_(env_id_)?status_created_at_id_idx", [T, ID, ID]], // either gives the order; the planner picks by the tables' sizes
       [`SELECT id FROM provider_certificate_requests WHERE status = 'pending' AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 51`, "provider_certificate_requests_status_created_at_id_idx", [T, ID]],
+      [`SELECT id FROM provider_jws_keys WHERE env_id = $3::uuid AND ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 101`, "provider_jws_keys_env_id_created_at_id_idx", [T, ID, ID]],
+      [`SELECT id FROM provider_jws_keys WHERE ${after("created_at", "<")} ORDER BY created_at DESC, id DESC LIMIT 101`, "provider_jws_keys_created_at_id_idx", [T, ID]],
+      [`SELECT id FROM provider_endpoints WHERE env_id = $3::uuid AND removed_at IS NULL AND ${after("created_at", ">")} ORDER BY created_at, id LIMIT 101`, "provider_endpoints_env_id_created_at_id_idx", [T, ID, ID]],
+      // Environments: non-production first; after a non-production cursor, the rest of them and every production one.
+      [`SELECT id FROM environments WHERE production = false AND (code > $1 OR (code = $1 AND id > $2::uuid)) OR production = true ORDER BY production, code, id LIMIT 201`, "environments_production_code_id_idx", ["M", ID]],
+      // The gateway exports' batches: allowlist entries by (approved, CIDR), the registry's confirmed entries by decision time.
+      [`SELECT id FROM provider_endpoints WHERE env_id = $3::uuid AND removed_at IS NULL AND ${after("created_at", ">")} ORDER BY created_at, id LIMIT 1000`, "provider_endpoints_env_id_created_at_id_idx", [T, ID, ID]],
+      [
+        `SELECT id FROM partner_endpoints WHERE env_id = $3::uuid AND status = 'confirmed' AND removed_at IS NULL AND decided_at IS NOT NULL AND decided_at >= $1::timestamptz AND (decided_at > $1::timestamptz OR (decided_at = $1::timestamptz AND created_at > $1::timestamptz) OR (decided_at = $1::timestamptz AND created_at = $1::timestamptz AND id > $2::uuid)) ORDER BY decided_at, created_at, id LIMIT 1000`,
+        "partner_endpoints_env_id_status_decided_at_created_at_id_idx",
+        [T, ID, ID],
+      ],
     ];
     // Sorting off: whether an index gives the order, whatever the test tables' sizes make cheapest.
     for (const [sql, index, params] of cases) expect(await planWith(["sort", "bitmapscan"], sql, ...params), sql).toMatch(new RegExp(index));
+  });
+
+  it("the allowlist export's batches start at the cursor and sort only the entries of one approval time", async () => {
+    // The query of exportBatches (lib/services/allowlist/allowlist-requests.ts) after a cursor. Full
+    // sorts off (the test tables make one cheapest): the index gives the time order, and what is
+    // left is an incremental sort of the entries sharing one approval time.
+    const sql = `SELECT e.id, e.cidr, e.note, e.created_at, o.code AS org_code FROM allowlist_entries e JOIN organisations o ON o.id = e.org_id
+      WHERE e.env_id = $3::uuid AND e.removed_at IS NULL AND e.created_at >= $1::timestamptz
+        AND (e.created_at > $1::timestamptz OR (e.created_at = $1::timestamptz AND (e.cidr::inet, e.id) > ($4::inet, $2::uuid)))
+      ORDER BY e.created_at, e.cidr::inet, e.id LIMIT 1000`;
+    const p = await planWith(["sort", "bitmapscan"], sql, T, ID, ID, "10.0.0.0/24");
+    expect(p).toMatch(startsAt("allowlist_entries_env_id_created_at_cidr_id_idx", "created_at"));
+    expect(p).toMatch(/Incremental Sort[\s\S]*Presorted Key: e\.created_at/);
   });
 
   it("a search with few matches reads them from the search indexes; one with many walks the list order; both page in list order", async () => {

@@ -1,3 +1,6 @@
+import { z } from "zod";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { defineKeyset, pageParams } from "@/lib/db/keyset";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
@@ -10,12 +13,29 @@ import { MAX_ENTRIES_PER_KIND, type PublishProviderEndpointInput, publishProvide
 
 const view = (r: { id: string; kind: string; value: string; note: string | null; createdAt: Date }) => ({ id: r.id, kind: r.kind as "egress_cidr" | "ingress_url", value: r.value, note: r.note, publishedAt: r.createdAt });
 
-/** The provider's published egress ranges and ingress base URLs of an environment (every signed-in role may read them). */
-export async function listProviderEndpoints(actor: Actor, envCode: string) {
+const providerEndpointsPaging = z.object(pageParams({ defaultLimit: 100, maxLimit: 500 }));
+// Oldest first, as published (provider_endpoints_env_id_created_at_id_idx); the export reads the same order.
+export const providerEndpointsKeyset = defineKeyset<Prisma.ProviderEndpointWhereInput, Prisma.ProviderEndpointOrderByWithRelationInput>("provider-endpoints", [{ field: "createdAt", type: "date" }], "asc");
+/** The columns a published entry shows. */
+const providerEndpointSelect = { id: true, kind: true, value: true, note: true, createdAt: true } as const;
+
+/**
+ * One page of the provider's published egress ranges and ingress base URLs of an environment
+ * (every signed-in role may read them), oldest first. The default page holds them all
+ * (MAX_ENTRIES_PER_KIND of each kind).
+ */
+export async function listProviderEndpointsPage(actor: Actor, envCode: string, paging: { limit?: unknown; cursor?: string; before?: string } = {}) {
   authorize(actor, "endpoint:read");
+  const page = parseInput(providerEndpointsPaging, { limit: paging.limit, cursor: paging.cursor, before: paging.before });
   const env = await requireEnvironment(envCode);
-  const rows = await getDb().providerEndpoint.findMany({ where: { envId: env.id, removedAt: null }, orderBy: { createdAt: "asc" } });
-  return rows.map(view);
+  const base: Prisma.ProviderEndpointWhereInput = { envId: env.id, removedAt: null };
+  const found = await providerEndpointsKeyset.page(page, ({ where, orderBy, take }) => getDb().providerEndpoint.findMany({ where: { AND: [base, where] }, select: providerEndpointSelect, orderBy, take }));
+  return { endpoints: found.rows.map(view), nextCursor: found.nextCursor, prevCursor: found.prevCursor };
+}
+
+/** The first page (see listProviderEndpointsPage). */
+export async function listProviderEndpoints(actor: Actor, envCode: string) {
+  return (await listProviderEndpointsPage(actor, envCode)).endpoints;
 }
 
 /** An admin publishes one of the provider's endpoints; the same rules as partners' entries, no officer step (the provider vouches for itself). */

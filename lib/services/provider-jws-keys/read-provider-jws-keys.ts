@@ -1,4 +1,8 @@
 import type { JWK } from "jose";
+import { z } from "zod";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { defineKeyset, pageParams } from "@/lib/db/keyset";
+import { parseInput } from "@/lib/validation";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
@@ -26,14 +30,26 @@ export function providerJwsKeyView(r: Row, now = new Date()) {
 }
 const select = { id: true, kid: true, alg: true, keyLabel: true, jwk: true, spkiDer: true, spkiSha256: true, source: true, retireAt: true, createdAt: true, env: { select: { code: true } } } as const;
 
-/** The provider's JWS keys of an environment (or of all); partners (and with `active`) see only the active ones. */
-export async function listProviderJwsKeys(actor: Actor, envCode?: string, opts: { active?: boolean } = {}) {
+const providerKeysPaging = z.object(pageParams({ defaultLimit: 100, maxLimit: 500 }));
+// Newest first (provider_jws_keys_(env_id_)created_at_id_idx).
+const providerKeysKeyset = defineKeyset<Prisma.ProviderJwsKeyWhereInput, Prisma.ProviderJwsKeyOrderByWithRelationInput>("provider-jws-keys", [{ field: "createdAt", type: "date" }], "desc");
+type Paging = { limit?: unknown; cursor?: string; before?: string };
+
+/** One page of the provider's JWS keys of an environment (or of all), newest first; partners (and with `active`) see only the active ones. */
+export async function listProviderJwsKeysPage(actor: Actor, envCode?: string, opts: { active?: boolean } & Paging = {}) {
   authorize(actor, "provider-jws-key:read");
+  const paging = parseInput(providerKeysPaging, { limit: opts.limit, cursor: opts.cursor, before: opts.before });
   const env = envCode ? await requireEnvironment(envCode.toUpperCase()) : null;
   const now = new Date();
   const activeOnly = opts.active || orgScope(actor) !== null;
-  const rows = await getDb().providerJwsKey.findMany({ where: { ...(env ? { envId: env.id } : {}), ...(activeOnly ? { OR: [{ retireAt: null }, { retireAt: { gt: now } }] } : {}) }, select, orderBy: { createdAt: "desc" }, take: 100 });
-  return rows.map((r) => providerJwsKeyView(r, now));
+  const base: Prisma.ProviderJwsKeyWhereInput = { ...(env ? { envId: env.id } : {}), ...(activeOnly ? { OR: [{ retireAt: null }, { retireAt: { gt: now } }] } : {}) };
+  const page = await providerKeysKeyset.page(paging, ({ where, orderBy, take }) => getDb().providerJwsKey.findMany({ where: { AND: [base, where] }, select, orderBy, take }));
+  return { keys: page.rows.map((r) => providerJwsKeyView(r, now)), nextCursor: page.nextCursor, prevCursor: page.prevCursor };
+}
+
+/** The first page (see listProviderJwsKeysPage). */
+export async function listProviderJwsKeys(actor: Actor, envCode?: string, opts: { active?: boolean } & Paging = {}) {
+  return (await listProviderJwsKeysPage(actor, envCode, opts)).keys;
 }
 
 /** One provider key as a file: PEM SPKI or JWK (with kid, alg, use). Partners download active keys only. */

@@ -4,7 +4,9 @@ import { ProviderJwsKeyList } from "@/components/jws/jws-key-tables";
 import { ProviderJwsKeyForm } from "@/components/jws/jws-forms";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
-import { listProviderJwsKeys } from "@/lib/services/provider-jws-keys/read-provider-jws-keys";
+import { listProviderJwsKeysPage } from "@/lib/services/provider-jws-keys/read-provider-jws-keys";
+import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +18,9 @@ export default async function AdminJwsPage({ searchParams }: { searchParams: Pro
   const envs = await listEnvironments(actor);
   const env = envs.find((e) => e.code === one(sp.env)?.toUpperCase()) ?? envs[0];
   if (!env) return <Empty>No environments are configured yet.</Empty>;
-  const keys = await listProviderJwsKeys(actor, env.code);
+  const at = cursorParams(sp);
+  // One page at a time, newest first (keyset).
+  const { keys, nextCursor, prevCursor } = await orFirstPage(at, (c) => listProviderJwsKeysPage(actor, env.code, { ...c }));
   return (
     <div className="grid gap-6">
       <PageTitle subtitle="The provider's JWS signing keys per environment: generated and sealed by Keyport, or public keys of a signer elsewhere. Rotate with an overlap: add the new key, then give the old one a retire date.">
@@ -29,7 +33,7 @@ export default async function AdminJwsPage({ searchParams }: { searchParams: Pro
           </Link>
         ))}
       </nav>
-      <Card title={`Keys in ${env.code}`}>{keys.length ? <ProviderJwsKeyList keys={keys} retire /> : <Empty>No provider JWS key yet.</Empty>}</Card>
+      <Card title={`Keys in ${env.code}`} actions={<Pager params={{ env: env.code }} nextCursor={nextCursor} prevCursor={prevCursor} paged={!!(at.cursor || at.before)} label="Provider JWS key pages" />}>{keys.length ? <ProviderJwsKeyList keys={keys} retire /> : <Empty>No provider JWS key yet.</Empty>}</Card>
       <Card title="Add a key">
         <ProviderJwsKeyForm environment={env.code} />
       </Card>
