@@ -7,7 +7,7 @@ import { colonHex, formatDay } from "@/components/ui/format";
 import { CertificateSearch } from "@/components/officer/certificate-search";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { AppError } from "@/lib/errors";
-import { listOrganisations } from "@/lib/services/organisations/list-organisations";
+import { organisationChoices } from "@/lib/services/organisations/list-organisations";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { listCertificatesPage } from "@/lib/services/certificates/read-certificates";
 import { cursorParams, orFirstPage } from "@/lib/page-cursor";
@@ -17,9 +17,6 @@ import { param } from "../_shared/page-data";
 export const dynamic = "force-dynamic";
 
 const PAGE = 100;
-// Past this many organisations the filter is a code field, not a list: a list of a thousand is no
-// help to pick from, and it was most of the page (≈300 of 416 KB at 1,000 organisations, issue 21).
-const ORGANISATION_LIST_MAX = 100;
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -32,7 +29,7 @@ export default async function CertificatesPage({ searchParams }: Props) {
     environment: param(sp, "environment") ?? "",
     status: param(sp, "status") ?? "",
   };
-  const [orgs, envs] = await Promise.all([listOrganisations(actor), listEnvironments(actor)]);
+  const [orgs, envs] = await Promise.all([organisationChoices(actor), listEnvironments(actor)]);
   const at = cursorParams(sp);
   let page: Awaited<ReturnType<typeof listCertificatesPage>> = { certificates: [], nextCursor: null, prevCursor: null };
   let problem: string | null = null;
@@ -62,7 +59,7 @@ export default async function CertificatesPage({ searchParams }: Props) {
         <CertificateSearch
           values={values}
           environments={envs.map((e) => ({ value: e.code, label: e.code }))}
-          organisations={orgs.length > ORGANISATION_LIST_MAX ? null : orgs.map((o) => ({ value: o.code, label: `${o.code} · ${o.legalName}` }))}
+          organisations={orgs && orgs.map((o) => ({ value: o.code, label: `${o.code} · ${o.legalName}` }))}
         />
       </Card>
       {problem ? <Notice tone="bad">{problem}</Notice> : null}
