@@ -41,7 +41,8 @@ export function CreateOrganisationForm() {
   );
 }
 
-export function CreateUserForm({ orgCodes }: { orgCodes: string[] }) {
+/** orgCodes null: too many organisations to list (organisationChoices); the field takes a code. */
+export function CreateUserForm({ orgCodes }: { orgCodes: string[] | null }) {
   const [state, action, pending] = useActionState(createUserAction, initial);
   return (
     <form action={action} className="grid gap-3" aria-label="Create user">
@@ -54,13 +55,17 @@ export function CreateUserForm({ orgCodes }: { orgCodes: string[] }) {
         error={state.fields?.role}
         options={["partner", "officer", "admin", "gateway"].map((r) => ({ value: r, label: r }))}
       />
-      <SelectField
-        label="Organisation (partners only)"
-        name="orgCode"
-        defaultValue={state.values?.orgCode}
-        error={state.fields?.orgCode}
-        options={[{ value: "", label: "— none —" }, ...orgCodes.map((c) => ({ value: c, label: c }))]}
-      />
+      {orgCodes ? (
+        <SelectField
+          label="Organisation (partners only)"
+          name="orgCode"
+          defaultValue={state.values?.orgCode}
+          error={state.fields?.orgCode}
+          options={[{ value: "", label: "— none —" }, ...orgCodes.map((c) => ({ value: c, label: c }))]}
+        />
+      ) : (
+        <Field label="Organisation code (partners only)" name="orgCode" defaultValue={state.values?.orgCode} error={state.fields?.orgCode} placeholder="empty for none" />
+      )}
       <SelectField
         label="Partner access level (partners only)"
         name="partnerRole"
@@ -93,11 +98,16 @@ export function CreateEnvironmentForm() {
 }
 
 /** "partner": a partner admin's form (its own organisation's users; lib/actions/partner-users.ts). */
-export function CreateTokenForm({ emails, audience = "admin" }: { emails: string[]; audience?: "admin" | "partner" }) {
+/** emails null: too many users to list; the field takes the user's email. */
+export function CreateTokenForm({ emails, audience = "admin" }: { emails: string[] | null; audience?: "admin" | "partner" }) {
   const [state, action, pending] = useActionState(audience === "partner" ? createOrgTokenAction : createTokenAction, initial);
   return (
     <form action={action} className="grid gap-3" aria-label="Create API token">
-      <SelectField label="User" name="userEmail" defaultValue={state.values?.userEmail} error={state.fields?.userEmail} options={emails.map((e) => ({ value: e, label: e }))} />
+      {emails ? (
+        <SelectField label="User" name="userEmail" defaultValue={state.values?.userEmail} error={state.fields?.userEmail} options={emails.map((e) => ({ value: e, label: e }))} />
+      ) : (
+        <Field label="User (email)" name="userEmail" type="email" defaultValue={state.values?.userEmail} error={state.fields?.userEmail} />
+      )}
       <Field label="Token name" name="name" defaultValue={state.values?.name} placeholder="ci-pipeline" error={state.fields?.name} />
       <fieldset className="grid gap-1 text-sm">
         <legend className="font-medium">Scopes</legend>

@@ -10,8 +10,8 @@ import {
   RevokeTokenButton,
 } from "@/components/admin/admin-forms";
 import { requirePageActor } from "@/lib/auth/web-actor";
-import { listOrganisations, listOrganisationsPage } from "@/lib/services/organisations/list-organisations";
-import { listUsers, listUsersPage } from "@/lib/services/users/list-users";
+import { listOrganisationsPage, organisationChoices } from "@/lib/services/organisations/list-organisations";
+import { listUsersPage } from "@/lib/services/users/list-users";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { listTokensPage } from "@/lib/services/tokens/list-tokens";
 import { cursorParams, orFirstPage } from "@/lib/page-cursor";
@@ -20,6 +20,8 @@ import { Pager } from "@/components/ui/pager";
 export const dynamic = "force-dynamic";
 
 const PAGE = 50;
+/** Past this many active users the token form takes an email instead of offering a list. */
+const USER_CHOICES_MAX = 100;
 
 const fmt = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 16) + " UTC" : "—");
 
@@ -34,10 +36,11 @@ export default async function AdminHome({ searchParams }: Props) {
   const here = Object.fromEntries(Object.keys(sp).map((k) => [k, first(sp[k])]));
   const at = { orgs: cursorParams(sp, "orgs"), users: cursorParams(sp, "users"), tokens: cursorParams(sp, "tokens") };
   const [orgChoices, orgPage, userPage, allUsers, envs, tokenPage] = await Promise.all([
-    listOrganisations(actor),
+    organisationChoices(actor),
     orFirstPage(at.orgs, (c) => listOrganisationsPage(actor, { limit: PAGE, ...c })),
     orFirstPage(at.users, (c) => listUsersPage(actor, { ...filter, limit: PAGE, ...c })).catch(() => null),
-    listUsers(actor, { limit: 1000 }),
+    // The token form's choice of users: a list while it is short, else an email field.
+    listUsersPage(actor, { state: "active", limit: USER_CHOICES_MAX }),
     listEnvironments(actor),
     orFirstPage(at.tokens, (c) => listTokensPage(actor, { limit: PAGE, ...c })),
   ]);
@@ -84,12 +87,16 @@ export default async function AdminHome({ searchParams }: Props) {
             </label>
             <label className="grid gap-1">
               Organisation
-              <select name="organisation" defaultValue={filter.organisation} className="rounded border px-2 py-1">
-                <option value="">any</option>
-                {orgChoices.map((o) => (
-                  <option key={o.code}>{o.code}</option>
-                ))}
-              </select>
+              {orgChoices ? (
+                <select name="organisation" defaultValue={filter.organisation} className="rounded border px-2 py-1">
+                  <option value="">any</option>
+                  {orgChoices.map((o) => (
+                    <option key={o.code}>{o.code}</option>
+                  ))}
+                </select>
+              ) : (
+                <input name="organisation" type="search" defaultValue={filter.organisation} placeholder="code (any when empty)" className="rounded border px-2 py-1" />
+              )}
             </label>
             <label className="grid gap-1">
               State
@@ -123,7 +130,7 @@ export default async function AdminHome({ searchParams }: Props) {
           )}
         </Card>
         <Card title="New user">
-          <CreateUserForm orgCodes={orgChoices.filter((o) => !o.disabled).map((o) => o.code)} />
+          <CreateUserForm orgCodes={orgChoices && orgChoices.filter((o) => !o.disabled).map((o) => o.code)} />
         </Card>
         <Card title="Environments">
           {envs.length ? (
@@ -160,7 +167,7 @@ export default async function AdminHome({ searchParams }: Props) {
           )}
         </Card>
         <Card title="New API token">
-          <CreateTokenForm emails={allUsers.filter((u) => !u.disabled).map((u) => u.email)} />
+          <CreateTokenForm emails={allUsers.nextCursor ? null : allUsers.users.map((u) => u.email)} />
         </Card>
       </div>
     </div>
