@@ -11,7 +11,7 @@ import {
 } from "@/components/admin/admin-forms";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listOrganisationsPage, organisationChoices } from "@/lib/services/organisations/list-organisations";
-import { listUsersPage } from "@/lib/services/users/list-users";
+import { listUsersPage, userEmailChoices } from "@/lib/services/users/list-users";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { listTokensPage } from "@/lib/services/tokens/list-tokens";
 import { cursorParams, orFirstPage } from "@/lib/page-cursor";
@@ -20,8 +20,6 @@ import { Pager } from "@/components/ui/pager";
 export const dynamic = "force-dynamic";
 
 const PAGE = 50;
-/** Past this many active users the token form takes an email instead of offering a list. */
-const USER_CHOICES_MAX = 100;
 
 const fmt = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 16) + " UTC" : "—");
 
@@ -40,7 +38,7 @@ export default async function AdminHome({ searchParams }: Props) {
     orFirstPage(at.orgs, (c) => listOrganisationsPage(actor, { limit: PAGE, ...c })),
     orFirstPage(at.users, (c) => listUsersPage(actor, { ...filter, limit: PAGE, ...c })).catch(() => null),
     // The token form's choice of users: a list while it is short, else an email field.
-    listUsersPage(actor, { state: "active", limit: USER_CHOICES_MAX }),
+    userEmailChoices(actor),
     listEnvironments(actor),
     orFirstPage(at.tokens, (c) => listTokensPage(actor, { limit: PAGE, ...c })),
   ]);
@@ -167,7 +165,7 @@ export default async function AdminHome({ searchParams }: Props) {
           )}
         </Card>
         <Card title="New API token">
-          <CreateTokenForm emails={allUsers.nextCursor ? null : allUsers.users.map((u) => u.email)} />
+          <CreateTokenForm emails={allUsers} />
         </Card>
       </div>
     </div>

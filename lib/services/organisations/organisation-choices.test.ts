@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { disconnectDb, getDb } from "@/lib/db/client";
 import { makeWorld, uniq } from "@/lib/testing/world";
 import { ORGANISATION_LIST_MAX, organisationChoices } from "@/lib/services/organisations/list-organisations";
+import { USER_CHOICES_MAX, userEmailChoices } from "@/lib/services/users/list-users";
 
 afterAll(disconnectDb);
 
@@ -23,5 +24,14 @@ describe("organisation choices", () => {
     if (missing) await db.organisation.createMany({ data: Array.from({ length: missing }, () => ({ id: randomUUID(), code: `CH${uniq()}`.toUpperCase().slice(0, 30), legalName: "Choice Ltd", groupEmail: "pki@example.com" })) });
     expect(await organisationChoices(w.officer1.actor)).toBeNull();
     await expect(organisationChoices(w.partnerA.actor)).rejects.toMatchObject({ code: "forbidden" });
+    // The same for a form's users (the admin token form): active ones by email, at most the bound.
+    const emails = await userEmailChoices(w.admin.actor);
+    if (emails) {
+      expect(emails.length).toBeLessThanOrEqual(USER_CHOICES_MAX);
+      expect(emails).toEqual([...emails].sort());
+    }
+    const users = await db.user.count({ where: { disabled: false } });
+    expect(emails === null).toBe(users > USER_CHOICES_MAX);
+    await expect(userEmailChoices(w.partnerA.actor)).rejects.toMatchObject({ code: "forbidden" });
   });
 });

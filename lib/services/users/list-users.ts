@@ -48,3 +48,13 @@ export async function listUsersPage(actor: Actor, filter: ListUsersFilter = {}) 
 export async function listUsers(actor: Actor, filter: ListUsersFilter = {}) {
   return (await listUsersPage(actor, filter)).users;
 }
+
+/** Past this many active users a form takes an email instead of offering a list. */
+export const USER_CHOICES_MAX = 100;
+
+/** The active users' emails a form offers, by email: all of them up to USER_CHOICES_MAX, else null. Reads at most that many + 1 rows. */
+export async function userEmailChoices(actor: Actor): Promise<string[] | null> {
+  authorize(actor, "user:list");
+  const rows = await getDb().user.findMany({ where: { disabled: false }, orderBy: [{ email: "asc" }, { id: "asc" }], take: USER_CHOICES_MAX + 1, select: { email: true } });
+  return rows.length > USER_CHOICES_MAX ? null : rows.map((r) => r.email);
+}
