@@ -69,7 +69,7 @@ test("[gateway] CA and CRL downloads with a token are in the audit trail; anonym
       expect((await request.get(path, { headers })).status(), path).toBe(200);
     }
     expect(await count()).toBe(before + 4);
-    const { rows } = await db.query("SELECT action, details FROM audit_events WHERE actor_email = 'gateway@keyport.test' AND action = 'crl.download' ORDER BY seq DESC LIMIT 1");
+    const { rows } = await db.query("SELECT action, details FROM audit_events WHERE actor_email = 'gateway@keyport.test' AND action = 'crl.download' ORDER BY at DESC LIMIT 1");
     expect(rows[0].details).toMatchObject({ environment: "PPR", file: "PPR-root.crl" });
     // A wrong token is refused even where no token is needed.
     expect((await request.get("/crl/PPR.crl", { headers: { authorization: `Bearer kp_${"x".repeat(43)}` } })).status()).toBe(401);

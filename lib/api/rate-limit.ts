@@ -85,6 +85,7 @@ const LEASE_SHARE = 100;
 /**
  * A limit counted in leases: the shared count (rate_limits, through the library) grows by a lease
  * of several points at once, and this instance spends them from memory until the window ends.
+ * Leases start at one point per key and window and double while the key keeps calling.
  * Never more than the limit is let through across instances: each lease is one atomic upsert, and
  * a lease the count cannot cover is refused. A lease is at most 1/LEASE_SHARE of the limit and at
  * most a quarter of what the count had left at the last lease, so near the limit leases shrink to
@@ -92,7 +93,7 @@ const LEASE_SHARE = 100;
  * cost, at most about 1% of the limit per instance. A limit under 200 is counted point by point.
  */
 export class LeasedLimiter {
-  private readonly leases = new Map<string, { left: number; until: number; remaining: number }>();
+  private readonly leases = new Map<string, { left: number; until: number; remaining: number; next: number }>();
   private readonly maxLease: number;
 
   constructor(
@@ -111,12 +112,14 @@ export class LeasedLimiter {
       live.left--;
       return;
     }
-    const chunk = Math.max(1, Math.min(this.maxLease, Math.floor((live?.remaining ?? this.points) / 4)));
+    // A key's first lease in a window is one point, and each next one twice the last: a token
+    // that makes a few calls is counted exactly, a busy one soon takes full leases.
+    const chunk = Math.max(1, Math.min(this.maxLease, live?.next ?? 1, Math.floor((live?.remaining ?? this.points) / 4)));
     const res = await this.limiter.consume(key, chunk);
     // Calls that found the lease empty at once each took their own: what they leave adds up.
     const current = this.leases.get(key);
     const carried = current && current.until > Date.now() ? current.left : 0;
-    if (chunk > 1 || carried) this.leases.set(key, { left: carried + chunk - 1, until: now + res.msBeforeNext, remaining: res.remainingPoints });
+    this.leases.set(key, { left: carried + chunk - 1, until: now + res.msBeforeNext, remaining: res.remainingPoints, next: chunk * 2 });
     if (this.leases.size > 10_000) for (const [k, v] of this.leases) if (v.until <= now) this.leases.delete(k);
   }
 }
