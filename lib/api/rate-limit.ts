@@ -95,6 +95,7 @@ const LEASE_SHARE = 100;
 export class LeasedLimiter {
   private readonly leases = new Map<string, { left: number; until: number; remaining: number; next: number }>();
   private readonly maxLease: number;
+  private swept = 0;
 
   constructor(
     private readonly limiter: RateLimiterPostgres,
@@ -120,7 +121,11 @@ export class LeasedLimiter {
     const current = this.leases.get(key);
     const carried = current && current.until > Date.now() ? current.left : 0;
     this.leases.set(key, { left: carried + chunk - 1, until: now + res.msBeforeNext, remaining: res.remainingPoints, next: chunk * 2 });
-    if (this.leases.size > 10_000) for (const [k, v] of this.leases) if (v.until <= now) this.leases.delete(k);
+    // Expired leases go once the map is large, in one sweep a second at most (not on every lease).
+    if (this.leases.size > 10_000 && now - this.swept > 1000) {
+      this.swept = now;
+      for (const [k, v] of this.leases) if (v.until <= now) this.leases.delete(k);
+    }
   }
 }
 

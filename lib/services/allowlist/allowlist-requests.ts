@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { assertEnoughPartnerOfficers } from "@/lib/services/requests/partner-officers";
 import { getDb, type Tx } from "@/lib/db/client";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { emitEvent } from "@/lib/notifications/emit-event";
@@ -358,13 +358,12 @@ type ExportRow = { id: string; cidr: string; note: string; created_at: Date; org
 async function* exportBatches(db: ReturnType<typeof getDb>, envId: string): AsyncGenerator<ExportRow[]> {
   let last: ExportRow | null = null;
   for (;;) {
-    const rows: ExportRow[] = last
-      ? await db.$queryRaw<ExportRow[]>`SELECT e.id, e.cidr, e.note, e.created_at, o.code AS org_code FROM allowlist_entries e JOIN organisations o ON o.id = e.org_id
-          WHERE e.env_id = ${envId}::uuid AND e.removed_at IS NULL AND e.created_at >= ${last.created_at}
-            AND (e.created_at > ${last.created_at} OR (e.created_at = ${last.created_at} AND (e.cidr::inet, e.id) > (${last.cidr}::inet, ${last.id}::uuid)))
-          ORDER BY e.created_at, e.cidr::inet, e.id LIMIT ${EXPORT_BATCH_ROWS}`
-      : await db.$queryRaw<ExportRow[]>`SELECT e.id, e.cidr, e.note, e.created_at, o.code AS org_code FROM allowlist_entries e JOIN organisations o ON o.id = e.org_id
-          WHERE e.env_id = ${envId}::uuid AND e.removed_at IS NULL
+    const after: Prisma.Sql = last
+      ? Prisma.sql`AND e.created_at >= ${last.created_at}
+            AND (e.created_at > ${last.created_at} OR (e.created_at = ${last.created_at} AND (e.cidr::inet, e.id) > (${last.cidr}::inet, ${last.id}::uuid)))`
+      : Prisma.empty;
+    const rows: ExportRow[] = await db.$queryRaw<ExportRow[]>`SELECT e.id, e.cidr, e.note, e.created_at, o.code AS org_code FROM allowlist_entries e JOIN organisations o ON o.id = e.org_id
+          WHERE e.env_id = ${envId}::uuid AND e.removed_at IS NULL ${after}
           ORDER BY e.created_at, e.cidr::inet, e.id LIMIT ${EXPORT_BATCH_ROWS}`;
     if (rows.length) yield rows;
     if (rows.length < EXPORT_BATCH_ROWS) return;
