@@ -41,7 +41,8 @@ function check(body: unknown[]): string {
   return createHash("sha256").update(JSON.stringify(body)).digest("base64url").slice(0, 10);
 }
 
-function refused(param: "cursor" | "before"): AppError {
+/** The 422 for a cursor that is not one the list returned (also for a list that checks more of a cursor itself). */
+export function refused(param: "cursor" | "before"): AppError {
   const given = param === "cursor" ? "nextCursor" : "prevCursor";
   return new AppError("validation_failed", `${param} is not one this list returned (pass ${given} as given).`, { [param]: "Unknown cursor." });
 }

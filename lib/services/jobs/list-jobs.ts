@@ -18,7 +18,7 @@ import { z } from "zod";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { getDb } from "@/lib/db/client";
 import { type Actor, authorize } from "@/lib/auth/actor";
-import { decodeCursor, encodeCursor, pageParams } from "@/lib/db/keyset";
+import { decodeCursor, encodeCursor, pageParams, refused } from "@/lib/db/keyset";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { JOBS } from "@/lib/jobs/definitions";
@@ -93,7 +93,7 @@ function runPosition(cursor: string, param: "cursor" | "before") {
   const key = c.values[0] as string;
   // The check in a cursor is not a secret: a well-formed cursor can still carry a bad time.
   if (!MICROS.test(key) || Number.isNaN(Date.parse(key))) {
-    throw new AppError("validation_failed", `${param} is not one this list returned (pass ${param === "cursor" ? "nextCursor" : "prevCursor"} as given).`, { [param]: "Unknown cursor." });
+    throw refused(param);
   }
   return { key, id: c.id };
 }
