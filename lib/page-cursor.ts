@@ -23,3 +23,8 @@ export async function orFirstPage<T>(at: { cursor?: string; before?: string }, r
     throw e;
   }
 }
+
+/** Whether a list's cursor parameters ask for a page other than the first (its Pager then shows First page). */
+export function isPaged(at: { cursor?: string; before?: string }): boolean {
+  return !!(at.cursor || at.before);
+}

@@ -5,7 +5,7 @@ import { formatTime } from "@/components/ui/format";
 import { MarkReadForm } from "@/components/notifications/notification-forms";
 import { getWebActor } from "@/lib/auth/web-actor";
 import { listMyNotifications } from "@/lib/services/notifications/my-notifications";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
@@ -17,7 +17,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
   const at = cursorParams(await searchParams);
   // One page at a time, newest first (keyset).
   const { items, unread, nextCursor, prevCursor } = await orFirstPage(at, (c) => listMyNotifications(actor, { limit: 100, ...c }));
-  const pager = <Pager params={{}} nextCursor={nextCursor} prevCursor={prevCursor} paged={!!(at.cursor || at.before)} label="Notification pages" />;
+  const pager = <Pager params={{}} nextCursor={nextCursor} prevCursor={prevCursor} paged={isPaged(at)} label="Notification pages" />;
   return (
     <div className="grid gap-6">
       <PageTitle subtitle={actor.role === "officer" ? "Requests and chains waiting for your decision, and what happened to certificates." : "What happened to your organisation's certificates, requests and exchange items."}>

@@ -14,7 +14,7 @@ import { listOrganisationsPage, organisationChoices } from "@/lib/services/organ
 import { listUsersPage, userEmailChoices } from "@/lib/services/users/list-users";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { listTokensPage } from "@/lib/services/tokens/list-tokens";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
@@ -45,12 +45,11 @@ export default async function AdminHome({ searchParams }: Props) {
   const orgs = orgPage.organisations;
   const users = userPage?.users ?? null;
   const tokens = tokenPage.tokens;
-  const paged = (c: { cursor?: string; before?: string }) => !!(c.cursor || c.before);
   return (
     <div className="grid gap-6">
       <PageTitle subtitle="Organisations, accounts, environments and API tokens.">Administration</PageTitle>
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
-        <Card title="Organisations" actions={<Pager params={here} prefix="orgs" nextCursor={orgPage.nextCursor} prevCursor={orgPage.prevCursor} paged={paged(at.orgs)} label="Organisation pages" />}>
+        <Card title="Organisations" actions={<Pager params={here} prefix="orgs" nextCursor={orgPage.nextCursor} prevCursor={orgPage.prevCursor} paged={isPaged(at.orgs)} label="Organisation pages" />}>
           {orgs.length ? (
             <Table
               label="Organisations"
@@ -72,7 +71,7 @@ export default async function AdminHome({ searchParams }: Props) {
         <Card title="New organisation">
           <CreateOrganisationForm />
         </Card>
-        <Card title="Users" actions={userPage ? <Pager params={here} prefix="users" nextCursor={userPage.nextCursor} prevCursor={userPage.prevCursor} paged={paged(at.users)} label="User pages" /> : null}>
+        <Card title="Users" actions={userPage ? <Pager params={here} prefix="users" nextCursor={userPage.nextCursor} prevCursor={userPage.prevCursor} paged={isPaged(at.users)} label="User pages" /> : null}>
           <form method="get" className="mb-3 flex flex-wrap items-end gap-2 text-sm" aria-label="Filter users">
             <label className="grid gap-1">
               Role
@@ -144,7 +143,7 @@ export default async function AdminHome({ searchParams }: Props) {
         <Card title="New environment">
           <CreateEnvironmentForm />
         </Card>
-        <Card title="API tokens" actions={<Pager params={here} prefix="tokens" nextCursor={tokenPage.nextCursor} prevCursor={tokenPage.prevCursor} paged={paged(at.tokens)} label="Token pages" />}>
+        <Card title="API tokens" actions={<Pager params={here} prefix="tokens" nextCursor={tokenPage.nextCursor} prevCursor={tokenPage.prevCursor} paged={isPaged(at.tokens)} label="Token pages" />}>
           {tokens.length ? (
             <Table
               label="API tokens"

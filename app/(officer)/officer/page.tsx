@@ -8,7 +8,7 @@ import { QueueFilters } from "@/components/officer/queue-filters";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { AppError } from "@/lib/errors";
 import { listOrganisationsPage, organisationChoices } from "@/lib/services/organisations/list-organisations";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { listReviewQueue } from "@/lib/services/review/review-queue";
 import { listAuditEvents } from "@/lib/services/audit/list-audit-events";
@@ -64,7 +64,7 @@ export default async function ReviewQueuePage({ searchParams }: Props) {
       {problem ? <Notice tone="bad">{problem}</Notice> : null}
       <Card
         title={`Pending requests${queue ? ` (${queue.prevCursor ? "further " : ""}${queue.items.length}${queue.nextCursor ? "+" : ""})` : ""}`}
-        actions={<Pager params={filters} nextCursor={queue?.nextCursor ?? null} prevCursor={queue?.prevCursor ?? null} paged={!!(queueAt.cursor || queueAt.before)} label="Queue pages" />}
+        actions={<Pager params={filters} nextCursor={queue?.nextCursor ?? null} prevCursor={queue?.prevCursor ?? null} paged={isPaged(queueAt)} label="Queue pages" />}
       >
         {queue && queue.items.length ? (
           <Table
@@ -112,7 +112,7 @@ export default async function ReviewQueuePage({ searchParams }: Props) {
               prefix="orgs"
               nextCursor={orgPage.nextCursor}
               prevCursor={orgPage.prevCursor}
-              paged={!!(orgsAt.cursor || orgsAt.before)}
+              paged={isPaged(orgsAt)}
               label="Organisation pages"
             />
           }

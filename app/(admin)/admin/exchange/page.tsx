@@ -11,7 +11,7 @@ import { listEnvironments } from "@/lib/services/environments/list-environments"
 import { getProviderClientCa } from "@/lib/services/provider/provider-client-ca-file";
 import { organisationChoices } from "@/lib/services/organisations/list-organisations";
 import { listProviderCsrsPage } from "@/lib/services/provider-csrs/read-provider-csrs";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 import { getProviderServerChain } from "@/lib/services/provider/set-provider-server-chain";
 
@@ -19,7 +19,6 @@ export const dynamic = "force-dynamic";
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const PAGE = 50;
-const paged = (c: { cursor?: string; before?: string }) => !!(c.cursor || c.before);
 
 /** The provider's side of the exchange, per environment: its client CA, its server chain, and CSRs for partners' CAs to sign. */
 export default async function AdminExchangePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -65,7 +64,7 @@ export default async function AdminExchangePage({ searchParams }: { searchParams
           </p>
         )}
       </Card>
-      <Card title="Provider client certificates" actions={<Pager params={here} prefix="requests" nextCursor={requestPage.nextCursor} prevCursor={requestPage.prevCursor} paged={paged(at.requests)} label="Provider certificate request pages" />}>
+      <Card title="Provider client certificates" actions={<Pager params={here} prefix="requests" nextCursor={requestPage.nextCursor} prevCursor={requestPage.prevCursor} paged={isPaged(at.requests)} label="Provider certificate request pages" />}>
         <div className="grid gap-3">
           {requests.length ? (
             <Table
@@ -87,7 +86,7 @@ export default async function AdminExchangePage({ searchParams }: { searchParams
           <SetProviderServerChainForm environment={env.code} />
         </div>
       </Card>
-      <Card title="Provider CSRs signed by partners' CAs" actions={<Pager params={here} prefix="csrs" nextCursor={csrPage.nextCursor} prevCursor={csrPage.prevCursor} paged={paged(at.csrs)} label="Provider CSR pages" />}>
+      <Card title="Provider CSRs signed by partners' CAs" actions={<Pager params={here} prefix="csrs" nextCursor={csrPage.nextCursor} prevCursor={csrPage.prevCursor} paged={isPaged(at.csrs)} label="Provider CSR pages" />}>
         <div className="grid gap-4">
           {csrs.length ? (
             <Table

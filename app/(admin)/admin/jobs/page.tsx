@@ -6,7 +6,7 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import { formatTime } from "@/components/ui/format";
 import { Pager } from "@/components/ui/pager";
 import { requirePageActor } from "@/lib/auth/web-actor";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { AppError } from "@/lib/errors";
 import { type JobRun, listJobRunsPage, listJobs } from "@/lib/services/jobs/list-jobs";
 
@@ -39,7 +39,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
       {history ? (
         <Card
           title={`${history.job.name}: all runs`}
-          actions={<Pager params={{ job: history.job.name }} nextCursor={history.nextCursor} prevCursor={history.prevCursor} paged={!!(at.cursor || at.before)} label={`${history.job.name} run pages`} />}
+          actions={<Pager params={{ job: history.job.name }} nextCursor={history.nextCursor} prevCursor={history.prevCursor} paged={isPaged(at)} label={`${history.job.name} run pages`} />}
         >
           <p className="mb-3 text-sm text-slate-700">
             {history.job.description}{" "}

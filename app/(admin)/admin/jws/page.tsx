@@ -5,7 +5,7 @@ import { ProviderJwsKeyForm } from "@/components/jws/jws-forms";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { listProviderJwsKeysPage } from "@/lib/services/provider-jws-keys/read-provider-jws-keys";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
@@ -33,7 +33,7 @@ export default async function AdminJwsPage({ searchParams }: { searchParams: Pro
           </Link>
         ))}
       </nav>
-      <Card title={`Keys in ${env.code}`} actions={<Pager params={{ env: env.code }} nextCursor={nextCursor} prevCursor={prevCursor} paged={!!(at.cursor || at.before)} label="Provider JWS key pages" />}>{keys.length ? <ProviderJwsKeyList keys={keys} retire /> : <Empty>No provider JWS key yet.</Empty>}</Card>
+      <Card title={`Keys in ${env.code}`} actions={<Pager params={{ env: env.code }} nextCursor={nextCursor} prevCursor={prevCursor} paged={isPaged(at)} label="Provider JWS key pages" />}>{keys.length ? <ProviderJwsKeyList keys={keys} retire /> : <Empty>No provider JWS key yet.</Empty>}</Card>
       <Card title="Add a key">
         <ProviderJwsKeyForm environment={env.code} />
       </Card>

@@ -4,7 +4,7 @@ import { formatTime } from "@/components/ui/format";
 import { ReminderDaysForm } from "@/components/notifications/notification-forms";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listOutbox } from "@/lib/services/notifications/outbox";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 import { listReminderPolicies } from "@/lib/services/notifications/reminder-policy";
 
@@ -32,7 +32,7 @@ export default async function MailPage({ searchParams }: { searchParams: Promise
       <p className="text-sm" data-testid="outbox-counts">
         {["pending", "sent", "held", "dead"].map((s) => `${s}: ${outbox.counts[s] ?? 0}`).join(" · ")}
       </p>
-      <Card title="Messages" actions={<Pager params={{}} nextCursor={outbox.nextCursor} prevCursor={outbox.prevCursor} paged={!!(at.cursor || at.before)} label="Outbox pages" />}>
+      <Card title="Messages" actions={<Pager params={{}} nextCursor={outbox.nextCursor} prevCursor={outbox.prevCursor} paged={isPaged(at)} label="Outbox pages" />}>
         {outbox.deliveries.length ? (
           <ul className="divide-y divide-slate-100" aria-label="Outbox" data-testid="outbox">
             {outbox.deliveries.map((d) => (

@@ -6,7 +6,7 @@ import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { listAllowlistEntriesPage } from "@/lib/services/allowlist/allowlist-requests";
 import { listAllowlistReviewsPage } from "@/lib/services/review/review-allowlist";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
@@ -24,7 +24,6 @@ const FORMATS = [
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
-const paged = (c: { cursor?: string; before?: string }) => !!(c.cursor || c.before);
 
 export default async function AllowlistPage({ searchParams }: Props) {
   const actor = await requirePageActor("area:officer", "/officer/allowlist");
@@ -53,7 +52,7 @@ export default async function AllowlistPage({ searchParams }: Props) {
             Pending requests ({waiting}
             {reviewPage.nextCursor ? "+" : ""}){reviews.length > waiting ? `, and ${reviews.length - waiting} decided in the last hour` : ""}
           </h2>
-          <Pager params={here} prefix="requests" nextCursor={reviewPage.nextCursor} prevCursor={reviewPage.prevCursor} paged={paged(atReviews)} label="Allowlist request pages" />
+          <Pager params={here} prefix="requests" nextCursor={reviewPage.nextCursor} prevCursor={reviewPage.prevCursor} paged={isPaged(atReviews)} label="Allowlist request pages" />
         </div>
         {reviews.length ? reviews.map((r) => <AllowlistReview key={r.request.id} review={r} officerId={actor.userId} />) : <Empty>No allowlist requests are waiting.</Empty>}
       </div>
@@ -63,10 +62,10 @@ export default async function AllowlistPage({ searchParams }: Props) {
         return (
           <Card
             key={env.code}
-            title={`${env.code} allowlist (${paged(at) ? "further " : ""}${rows.length}${page.nextCursor ? "+" : ""})`}
+            title={`${env.code} allowlist (${isPaged(at) ? "further " : ""}${rows.length}${page.nextCursor ? "+" : ""})`}
             actions={
               <span className="flex gap-6">
-                <Pager params={here} prefix={`entries${env.code}`} nextCursor={page.nextCursor} prevCursor={page.prevCursor} paged={paged(at)} label={`${env.code} allowlist pages`} />
+                <Pager params={here} prefix={`entries${env.code}`} nextCursor={page.nextCursor} prevCursor={page.prevCursor} paged={isPaged(at)} label={`${env.code} allowlist pages`} />
                 <span className="flex gap-2 text-sm" aria-label={`${env.code} exports`}>
                   Export:
                   {FORMATS.map((f) => (

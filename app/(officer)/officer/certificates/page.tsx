@@ -10,7 +10,7 @@ import { AppError } from "@/lib/errors";
 import { organisationChoices } from "@/lib/services/organisations/list-organisations";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { listCertificatesPage } from "@/lib/services/certificates/read-certificates";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 import { param } from "../_shared/page-data";
 
@@ -51,7 +51,7 @@ export default async function CertificatesPage({ searchParams }: Props) {
     problem = e.message;
   }
   const { certificates, nextCursor, prevCursor } = page;
-  const paged = !!(at.cursor || at.before);
+  const paged = isPaged(at);
   return (
     <div className="grid gap-6">
       <PageTitle subtitle="Every certificate the provider's CAs issued: search, inspect, download, revoke.">Certificate inventory</PageTitle>

@@ -14,7 +14,7 @@ import { EndpointDecision } from "@/components/exchange/endpoint-forms";
 import { ProbeResults } from "@/components/exchange/probe-results";
 import { listEndpointsPage } from "@/lib/services/endpoints/read-endpoints";
 import { listProbesPage } from "@/lib/services/endpoints/run-probe";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
@@ -22,7 +22,6 @@ export const dynamic = "force-dynamic";
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const link = "text-sky-800 underline";
 const PAGE = 50;
-const paged = (c: { cursor?: string; before?: string }) => !!(c.cursor || c.before);
 
 export default async function OfficerExchangePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor("area:officer", "/officer/exchange");
@@ -43,7 +42,7 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
   const pending = chainPage.chains;
   // Only the waiting requests are paged (newest first), so none hides behind decided ones.
   const waiting = providerPage.requests;
-  const providerPaged = paged(at.providerRequests) || !!providerPage.nextCursor;
+  const providerPaged = isPaged(at.providerRequests) || !!providerPage.nextCursor;
   // Endpoint registry and readiness probe (issue 18, items 5–6)
   const [endpointPage, probePage] = await Promise.all([
     orFirstPage(at.endpoints, (c) => listEndpointsPage(actor, { environment: env.code, status: "new", limit: PAGE, ...c })),
@@ -60,7 +59,7 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
           </Link>
         ))}
       </nav>
-      <Card title={`Server CA chains to endorse in ${env.code}`} actions={<Pager params={here} prefix="chains" nextCursor={chainPage.nextCursor} prevCursor={chainPage.prevCursor} paged={paged(at.chains)} label="Server chain pages" />}>
+      <Card title={`Server CA chains to endorse in ${env.code}`} actions={<Pager params={here} prefix="chains" nextCursor={chainPage.nextCursor} prevCursor={chainPage.prevCursor} paged={isPaged(at.chains)} label="Server chain pages" />}>
         {pending.length ? (
           <div className="grid gap-6">
             {pending.map((c) => (
@@ -91,7 +90,7 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
       {waiting.length || providerPaged ? (
         <Card
           title={`Provider client certificates to approve in ${env.code}`}
-          actions={<Pager params={here} prefix="providerRequests" nextCursor={providerPage.nextCursor} prevCursor={providerPage.prevCursor} paged={paged(at.providerRequests)} label="Provider certificate request pages" />}
+          actions={<Pager params={here} prefix="providerRequests" nextCursor={providerPage.nextCursor} prevCursor={providerPage.prevCursor} paged={isPaged(at.providerRequests)} label="Provider certificate request pages" />}
         >
           <div className="grid gap-6">
             {waiting.length ? null : <Empty>No request waits for approval.</Empty>}
@@ -106,7 +105,7 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
           </div>
         </Card>
       ) : null}
-      <Card title={`Endpoints to confirm in ${env.code}`} actions={<Pager params={here} prefix="endpoints" nextCursor={endpointPage.nextCursor} prevCursor={endpointPage.prevCursor} paged={paged(at.endpoints)} label="Endpoint pages" />}>
+      <Card title={`Endpoints to confirm in ${env.code}`} actions={<Pager params={here} prefix="endpoints" nextCursor={endpointPage.nextCursor} prevCursor={endpointPage.prevCursor} paged={isPaged(at.endpoints)} label="Endpoint pages" />}>
         <div className="grid gap-4">
           {newEndpoints.length ? (
             newEndpoints.map((e) => (
@@ -162,7 +161,7 @@ export default async function OfficerExchangePage({ searchParams }: { searchPara
       {detail ? (
         <Card
           title={`Readiness probe results of ${detail.organisation}`}
-          actions={probePage ? <Pager params={here} prefix="probes" nextCursor={probePage.nextCursor} prevCursor={probePage.prevCursor} paged={paged(at.probes)} label="Probe result pages" /> : null}
+          actions={probePage ? <Pager params={here} prefix="probes" nextCursor={probePage.nextCursor} prevCursor={probePage.prevCursor} paged={isPaged(at.probes)} label="Probe result pages" /> : null}
         >
           <ProbeResults probes={probePage?.probes ?? []} />
         </Card>

@@ -7,7 +7,7 @@ import { JwsKeyDecision, VerifyJwsForm } from "@/components/jws/jws-forms";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { listJwsKeysPage } from "@/lib/services/jws-keys/read-jws-keys";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
@@ -15,7 +15,6 @@ export const dynamic = "force-dynamic";
 const PAGE = 100;
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-const paged = (c: { cursor?: string; before?: string }) => !!(c.cursor || c.before);
 
 export default async function OfficerJwsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor("area:officer", "/officer/jws");
@@ -43,7 +42,7 @@ export default async function OfficerJwsPage({ searchParams }: { searchParams: P
           </Link>
         ))}
       </nav>
-      <Card title={`JWS keys to endorse in ${env.code}`} actions={<Pager params={here} prefix="pending" nextCursor={pendingPage.nextCursor} prevCursor={pendingPage.prevCursor} paged={paged(at.pending)} label="Pending key pages" />}>
+      <Card title={`JWS keys to endorse in ${env.code}`} actions={<Pager params={here} prefix="pending" nextCursor={pendingPage.nextCursor} prevCursor={pendingPage.prevCursor} paged={isPaged(at.pending)} label="Pending key pages" />}>
         {pending.length ? (
           <div className="grid gap-6">
             {pending.map((k) => (
@@ -59,7 +58,7 @@ export default async function OfficerJwsPage({ searchParams }: { searchParams: P
           <Empty>Nothing waits for endorsement.</Empty>
         )}
       </Card>
-      <Card title={`Endorsed keys in ${env.code}`} actions={<Pager params={here} prefix="endorsed" nextCursor={endorsedPage.nextCursor} prevCursor={endorsedPage.prevCursor} paged={paged(at.endorsed)} label="Endorsed key pages" />}>{current.length ? <PartnerJwsKeyTable keys={current} retire showOrganisation /> : <Empty>No endorsed JWS key yet.</Empty>}</Card>
+      <Card title={`Endorsed keys in ${env.code}`} actions={<Pager params={here} prefix="endorsed" nextCursor={endorsedPage.nextCursor} prevCursor={endorsedPage.prevCursor} paged={isPaged(at.endorsed)} label="Endorsed key pages" />}>{current.length ? <PartnerJwsKeyTable keys={current} retire showOrganisation /> : <Empty>No endorsed JWS key yet.</Empty>}</Card>
       <Card title="Check a signature">
         <VerifyJwsForm environment={env.code} askOrganisation />
       </Card>

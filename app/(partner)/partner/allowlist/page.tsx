@@ -6,7 +6,7 @@ import { AllowlistRequestForm, RequestRemovalButton } from "@/components/partner
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listEnvironments } from "@/lib/services/environments/list-environments";
 import { listAllowlistEntriesPage, listAllowlistRequests, listAllowlistRequestsPage } from "@/lib/services/allowlist/allowlist-requests";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
@@ -16,7 +16,6 @@ const REQUESTS_PAGE = 50;
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
-const paged = (c: { cursor?: string; before?: string }) => !!(c.cursor || c.before);
 
 export default async function PartnerAllowlistPage({ searchParams }: Props) {
   const actor = await requirePageActor("area:partner", "/partner/allowlist");
@@ -49,7 +48,7 @@ export default async function PartnerAllowlistPage({ searchParams }: Props) {
               <section className="grid content-start gap-2">
                 <div className="flex flex-wrap items-baseline justify-between gap-3">
                   <h3 className="text-sm font-semibold text-slate-700">Approved entries</h3>
-                  <Pager params={here} prefix={`entries${env.code}`} nextCursor={entries.nextCursor} prevCursor={entries.prevCursor} paged={paged(at.entries)} label={`${env.code} entry pages`} />
+                  <Pager params={here} prefix={`entries${env.code}`} nextCursor={entries.nextCursor} prevCursor={entries.prevCursor} paged={isPaged(at.entries)} label={`${env.code} entry pages`} />
                 </div>
                 {envEntries.length ? (
                   <Table
@@ -74,7 +73,7 @@ export default async function PartnerAllowlistPage({ searchParams }: Props) {
             <section className="mt-6 grid gap-2">
               <div className="flex flex-wrap items-baseline justify-between gap-3">
                 <h3 className="text-sm font-semibold text-slate-700">Your requests</h3>
-                <Pager params={here} prefix={`requests${env.code}`} nextCursor={requests.nextCursor} prevCursor={requests.prevCursor} paged={paged(at.requests)} label={`${env.code} request pages`} />
+                <Pager params={here} prefix={`requests${env.code}`} nextCursor={requests.nextCursor} prevCursor={requests.prevCursor} paged={isPaged(at.requests)} label={`${env.code} request pages`} />
               </div>
               {envRequests.length ? (
                 <Table

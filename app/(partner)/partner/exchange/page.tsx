@@ -19,14 +19,13 @@ import { ProbeResults } from "@/components/exchange/probe-results";
 import { listEndpointsPage } from "@/lib/services/endpoints/read-endpoints";
 import { listProviderEndpoints } from "@/lib/services/endpoints/provider-endpoints";
 import { listProbesPage } from "@/lib/services/endpoints/run-probe";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
 
 const link = "text-sky-800 underline";
 const PAGE = 50;
-const paged = (c: { cursor?: string; before?: string }) => !!(c.cursor || c.before);
 
 export default async function ExchangePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requirePageActor("area:partner", "/partner/exchange");
@@ -46,7 +45,7 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
   ]);
   const chains = chainPage.chains;
   const toSign = csrPage.csrs;
-  const csrsPaged = paged(at.csrs) || !!csrPage.nextCursor;
+  const csrsPaged = isPaged(at.csrs) || !!csrPage.nextCursor;
   // Endpoint registry and readiness probe (issue 18, items 5–6)
   const [endpointPage, providerEndpoints, probePage] = await Promise.all([
     orFirstPage(at.endpoints, (c) => listEndpointsPage(actor, { environment: env.code, limit: PAGE, ...c })),
@@ -98,7 +97,7 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
         )}
       </Card>
       {toSign.length || signed || csrsPaged ? (
-        <Card title="Provider CSR to sign with your CA" actions={<Pager params={here} prefix="csrs" nextCursor={csrPage.nextCursor} prevCursor={csrPage.prevCursor} paged={paged(at.csrs)} label="Provider CSR pages" />}>
+        <Card title="Provider CSR to sign with your CA" actions={<Pager params={here} prefix="csrs" nextCursor={csrPage.nextCursor} prevCursor={csrPage.prevCursor} paged={isPaged(at.csrs)} label="Provider CSR pages" />}>
           <div className="grid gap-4 text-sm">
             {toSign.map((c) => (
               <div key={c.id} className="grid gap-2" data-testid={`provider-csr-${c.id}`}>
@@ -120,7 +119,7 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
           </div>
         </Card>
       ) : null}
-      <Card title="Your endpoints" actions={<Pager params={here} prefix="endpoints" nextCursor={endpointPage.nextCursor} prevCursor={endpointPage.prevCursor} paged={paged(at.endpoints)} label="Endpoint pages" />}>
+      <Card title="Your endpoints" actions={<Pager params={here} prefix="endpoints" nextCursor={endpointPage.nextCursor} prevCursor={endpointPage.prevCursor} paged={isPaged(at.endpoints)} label="Endpoint pages" />}>
         <div className="grid gap-4">
           <p className="text-sm">The callback base URLs the provider calls, and the IP ranges its callbacks reach (your ingress). Your source IPs for calls to the provider stay on the IP allowlist. Officers confirm each entry; the readiness probe then calls a confirmed URL with the provider&apos;s client certificate and trusts only your endorsed server CA chain.</p>
           {endpoints.length ? (
@@ -144,7 +143,7 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
           <RegisterEndpointForm environment={env.code} />
         </div>
       </Card>
-      <Card title="Readiness probe results" actions={<Pager params={here} prefix="probes" nextCursor={probePage.nextCursor} prevCursor={probePage.prevCursor} paged={paged(at.probes)} label="Probe result pages" />}>
+      <Card title="Readiness probe results" actions={<Pager params={here} prefix="probes" nextCursor={probePage.nextCursor} prevCursor={probePage.prevCursor} paged={isPaged(at.probes)} label="Probe result pages" />}>
         <ProbeResults probes={probePage.probes} />
       </Card>
       <Card title="Provider endpoints">
@@ -154,7 +153,7 @@ export default async function ExchangePage({ searchParams }: { searchParams: Pro
           <Empty>The provider has not published its egress ranges and ingress URLs for {env.code} yet.</Empty>
         )}
       </Card>
-      <Card title="Your server CA chain" actions={<Pager params={here} prefix="chains" nextCursor={chainPage.nextCursor} prevCursor={chainPage.prevCursor} paged={paged(at.chains)} label="Server chain pages" />}>
+      <Card title="Your server CA chain" actions={<Pager params={here} prefix="chains" nextCursor={chainPage.nextCursor} prevCursor={chainPage.prevCursor} paged={isPaged(at.chains)} label="Server chain pages" />}>
         <div className="grid gap-4">
           {chains.length ? (
             <Table

@@ -7,7 +7,7 @@ import { listEnvironments } from "@/lib/services/environments/list-environments"
 import { listJwsKeysPage } from "@/lib/services/jws-keys/read-jws-keys";
 import { listProviderJwsKeys } from "@/lib/services/provider-jws-keys/read-provider-jws-keys";
 import { param } from "../_shared/page-data";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
@@ -36,7 +36,7 @@ export default async function PartnerJwsPage({ searchParams }: { searchParams: P
           </Link>
         ))}
       </nav>
-      <Card title="Your JWS keys" actions={<Pager params={here} prefix="keys" nextCursor={keyPage.nextCursor} prevCursor={keyPage.prevCursor} paged={!!(at.cursor || at.before)} label="Key pages" />}>
+      <Card title="Your JWS keys" actions={<Pager params={here} prefix="keys" nextCursor={keyPage.nextCursor} prevCursor={keyPage.prevCursor} paged={isPaged(at)} label="Key pages" />}>
         <div className="grid gap-4">
           {keys.length ? <PartnerJwsKeyTable keys={keys} retire /> : <Empty>No JWS key uploaded for {env.code} yet.</Empty>}
           <p className="text-sm text-slate-600">

@@ -5,7 +5,7 @@ import { StatusBadge } from "@/components/ui/badge";
 import { formatTime } from "@/components/ui/format";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { listCertificateRequestsPage } from "@/lib/services/requests/read-requests";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
@@ -26,7 +26,7 @@ export default async function PartnerRequestsPage({ searchParams }: Props) {
         title="Requests"
         actions={
           <span className="flex gap-6">
-            <Pager params={{}} nextCursor={nextCursor} prevCursor={prevCursor} paged={!!(at.cursor || at.before)} label="Request pages" />
+            <Pager params={{}} nextCursor={nextCursor} prevCursor={prevCursor} paged={isPaged(at)} label="Request pages" />
             <Link href="/partner/requests/new" className="text-sm text-sky-800 underline">
               New request
             </Link>

@@ -6,7 +6,7 @@ import { forbidden } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { granteeOf, roleHas } from "@/lib/auth/permissions";
 import { listOrgTokensPage } from "@/lib/services/tokens/list-org-tokens";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 import { listOrgUsers } from "@/lib/services/org-users/list-org-users";
 
@@ -26,7 +26,7 @@ export default async function PartnerTokensPage({ searchParams }: { searchParams
         <p className="mb-3 text-sm text-slate-600">A token acts as its user, within that user&apos;s role, narrowed by its scopes. It is shown once; only its hash is kept.</p>
         <CreateTokenForm audience="partner" emails={users.filter((u) => !u.disabled).map((u) => u.email)} />
       </Card>
-      <Card title="Tokens" actions={<Pager params={{}} nextCursor={nextCursor} prevCursor={prevCursor} paged={!!(at.cursor || at.before)} label="Token pages" />}>
+      <Card title="Tokens" actions={<Pager params={{}} nextCursor={nextCursor} prevCursor={prevCursor} paged={isPaged(at)} label="Token pages" />}>
         <Table
           label="API tokens"
           head={["Name", "User", "Prefix", "Scopes", "Last used", "Expires", ""]}

@@ -7,7 +7,7 @@ import { forbidden } from "next/navigation";
 import { requirePageActor } from "@/lib/auth/web-actor";
 import { granteeOf, roleHas } from "@/lib/auth/permissions";
 import { listOrgUsers } from "@/lib/services/org-users/list-org-users";
-import { cursorParams, orFirstPage } from "@/lib/page-cursor";
+import { cursorParams, orFirstPage, isPaged } from "@/lib/page-cursor";
 import { Pager } from "@/components/ui/pager";
 
 export const dynamic = "force-dynamic";
@@ -29,7 +29,7 @@ export default async function PartnerUsersPage({ searchParams }: { searchParams:
         </p>
         <InviteUserForm />
       </Card>
-      <Card title="Members" actions={<Pager params={{}} nextCursor={nextCursor} prevCursor={prevCursor} paged={!!(at.cursor || at.before)} label="Member pages" />}>
+      <Card title="Members" actions={<Pager params={{}} nextCursor={nextCursor} prevCursor={prevCursor} paged={isPaged(at)} label="Member pages" />}>
         <Table
           label="Members"
           head={["Email", "Name", "Role", "State", ""]}
