@@ -146,10 +146,10 @@ async function findEvents(f: z.infer<typeof auditFiltersSchema>): Promise<{ even
   const at = f.cursor ? auditPosition(f.cursor) : null;
   const take = f.limit + 1;
   const rows: Event[] = [];
-  let head: bigint;
-  if (!at || at.recent) {
-    // Read before the recent part: an event sealed after this read has seq > head, so it is in the recent part.
-    head = at?.recent ? at.head : ((await db.auditEvent.aggregate({ _max: { seq: true } }))._max.seq ?? 0n);
+  // The head splitting the parts (none is needed below a chained cursor). Read before the recent
+  // part: an event sealed after this read has seq > head, so it is in the recent part.
+  const head = at && !at.recent ? null : at?.recent ? at.head : ((await db.auditEvent.aggregate({ _max: { seq: true } }))._max.seq ?? 0n);
+  if (head !== null) {
     const after: Prisma.AuditEventWhereInput = at?.recent ? { at: { lte: at.at }, OR: [{ at: { lt: at.at } }, { at: at.at, id: { lt: at.id } }] } : {};
     const [pending, sealedSince] = await Promise.all([
       db.auditEvent.findMany({ where: { AND: [where, { seq: null }, after] }, select: eventSelect, orderBy: [{ at: "desc" }, { id: "desc" }], take }),
@@ -163,16 +163,16 @@ async function findEvents(f: z.infer<typeof auditFiltersSchema>): Promise<{ even
       rows.push(e);
     }
     rows.splice(take);
-  } else head = at.seq;
+  }
   const recent = rows.length;
   if (rows.length < take) {
-    const below: Prisma.AuditEventWhereInput = at && !at.recent ? { seq: { lt: at.seq } } : { seq: { not: null, lte: head } };
+    const below: Prisma.AuditEventWhereInput = at && !at.recent ? { seq: { lt: at.seq } } : { seq: { not: null, lte: head! } };
     rows.push(...(await db.auditEvent.findMany({ where: { AND: [where, below] }, select: eventSelect, orderBy: { seq: "desc" }, take: take - rows.length })));
   }
   const page = rows.slice(0, f.limit);
   const more = rows.length > f.limit;
   const last = page[page.length - 1];
-  const nextCursor = !more ? null : page.length <= recent ? encodeCursor(RECENT, ["date", "bigint"], [last.at, head], last.id) : encodeCursor(CHAINED, ["bigint"], [last.seq!], last.id);
+  const nextCursor = !more ? null : page.length <= recent ? encodeCursor(RECENT, ["date", "bigint"], [last.at, head!], last.id) : encodeCursor(CHAINED, ["bigint"], [last.seq!], last.id);
   return { truncated: more, nextCursor, events: await toRows(page) };
 }
 
