@@ -131,6 +131,15 @@ describe("API tokens", () => {
     expect(actor).toMatchObject({ type: "user", email, role: "officer", via: "api" });
     expect((await getDb().apiToken.findUniqueOrThrow({ where: { id: t.id } })).lastUsedAt).not.toBeNull();
 
+    // Last use is written at most once a minute; an expired token stops working.
+    const used = (await getDb().apiToken.findUniqueOrThrow({ where: { id: t.id } })).lastUsedAt!;
+    await authenticateToken(`Bearer ${t.token}`, null);
+    expect((await getDb().apiToken.findUniqueOrThrow({ where: { id: t.id } })).lastUsedAt).toEqual(used);
+    await getDb().apiToken.update({ where: { id: t.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await expectAppError(authenticateToken(`Bearer ${t.token}`, null), "unauthenticated", /expired/);
+    await getDb().apiToken.update({ where: { id: t.id }, data: { expiresAt: new Date(Date.now() + 3_600_000) } });
+    await expect(authenticateToken(`Bearer ${t.token}`, null)).resolves.toMatchObject({ email });
+
     await revokeToken(CLI_ACTOR, { token: t.token });
     await expectAppError(authenticateToken(`Bearer ${t.token}`, null), "unauthenticated", /revoked/);
     await expectAppError(revokeToken(CLI_ACTOR, { id: t.id }), "conflict", /already revoked/);
