@@ -26,6 +26,15 @@ export function e2eDatabaseUrl(): string {
   return url.toString();
 }
 
+/**
+ * What a process of ours needs beside DATABASE_URL to use the e2e database: on the embedded PGlite
+ * (no TEST_DATABASE_URL), that it is one (lib/db/embedded.ts markEmbedded: one connection, no named
+ * statements — its single backend keeps every process's named statements).
+ */
+export function e2eDatabaseEnv(): Record<string, string> {
+  return { DATABASE_URL: e2eDatabaseUrl(), ...(process.env.TEST_DATABASE_URL ? {} : { KEYPORT_DB_EMBEDDED: "1" }) };
+}
+
 /** The command that runs the Keyport server in production mode (`npm start`), for specs that start one more. */
 export function keyportServerCommand(port: number | string): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
   // tsx as a loader in the server's own process (not the tsx CLI, whose parent process SIGKILLs a

@@ -1,6 +1,6 @@
 import { type Page, expect } from "@playwright/test";
 import { spawnSync } from "node:child_process";
-import { E2E_PASSWORDS, e2eDatabaseUrl } from "./env";
+import { E2E_PASSWORDS, e2eDatabaseEnv } from "./env";
 
 export async function signIn(page: Page, email: string, password = E2E_PASSWORDS[email]) {
   await page.goto("/signin");
@@ -17,7 +17,7 @@ export async function signInAs(page: Page, email: string, home: string) {
 /** Run the admin CLI against the e2e database, as a person would. */
 export function keyport(args: string[]) {
   const r = spawnSync("node_modules/.bin/tsx", ["scripts/keyport.ts", ...args], {
-    env: { ...process.env, DATABASE_URL: e2eDatabaseUrl() },
+    env: { ...process.env, ...e2eDatabaseEnv() },
     encoding: "utf8",
     timeout: 60_000,
   });

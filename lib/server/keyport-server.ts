@@ -5,7 +5,8 @@
 // X-Forwarded-For counts only from KEYPORT_TRUSTED_PROXIES), a request id is assigned (returned as
 // X-Request-Id, carried into log lines, audit rows and error references), latency is measured for
 // /metrics, and a server-action body over its limit is cut off as it arrives. GET /api/health is
-// answered here, not by Next.js (lib/server/health.ts), still timed and logged like any request.
+// answered here, not by Next.js (lib/server/health.ts), still timed and logged like any request, and so
+// are /api/v1 calls with a bearer token (lib/server/api-direct.ts).
 //
 // Shutdown (SIGTERM/SIGINT): stop accepting; requests in flight finish (up to `graceMs`, then
 // their connections are closed); job runs in flight get the same time, then are handed back for
@@ -25,6 +26,7 @@ import { startJobEngine, type JobEngine } from "@/lib/jobs/engine";
 import type { ConfiguredListeners } from "@/lib/connectivity/listener";
 import { rateLimitConfig } from "@/lib/api/rate-limit";
 import { PAGE_BODY_LIMIT, bodyTooLargeMessage } from "@/lib/http/body-limit";
+import { createDirectApi, hasBadPercentEncoding, refuseBadPercentEncoding } from "@/lib/server/api-direct";
 
 export type KeyportServerOptions = {
   dev?: boolean;
@@ -101,6 +103,9 @@ export async function startKeyportServer(opts: KeyportServerOptions): Promise<Ke
   await app.prepare();
   const healthHeaders = await nextConfigHeadersFor(HEALTH_PATH);
   const databaseCheck = createDatabaseCheck({ ping: () => getDb().$queryRaw`SELECT 1` });
+  // /api/v1 calls with a bearer token are served in front of Next.js (lib/server/api-direct.ts);
+  // KEYPORT_API_DIRECT=off sends them through Next.js's router as everything else.
+  const direct = opts.dev || process.env.KEYPORT_API_DIRECT === "off" ? null : createDirectApi({ headersFor: (template) => nextConfigHeadersFor(template), port: opts.port });
   logger().info(opts.dev ? "Next.js ready (development: hot reload)" : "Next.js ready (production build)");
 
   let inFlight = 0;
@@ -117,6 +122,12 @@ export async function startKeyportServer(opts: KeyportServerOptions): Promise<Ke
     if (guardPageBody(req, res)) return;
     inFlight++;
     const started = performance.now();
+    // An answer sent before its request's body was read to the end (a 413, a refusal that needed no
+    // body) ends the connection once it is out: the unread rest would otherwise be taken for the next
+    // request on it — a keep-alive connection from a proxy would hang for whoever used it next.
+    res.once("finish", () => {
+      if (!req.complete) res.socket?.end();
+    });
     res.once("close", () => {
       inFlight--;
       const route = routeTemplate(url.split("?")[0]);
@@ -129,7 +140,13 @@ export async function startKeyportServer(opts: KeyportServerOptions): Promise<Ke
       if (inFlight === 0) draining?.();
     });
     runWithRequest({ requestId }, () => {
-      const answer = isHealthRequest(url) ? serveHealth(req, res, databaseCheck, healthHeaders) : handle(req, res);
+      if (hasBadPercentEncoding(url)) {
+        req.resume();
+        refuseBadPercentEncoding(url, res, healthHeaders);
+        return;
+      }
+      const served = isHealthRequest(url) ? serveHealth(req, res, databaseCheck, healthHeaders).then(() => true) : (direct?.serve(req, res) ?? false);
+      const answer = served === false ? handle(req, res) : served.then((done) => (done ? undefined : handle(req, res)));
       answer.catch((e: unknown) => {
         logger().error({ err: e instanceof Error ? e.message : String(e) }, "request failed outside Next.js");
         if (!res.headersSent) {

@@ -1,0 +1,249 @@
+// /api/v1 served by the Keyport server itself, in front of Next.js, for calls that authenticate
+// with a bearer token: the same route modules (app/api/v1/**/route.ts, each wrapped by
+// lib/api/handler.ts withApi/publicApi), called with the same Request and the same route params,
+// answered with the same headers (next.config.mjs's, for the path) — without Next.js's router,
+// which cost about a third of such a call's CPU (README, Performance).
+//
+// Anything this does not recognise exactly goes to Next.js unchanged: a request with a cookie (a
+// browser session: lib/api/optional-actor.ts reads it through next/headers), a path that Next.js
+// would normalise or redirect (a trailing slash, an empty or dot segment, a backslash, a bad
+// percent-encoding), a path no route file matches (the catch-all's 404), a method the route file
+// does not export. Development mode (hot reload) always uses Next.js.
+import { readdirSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
+import zlib from "node:zlib";
+import type { StaticHeaders } from "./health";
+
+type Segment = { kind: "static"; name: string } | { kind: "param"; name: string } | { kind: "rest"; name: string };
+type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+type RouteModule = Partial<Record<string, RouteHandler>>;
+export type ApiRoute = { template: string; segments: Segment[]; file: string };
+export type ApiMatch = { route: ApiRoute; params: Record<string, string | string[]> };
+
+const PREFIX = "/api/v1";
+
+function segmentOf(dir: string): Segment {
+  const rest = /^\[\.\.\.([A-Za-z_][A-Za-z0-9_]*)\]$/.exec(dir);
+  if (rest) return { kind: "rest", name: rest[1] };
+  const param = /^\[([A-Za-z_][A-Za-z0-9_]*)\]$/.exec(dir);
+  if (param) return { kind: "param", name: param[1] };
+  return { kind: "static", name: dir };
+}
+
+/** Every route.ts under app/api/v1, as Next.js's file-system router sees them. */
+export function scanApiRoutes(appDir = path.join(process.cwd(), "app")): ApiRoute[] {
+  const routes: ApiRoute[] = [];
+  const walk = (dir: string, segments: Segment[]) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) {
+        // Route groups "(x)", private "_x" and parallel "@x" folders change the URL; /api/v1 has none, and
+        // a route under one is left to Next.js rather than guessed at.
+        if (/^[(_@]/.test(entry.name)) continue;
+        walk(path.join(dir, entry.name), [...segments, segmentOf(entry.name)]);
+      } else if (entry.name === "route.ts") {
+        routes.push({ template: PREFIX + segments.map((s) => (s.kind === "static" ? `/${s.name}` : s.kind === "param" ? `/[${s.name}]` : `/[...${s.name}]`)).join(""), segments, file: path.join(dir, entry.name) });
+      }
+    }
+  };
+  walk(path.join(appDir, "api", "v1"), []);
+  return routes;
+}
+
+/**
+ * The route for a request path, with its params decoded as Next.js decodes them, or null for
+ * anything to leave to Next.js. Static segments win over a param, a param over a catch-all (which
+ * is never matched here: Next.js answers unknown paths).
+ */
+export function matchApiRoute(routes: ApiRoute[], pathname: string): ApiMatch | null {
+  if (!pathname.startsWith(`${PREFIX}/`) || pathname.includes("\\")) return null;
+  const raw = pathname.slice(PREFIX.length + 1).split("/");
+  const parts: string[] = [];
+  for (const part of raw) {
+    if (part === "" || part === "." || part === "..") return null;
+    try {
+      parts.push(decodeURIComponent(part));
+    } catch {
+      return null;
+    }
+  }
+  let best: { route: ApiRoute; score: number[] } | null = null;
+  for (const route of routes) {
+    if (route.segments.length !== parts.length || route.segments.some((s) => s.kind === "rest")) continue;
+    const score: number[] = [];
+    let ok = true;
+    for (let i = 0; i < parts.length && ok; i++) {
+      const s = route.segments[i];
+      if (s.kind === "static") {
+        ok = s.name === parts[i];
+        score.push(0);
+      } else score.push(1);
+    }
+    if (!ok) continue;
+    // Lexicographic: the first segment that differs decides (static before param), as in Next.js.
+    if (!best || score.join() < best.score.join()) best = { route, score };
+  }
+  if (!best) return null;
+  const params: Record<string, string> = {};
+  best.route.segments.forEach((s, i) => {
+    if (s.kind === "param") params[s.name] = parts[i];
+  });
+  return { route: best.route, params };
+}
+
+/** True when a request path's percent-encoding does not decode (Next.js answers such a path with a 500). */
+export function hasBadPercentEncoding(url: string): boolean {
+  const q = url.indexOf("?");
+  const pathname = q < 0 ? url : url.slice(0, q);
+  if (!pathname.includes("%")) return false;
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The answer to such a path: 400, in the API's error shape under /api. */
+export function refuseBadPercentEncoding(url: string, res: ServerResponse, headers: StaticHeaders): void {
+  for (const [name, value] of headers) res.setHeader(name, value);
+  const message = "The request path is not valid percent-encoding (RFC 3986 §2.1).";
+  const api = url.startsWith("/api/");
+  const body = api ? JSON.stringify({ error: { code: "bad_request", message } }) : `${message}\n`;
+  res.writeHead(400, { "content-type": api ? "application/json" : "text/plain; charset=utf-8", "cache-control": "no-store", "content-length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export type DirectApi = {
+  /** Serves the request and returns true, or returns false without touching it (Next.js then serves it). */
+  serve(req: IncomingMessage, res: ServerResponse): Promise<boolean> | false;
+};
+
+export function createDirectApi(opts: { routes?: ApiRoute[]; headersFor: (template: string) => Promise<StaticHeaders>; port: number }): DirectApi {
+  const routes = opts.routes ?? scanApiRoutes();
+  const modules = new Map<string, Promise<RouteModule>>();
+  const headers = new Map<string, Promise<StaticHeaders>>();
+  const load = (file: string) => {
+    let m = modules.get(file);
+    if (!m) {
+      m = import(pathToFileURL(file).href) as Promise<RouteModule>;
+      m.catch(() => modules.delete(file));
+      modules.set(file, m);
+    }
+    return m;
+  };
+  return {
+    serve(req, res) {
+      const url = req.url ?? "/";
+      if (!url.startsWith(`${PREFIX}/`) || req.headers.cookie !== undefined) return false;
+      const q = url.indexOf("?");
+      const match = matchApiRoute(routes, q < 0 ? url : url.slice(0, q));
+      if (!match) return false;
+      return (async () => {
+        const mod = await load(match.route.file);
+        const handler = mod[req.method ?? ""];
+        if (typeof handler !== "function") return false;
+        let staticHeaders = headers.get(match.route.template);
+        if (!staticHeaders) headers.set(match.route.template, (staticHeaders = opts.headersFor(match.route.template)));
+        await answer(req, res, handler, match.params, await staticHeaders, opts.port);
+        return true;
+      })();
+    },
+  };
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, handler: RouteHandler, params: ApiMatch["params"], staticHeaders: StaticHeaders, port: number): Promise<void> {
+  // The x-forwarded-* headers Next.js's base server adds when a request has none, so the handler
+  // sees what it would see behind Next.js (lib/auth/client-ip.ts reads the stamped peer, not these).
+  const encrypted = Boolean((req.socket as { encrypted?: boolean }).encrypted);
+  const forwardedProto = req.headers["x-forwarded-proto"];
+  const https = typeof forwardedProto === "string" ? forwardedProto === "https" : encrypted;
+  req.headers["x-forwarded-host"] ??= req.headers.host ?? "localhost";
+  req.headers["x-forwarded-port"] ??= String(port);
+  req.headers["x-forwarded-proto"] ??= https ? "https" : "http";
+  if (req.headers["x-forwarded-for"] === undefined && req.socket.remoteAddress) req.headers["x-forwarded-for"] = req.socket.remoteAddress;
+  const requestHeaders = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) requestHeaders.append(name, v);
+  }
+  const method = req.method ?? "GET";
+  const hasBody = method !== "GET" && method !== "HEAD";
+  const request = new Request(`${https ? "https" : "http"}://${req.headers.host ?? "localhost"}${req.url}`, {
+    method,
+    headers: requestHeaders,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    duplex: "half",
+  } as RequestInit);
+  if (!hasBody) req.resume(); // a body nobody reads is dropped, so the connection stays usable
+  const response = await handler(request, { params: Promise.resolve(params) });
+  // next.config.mjs's headers first, then the handler's, which win where both set one (as in Next.js).
+  for (const [name, value] of staticHeaders) res.setHeader(name, value);
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie") res.setHeader(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) res.setHeader("set-cookie", cookies);
+  res.statusCode = response.status;
+  // A body the handler did not read to its end (refused as too large, say) is never read: the
+  // connection closes after this answer, so its next request cannot be taken from that body.
+  if (hasBody && !req.complete) res.setHeader("connection", "close");
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  // Compressed as Next.js compresses (its `compress` default): text and JSON, when the client takes gzip.
+  const compressible = COMPRESSIBLE.test(response.headers.get("content-type") ?? "") && !response.headers.has("content-encoding");
+  if (compressible) res.setHeader("vary", varyWith(res.getHeader("vary"), "Accept-Encoding"));
+  const declared = Number(response.headers.get("content-length") ?? NaN);
+  const gzip = compressible && method !== "HEAD" && acceptsGzip(req.headers["accept-encoding"]) && !(declared < 1024);
+  let out: NodeJS.WritableStream & { destroyed?: boolean } = res;
+  if (gzip) {
+    res.setHeader("content-encoding", "gzip");
+    res.removeHeader("content-length");
+    const z = zlib.createGzip();
+    z.pipe(res);
+    res.once("close", () => z.destroy());
+    out = z;
+  }
+  const reader = response.body.getReader();
+  const closed = () => void reader.cancel().catch(() => {});
+  res.once("close", closed);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!out.write(value)) {
+        await new Promise<void>((resolve) => {
+          out.once("drain", resolve);
+          res.once("close", resolve);
+        });
+      }
+      if (res.destroyed) break;
+    }
+  } finally {
+    res.off("close", closed);
+    out.end();
+  }
+}
+
+const COMPRESSIBLE = /^\s*(text\/|application\/(json|xml|javascript|problem\+json|[a-z0-9.+-]+\+(json|xml))\s*(;|$))/i;
+
+/** Accept-Encoding names gzip (or *) with a non-zero quality (RFC 9110 §12.5.3). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header.join(",") : (header ?? "");
+  for (const item of value.split(",")) {
+    const [coding, ...params] = item.trim().toLowerCase().split(";");
+    if (coding !== "gzip" && coding !== "*" && coding !== "x-gzip") continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    if (!q || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}
+
+function varyWith(current: ReturnType<ServerResponse["getHeader"]>, name: string): string {
+  const list = (Array.isArray(current) ? current.join(",") : String(current ?? "")).split(",").map((v) => v.trim()).filter(Boolean);
+  return list.some((v) => v.toLowerCase() === name.toLowerCase() || v === "*") ? list.join(", ") : [...list, name].join(", ");
+}
