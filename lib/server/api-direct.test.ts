@@ -7,10 +7,10 @@ import { acceptsGzip, hasBadPercentEncoding, matchApiRoute, scanApiRoutes } from
 const routes = scanApiRoutes();
 
 describe("the direct API's routes", () => {
-  it("are every route file under app/api/v1, with Next.js's templates", () => {
-    const files = execFileSync("find", ["app/api/v1", "-name", "route.ts"], { encoding: "utf8" }).trim().split("\n");
+  it("are every route file under app/api/v1 and the public file folders, with Next.js's templates", () => {
+    const files = execFileSync("find", ["app/api/v1", "app/crl", "app/ca", "app/.well-known/jwks", "-name", "route.ts"], { encoding: "utf8" }).trim().split("\n");
     expect(routes.map((r) => r.file.slice(process.cwd().length + 1)).sort()).toEqual(files.sort());
-    expect(routes.map((r) => r.template)).toEqual(expect.arrayContaining(["/api/v1/me", "/api/v1/certificates/[id]/download", "/api/v1/[...unknown]"]));
+    expect(routes.map((r) => r.template)).toEqual(expect.arrayContaining(["/api/v1/me", "/api/v1/certificates/[id]/download", "/api/v1/[...unknown]", "/crl/[file]", "/.well-known/jwks/[env]/[file]"]));
   });
 
   it("match as Next.js matches: static before a param, params decoded per segment, the catch-all left to Next.js", () => {
@@ -24,8 +24,10 @@ describe("the direct API's routes", () => {
     expect(m("/api/v1/environments/PPR/ca")).toEqual({ template: "/api/v1/environments/[code]/ca", params: { code: "PPR" } });
     expect(m("/api/v1/certificates/a%2Fb")).toEqual({ template: "/api/v1/certificates/[id]", params: { id: "a/b" } });
     expect(m("/api/v1/certificates/caf%C3%A9")?.params).toEqual({ id: "café" });
+    expect(m("/crl/PPR.crl")).toEqual({ template: "/crl/[file]", params: { file: "PPR.crl" } });
+    expect(m("/.well-known/jwks/PPR")).toEqual({ template: "/.well-known/jwks/[env]", params: { env: "PPR" } });
     // Left to Next.js: unknown paths (its catch-all answers 404), paths it redirects or normalises.
-    for (const p of ["/api/v1/nothing", "/api/v1/me/", "/api/v1//me", "/api/v1/./me", "/api/v1/certificates/../me", "/api/v1\\me", "/api/v1/certificates/%E0%A4%A", "/api/v2/me", "/api/v1", "/api/auth/session"]) {
+    for (const p of ["/api/v1/nothing", "/api/v1/me/", "/api/v1//me", "/api/v1/./me", "/api/v1/certificates/../me", "/api/v1\\me", "/api/v1/certificates/%E0%A4%A", "/api/v2/me", "/api/v1", "/api/auth/session", "/crl", "/partner/certificates", "/crl/a/b"]) {
       expect(m(p), p).toBeNull();
     }
   });

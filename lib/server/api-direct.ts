@@ -1,6 +1,7 @@
-// /api/v1 served by the Keyport server itself, in front of Next.js, for calls that authenticate
-// with a bearer token: the same route modules (app/api/v1/**/route.ts, each wrapped by
-// lib/api/handler.ts withApi/publicApi), called with the same Request and the same route params,
+// /api/v1 (and the public CRL, CA and JWKS files) served by the Keyport server itself, in front of Next.js, for calls without a cookie (a
+// bearer token, or none for the public CRLs, CA files and JWKS): the same route modules
+// (app/api/v1/**/route.ts, each wrapped by lib/api/handler.ts withApi/publicApi, and
+// app/crl, app/ca, app/.well-known/jwks), called with the same Request and the same route params,
 // answered with the same headers (next.config.mjs's, for the path) — without Next.js's router,
 // which cost about a third of such a call's CPU (README, Performance).
 //
@@ -15,6 +16,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
+import { contentSecurityPolicy, createNonce, servedOverHttps, strictTransportSecurity } from "@/lib/http/security-headers";
 import type { StaticHeaders } from "./health";
 
 type Segment = { kind: "static"; name: string } | { kind: "param"; name: string } | { kind: "rest"; name: string };
@@ -22,8 +24,6 @@ type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string 
 type RouteModule = Partial<Record<string, RouteHandler>>;
 export type ApiRoute = { template: string; segments: Segment[]; file: string };
 export type ApiMatch = { route: ApiRoute; params: Record<string, string | string[]> };
-
-const PREFIX = "/api/v1";
 
 function segmentOf(dir: string): Segment {
   const rest = /^\[\.\.\.([A-Za-z_][A-Za-z0-9_]*)\]$/.exec(dir);
@@ -33,24 +33,32 @@ function segmentOf(dir: string): Segment {
   return { kind: "static", name: dir };
 }
 
-/** Every route.ts under app/api/v1, as Next.js's file-system router sees them. */
-export function scanApiRoutes(appDir = path.join(process.cwd(), "app")): ApiRoute[] {
+/**
+ * The folders served directly: the API, and the public files relying parties fetch without a
+ * session (CRLs, CA certificates, JWKS), whose handlers read only the Request (lib/api/optional-actor.ts).
+ */
+export const DIRECT_ROOTS = ["api/v1", "crl", "ca", ".well-known/jwks"] as const;
+
+/** Every route.ts under those folders of app/, as Next.js's file-system router sees them. */
+export function scanApiRoutes(appDir = path.join(process.cwd(), "app"), roots: readonly string[] = DIRECT_ROOTS): ApiRoute[] {
   const routes: ApiRoute[] = [];
   const walk = (dir: string, segments: Segment[]) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.isDirectory()) {
-        // Route groups "(x)", private "_x" and parallel "@x" folders change the URL; /api/v1 has none, and
-        // a route under one is left to Next.js rather than guessed at.
+        // Route groups "(x)", private "_x" and parallel "@x" folders change the URL; these folders have
+        // none, and a route under one is left to Next.js rather than guessed at.
         if (/^[(_@]/.test(entry.name)) continue;
         walk(path.join(dir, entry.name), [...segments, segmentOf(entry.name)]);
       } else if (entry.name === "route.ts") {
-        routes.push({ template: PREFIX + segments.map((s) => (s.kind === "static" ? `/${s.name}` : s.kind === "param" ? `/[${s.name}]` : `/[...${s.name}]`)).join(""), segments, file: path.join(dir, entry.name) });
+        routes.push({ template: segments.map((s) => (s.kind === "static" ? `/${s.name}` : s.kind === "param" ? `/[${s.name}]` : `/[...${s.name}]`)).join(""), segments, file: path.join(dir, entry.name) });
       }
     }
   };
-  walk(path.join(appDir, "api", "v1"), []);
+  for (const root of roots) walk(path.join(appDir, ...root.split("/")), root.split("/").map((name) => ({ kind: "static", name })));
   return routes;
 }
+
+const PREFIXES = DIRECT_ROOTS.map((r) => `/${r}/`);
 
 /**
  * The route for a request path, with its params decoded as Next.js decodes them, or null for
@@ -58,8 +66,8 @@ export function scanApiRoutes(appDir = path.join(process.cwd(), "app")): ApiRout
  * is never matched here: Next.js answers unknown paths).
  */
 export function matchApiRoute(routes: ApiRoute[], pathname: string): ApiMatch | null {
-  if (!pathname.startsWith(`${PREFIX}/`) || pathname.includes("\\")) return null;
-  const raw = pathname.slice(PREFIX.length + 1).split("/");
+  if (!PREFIXES.some((p) => pathname.startsWith(p)) || pathname.includes("\\")) return null;
+  const raw = pathname.slice(1).split("/");
   const parts: string[] = [];
   for (const part of raw) {
     if (part === "" || part === "." || part === "..") return null;
@@ -69,21 +77,19 @@ export function matchApiRoute(routes: ApiRoute[], pathname: string): ApiMatch | 
       return null;
     }
   }
-  let best: { route: ApiRoute; score: number[] } | null = null;
+  let best: { route: ApiRoute; score: string } | null = null;
   for (const route of routes) {
     if (route.segments.length !== parts.length || route.segments.some((s) => s.kind === "rest")) continue;
-    const score: number[] = [];
+    let score = "";
     let ok = true;
     for (let i = 0; i < parts.length && ok; i++) {
       const s = route.segments[i];
-      if (s.kind === "static") {
-        ok = s.name === parts[i];
-        score.push(0);
-      } else score.push(1);
+      if (s.kind === "static") ok = s.name === parts[i];
+      score += s.kind === "static" ? "0" : "1";
     }
     if (!ok) continue;
-    // Lexicographic: the first segment that differs decides (static before param), as in Next.js.
-    if (!best || score.join() < best.score.join()) best = { route, score };
+    // The first segment that differs decides (static before param), as in Next.js.
+    if (!best || score < best.score) best = { route, score };
   }
   if (!best) return null;
   const params: Record<string, string> = {};
@@ -137,7 +143,7 @@ export function createDirectApi(opts: { routes?: ApiRoute[]; headersFor: (templa
   return {
     serve(req, res) {
       const url = req.url ?? "/";
-      if (!url.startsWith(`${PREFIX}/`) || req.headers.cookie !== undefined) return false;
+      if (req.headers.cookie !== undefined || !PREFIXES.some((p) => url.startsWith(p))) return false;
       const q = url.indexOf("?");
       const match = matchApiRoute(routes, q < 0 ? url : url.slice(0, q));
       if (!match) return false;
@@ -147,14 +153,14 @@ export function createDirectApi(opts: { routes?: ApiRoute[]; headersFor: (templa
         if (typeof handler !== "function") return false;
         let staticHeaders = headers.get(match.route.template);
         if (!staticHeaders) headers.set(match.route.template, (staticHeaders = opts.headersFor(match.route.template)));
-        await answer(req, res, handler, match.params, await staticHeaders, opts.port);
+        await answer(req, res, handler, match, await staticHeaders, opts.port);
         return true;
       })();
     },
   };
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, handler: RouteHandler, params: ApiMatch["params"], staticHeaders: StaticHeaders, port: number): Promise<void> {
+async function answer(req: IncomingMessage, res: ServerResponse, handler: RouteHandler, { route: { template }, params }: ApiMatch, staticHeaders: StaticHeaders, port: number): Promise<void> {
   // The x-forwarded-* headers Next.js's base server adds when a request has none, so the handler
   // sees what it would see behind Next.js (lib/auth/client-ip.ts reads the stamped peer, not these).
   const encrypted = Boolean((req.socket as { encrypted?: boolean }).encrypted);
@@ -181,6 +187,12 @@ async function answer(req: IncomingMessage, res: ServerResponse, handler: RouteH
   const response = await handler(request, { params: Promise.resolve(params) });
   // next.config.mjs's headers first, then the handler's, which win where both set one (as in Next.js).
   for (const [name, value] of staticHeaders) res.setHeader(name, value);
+  // Outside /api, proxy.ts answers every request with a fresh page CSP (and HSTS over https): the same here.
+  if (!template.startsWith("/api/")) {
+    res.setHeader("content-security-policy", contentSecurityPolicy({ nonce: createNonce(), dev: false, https: servedOverHttps() }));
+    const hsts = strictTransportSecurity();
+    if (hsts) res.setHeader("strict-transport-security", hsts);
+  }
   response.headers.forEach((value, name) => {
     if (name !== "set-cookie") res.setHeader(name, value);
   });

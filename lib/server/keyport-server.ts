@@ -6,7 +6,7 @@
 // X-Request-Id, carried into log lines, audit rows and error references), latency is measured for
 // /metrics, and a server-action body over its limit is cut off as it arrives. GET /api/health is
 // answered here, not by Next.js (lib/server/health.ts), still timed and logged like any request, and so
-// are /api/v1 calls with a bearer token (lib/server/api-direct.ts).
+// are /api/v1 calls and CRL, CA and JWKS fetches that carry no cookie (lib/server/api-direct.ts).
 //
 // Shutdown (SIGTERM/SIGINT): stop accepting; requests in flight finish (up to `graceMs`, then
 // their connections are closed); job runs in flight get the same time, then are handed back for
@@ -103,7 +103,7 @@ export async function startKeyportServer(opts: KeyportServerOptions): Promise<Ke
   await app.prepare();
   const healthHeaders = await nextConfigHeadersFor(HEALTH_PATH);
   const databaseCheck = createDatabaseCheck({ ping: () => getDb().$queryRaw`SELECT 1` });
-  // /api/v1 calls with a bearer token are served in front of Next.js (lib/server/api-direct.ts);
+  // /api/v1 calls and CRL, CA and JWKS fetches without a cookie are served in front of Next.js (lib/server/api-direct.ts);
   // KEYPORT_API_DIRECT=off sends them through Next.js's router as everything else.
   const direct = opts.dev || process.env.KEYPORT_API_DIRECT === "off" ? null : createDirectApi({ headersFor: (template) => nextConfigHeadersFor(template), port: opts.port });
   logger().info(opts.dev ? "Next.js ready (development: hot reload)" : "Next.js ready (production build)");
