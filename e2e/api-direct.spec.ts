@@ -3,7 +3,7 @@
 // with KEYPORT_API_DIRECT=off, so every call goes through Next.js's router. The same requests to
 // both must get the same status, headers and body — reads, refusals, bodies over the limit,
 // methods a route lacks, paths Next.js normalises, compressed answers and a whole submission.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { expect, test } from "@playwright/test";
 import { keyport } from "./support/helpers";
-import { e2eDatabaseEnv, keyportServerCommand } from "./support/env";
+import { startInstance, stopInstance } from "./support/instance";
 
 const directPort = Number(process.env.KEYPORT_E2E_PORT);
 const nextPort = directPort + 7;
@@ -70,31 +70,10 @@ test.describe("/api/v1 in front of Next.js", () => {
     };
     partner = token("partner@acme.test");
     officer = token("officer1@keyport.test");
-    const server = keyportServerCommand(nextPort);
-    const env: NodeJS.ProcessEnv = {
-      ...server.env,
-      ...process.env,
-      ...e2eDatabaseEnv(),
-      NEXTAUTH_URL: `http://localhost:${nextPort}`,
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "e2e-only-secret-not-for-production-0123456789",
-      KEYPORT_API_DIRECT: "off",
-      KEYPORT_JOBS: "off",
-    };
-    delete env.KEYPORT_CONNECTIVITY;
-    child = spawn(server.command, server.args, { env, stdio: "ignore" });
-    for (let i = 0; i < 120; i++) {
-      if ((await send(nextPort, "GET", "/api/health", {}).catch(() => null))?.status === 200) return;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    throw new Error("the instance without the direct API did not start");
+    child = await startInstance(nextPort, { KEYPORT_API_DIRECT: "off", KEYPORT_JOBS: "off" });
   });
 
-  test.afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((r) => child!.once("exit", r));
-    }
-  });
+  test.afterAll(() => stopInstance(child));
 
   test("[api] the same answer as through Next.js, for reads, refusals and edge cases of the path", async () => {
     const auth = (t: string) => ({ authorization: `Bearer ${t}` });

@@ -4,9 +4,10 @@
 // 1 MiB (declared or chunked), and — on a second instance whose NEXTAUTH_URL is https — HSTS,
 // Secure cookies and an API rate limit counted together with the first instance.
 import { type Browser, type Page, expect, test } from "@playwright/test";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { keyport, signInAs } from "./support/helpers";
-import { E2E_PASSWORDS, e2eDatabaseUrl, keyportServerCommand } from "./support/env";
+import { E2E_PASSWORDS } from "./support/env";
+import { startInstance, stopInstance } from "./support/instance";
 
 const run = Math.random().toString(36).slice(2, 7);
 const HSTS = "max-age=63072000; includeSubDomains";
@@ -206,35 +207,10 @@ test.describe("a second instance served as https://", () => {
   const origin = `http://localhost:${port}`;
 
   test.beforeAll(async () => {
-    const server = keyportServerCommand(port);
-    const env: NodeJS.ProcessEnv = {
-      ...server.env,
-      ...process.env,
-      DATABASE_URL: e2eDatabaseUrl(),
-      NEXTAUTH_URL: "https://keyport.example",
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "e2e-only-secret-not-for-production-0123456789",
-      NEXT_TELEMETRY_DISABLED: "1",
-      KEYPORT_API_RATE_LIMIT_TOKEN: "5",
-    };
-    delete env.KEYPORT_CONNECTIVITY;
-    child = spawn(server.command, server.args, { env, stdio: "ignore" });
-    for (let i = 0; i < 120; i++) {
-      const up = await fetch(`${origin}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) return;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    throw new Error("the second instance did not start");
+    child = await startInstance(port, { NEXTAUTH_URL: "https://keyport.example", KEYPORT_API_RATE_LIMIT_TOKEN: "5" });
   });
 
-  test.afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((r) => child!.once("exit", r));
-    }
-  });
+  test.afterAll(() => stopInstance(child));
 
   test("[anonymous] pages and API answers carry HSTS; next-auth's cookies are Secure", async () => {
     const home = await fetch(`${origin}/`);

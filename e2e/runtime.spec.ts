@@ -1,11 +1,12 @@
 // One Keyport server (issue 16): request ids, metrics, health probes, and a graceful stop that
 // lets a request in flight finish.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import http from "node:http";
 import pg from "pg";
 import { expect, test } from "@playwright/test";
 import { keyport } from "./support/helpers";
-import { E2E_METRICS_TOKEN, e2eDatabaseUrl, keyportServerCommand } from "./support/env";
+import { E2E_METRICS_TOKEN, e2eDatabaseUrl } from "./support/env";
+import { startInstance } from "./support/instance";
 
 const partnerToken = () => {
   const r = keyport(["token", "create", "--user", "partner@acme.test", "--name", `runtime-${Date.now()}`]);
@@ -71,16 +72,7 @@ test.describe("a second server on the same database", () => {
   const port = Number(process.env.KEYPORT_E2E_PORT) + 5;
 
   test.beforeAll(async () => {
-    const server = keyportServerCommand(port);
-    const env: NodeJS.ProcessEnv = { ...process.env, ...server.env, DATABASE_URL: e2eDatabaseUrl(), NEXTAUTH_URL: `http://localhost:${port}`, NEXTAUTH_SECRET: "e2e-only-secret-not-for-production-0123456789" };
-    delete env.KEYPORT_CONNECTIVITY;
-    child = spawn(server.command, server.args, { env, stdio: "ignore" });
-    for (let i = 0; i < 120; i++) {
-      const ready = await fetch(`http://localhost:${port}/api/health/ready`).then((r) => r.ok, () => false);
-      if (ready) return;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    throw new Error("the second server did not become ready");
+    child = await startInstance(port, {}, "/api/health/ready");
   });
 
   test.afterAll(() => {
