@@ -15,6 +15,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { contentSecurityPolicy, createNonce, servedOverHttps, strictTransportSecurity } from "@/lib/http/security-headers";
 import type { StaticHeaders } from "./health";
@@ -211,35 +212,55 @@ async function answer(req: IncomingMessage, res: ServerResponse, handler: RouteH
   if (compressible) res.setHeader("vary", varyWith(res.getHeader("vary"), "Accept-Encoding"));
   const declared = Number(response.headers.get("content-length") ?? NaN);
   const gzip = compressible && method !== "HEAD" && acceptsGzip(req.headers["accept-encoding"]) && !(declared < 1024);
-  let out: NodeJS.WritableStream & { destroyed?: boolean } = res;
-  if (gzip) {
-    res.setHeader("content-encoding", "gzip");
-    res.removeHeader("content-length");
-    const z = zlib.createGzip();
-    z.pipe(res);
-    res.once("close", () => z.destroy());
-    out = z;
-  }
   const reader = response.body.getReader();
   const closed = () => void reader.cancel().catch(() => {});
   res.once("close", closed);
   try {
-    for (;;) {
+    // An answer in one piece (JSON, a PEM, a CRL) goes out in one write with its length: one
+    // segment for the client to wake up for, not a chunked body and its last chunk in two.
+    const first = await reader.read();
+    const second = first.done ? first : await reader.read();
+    if (second.done) {
+      const bytes = first.done ? Buffer.alloc(0) : Buffer.from(first.value.buffer, first.value.byteOffset, first.value.byteLength);
+      const body = gzip ? await gzipped(bytes) : bytes;
+      if (gzip) res.setHeader("content-encoding", "gzip");
+      res.setHeader("content-length", body.length);
+      res.end(body);
+      return;
+    }
+    let out: NodeJS.WritableStream = res;
+    if (gzip) {
+      res.setHeader("content-encoding", "gzip");
+      res.removeHeader("content-length");
+      const z = zlib.createGzip();
+      z.pipe(res);
+      res.once("close", () => z.destroy());
+      out = z;
+    }
+    const write = async (chunk: Uint8Array) => {
+      if (out.write(chunk)) return;
+      await new Promise<void>((resolve) => {
+        out.once("drain", resolve);
+        res.once("close", resolve);
+      });
+    };
+    await write(first.value!);
+    await write(second.value);
+    while (!res.destroyed) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (!out.write(value)) {
-        await new Promise<void>((resolve) => {
-          out.once("drain", resolve);
-          res.once("close", resolve);
-        });
-      }
-      if (res.destroyed) break;
+      await write(value);
     }
+    out.end();
+  } catch (e) {
+    res.destroy(); // the body failed part-way: the client must not take what it got for all of it
+    throw e;
   } finally {
     res.off("close", closed);
-    out.end();
   }
 }
+
+const gzipped = promisify(zlib.gzip);
 
 const COMPRESSIBLE = /^\s*(text\/|application\/(json|xml|javascript|problem\+json|[a-z0-9.+-]+\+(json|xml))\s*(;|$))/i;
 
