@@ -131,9 +131,27 @@ async function verifyEcdsa(input: SelfSignatureInput, subtle: SubtleCrypto): Pro
   // same key as the SPKI at a third of the cost, and the one point form every browser imports.
   const point = input.spkiDer.subarray(input.spkiDer.length - (1 + 2 * size));
   if (point[0] !== 0x04) return bad("the EC public key is not an uncompressed point");
-  const cryptoKey = await subtle.importKey("raw", buf(point), { name: "ECDSA", namedCurve: key.curve }, false, ["verify"]);
+  const cryptoKey = await ecVerifyKey(subtle, key.curve, point);
   const ok = await subtle.verify({ name: "ECDSA", hash }, cryptoKey, buf(raw), buf(input.tbs));
   return ok ? { valid: true } : bad(MISMATCH);
+}
+
+// Imported EC public keys, by curve and point: the CA's key checks every certificate it signs, and
+// a request's key is checked again at its approval. Public keys only, for "verify"; at most
+// KEY_CACHE_SIZE, the oldest dropped first. A failed import is not kept.
+const KEY_CACHE_SIZE = 512;
+const ecKeys = new Map<string, Promise<CryptoKey>>();
+
+function ecVerifyKey(subtle: SubtleCrypto, curve: string, point: Uint8Array): Promise<CryptoKey> {
+  let id = curve;
+  for (const b of point) id += b < 16 ? `0${b.toString(16)}` : b.toString(16);
+  const known = ecKeys.get(id);
+  if (known) return known;
+  const imported = subtle.importKey("raw", buf(point.slice()), { name: "ECDSA", namedCurve: curve }, false, ["verify"]);
+  if (ecKeys.size >= KEY_CACHE_SIZE) ecKeys.delete(ecKeys.keys().next().value!);
+  ecKeys.set(id, imported);
+  imported.catch(() => ecKeys.delete(id));
+  return imported;
 }
 
 /** RFC 8410 §6 / RFC 8032 (PureEdDSA): the signature is over the message itself. */
