@@ -318,7 +318,17 @@ async function seed(url: string, n: number, env: { id: string; caId: string; der
   });
 }
 
-function startServer(port: number, url: string, jobs: boolean): Promise<ChildProcess> {
+/** Refuses a port something already listens on: the health poll below would take that server's answer for ours. */
+function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = http.createServer();
+    probe.once("error", () => reject(new Error(`port ${port} is in use: stop what listens there or pass --port`)));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
+async function startServer(port: number, url: string, jobs: boolean): Promise<ChildProcess> {
+  await assertPortFree(port);
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", "server.ts", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: ROOT,
     env: {

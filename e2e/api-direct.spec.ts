@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, inflateSync } from "node:zlib";
 import { expect, test } from "@playwright/test";
 import { keyport } from "./support/helpers";
 import { startInstance, stopInstance } from "./support/instance";
@@ -53,7 +53,8 @@ function comparable(a: Answer) {
         : String(value);
   }
   if (headers.vary === "") delete headers.vary;
-  const body = a.headers["content-encoding"] === "gzip" ? gunzipSync(a.body) : a.body;
+  const coding = a.headers["content-encoding"];
+  const body = coding === "gzip" ? gunzipSync(a.body) : coding === "deflate" ? inflateSync(a.body) : a.body;
   return { status: a.status, headers, body: body.toString("utf8") };
 }
 
@@ -89,6 +90,10 @@ test.describe("/api/v1 in front of Next.js", () => {
       ["DELETE", "/api/v1/me", auth(partner)],
       ["GET", "/api/v1/certificates?limit=5", auth(officer)],
       ["GET", "/api/v1/certificates?limit=5", { ...auth(officer), "accept-encoding": "gzip" }],
+      ["GET", "/api/v1/me", { ...auth(partner), "accept-encoding": "gzip" }],
+      ["GET", "/api/v1/certificates?limit=5", { ...auth(officer), "accept-encoding": "gzip;q=0, *" }],
+      ["GET", "/api/v1/certificates?limit=5", { ...auth(officer), "accept-encoding": "identity, gzip;q=0.1" }],
+      ["GET", "/api/v1/certificates?limit=5", { ...auth(officer), "accept-encoding": "deflate" }],
       ["GET", "/api/v1/certificates?limit=0", auth(officer)],
       ["GET", "/api/v1/certificates?cursor=garbage", auth(officer)],
       ["GET", `/api/v1/certificates/${id}`, auth(officer)],
@@ -100,6 +105,11 @@ test.describe("/api/v1 in front of Next.js", () => {
       ["GET", "/api/v1/certificates/a%2Fb", auth(officer)],
       ["GET", "/api/v1/certificates/%E0%A4%A", auth(officer)],
       ["GET", "/api/v1/me/", auth(partner)],
+      ["POST", "/api/v1/provider-csrs/00000000-0000-4000-8000-000000000000/%6Bey", auth(officer)],
+      ["POST", "/api/v1/users/%2e%2e/disable", auth(officer)],
+      ["GET", "/crl/PPR.crl#x", {}],
+      ["GET", "/crl/PPR.crl", { host: "a b" }],
+      ["GET", "/crl/PPR.crl", { host: "localhost:99999" }],
       ["GET", "/api/v1//me", auth(partner)],
       ["GET", "/api/v1/nothing/here", auth(partner)],
       ["GET", "/api/v1/environments", auth(partner)],

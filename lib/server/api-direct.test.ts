@@ -2,7 +2,7 @@
 // serves; the answers themselves are compared with Next.js's in e2e/api-direct.spec.ts.
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { acceptsGzip, hasBadPercentEncoding, matchApiRoute, scanApiRoutes } from "./api-direct";
+import { negotiateEncoding, hasBadPercentEncoding, matchApiRoute, scanApiRoutes } from "./api-direct";
 
 const routes = scanApiRoutes();
 
@@ -27,18 +27,28 @@ describe("the direct API's routes", () => {
     expect(m("/crl/PPR.crl")).toEqual({ template: "/crl/[file]", params: { file: "PPR.crl" } });
     expect(m("/.well-known/jwks/PPR")).toEqual({ template: "/.well-known/jwks/[env]", params: { env: "PPR" } });
     // Left to Next.js: unknown paths (its catch-all answers 404), paths it redirects or normalises.
-    for (const p of ["/api/v1/nothing", "/api/v1/me/", "/api/v1//me", "/api/v1/./me", "/api/v1/certificates/../me", "/api/v1\\me", "/api/v1/certificates/%E0%A4%A", "/api/v2/me", "/api/v1", "/api/auth/session", "/crl", "/partner/certificates", "/crl/a/b"]) {
+    for (const p of ["/api/v1/nothing", "/api/v1/me/", "/api/v1//me", "/api/v1/./me", "/api/v1/certificates/../me", "/api/v1\\me", "/api/v1/certificates/%E0%A4%A", "/api/v2/me", "/api/v1", "/api/auth/session", "/crl", "/partner/certificates", "/crl/a/b", "/api/v1/provider-csrs/x/%6Bey", "/api/v1/users/%2e%2e/disable", "/api/v1/users/%2E/disable", "/crl/PPR.crl#x"]) {
       expect(m(p), p).toBeNull();
     }
   });
 
-  it("read Accept-Encoding by RFC 9110: gzip, x-gzip or * with a quality above 0", () => {
-    expect(acceptsGzip("gzip, deflate, br")).toBe(true);
-    expect(acceptsGzip("br;q=1.0, gzip;q=0.5")).toBe(true);
-    expect(acceptsGzip("*")).toBe(true);
-    expect(acceptsGzip("gzip;q=0")).toBe(false);
-    expect(acceptsGzip("identity")).toBe(false);
-    expect(acceptsGzip(undefined)).toBe(false);
+  it("negotiate Accept-Encoding as Next.js's compression does (gzip, deflate or as it is)", () => {
+    const cases: [string | undefined, string | null][] = [
+      ["gzip, deflate, br", "gzip"],
+      ["br;q=1.0, gzip;q=0.5", "gzip"],
+      ["x-gzip", "gzip"],
+      ["*", "gzip"],
+      ["*;q=0.5", "gzip"],
+      ["deflate", "deflate"],
+      ["gzip;q=0, *", "deflate"], // an explicit refusal beats the wildcard
+      ["identity, gzip;q=0.1", null], // identity preferred
+      ["identity;q=0.5, gzip;q=0.4", null],
+      ["gzip;q=0", null],
+      ["identity", null],
+      ["br", null],
+      [undefined, null],
+    ];
+    for (const [header, coding] of cases) expect(negotiateEncoding(header), String(header)).toBe(coding);
   });
 
   it("refuse a path whose percent-encoding does not decode (Next.js answers it with a 500)", () => {

@@ -67,16 +67,20 @@ const PREFIXES = DIRECT_ROOTS.map((r) => `/${r}/`);
  * is never matched here: Next.js answers unknown paths).
  */
 export function matchApiRoute(routes: ApiRoute[], pathname: string): ApiMatch | null {
-  if (!PREFIXES.some((p) => pathname.startsWith(p)) || pathname.includes("\\")) return null;
+  if (!PREFIXES.some((p) => pathname.startsWith(p)) || /[\\#]/.test(pathname)) return null;
   const raw = pathname.slice(1).split("/");
   const parts: string[] = [];
   for (const part of raw) {
-    if (part === "" || part === "." || part === "..") return null;
+    let decoded: string;
     try {
-      parts.push(decodeURIComponent(part));
+      decoded = decodeURIComponent(part);
     } catch {
       return null;
     }
+    // Empty and dot segments, also percent-encoded ones (the WHATWG URL parser resolves "%2e%2e"),
+    // are Next.js's to normalise or redirect.
+    if (decoded === "" || decoded === "." || decoded === "..") return null;
+    parts.push(decoded);
   }
   let best: { route: ApiRoute; score: string } | null = null;
   for (const route of routes) {
@@ -85,7 +89,8 @@ export function matchApiRoute(routes: ApiRoute[], pathname: string): ApiMatch | 
     let ok = true;
     for (let i = 0; i < parts.length && ok; i++) {
       const s = route.segments[i];
-      if (s.kind === "static") ok = s.name === parts[i];
+      // A static segment matches only as written: Next.js matches the encoded path, so "%6Bey" is no "key".
+      if (s.kind === "static") ok = s.name === raw[i];
       score += s.kind === "static" ? "0" : "1";
     }
     if (!ok) continue;
@@ -116,6 +121,8 @@ export function hasBadPercentEncoding(url: string): boolean {
 /** The answer to such a path: 400, in the API's error shape under /api. */
 export function refuseBadPercentEncoding(url: string, res: ServerResponse, headers: StaticHeaders): void {
   for (const [name, value] of headers) res.setHeader(name, value);
+  const hsts = strictTransportSecurity();
+  if (hsts) res.setHeader("strict-transport-security", hsts);
   const message = "The request path is not valid percent-encoding (RFC 3986 §2.1).";
   const api = url.startsWith("/api/");
   const body = api ? JSON.stringify({ error: { code: "bad_request", message } }) : `${message}\n`;
@@ -128,19 +135,24 @@ export type DirectApi = {
   serve(req: IncomingMessage, res: ServerResponse): Promise<boolean> | false;
 };
 
-export function createDirectApi(opts: { routes?: ApiRoute[]; headersFor: (template: string) => Promise<StaticHeaders>; port: number }): DirectApi {
+type Options = { routes?: ApiRoute[]; headersFor: (template: string) => Promise<StaticHeaders>; hostname: string; port: number };
+
+export function createDirectApi(opts: Options): DirectApi {
   const routes = opts.routes ?? scanApiRoutes();
   const modules = new Map<string, Promise<RouteModule>>();
   const headers = new Map<string, Promise<StaticHeaders>>();
-  const load = (file: string) => {
-    let m = modules.get(file);
-    if (!m) {
-      m = import(pathToFileURL(file).href) as Promise<RouteModule>;
-      m.catch(() => modules.delete(file));
-      modules.set(file, m);
+  // Both caches hold one entry per route at most; a failure is not kept (the next request tries again).
+  const cached = <T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>) => {
+    let p = map.get(key);
+    if (!p) {
+      p = make();
+      p.catch(() => map.get(key) === p && map.delete(key));
+      map.set(key, p);
     }
-    return m;
+    return p;
   };
+  // Next.js's request URL: its configured hostname and port, not the client's Host header.
+  const origin = `${/:/.test(opts.hostname) ? `[${opts.hostname}]` : opts.hostname}:${opts.port}`;
   return {
     serve(req, res) {
       const url = req.url ?? "/";
@@ -149,27 +161,30 @@ export function createDirectApi(opts: { routes?: ApiRoute[]; headersFor: (templa
       const match = matchApiRoute(routes, q < 0 ? url : url.slice(0, q));
       if (!match) return false;
       return (async () => {
-        const mod = await load(match.route.file);
+        const mod = await cached(modules, match.route.file, () => import(pathToFileURL(match.route.file).href) as Promise<RouteModule>);
         const handler = mod[req.method ?? ""];
         if (typeof handler !== "function") return false;
-        let staticHeaders = headers.get(match.route.template);
-        if (!staticHeaders) headers.set(match.route.template, (staticHeaders = opts.headersFor(match.route.template)));
-        await answer(req, res, handler, match, await staticHeaders, opts.port);
+        const staticHeaders = await cached(headers, match.route.template, () => opts.headersFor(match.route.template));
+        await answer(req, res, handler, match, staticHeaders, origin, opts.port);
         return true;
       })();
     },
   };
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, handler: RouteHandler, { route: { template }, params }: ApiMatch, staticHeaders: StaticHeaders, port: number): Promise<void> {
+// Response headers Next.js takes from a route's answer by appending (send-response.js), and those it
+// drops (they would contradict its own framing).
+const MULTIPLE = new Set(["set-cookie", "www-authenticate", "proxy-authenticate", "vary"]);
+const FRAMING = new Set(["content-length", "content-encoding", "transfer-encoding"]);
+
+async function answer(req: IncomingMessage, res: ServerResponse, handler: RouteHandler, { route: { template }, params }: ApiMatch, staticHeaders: StaticHeaders, origin: string, port: number): Promise<void> {
   // The x-forwarded-* headers Next.js's base server adds when a request has none, so the handler
   // sees what it would see behind Next.js (lib/auth/client-ip.ts reads the stamped peer, not these).
   const encrypted = Boolean((req.socket as { encrypted?: boolean }).encrypted);
   const forwardedProto = req.headers["x-forwarded-proto"];
-  const https = typeof forwardedProto === "string" ? forwardedProto === "https" : encrypted;
   req.headers["x-forwarded-host"] ??= req.headers.host ?? "localhost";
   req.headers["x-forwarded-port"] ??= String(port);
-  req.headers["x-forwarded-proto"] ??= https ? "https" : "http";
+  req.headers["x-forwarded-proto"] ??= (typeof forwardedProto === "string" ? forwardedProto === "https" : encrypted) ? "https" : "http";
   if (req.headers["x-forwarded-for"] === undefined && req.socket.remoteAddress) req.headers["x-forwarded-for"] = req.socket.remoteAddress;
   const requestHeaders = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -178,43 +193,51 @@ async function answer(req: IncomingMessage, res: ServerResponse, handler: RouteH
   }
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
-  const request = new Request(`${https ? "https" : "http"}://${req.headers.host ?? "localhost"}${req.url}`, {
+  // Aborted when the client goes away before the answer is out, as Next.js wires request.signal.
+  const aborted = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) aborted.abort();
+  };
+  res.once("close", onClose);
+  const protocol = String(req.headers["x-forwarded-proto"]).includes("https") ? "https" : "http";
+  const request = new Request(`${protocol}://${origin}${req.url}`, {
     method,
     headers: requestHeaders,
     body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
     duplex: "half",
+    signal: aborted.signal,
   } as RequestInit);
   if (!hasBody) req.resume(); // a body nobody reads is dropped, so the connection stays usable
   const response = await handler(request, { params: Promise.resolve(params) });
-  // next.config.mjs's headers first, then the handler's, which win where both set one (as in Next.js).
+  // next.config.mjs's headers, and outside /api those proxy.ts gives every answer (a fresh page CSP,
+  // HSTS over https); then the handler's, which — as in Next.js — do not replace one already set.
   for (const [name, value] of staticHeaders) res.setHeader(name, value);
-  // Outside /api, proxy.ts answers every request with a fresh page CSP (and HSTS over https): the same here.
   if (!template.startsWith("/api/")) {
     res.setHeader("content-security-policy", contentSecurityPolicy({ nonce: createNonce(), dev: false, https: servedOverHttps() }));
     const hsts = strictTransportSecurity();
     if (hsts) res.setHeader("strict-transport-security", hsts);
   }
   response.headers.forEach((value, name) => {
-    if (name !== "set-cookie") res.setHeader(name, value);
+    if (name === "set-cookie" || FRAMING.has(name)) return;
+    if (MULTIPLE.has(name) || res.getHeader(name) === undefined) res.appendHeader(name, value);
   });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length) res.setHeader("set-cookie", cookies);
+  for (const cookie of response.headers.getSetCookie()) res.appendHeader("set-cookie", cookie);
   res.statusCode = response.status;
   // A body the handler did not read to its end (refused as too large, say) is never read: the
   // connection closes after this answer, so its next request cannot be taken from that body.
   if (hasBody && !req.complete) res.setHeader("connection", "close");
-  if (!response.body) {
+  // Compressed as Next.js compresses (its `compress` default): text and JSON, when the client prefers gzip.
+  const compressible = COMPRESSIBLE.test(response.headers.get("content-type") ?? "");
+  if (compressible) res.setHeader("vary", varyWith(res.getHeader("vary"), "Accept-Encoding"));
+  if (!response.body || method === "HEAD") {
+    await response.body?.cancel().catch(() => {});
     res.end();
     return;
   }
-  // Compressed as Next.js compresses (its `compress` default): text and JSON, when the client takes gzip.
-  const compressible = COMPRESSIBLE.test(response.headers.get("content-type") ?? "") && !response.headers.has("content-encoding");
-  if (compressible) res.setHeader("vary", varyWith(res.getHeader("vary"), "Accept-Encoding"));
-  const declared = Number(response.headers.get("content-length") ?? NaN);
-  const gzip = compressible && method !== "HEAD" && acceptsGzip(req.headers["accept-encoding"]) && !(declared < 1024);
+  const coding = compressible ? negotiateEncoding(req.headers["accept-encoding"]) : null;
   const reader = response.body.getReader();
-  const closed = () => void reader.cancel().catch(() => {});
-  res.once("close", closed);
+  const cancel = () => void reader.cancel().catch(() => {});
+  res.once("close", cancel);
   try {
     // An answer in one piece (JSON, a PEM, a CRL) goes out in one write with its length: one
     // segment for the client to wake up for, not a chunked body and its last chunk in two.
@@ -222,26 +245,30 @@ async function answer(req: IncomingMessage, res: ServerResponse, handler: RouteH
     const second = first.done ? first : await reader.read();
     if (second.done) {
       const bytes = first.done ? Buffer.alloc(0) : Buffer.from(first.value.buffer, first.value.byteOffset, first.value.byteLength);
-      const body = gzip ? await gzipped(bytes) : bytes;
-      if (gzip) res.setHeader("content-encoding", "gzip");
+      const body = coding === "gzip" ? await gzipped(bytes) : coding === "deflate" ? await deflated(bytes) : bytes;
+      if (coding) res.setHeader("content-encoding", coding);
       res.setHeader("content-length", body.length);
       res.end(body);
       return;
     }
     let out: NodeJS.WritableStream = res;
-    if (gzip) {
-      res.setHeader("content-encoding", "gzip");
-      res.removeHeader("content-length");
-      const z = zlib.createGzip();
+    if (coding) {
+      res.setHeader("content-encoding", coding);
+      const z = coding === "gzip" ? zlib.createGzip() : zlib.createDeflate();
       z.pipe(res);
       res.once("close", () => z.destroy());
       out = z;
     }
     const write = async (chunk: Uint8Array) => {
-      if (out.write(chunk)) return;
+      if (res.destroyed || out.write(chunk)) return;
       await new Promise<void>((resolve) => {
-        out.once("drain", resolve);
-        res.once("close", resolve);
+        const done = () => {
+          out.off("drain", done);
+          res.off("close", done);
+          resolve();
+        };
+        out.once("drain", done);
+        res.once("close", done);
       });
     };
     await write(first.value!);
@@ -256,24 +283,42 @@ async function answer(req: IncomingMessage, res: ServerResponse, handler: RouteH
     res.destroy(); // the body failed part-way: the client must not take what it got for all of it
     throw e;
   } finally {
-    res.off("close", closed);
+    res.off("close", cancel);
   }
 }
 
 const gzipped = promisify(zlib.gzip);
+const deflated = promisify(zlib.deflate);
 
 const COMPRESSIBLE = /^\s*(text\/|application\/(json|xml|javascript|problem\+json|[a-z0-9.+-]+\+(json|xml))\s*(;|$))/i;
 
-/** Accept-Encoding names gzip (or *) with a non-zero quality (RFC 9110 §12.5.3). */
-export function acceptsGzip(header: string | string[] | undefined): boolean {
+type Coding = "gzip" | "deflate";
+const CODINGS = ["gzip", "deflate", "identity"] as const;
+
+/**
+ * The content coding to answer with, as Next.js's compression negotiates it (RFC 9110 §12.5.3,
+ * the `negotiator` rules): among gzip, deflate and identity, the highest quality above 0, then an
+ * exact name before "*", then that order; identity, when the header names neither it nor "*", at the
+ * lowest quality the header gives. Null: as it is.
+ */
+export function negotiateEncoding(header: string | string[] | undefined): Coding | null {
   const value = Array.isArray(header) ? header.join(",") : (header ?? "");
+  const q = new Map<string, number>();
   for (const item of value.split(",")) {
     const [coding, ...params] = item.trim().toLowerCase().split(";");
-    if (coding !== "gzip" && coding !== "*" && coding !== "x-gzip") continue;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    if (!q || Number(q.slice(2)) > 0) return true;
+    if (!coding?.trim()) continue;
+    const given = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const quality = given ? Number(given.slice(2)) : 1;
+    q.set(coding.trim() === "x-gzip" ? "gzip" : coding.trim(), Number.isFinite(quality) ? quality : 0);
   }
-  return false;
+  const lowest = q.size ? Math.min(...q.values()) : 1;
+  let best: { coding: (typeof CODINGS)[number]; q: number; s: number } | null = null;
+  for (const coding of CODINGS) {
+    const exact = q.get(coding);
+    const [quality, s] = exact !== undefined ? [exact, 2] : q.has("*") ? [q.get("*")!, 1] : coding === "identity" ? [lowest, 0] : [0, 0];
+    if (quality > 0 && (!best || quality > best.q || (quality === best.q && s > best.s))) best = { coding, q: quality, s };
+  }
+  return best && best.coding !== "identity" ? best.coding : null;
 }
 
 function varyWith(current: ReturnType<ServerResponse["getHeader"]>, name: string): string {

@@ -26,6 +26,7 @@ import { startJobEngine, type JobEngine } from "@/lib/jobs/engine";
 import type { ConfiguredListeners } from "@/lib/connectivity/listener";
 import { rateLimitConfig } from "@/lib/api/rate-limit";
 import { PAGE_BODY_LIMIT, bodyTooLargeMessage } from "@/lib/http/body-limit";
+import { strictTransportSecurity } from "@/lib/http/security-headers";
 import { createDirectApi, hasBadPercentEncoding, refuseBadPercentEncoding } from "@/lib/server/api-direct";
 
 export type KeyportServerOptions = {
@@ -105,7 +106,7 @@ export async function startKeyportServer(opts: KeyportServerOptions): Promise<Ke
   const databaseCheck = createDatabaseCheck({ ping: () => getDb().$queryRaw`SELECT 1` });
   // /api/v1 calls and CRL, CA and JWKS fetches without a cookie are served in front of Next.js (lib/server/api-direct.ts);
   // KEYPORT_API_DIRECT=off sends them through Next.js's router as everything else.
-  const direct = opts.dev || process.env.KEYPORT_API_DIRECT === "off" ? null : createDirectApi({ headersFor: (template) => nextConfigHeadersFor(template), port: opts.port });
+  const direct = opts.dev || process.env.KEYPORT_API_DIRECT === "off" ? null : createDirectApi({ headersFor: (template) => nextConfigHeadersFor(template), hostname: host, port: opts.port });
   logger().info(opts.dev ? "Next.js ready (development: hot reload)" : "Next.js ready (production build)");
 
   let inFlight = 0;
@@ -150,7 +151,11 @@ export async function startKeyportServer(opts: KeyportServerOptions): Promise<Ke
       answer.catch((e: unknown) => {
         logger().error({ err: e instanceof Error ? e.message : String(e) }, "request failed outside Next.js");
         if (!res.headersSent) {
-          res.writeHead(500, { "content-type": "text/plain" });
+          // With the headers every answer carries (next.config.mjs's, the strict API CSP, HSTS over https).
+          for (const [name, value] of healthHeaders) res.setHeader(name, value);
+          const hsts = strictTransportSecurity();
+          if (hsts) res.setHeader("strict-transport-security", hsts);
+          res.writeHead(500, { "content-type": "text/plain", "cache-control": "no-store" });
           res.end(`Something went wrong (ref ${requestId}).\n`);
         }
       });

@@ -138,7 +138,7 @@ async function verifyEcdsa(input: SelfSignatureInput, subtle: SubtleCrypto): Pro
 
 // Imported EC public keys, by curve and point: the CA's key checks every certificate it signs, and
 // a request's key is checked again at its approval. Public keys only, for "verify"; at most
-// KEY_CACHE_SIZE, the oldest dropped first. A failed import is not kept.
+// KEY_CACHE_SIZE, the least recently used dropped first. A failed import is not kept.
 const KEY_CACHE_SIZE = 512;
 const ecKeys = new Map<string, Promise<CryptoKey>>();
 
@@ -146,11 +146,15 @@ function ecVerifyKey(subtle: SubtleCrypto, curve: string, point: Uint8Array): Pr
   let id = curve;
   for (const b of point) id += b < 16 ? `0${b.toString(16)}` : b.toString(16);
   const known = ecKeys.get(id);
-  if (known) return known;
+  if (known) {
+    ecKeys.delete(id); // most recently used last: the CA's key stays while requests' keys come and go
+    ecKeys.set(id, known);
+    return known;
+  }
   const imported = subtle.importKey("raw", buf(point.slice()), { name: "ECDSA", namedCurve: curve }, false, ["verify"]);
   if (ecKeys.size >= KEY_CACHE_SIZE) ecKeys.delete(ecKeys.keys().next().value!);
   ecKeys.set(id, imported);
-  imported.catch(() => ecKeys.delete(id));
+  imported.catch(() => ecKeys.get(id) === imported && ecKeys.delete(id));
   return imported;
 }
 
