@@ -18,5 +18,6 @@ USER node
 EXPOSE 3000
 STOPSIGNAL SIGTERM
 # Migrations: `docker-compose` runs them once (service migrate); a single container can run them first itself.
-# The server is PID 1's direct child of sh's exec: SIGTERM reaches it and it stops gracefully.
-CMD ["sh", "-c", "[ \"$KEYPORT_MIGRATE_ON_START\" = 0 ] || npm run db:migrate; exec node --import tsx server.ts --hostname 0.0.0.0 --port 3000"]
+# The server is PID 1's direct child of sh's exec: SIGTERM reaches it and it stops gracefully. A 64 MB
+# semi-space (V8's young generation) as in `npm start`: fewer scavenges per request (README, Performance).
+CMD ["sh", "-c", "[ \"$KEYPORT_MIGRATE_ON_START\" = 0 ] || npm run db:migrate; exec node --max-semi-space-size=64 --import tsx server.ts --hostname 0.0.0.0 --port 3000"]

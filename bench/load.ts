@@ -329,7 +329,7 @@ function assertPortFree(port: number): Promise<void> {
 
 async function startServer(port: number, url: string, jobs: boolean): Promise<ChildProcess> {
   await assertPortFree(port);
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", "server.ts", "--port", String(port), "--hostname", "127.0.0.1"], {
+  const child = spawn(process.execPath, ["--max-semi-space-size=64", ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", "server.ts", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -388,7 +388,7 @@ async function runSize(n: number, refs: { openssl: number; bare: number; ceiling
     // Issuance
     if (!READS_ONLY) await issuance();
     async function issuance() {
-      const csrs = await makeCsrs(Number(arg("csrs") ?? 1500), `${n}`);
+      const csrs = await makeCsrs(Number(arg("csrs") ?? 4000), `${n}`);
       let next = 0;
       const issue = (ports: number[]) => async (c: number) => {
         const port = ports[c % ports.length];

@@ -39,5 +39,5 @@ export function e2eDatabaseEnv(): Record<string, string> {
 export function keyportServerCommand(port: number | string): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
   // tsx as a loader in the server's own process (not the tsx CLI, whose parent process SIGKILLs a
   // child that does not acknowledge a signal within 60 ms — a busy server's graceful stop).
-  return { command: process.execPath, args: ["--import", "tsx", "server.ts", "--port", String(port), "--hostname", "localhost"], env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } };
+  return { command: process.execPath, args: ["--max-semi-space-size=64", "--import", "tsx", "server.ts", "--port", String(port), "--hostname", "localhost"], env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" } };
 }
